@@ -1,0 +1,5 @@
+/**
+ * @stepgate/decision-service — the decision service and the `stepgate` CLI.
+ * @packageDocumentation
+ */
+export { VERSION } from './version.js';

@@ -1,0 +1,5 @@
+/**
+ * @stepgate/sdk-core — the browser SDK.
+ * @packageDocumentation
+ */
+export { CONTEXT_HEADER } from './constants.js';

@@ -1,0 +1,2 @@
+/** The challenge element's tag name. */
+export const TAG_CHALLENGE = 'step-up-challenge';

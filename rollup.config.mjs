@@ -1,0 +1,71 @@
+// One rollup config that builds every package: ESM per source module (declarations come from
+// `tsc -b`, so each dist/foo.js sits beside dist/foo.d.ts), plus minified standalone bundles for
+// packages that declare them (the widget's <script>-tag builds). esbuild does all transpiling.
+//   rollup -c                          every package
+//   rollup -c --environment PKG:name   one package (used by each package's own `build` script)
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const only = process.env.PKG;
+const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+function packageDirs() {
+  return readdirSync(join(root, 'packages'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && (!only || d.name === only))
+    .map((d) => join(root, 'packages', d.name));
+}
+
+/** Source files named by the package's `exports` (`source` condition) and `stepgate.entries`. */
+function entriesOf(dir, pkg) {
+  const entries = {};
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    if (typeof target !== 'object' || !target.source) continue;
+    entries[subpath === '.' ? 'index' : subpath.slice(2)] = resolve(dir, target.source);
+  }
+  for (const [name, file] of Object.entries(pkg.stepgate?.entries ?? {})) entries[name] = resolve(dir, file);
+  return entries;
+}
+
+function configsFor(dir) {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
+  const isExternal = (id) => builtins.has(id) || deps.some((d) => id === d || id.startsWith(`${d}/`));
+  const configs = [
+    {
+      input: Object.values(entriesOf(dir, pkg)),
+      external: isExternal,
+      plugins: [esbuild({ target: 'es2022', tsconfig: join(dir, 'tsconfig.json') })],
+      output: {
+        dir: join(dir, 'dist'),
+        format: 'es',
+        preserveModules: true,
+        preserveModulesRoot: join(dir, 'src'),
+        sourcemap: true,
+      },
+    },
+  ];
+  // Standalone bundles: everything inlined (lit, @simplewebauthn/browser, sdk-core, protocol), minified.
+  for (const [name, file] of Object.entries(pkg.stepgate?.standalone ?? {})) {
+    configs.push({
+      input: resolve(dir, file),
+      plugins: [
+        nodeResolve({ browser: true, exportConditions: ['source', 'browser', 'import', 'default'] }),
+        esbuild({
+          target: 'es2022',
+          minify: true,
+          legalComments: 'none',
+          tsconfig: join(dir, 'tsconfig.json'),
+        }),
+      ],
+      output: { file: join(dir, 'dist', 'standalone', `${name}.min.js`), format: 'es', sourcemap: true },
+    });
+  }
+  return configs;
+}
+
+export default packageDirs().flatMap(configsFor);

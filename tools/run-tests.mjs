@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `pnpm test`: every runner of the workspace, then one plain line `N passed, N failed`.
+//   vitest          Node packages and the demo's end-to-end tests (vitest.config.ts)
+//   web-test-runner browser packages in Debian's Chromium (web-test-runner.config.mjs)
+// Usage: node tools/run-tests.mjs [node|browser] [-- extra args for the runner]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromiumHelp, hasChromium } from './chromium.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv[2] === 'node' || process.argv[2] === 'browser' ? process.argv[2] : undefined;
+const scratch = mkdtempSync(join(tmpdir(), 'stepgate-tests-'));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function runVitest() {
+  const out = join(scratch, 'vitest.json');
+  const res = spawnSync(
+    bin('vitest'),
+    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
+  const report = readJson(out);
+  if (!report) {
+    console.error(`vitest produced no report (exit ${res.status}); counting it as one failure.`);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  // A test file that fails to load has no assertions but must not count as zero.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults?.length ?? 0) === 0,
+  ).length;
+  const counts = {
+    passed: report.numPassedTests,
+    failed: report.numFailedTests + brokenFiles,
+    skipped: report.numPendingTests + (report.numTodoTests ?? 0),
+  };
+  if (res.status !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+function runBrowser() {
+  if (!hasChromium()) {
+    console.error(chromiumHelp);
+    return { passed: 0, failed: 1, skipped: 0 };
+  }
+  const out = join(scratch, 'wtr.json');
+  const res = spawnSync(bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, WTR_COUNT_FILE: out },
+  });
+  const counts = readJson(out) ?? { passed: 0, failed: 1, skipped: 0 };
+  if (res.status !== 0 && counts.failed === 0) counts.failed = 1;
+  return counts;
+}
+
+for (const [kind, run] of [
+  ['node', runVitest],
+  ['browser', runBrowser],
+]) {
+  if (only && only !== kind) continue;
+  const c = run();
+  console.log(`[${kind}] ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`);
+  totals.passed += c.passed;
+  totals.failed += c.failed;
+  totals.skipped += c.skipped;
+}
+rmSync(scratch, { recursive: true, force: true });
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
+process.exit(totals.failed > 0 ? 1 : 0);
