@@ -2,6 +2,15 @@
  * @stepgate/protocol — the wire contract every Stepgate package shares.
  * @packageDocumentation
  */
+export { decodeBase64Url, encodeBase64Url } from './base64url.js';
+export {
+  CONTEXT_LIMITS,
+  decodeStepUpContext,
+  encodeStepUpContext,
+  MAX_CONTEXT_HEADER_BYTES,
+  readStepUpContext,
+  SIGNAL_NAMES,
+} from './context-header.js';
 export type { ErrorBody, ErrorCode } from './errors.js';
 export { ERROR_CODES, isErrorCode, StepgateError, statusForErrorCode } from './errors.js';
 export type { AcrValues, Amr, Level, Method } from './levels.js';
