@@ -2,7 +2,10 @@
  * @stepgate/protocol — the wire contract every Stepgate package shares.
  * @packageDocumentation
  */
+export type { AuthChallenge } from './auth-header.js';
+export { isToken, parseAuthenticateHeader, quoteString } from './auth-header.js';
 export { decodeBase64Url, encodeBase64Url } from './base64url.js';
+export { CLERK_PRESETS, readStepUpInfo } from './challenge-dialects.js';
 export {
   CONTEXT_LIMITS,
   decodeStepUpContext,
@@ -27,6 +30,13 @@ export {
   METHODS,
   maxLevel,
 } from './levels.js';
+export type { ParsedStepUpChallenge, StepUpChallengeParams, StepUpDialect } from './step-up-challenge.js';
+export {
+  formatStepUpChallenge,
+  INSUFFICIENT_USER_AUTHENTICATION,
+  parseStepUpChallenge,
+  STEP_UP_CHALLENGE_PARAM,
+} from './step-up-challenge.js';
 export type {
   Action,
   ChallengeFailedBody,
