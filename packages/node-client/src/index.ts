@@ -1,5 +1,12 @@
 /**
- * @stepgate/node-client — the backend SDK.
+ * @stepgate/node-client — the backend SDK: `createStepgate()` for decisions, users and enrollment.
+ * Route guards and the challenge proxy live in `@stepgate/node-client/express`, `/fastify` and `/fetch`.
  * @packageDocumentation
  */
-export { DEFAULT_TIMEOUT_MS } from './defaults.js';
+export type { DecideOptions, Stepgate } from './client/create-stepgate.js';
+export { createStepgate } from './client/create-stepgate.js';
+export { DEFAULT_TIMEOUT_MS, DEFAULTS } from './defaults.js';
+export type { ClientErrorCode } from './errors.js';
+export { CLIENT_ERROR_CODES, isStepgateClientError, StepgateClientError } from './errors.js';
+export type { NormalizedStepgateOptions, StepgateOptions } from './options.js';
+export { normalizeOptions } from './options.js';

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  DecisionRequest,
+  DecisionResponse,
+  EnrollmentStepUpAnswer,
+  EnrollmentTicketAnswer,
+  FactorListAnswer,
+  Method,
+  Subject,
+  UserUpsertRequest,
+  UserView,
+} from '@stepgate/protocol';
+import { isMethod } from '@stepgate/protocol';
+import { StepgateClientError } from '../errors.js';
+import { type NormalizedStepgateOptions, normalizeOptions, type StepgateOptions } from '../options.js';
+import {
+  parseDecisionResponse,
+  parseEmptyOrObject,
+  parseEnrollmentAnswer,
+  parseFactorList,
+  parseUserView,
+} from './answers.js';
+import { createTransport, type Transport } from './transport.js';
+
+/** Per-call options of {@link Stepgate.decide}. */
+export interface DecideOptions {
+  /**
+   * The `Idempotency-Key` of this decision: every retry of the call carries the same one, so a token
+   * is consumed at most once (SECURITY.md S17).
+   * @defaultValue a fresh random UUID per call
+   */
+  idempotencyKey?: string;
+}
+
+/** A client of the decision service. Create it once per process with {@link createStepgate}. */
+export interface Stepgate {
+  /**
+   * Asks the service for a verdict on one request.
+   * @throws StepgateClientError `decision_unavailable` on a timeout, an open breaker, a network error,
+   * any non-2xx answer, a malformed answer or an unknown decision value — never an allow (S20, S21).
+   */
+  decide(input: DecisionRequest, options?: DecideOptions): Promise<DecisionResponse>;
+  /**
+   * Creates or updates a user's contact points (`PUT /v1/users/{id}`); a verified email or phone counts
+   * as an enrolled `email_otp` / `sms_otp` factor.
+   * @throws StepgateClientError `service_unavailable`, `service_rejected` or `invalid_argument`.
+   */
+  upsertUser(id: string, body: UserUpsertRequest): Promise<UserView>;
+  /** Lists a user's enrolled factors (`GET /v1/users/{id}/factors`). */
+  listFactors(userId: string): Promise<FactorListAnswer>;
+  /**
+   * Asks for an enrollment ticket for the widget's `<step-up-enroll>`. A user who already has a factor
+   * gets a `step_up` answer first (S31): run that challenge, then call again with its token.
+   * @throws StepgateClientError `service_unavailable`, `service_rejected` or `invalid_argument`.
+   */
+  createEnrollmentTicket(
+    userId: string,
+    subject: Subject,
+    method?: Method,
+    options?: { stepUpToken?: string },
+  ): Promise<EnrollmentTicketAnswer | EnrollmentStepUpAnswer>;
+  /** Marks a decision's outcome `fraud` or `legit`, for tuning (`POST /v1/decisions/{id}/feedback`). */
+  feedback(decisionId: string, label: 'fraud' | 'legit', note?: string): Promise<void>;
+  /** The circuit breaker's state: `closed`, `open` or `half-open`. */
+  breakerState(): 'closed' | 'open' | 'half-open';
+}
+
+interface Internals {
+  options: NormalizedStepgateOptions;
+  transport: Transport;
+}
+
+const internals = new WeakMap<Stepgate, Internals>();
+
+/** The normalised options of a client (guards and the proxy need them; the API key stays off the object). */
+export function optionsOf(stepgate: Stepgate): NormalizedStepgateOptions {
+  const found = internals.get(stepgate);
+  if (!found) throw new StepgateClientError('invalid_options', 'expected a client made by createStepgate()');
+  return found.options;
+}
+
+function checkId(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) {
+    throw new StepgateClientError('invalid_argument', `${name} must be a string of 1 to 256 characters`);
+  }
+  return value;
+}
+
+function checkDecisionRequest(input: DecisionRequest): void {
+  if (typeof input !== 'object' || input === null) {
+    throw new StepgateClientError('invalid_argument', 'decide() needs a decision request object');
+  }
+  checkId(input.subject?.id, 'subject.id');
+  checkId(input.action?.name, 'action.name');
+}
+
+/**
+ * Creates a client of the decision service. Options are checked here, not on the first call.
+ *
+ * @throws StepgateClientError `invalid_options` naming the bad option.
+ * @example
+ * import { createStepgate } from '@stepgate/node-client';
+ *
+ * const stepgate = createStepgate({ serviceUrl: 'http://127.0.0.1:8787', apiKey: process.env.STEPGATE_API_KEY! });
+ * const verdict = await stepgate.decide({ subject: { id: 'u_1' }, action: { name: 'payments.transfer' } });
+ * if (verdict.decision !== 'allow') throw new Error('not allowed');
+ */
+export function createStepgate(options: StepgateOptions): Stepgate {
+  const normalized = normalizeOptions(options);
+  const transport = createTransport(normalized);
+  const user = (id: string) => `v1/users/${encodeURIComponent(checkId(id, 'userId'))}`;
+  const stepgate: Stepgate = {
+    async decide(input, callOptions = {}) {
+      checkDecisionRequest(input);
+      const idempotencyKey = callOptions.idempotencyKey ?? randomUUID();
+      checkId(idempotencyKey, 'idempotencyKey');
+      return transport.call({
+        method: 'post',
+        path: 'v1/decisions',
+        json: input,
+        idempotencyKey,
+        retry: true,
+        failCode: 'decision_unavailable',
+        parse: parseDecisionResponse,
+      });
+    },
+    async upsertUser(id, body) {
+      return transport.call({
+        method: 'put',
+        path: user(id),
+        json: body,
+        retry: true,
+        failCode: 'service_unavailable',
+        parse: parseUserView,
+      });
+    },
+    async listFactors(userId) {
+      return transport.call({
+        method: 'get',
+        path: `${user(userId)}/factors`,
+        retry: true,
+        failCode: 'service_unavailable',
+        parse: parseFactorList,
+      });
+    },
+    async createEnrollmentTicket(userId, subject, method, callOptions = {}) {
+      checkId(subject?.id, 'subject.id');
+      if (method !== undefined && !isMethod(method)) {
+        throw new StepgateClientError('invalid_argument', `unknown method ${String(method)}`);
+      }
+      return transport.call({
+        method: 'post',
+        path: 'v1/enrollments',
+        json: {
+          userId: checkId(userId, 'userId'),
+          subject,
+          ...(method === undefined ? {} : { method }),
+          ...(callOptions.stepUpToken === undefined ? {} : { stepUpToken: callOptions.stepUpToken }),
+        },
+        retry: false,
+        failCode: 'service_unavailable',
+        parse: parseEnrollmentAnswer,
+      });
+    },
+    async feedback(decisionId, label, note) {
+      if (label !== 'fraud' && label !== 'legit') {
+        throw new StepgateClientError('invalid_argument', 'label must be fraud or legit');
+      }
+      await transport.call({
+        method: 'post',
+        path: `v1/decisions/${encodeURIComponent(checkId(decisionId, 'decisionId'))}/feedback`,
+        json: note === undefined ? { label } : { label, note },
+        retry: false,
+        failCode: 'service_unavailable',
+        parse: parseEmptyOrObject,
+      });
+    },
+    breakerState: () => transport.breakerState(),
+  };
+  internals.set(stepgate, { options: normalized, transport });
+  return Object.freeze(stepgate);
+}

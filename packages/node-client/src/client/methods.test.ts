@@ -1,0 +1,95 @@
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API_KEY, SERVICE, stepUpAnswer } from '../../test/support/fixtures.js';
+import type { StepgateClientError } from '../errors.js';
+import { createStepgate } from './create-stepgate.js';
+
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY });
+const subject = { id: 'u 1', sessionId: 's_1', authTime: 1_700_000_000, acr: 'aal1' };
+
+describe('upsertUser(), createEnrollmentTicket(), feedback()', () => {
+  it('PUTs the user to an encoded path and returns the user view', async () => {
+    let path = '';
+    server.use(
+      http.put(`${SERVICE}/v1/users/:id`, async ({ request, params }) => {
+        path = new URL(request.url).pathname;
+        return HttpResponse.json({ id: params.id, ...((await request.json()) as object) });
+      }),
+    );
+    const user = await stepgate.upsertUser('u 1', { email: 'ann@example.com' });
+    expect(path).toBe('/v1/users/u%201');
+    expect(user).toEqual({ id: 'u 1', email: 'ann@example.com' });
+  });
+
+  it('returns an enrollment ticket', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${SERVICE}/v1/enrollments`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ ticket: 'enr_1', expiresAt: '2030-01-01T00:00:00Z' });
+      }),
+    );
+    expect(await stepgate.createEnrollmentTicket('u 1', subject, 'totp')).toEqual({
+      ticket: 'enr_1',
+      expiresAt: '2030-01-01T00:00:00Z',
+    });
+    expect(body).toEqual({ userId: 'u 1', subject, method: 'totp' });
+  });
+
+  it('S31: returns the step-up an enrollment needs first', async () => {
+    const { requirement, challenge } = stepUpAnswer();
+    server.use(
+      http.post(`${SERVICE}/v1/enrollments`, () =>
+        HttpResponse.json({ decision: 'step_up', requirement, challenge }),
+      ),
+    );
+    const answer = await stepgate.createEnrollmentTicket('u 1', subject, 'totp');
+    expect('decision' in answer && answer.challenge.id).toBe('chl_abc');
+  });
+
+  it('treats a malformed enrollment answer as service_unavailable', async () => {
+    server.use(http.post(`${SERVICE}/v1/enrollments`, () => HttpResponse.json({ decision: 'allow' })));
+    await expect(stepgate.createEnrollmentTicket('u 1', subject)).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
+  });
+
+  it('posts feedback and accepts an empty 204 answer', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${SERVICE}/v1/decisions/dec_1/feedback`, async ({ request }) => {
+        body = await request.json();
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    await stepgate.feedback('dec_1', 'fraud');
+    expect(body).toEqual({ label: 'fraud' });
+  });
+
+  it('passes the service code of a refused call', async () => {
+    server.use(
+      http.post(`${SERVICE}/v1/decisions/dec_x/feedback`, () =>
+        HttpResponse.json({ error: { code: 'not_found', message: 'no such decision' } }, { status: 404 }),
+      ),
+    );
+    const error = (await stepgate.feedback('dec_x', 'legit').catch((e: unknown) => e)) as StepgateClientError;
+    expect([error.code, error.status, error.serviceCode]).toEqual(['service_rejected', 404, 'not_found']);
+  });
+
+  it('rejects a bad label or method before any call', async () => {
+    await expect(stepgate.feedback('dec_1', 'maybe' as 'fraud')).rejects.toMatchObject({
+      code: 'invalid_argument',
+    });
+    await expect(stepgate.createEnrollmentTicket('u', { id: 'u' }, 'sms' as 'sms_otp')).rejects.toMatchObject(
+      {
+        code: 'invalid_argument',
+      },
+    );
+  });
+});
