@@ -1,0 +1,95 @@
+/**
+ * The native biometric path (DESIGN.md "Methods"): the page asks the app to sign the
+ * challenge bytes with its enrolled device key; the service verifies the signature. A bare
+ * "success" answer is refused: only `{ keyId, signature }` resolves.
+ */
+import type { DeviceKeyAssertion } from '@stepgate/protocol';
+import { StepUpCancelledError, StepUpError } from '../errors.js';
+import { detectWebview } from './detect-webview.js';
+import { onNativeAnswer } from './native-answers.js';
+import { postBridgeMessage } from './post-message.js';
+
+/** Options of {@link signWithNativeDeviceKey}. */
+export interface NativeSignOptions {
+  /** Stops waiting (the native prompt may stay open; native code should dismiss it on its own timer). */
+  signal?: AbortSignal | undefined;
+  /**
+   * How long to wait for the native answer, in milliseconds.
+   * @defaultValue 60000
+   */
+  timeoutMs?: number | undefined;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const MAX_FIELD = 2048;
+
+function isToken(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_FIELD;
+}
+
+/**
+ * Asks the native side to sign `challenge` (base64url bytes from the `start` answer) with the
+ * device key enrolled as a factor, and resolves with the assertion to send as
+ * `{ method: 'biometric', deviceKey }` to `/verify`.
+ *
+ * @throws StepUpError `unsupported` outside a webview; `timeout` when no answer comes within
+ *   `timeoutMs`; `aborted` when `signal` fires; `cancelled` ({@link StepUpCancelledError}) when the
+ *   user declines; `failed` for a native error or an answer without a base64url signature and key id.
+ * @example
+ * const deviceKey = await signWithNativeDeviceKey({ challengeId, challenge: start.publicKey.challenge });
+ * await fetch(`${challengeUrl}/verify`, { method: 'POST', body: JSON.stringify({ method: 'biometric', deviceKey }) });
+ */
+export function signWithNativeDeviceKey(
+  request: { challengeId: string; challenge: string },
+  options: NativeSignOptions = {},
+): Promise<DeviceKeyAssertion> {
+  const { challengeId, challenge } = request;
+  if (!isToken(challenge) || !BASE64URL.test(challenge)) {
+    return Promise.reject(new StepUpError('failed', 'The challenge must be base64url.', { challengeId }));
+  }
+  if (detectWebview() === undefined) {
+    return Promise.reject(new StepUpError('unsupported', 'No native bridge in this page.', { challengeId }));
+  }
+  const { signal, timeoutMs = 60_000 } = options;
+  if (signal?.aborted)
+    return Promise.reject(new StepUpError('aborted', undefined, { challengeId, cause: signal.reason }));
+  const id = crypto.randomUUID();
+  return new Promise<DeviceKeyAssertion>((resolve, reject) => {
+    const finish = (error: StepUpError | undefined, value?: DeviceKeyAssertion) => {
+      stop();
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    const onAbort = () =>
+      finish(new StepUpError('aborted', undefined, { challengeId, cause: signal?.reason }));
+    const timer = setTimeout(() => finish(new StepUpError('timeout', undefined, { challengeId })), timeoutMs);
+    const stop = onNativeAnswer(id, (answer) => {
+      if (
+        answer.type === 'sign_result' &&
+        isToken(answer.keyId) &&
+        isToken(answer.signature) &&
+        BASE64URL.test(answer.signature)
+      ) {
+        finish(undefined, { keyId: answer.keyId, signature: answer.signature });
+      } else if (answer.type === 'sign_error' && answer.code === 'cancelled') {
+        finish(new StepUpCancelledError(undefined, { challengeId }));
+      } else if (answer.type === 'sign_error') {
+        const message =
+          typeof answer.message === 'string'
+            ? answer.message.slice(0, 500)
+            : 'The native side could not sign.';
+        finish(
+          new StepUpError(answer.code === 'unavailable' ? 'unsupported' : 'failed', message, { challengeId }),
+        );
+      } else {
+        finish(new StepUpError('failed', 'The native answer has no key id and signature.', { challengeId }));
+      }
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (!postBridgeMessage({ type: 'sign_request', id, challengeId, challenge })) {
+      finish(new StepUpError('unsupported', 'The native bridge did not take the message.', { challengeId }));
+    }
+  });
+}

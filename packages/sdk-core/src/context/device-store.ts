@@ -1,0 +1,93 @@
+/**
+ * The per-browser device id and the remembered-device token, in localStorage under
+ * `stepgate:`-prefixed keys, with an in-memory fallback when storage is blocked (private
+ * modes, sandboxed iframes, storage quotas). Nothing is read before the first call.
+ */
+
+/** localStorage keys sdk-core uses. */
+export const STORAGE_KEYS = {
+  deviceId: 'stepgate:device-id',
+  deviceToken: 'stepgate:device-token',
+} as const;
+
+const MAX_TOKEN_LENGTH = 2048;
+const memory = new Map<string, string>();
+
+function storage(): Storage | undefined {
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    return undefined; // Accessing localStorage throws where storage is blocked.
+  }
+}
+
+function read(key: string): string | undefined {
+  try {
+    const value = storage()?.getItem(key);
+    if (value) return value;
+  } catch {
+    // Fall through to memory.
+  }
+  return memory.get(key);
+}
+
+function write(key: string, value: string | undefined): void {
+  if (value === undefined) memory.delete(key);
+  else memory.set(key, value);
+  try {
+    const s = storage();
+    if (value === undefined) s?.removeItem(key);
+    else s?.setItem(key, value);
+  } catch {
+    // Memory keeps it for this page's life.
+  }
+}
+
+/**
+ * The per-browser random device id (a UUID from `crypto.randomUUID()`), created on first use.
+ * It identifies nothing but this browser profile, and lowers no risk by itself (S25).
+ *
+ * @example
+ * getDeviceId(); // '0b6f…'
+ */
+export function getDeviceId(): string {
+  let id = read(STORAGE_KEYS.deviceId);
+  if (!id || id.length > 64) {
+    id = crypto.randomUUID();
+    write(STORAGE_KEYS.deviceId, id);
+  }
+  return id;
+}
+
+/**
+ * Stores the remembered-device token from a verify answer; it is sent in every later
+ * `Step-Up-Context` header. The flow calls this itself when an answer carries `deviceToken`.
+ *
+ * @param token - The token; an empty string forgets the stored one.
+ * @throws TypeError when `token` is not a string or is longer than 2048 characters.
+ * @example
+ * rememberDeviceToken(answer.deviceToken);
+ */
+export function rememberDeviceToken(token: string): void {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) {
+    throw new TypeError('deviceToken must be a string of at most 2048 characters');
+  }
+  write(STORAGE_KEYS.deviceToken, token === '' ? undefined : token);
+}
+
+/** The stored remembered-device token, if any. */
+export function getDeviceToken(): string | undefined {
+  return read(STORAGE_KEYS.deviceToken);
+}
+
+/**
+ * Forgets the device id and the remembered-device token (for a "forget this device" button or
+ * on sign-out of a shared computer).
+ *
+ * @example
+ * forgetDevice();
+ */
+export function forgetDevice(): void {
+  write(STORAGE_KEYS.deviceId, undefined);
+  write(STORAGE_KEYS.deviceToken, undefined);
+}

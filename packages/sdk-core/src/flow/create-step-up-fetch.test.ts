@@ -1,0 +1,251 @@
+import { expect } from '@open-wc/testing';
+import { HttpResponse, http } from 'msw';
+import {
+  challenge,
+  contextOf,
+  sleep,
+  startWorker,
+  stepUpResponse,
+  verifyAnswer,
+  worker,
+} from '../../test/fixtures.js';
+import { StepUpCancelledError, StepUpError } from '../errors.js';
+import { createStepUpFetch } from './create-step-up-fetch.js';
+import { setForeignStepUpHandler, setStepUpHandler } from './handlers.js';
+import { resetStepUpQueue } from './step-up-queue.js';
+
+/** A guarded route: answers a step-up until it sees the right token, and records what it got. */
+function guardedRoute(path: string, options: { id?: string; token?: string; alwaysStepUp?: boolean } = {}) {
+  const seen: { token: string | null; context: string | null; body: string }[] = [];
+  const id = options.id ?? 'chl_one';
+  worker.use(
+    http.post(path, async ({ request }) => {
+      const token = request.headers.get('Step-Up-Token');
+      seen.push({ token, context: request.headers.get('Step-Up-Context'), body: await request.text() });
+      contextOf(request);
+      if (!options.alwaysStepUp && token === (options.token ?? `tok_${id}`))
+        return HttpResponse.json({ done: true });
+      return stepUpResponse(challenge(id));
+    }),
+  );
+  return seen;
+}
+
+describe('createStepUpFetch', () => {
+  before(startWorker);
+  afterEach(() => {
+    worker.resetHandlers();
+    resetStepUpQueue();
+    setStepUpHandler(null);
+    setForeignStepUpHandler(null);
+  });
+
+  it('one step-up answer → one handler call → one retry with the token (S26)', async () => {
+    const seen = guardedRoute('/api/transfer');
+    const calls: string[] = [];
+    setStepUpHandler(async (info) => {
+      calls.push(info.challengeId);
+      expect(info.challengeUrl).to.equal(`${location.origin}/stepgate/v1/challenges/chl_one`);
+      return verifyAnswer(`tok_${info.challengeId}`);
+    });
+    const api = createStepUpFetch();
+    const res = await api('/api/transfer', { method: 'POST', body: '{"amount":900}' });
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ done: true });
+    expect(calls).to.deep.equal(['chl_one']);
+    expect(seen.map((s) => s.token)).to.deep.equal([null, 'tok_chl_one']);
+    expect(seen.map((s) => s.body)).to.deep.equal(['{"amount":900}', '{"amount":900}']);
+    expect(seen.every((s) => s.context !== null)).to.equal(true);
+  });
+
+  it('returns a second step-up answer after the retry without retrying again', async () => {
+    const seen = guardedRoute('/api/transfer', { alwaysStepUp: true });
+    let calls = 0;
+    setStepUpHandler(async (info) => {
+      calls++;
+      return verifyAnswer(`tok_${info.challengeId}`);
+    });
+    const res = await createStepUpFetch()('/api/transfer', { method: 'POST', body: 'x' });
+    expect(res.status).to.equal(401);
+    expect(calls).to.equal(1);
+    expect(seen).to.have.length(2);
+  });
+
+  it('queues concurrent step-ups: one dialog at a time', async () => {
+    guardedRoute('/api/a', { id: 'chl_a' });
+    guardedRoute('/api/b', { id: 'chl_b' });
+    let open = 0;
+    let maxOpen = 0;
+    const order: string[] = [];
+    setStepUpHandler(async (info) => {
+      open++;
+      maxOpen = Math.max(maxOpen, open);
+      order.push(`start ${info.challengeId}`);
+      await sleep(30);
+      order.push(`end ${info.challengeId}`);
+      open--;
+      return verifyAnswer(`tok_${info.challengeId}`);
+    });
+    const api = createStepUpFetch();
+    const [a, b] = await Promise.all([api('/api/a', { method: 'POST' }), api('/api/b', { method: 'POST' })]);
+    expect([a.status, b.status]).to.deep.equal([200, 200]);
+    expect(maxOpen).to.equal(1);
+    expect(order).to.have.length(4);
+    expect(order[0]!.startsWith('start')).to.equal(true);
+    expect(order[1]!.startsWith('end')).to.equal(true);
+  });
+
+  it('shares one handler run between requests that carry the same challenge id', async () => {
+    const seen = guardedRoute('/api/same', { id: 'chl_same' });
+    let calls = 0;
+    setStepUpHandler(async (info) => {
+      calls++;
+      await sleep(20);
+      return verifyAnswer(`tok_${info.challengeId}`);
+    });
+    const api = createStepUpFetch();
+    const results = await Promise.all([1, 2, 3].map(() => api('/api/same', { method: 'POST' })));
+    expect(results.map((r) => r.status)).to.deep.equal([200, 200, 200]);
+    expect(calls).to.equal(1);
+    expect(seen.filter((s) => s.token === 'tok_chl_same')).to.have.length(3);
+  });
+
+  it('rejects with StepUpCancelledError when the user cancels, and does not retry', async () => {
+    const seen = guardedRoute('/api/transfer');
+    setStepUpHandler(async () => {
+      throw new StepUpCancelledError();
+    });
+    const error = await createStepUpFetch()('/api/transfer', { method: 'POST' }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(StepUpCancelledError);
+    expect((error as StepUpError).code).to.equal('cancelled');
+    expect(seen).to.have.length(1);
+  });
+
+  it('aborting the original request aborts the wait and the handler', async () => {
+    guardedRoute('/api/transfer');
+    const controller = new AbortController();
+    let handlerSignal: AbortSignal | undefined;
+    setStepUpHandler(
+      (_info, { signal }) =>
+        new Promise((_resolve, reject) => {
+          handlerSignal = signal;
+          signal.addEventListener('abort', () => reject(signal.reason));
+          setTimeout(() => controller.abort(), 10);
+        }),
+    );
+    const error = await createStepUpFetch()('/api/transfer', {
+      method: 'POST',
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(StepUpError);
+    expect((error as StepUpError).code).to.equal('aborted');
+    expect(handlerSignal?.aborted).to.equal(true);
+  });
+
+  it('fails with no_handler when no step-up handler is registered', async () => {
+    guardedRoute('/api/transfer');
+    const error = await createStepUpFetch()('/api/transfer', { method: 'POST' }).catch((e: unknown) => e);
+    expect((error as StepUpError).code).to.equal('no_handler');
+  });
+
+  it('wraps a failing handler as failed, with the cause', async () => {
+    guardedRoute('/api/transfer');
+    const boom = new Error('boom');
+    setStepUpHandler(async () => {
+      throw boom;
+    });
+    const error = (await createStepUpFetch()('/api/transfer', { method: 'POST' }).catch(
+      (e: unknown) => e,
+    )) as StepUpError;
+    expect(error.code).to.equal('failed');
+    expect(error.cause).to.equal(boom);
+  });
+
+  it('hands other providers’ dialects to the foreign handler', async () => {
+    worker.use(
+      http.get(
+        '/api/entra',
+        () =>
+          new HttpResponse(null, {
+            status: 401,
+            headers: {
+              'WWW-Authenticate':
+                'Bearer realm="", error="insufficient_claims", error_description="step up", claims="eyJhY2Nlc3NfdG9rZW4iOnt9fQ"',
+            },
+          }),
+      ),
+    );
+    setStepUpHandler(async () => {
+      throw new Error('must not be called');
+    });
+    const api = createStepUpFetch();
+    expect((await api('/api/entra')).status).to.equal(401);
+    const dialects: string[] = [];
+    setForeignStepUpHandler(async (parsed) => {
+      dialects.push(parsed.dialect);
+      return new Response('handled', { status: 299 });
+    });
+    const res = await api('/api/entra');
+    expect(res.status).to.equal(299);
+    expect(dialects).to.deep.equal(['entra']);
+  });
+
+  it('builds the challenge URL from the header when the answer has no JSON body', async () => {
+    worker.use(
+      http.post('/api/bare', ({ request }) =>
+        request.headers.get('Step-Up-Token') === 'tok'
+          ? HttpResponse.json({})
+          : stepUpResponse(challenge('chl_bare'), { body: false }),
+      ),
+    );
+    let url = '';
+    setStepUpHandler(async (info) => {
+      url = info.challengeUrl;
+      return verifyAnswer('tok');
+    });
+    const res = await createStepUpFetch({ challengePrefix: '/auth' })('/api/bare', { method: 'POST' });
+    expect(res.status).to.equal(200);
+    expect(url).to.equal(`${location.origin}/auth/v1/challenges/chl_bare`);
+  });
+
+  it('buffers a ReadableStream body so the retry sends it again', async () => {
+    const seen = guardedRoute('/api/upload');
+    setStepUpHandler(async (info) => verifyAnswer(`tok_${info.challengeId}`));
+    const body = new Blob(['streamed ', 'payload']).stream();
+    const res = await createStepUpFetch()('/api/upload', {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).to.equal(200);
+    expect(seen.map((s) => s.body)).to.deep.equal(['streamed payload', 'streamed payload']);
+  });
+
+  it('leaves requests that are not sensitive untouched', async () => {
+    let context: string | null = 'unset';
+    worker.use(
+      http.get('/public/info', ({ request }) => {
+        context = request.headers.get('Step-Up-Context');
+        return stepUpResponse(challenge('chl_x'));
+      }),
+    );
+    setStepUpHandler(async () => {
+      throw new Error('must not be called');
+    });
+    const res = await createStepUpFetch({ sensitive: '/api/' })('/public/info');
+    expect(res.status).to.equal(401);
+    expect(context).to.equal(null);
+  });
+
+  it('stores the deviceToken of a verify answer and sends it in later contexts (S25)', async () => {
+    const seen = guardedRoute('/api/transfer');
+    setStepUpHandler(async (info) => verifyAnswer(`tok_${info.challengeId}`, { deviceToken: 'dev.tok.en' }));
+    localStorage.removeItem('stepgate:device-token');
+    await createStepUpFetch()('/api/transfer', { method: 'POST' });
+    expect(localStorage.getItem('stepgate:device-token')).to.equal('dev.tok.en');
+    const decode = (h: string | null) => JSON.parse(atob(h!.replace(/-/g, '+').replace(/_/g, '/')));
+    expect(decode(seen[0]!.context).deviceToken).to.equal(undefined);
+    expect(decode(seen[1]!.context).deviceToken).to.equal('dev.tok.en');
+    localStorage.removeItem('stepgate:device-token');
+  });
+});

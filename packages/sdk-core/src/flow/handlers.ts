@@ -1,0 +1,91 @@
+/**
+ * The registered handlers: the Stepgate step-up handler (the widget registers itself) and the
+ * app's handler for other providers' dialects. Module state, set only by explicit calls.
+ */
+import type { StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
+import type { ParsedStepUpChallenge } from '../protocol-shim.js';
+
+/**
+ * Runs one Stepgate challenge and resolves with the verify answer (its `token` goes into the
+ * `Step-Up-Token` header of the retried request). Rejects with {@link StepUpCancelledError}
+ * when the user cancels. `signal` aborts when every request waiting on this challenge is aborted.
+ *
+ * @example
+ * const handler: StepUpHandler = async (challenge, { signal }) => runMyDialog(challenge, signal);
+ */
+export type StepUpHandler = (
+  challenge: StepUpInfo,
+  options: { signal: AbortSignal },
+) => Promise<VerifyAnswer>;
+
+/** What a {@link ForeignStepUpHandler} gets besides the parsed challenge. */
+export interface ForeignStepUpContext {
+  /** The request that got the step-up answer (headers included; its body may be used). */
+  request: Request;
+  /** The original request's signal. */
+  signal: AbortSignal;
+}
+
+/**
+ * Handles a step-up answer in another provider's dialect (Entra `insufficient_claims`, Okta,
+ * Auth0, Clerk, a plain RFC 9470 challenge without `step_up_challenge`), for example by
+ * redirecting to that provider or by retrying with a fresh token from it. A `Response` it
+ * resolves with replaces the step-up answer; `undefined` returns the step-up answer as is.
+ *
+ * @example
+ * setForeignStepUpHandler(async (parsed) => {
+ *   location.assign(`/login?acr_values=${encodeURIComponent(parsed.acrValues.join(' '))}`);
+ *   return undefined;
+ * });
+ */
+export type ForeignStepUpHandler = (
+  parsed: ParsedStepUpChallenge,
+  response: Response,
+  context: ForeignStepUpContext,
+) => Promise<Response | undefined> | Response | undefined;
+
+let stepUpHandler: StepUpHandler | null = null;
+let foreignHandler: ForeignStepUpHandler | null = null;
+
+/**
+ * Registers the handler that runs Stepgate challenges (the widget calls this when it is
+ * defined). A later registration replaces an earlier one.
+ *
+ * @param handler - The handler, or `null` to remove the current one.
+ * @returns A function that unregisters `handler` (a no-op if another one replaced it since).
+ * @example
+ * const off = setStepUpHandler((challenge, { signal }) => dialog.run(challenge, { signal }));
+ * // later
+ * off();
+ */
+export function setStepUpHandler(handler: StepUpHandler | null): () => void {
+  stepUpHandler = handler;
+  return () => {
+    if (stepUpHandler === handler) stepUpHandler = null;
+  };
+}
+
+/** The registered Stepgate step-up handler, if any. */
+export function getStepUpHandler(): StepUpHandler | null {
+  return stepUpHandler;
+}
+
+/**
+ * Registers the app's handler for step-up answers in other providers' dialects.
+ *
+ * @param handler - The handler, or `null` to remove it (such answers are then returned as is).
+ * @returns A function that unregisters `handler`.
+ * @example
+ * setForeignStepUpHandler((parsed, response) => (parsed.dialect === 'entra' ? reauthenticate(parsed) : response));
+ */
+export function setForeignStepUpHandler(handler: ForeignStepUpHandler | null): () => void {
+  foreignHandler = handler;
+  return () => {
+    if (foreignHandler === handler) foreignHandler = null;
+  };
+}
+
+/** The registered foreign-dialect handler, if any. */
+export function getForeignStepUpHandler(): ForeignStepUpHandler | null {
+  return foreignHandler;
+}

@@ -1,0 +1,177 @@
+/**
+ * One dialog at a time: step-ups run one after another in arrival order, requests carrying the
+ * same challenge id share one handler run, and each waiter can abort on its own. The handler's
+ * signal aborts only when every waiter of its run has aborted.
+ */
+import type { StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
+import { detectWebview } from '../bridge/detect-webview.js';
+import { postBridgeMessage } from '../bridge/post-message.js';
+import { rememberDeviceToken } from '../context/device-store.js';
+import { isStepUpError, StepUpError } from '../errors.js';
+import { getStepUpHandler } from './handlers.js';
+
+interface Run {
+  waiters: number;
+  controller: AbortController;
+  promise: Promise<VerifyAnswer>;
+}
+
+/** Options of {@link requestStepUp}. */
+export interface RequestStepUpOptions {
+  /** Aborts this caller's wait (the dialog closes once every caller sharing it aborted). */
+  signal?: AbortSignal | undefined;
+  /**
+   * Post `challenge_*` messages to the native side when the page runs in a webview.
+   * @defaultValue true
+   */
+  bridge?: boolean | undefined;
+}
+
+const DONE_LIMIT = 16;
+const DONE_MAX_MS = 5 * 60_000;
+const pending = new Map<string, Run>();
+const done = new Map<string, { answer: VerifyAnswer; until: number }>();
+let tail: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs the registered step-up handler for `challenge`, queued behind any step-up already
+ * showing, and shared with every other caller of the same challenge id (including one that
+ * completed moments ago, until its token expires). A `deviceToken` in the answer is remembered.
+ *
+ * @returns The verify answer; its `token` goes into the `Step-Up-Token` header.
+ * @throws StepUpError `no_handler` (none registered), `cancelled` (a {@link StepUpCancelledError}),
+ *   `aborted` (this caller's signal fired), `failed` (the handler threw or answered without a token).
+ * @example
+ * const { token } = await requestStepUp(body.stepUp, { signal });
+ */
+export function requestStepUp(
+  challenge: StepUpInfo,
+  options: RequestStepUpOptions = {},
+): Promise<VerifyAnswer> {
+  const id = challenge.challengeId;
+  const finished = done.get(id);
+  if (finished && finished.until > Date.now()) return Promise.resolve(finished.answer);
+  let run = pending.get(id);
+  if (!run) {
+    run = startRun(challenge, options.bridge !== false);
+    pending.set(id, run);
+  }
+  run.waiters++;
+  return waitFor(run, options.signal, id);
+}
+
+function startRun(challenge: StepUpInfo, bridge: boolean): Run {
+  const id = challenge.challengeId;
+  const controller = new AbortController();
+  const promise = tail
+    .then(() => runHandler(challenge, controller.signal, bridge))
+    .then((answer) => {
+      remember(id, answer);
+      return answer;
+    })
+    .finally(() => pending.delete(id));
+  tail = promise.catch(() => undefined);
+  return { waiters: 0, controller, promise };
+}
+
+async function runHandler(
+  challenge: StepUpInfo,
+  signal: AbortSignal,
+  bridge: boolean,
+): Promise<VerifyAnswer> {
+  const challengeId = challenge.challengeId;
+  if (signal.aborted) throw new StepUpError('aborted', undefined, { challengeId, cause: signal.reason });
+  const handler = getStepUpHandler();
+  if (!handler) throw new StepUpError('no_handler', undefined, { challengeId });
+  const native = bridge && detectWebview() !== undefined;
+  if (native)
+    postBridgeMessage({
+      type: 'challenge_started',
+      challengeId,
+      acr: challenge.acr,
+      methods: challenge.methods,
+    });
+  let answer: VerifyAnswer;
+  try {
+    answer = await handler(challenge, { signal });
+    if (typeof answer?.token !== 'string' || answer.token === '') {
+      throw new StepUpError('failed', 'The step-up handler answered without a token.', { challengeId });
+    }
+  } catch (error) {
+    const mapped = mapError(error, signal, challengeId);
+    if (native) {
+      postBridgeMessage(
+        mapped.code === 'cancelled'
+          ? { type: 'challenge_cancelled', challengeId }
+          : { type: 'challenge_error', challengeId, code: mapped.code, message: mapped.message },
+      );
+    }
+    throw mapped;
+  }
+  if (answer.deviceToken) rememberDeviceToken(answer.deviceToken);
+  if (native) {
+    postBridgeMessage({
+      type: 'challenge_completed',
+      challengeId,
+      token: answer.token,
+      acr: answer.acr,
+      amr: answer.amr,
+      expiresAt: answer.expiresAt,
+    });
+  }
+  return answer;
+}
+
+function mapError(error: unknown, signal: AbortSignal, challengeId: string): StepUpError {
+  if (isStepUpError(error)) return error;
+  if (signal.aborted || (error instanceof DOMException && error.name === 'AbortError')) {
+    return new StepUpError('aborted', undefined, { challengeId, cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new StepUpError('failed', `The step-up handler failed: ${message}`, { challengeId, cause: error });
+}
+
+function waitFor(run: Run, signal: AbortSignal | undefined, challengeId: string): Promise<VerifyAnswer> {
+  const release = () => {
+    run.waiters--;
+    if (run.waiters <= 0) run.controller.abort(new StepUpError('aborted', undefined, { challengeId }));
+  };
+  if (!signal) return run.promise;
+  if (signal.aborted) {
+    release();
+    return Promise.reject(new StepUpError('aborted', undefined, { challengeId, cause: signal.reason }));
+  }
+  return new Promise<VerifyAnswer>((resolve, reject) => {
+    const onAbort = () => {
+      release();
+      reject(new StepUpError('aborted', undefined, { challengeId, cause: signal.reason }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    run.promise.then(
+      (answer) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(answer);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function remember(challengeId: string, answer: VerifyAnswer): void {
+  const expires = Date.parse(answer.expiresAt);
+  const until = Math.min(Number.isFinite(expires) ? expires : 0, Date.now() + DONE_MAX_MS);
+  if (until <= Date.now()) return;
+  done.set(challengeId, { answer, until });
+  if (done.size > DONE_LIMIT) done.delete(done.keys().next().value as string);
+}
+
+/** Forgets shared answers and pending runs (tests only; not exported from the package). */
+export function resetStepUpQueue(): void {
+  for (const run of pending.values()) run.controller.abort();
+  pending.clear();
+  done.clear();
+  tail = Promise.resolve();
+}

@@ -1,0 +1,80 @@
+/**
+ * @stepgate/sdk-core/ky — the step-up flow as hooks for the app's own ky instance (ky ≥ 2.1
+ * is a peer dependency). A separate entry so that pages without ky never load it.
+ * @packageDocumentation
+ */
+import { HEADERS } from '@stepgate/protocol';
+import ky, { type AfterResponseState, type BeforeRequestState } from 'ky';
+import { getContextHeader } from './context/context-header.js';
+import { detectStepUp } from './flow/detect-step-up.js';
+import { getForeignStepUpHandler } from './flow/handlers.js';
+import { type NormalizedFlowOptions, normalizeFlowOptions, type StepUpFlowOptions } from './flow/options.js';
+import { requestStepUp } from './flow/step-up-queue.js';
+
+/** The hooks to spread into `ky.create({ hooks })`. */
+export interface StepUpHooks {
+  beforeRequest: Array<(state: BeforeRequestState) => Promise<Request | undefined>>;
+  afterResponse: Array<
+    (state: AfterResponseState) => Promise<Response | ReturnType<typeof ky.retry> | undefined>
+  >;
+}
+
+async function setContext(headers: Headers, options: NormalizedFlowOptions): Promise<void> {
+  if (options.context !== false) headers.set(HEADERS.context, await getContextHeader(options.context));
+}
+
+/**
+ * The step-up flow as ky hooks. `beforeRequest` adds the `Step-Up-Context` header to
+ * sensitive requests (buffering a `ReadableStream` body so it can be replayed);
+ * `afterResponse` recognises a step-up answer, runs the registered handler and retries once
+ * through `ky.retry()` with the `Step-Up-Token` header. The retry goes through ky's retry
+ * machinery, so the instance needs `retry.limit ≥ 1` (ky's default is 2); with `retry: 0`
+ * ky refuses the forced retry.
+ *
+ * @param options - Same as `createStepUpFetch` minus `fetch`.
+ * @throws TypeError at creation for malformed options.
+ * @example
+ * import ky from 'ky';
+ * import { stepUpHooks } from '@stepgate/sdk-core/ky';
+ *
+ * const api = ky.create({ prefix: '/api', hooks: stepUpHooks() });
+ * await api.post('transfer', { json: { amount: 900 } }).json();
+ */
+export function stepUpHooks(options: StepUpFlowOptions = {}): StepUpHooks {
+  const normalized = normalizeFlowOptions(options);
+  return {
+    beforeRequest: [
+      async ({ request, options: kyOptions }) => {
+        if (!normalized.isSensitive(request)) return undefined;
+        let out: Request = request;
+        if (kyOptions.body instanceof ReadableStream) {
+          out = new Request(request, { body: await request.arrayBuffer() });
+        }
+        await setContext(out.headers, normalized);
+        return out === request ? undefined : out;
+      },
+    ],
+    afterResponse: [
+      async ({ request, response }) => {
+        if (!normalized.isSensitive(request) || request.headers.has(HEADERS.token)) return undefined;
+        const answer = await detectStepUp(response, request.url, normalized.challengePrefix);
+        if (!answer) return undefined;
+        if (answer.kind === 'foreign') {
+          const handler = getForeignStepUpHandler();
+          return (
+            (handler && (await handler(answer.parsed, response, { request, signal: request.signal }))) ||
+            undefined
+          );
+        }
+        const verified = await requestStepUp(answer.challenge, {
+          signal: request.signal,
+          bridge: normalized.bridge,
+        });
+        const headers = new Headers(request.headers);
+        await setContext(headers, normalized);
+        headers.set(HEADERS.token, verified.token);
+        return ky.retry({ request: new Request(request, { headers }), delay: 0, code: 'STEP_UP' });
+      },
+    ],
+  };
+}
