@@ -7,6 +7,7 @@ import { countingReporter } from './tools/wtr-counting-reporter.mjs';
 import { wtrPlugins } from './tools/wtr-plugins.mjs';
 
 const browserGroups = [
+  { name: 'protocol', files: 'packages/protocol/src/**/*.browser.test.ts' },
   { name: 'sdk-core', files: 'packages/sdk-core/src/**/*.test.ts' },
   { name: 'web-widget', files: 'packages/web-widget/src/**/*.test.ts' },
 ];

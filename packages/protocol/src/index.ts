@@ -5,6 +5,7 @@
 export type { AuthChallenge } from './auth-header.js';
 export { isToken, parseAuthenticateHeader, quoteString } from './auth-header.js';
 export { decodeBase64Url, encodeBase64Url } from './base64url.js';
+export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical-json.js';
 export { CLERK_PRESETS, readStepUpInfo } from './challenge-dialects.js';
 export {
   CONTEXT_LIMITS,
@@ -37,6 +38,8 @@ export {
   parseStepUpChallenge,
   STEP_UP_CHALLENGE_PARAM,
 } from './step-up-challenge.js';
+export type { TransactionDigestInput } from './transaction-digest.js';
+export { transactionDigest } from './transaction-digest.js';
 export type {
   Action,
   ChallengeFailedBody,

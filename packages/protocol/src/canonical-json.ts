@@ -1,0 +1,93 @@
+/**
+ * RFC 8785 JSON Canonicalization Scheme (JCS): one exact text for one JSON value, so a digest of
+ * it is the same wherever it is computed (Node, browsers, other languages with a JCS library).
+ */
+import { StepgateError } from './errors.js';
+
+/** How deep arrays and objects may nest; deeper input is refused instead of exhausting the stack. */
+export const MAX_CANONICAL_DEPTH = 256;
+
+// With the `u` flag a well-formed surrogate pair is one code point, so this finds lone ones only.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function fail(message: string, path: string): never {
+  throw new StepgateError('invalid_request', `${message} at ${path === '' ? '/' : path}`, {
+    details: { path },
+  });
+}
+
+function pointer(path: string, key: string | number): string {
+  return `${path}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
+}
+
+/**
+ * RFC 8785 §3.2.2.2: strings are serialised as ECMAScript's `JSON.stringify` does — `\b \t \n \f
+ * \r`, other controls as lowercase `\u00hh`, `"` and `\` escaped, everything else as is. I-JSON
+ * (RFC 7493 §2.1, required by RFC 8785 §3.1) forbids lone surrogates, so they are refused.
+ */
+function serializeString(value: string, path: string): string {
+  if (LONE_SURROGATE.test(value)) fail('A string holds a lone surrogate', path);
+  return JSON.stringify(value);
+}
+
+function serialize(value: unknown, path: string, depth: number, seen: Set<object>): string {
+  switch (typeof value) {
+    case 'string':
+      return serializeString(value, path);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      // RFC 8785 §3.2.2.3: ECMAScript Number::toString; -0 serialises as 0; NaN and ±Infinity are not JSON.
+      if (!Number.isFinite(value)) fail('A number is not finite', path);
+      return String(value);
+    case 'object':
+      break;
+    default:
+      fail(`A ${typeof value} is not a JSON value`, path);
+  }
+  if (value === null) return 'null';
+  if (depth >= MAX_CANONICAL_DEPTH) fail(`Nesting is deeper than ${MAX_CANONICAL_DEPTH}`, path);
+  if (seen.has(value)) fail('The value is circular', path);
+  seen.add(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (let i = 0; i < value.length; i++) {
+      items.push(serialize(value[i], pointer(path, i), depth + 1, seen));
+    }
+    out = `[${items.join(',')}]`;
+  } else {
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) fail('Only plain objects and arrays are JSON', path);
+    const record = value as Record<string, unknown>;
+    // RFC 8785 §3.2.3: members sorted by their names as arrays of UTF-16 code units, which is
+    // exactly what the default Array.prototype.sort comparison does. Undefined members are left
+    // out, as JSON.stringify does.
+    const members: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      const member = record[key];
+      if (member === undefined) continue;
+      const memberPath = pointer(path, key);
+      members.push(`${serializeString(key, memberPath)}:${serialize(member, memberPath, depth + 1, seen)}`);
+    }
+    out = `{${members.join(',')}}`;
+  }
+  seen.delete(value);
+  return out;
+}
+
+/**
+ * Serialises a JSON value in its RFC 8785 canonical form: no whitespace, object members sorted
+ * by UTF-16 code units, ECMAScript number and string serialisation. Members whose value is
+ * `undefined` are left out.
+ *
+ * @throws {@link StepgateError} `invalid_request` (with `details.path`, a JSON pointer) for
+ * NaN or ±Infinity, a lone surrogate, a bigint, function, symbol or `undefined` where a value is
+ * needed, an object that is not plain (Date, Map, class instance), a cycle, or nesting deeper than
+ * {@link MAX_CANONICAL_DEPTH}.
+ * @example
+ * canonicalJson({ b: [1e21, 0.1, -0], a: 'é' }); // '{"a":"é","b":[1e+21,0.1,0]}'
+ */
+export function canonicalJson(value: unknown): string {
+  return serialize(value, '', 0, new Set());
+}
