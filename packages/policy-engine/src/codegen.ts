@@ -1,0 +1,123 @@
+/**
+ * Generates one matching function for all policies. Every value from the document (operands,
+ * field names, patterns, ranges) reaches the generated code only through the constant table
+ * `K`, indexed by integers the generator chose: no document string is ever spliced into source.
+ * The only identifiers in the source come from fixed lists in this file.
+ */
+import type { CondNode, Leaf } from './condition.js';
+import type { Field } from './fields.js';
+import { readPath } from './fields.js';
+import { testLeaf } from './interpret.js';
+import type { Signals } from './signals.js';
+
+/**
+ * A matcher: writes the indexes of matching policies into `out`, returns how many.
+ * `r` the request, `s` the signals, `an` the action name, `lv` the session level.
+ */
+export type Matcher = (
+  r: Record<string, unknown>,
+  s: Signals,
+  an: string,
+  lv: string,
+  out: Int32Array,
+) => number;
+
+const ROOTS = new Set(['subject', 'resource', 'transaction', 'context']);
+/** Fields whose value is never an array, so equality needs no array check. */
+const scalarField = (f: Field): boolean =>
+  f.kind === 'action' || f.kind === 'level' || (f.kind === 'sig' && f.key !== 'ip.reputation');
+
+class Emitter {
+  readonly K: unknown[] = [];
+  readonly fieldVars = new Map<string, number>();
+  readonly fieldInits: string[] = [];
+
+  k(value: unknown): string {
+    this.K.push(value);
+    return `K[${this.K.length - 1}]`;
+  }
+
+  /** An expression for a field's value; request fields are read once, lazily. */
+  value(f: Field): string {
+    if (f.kind === 'action') return 'an';
+    if (f.kind === 'level') return 'lv';
+    if (f.kind === 'sig') return `s[${this.k(f.key)}]`;
+    if (!ROOTS.has(f.root)) throw new Error('unexpected root');
+    let i = this.fieldVars.get(f.path);
+    if (i === undefined) {
+      i = this.fieldVars.size;
+      this.fieldVars.set(f.path, i);
+      this.fieldInits.push(`f${i} = U`);
+    }
+    const read =
+      f.keys.length === 1
+        ? `(t = r.${f.root}, t !== null && typeof t === 'object' && HAS.call(t, ${this.k(f.keys[0])}) ? t[${this.k(f.keys[0])}] : undefined)`
+        : `RP(r.${f.root}, ${this.k(f.keys)})`;
+    return `(f${i} === U ? (f${i} = ${read}) : f${i})`;
+  }
+
+  leaf(f: Field, l: Leaf): string {
+    const v = this.value(f);
+    const scalar = scalarField(f);
+    switch (l.t) {
+      case 'eq':
+        return scalar ? `(${v} === ${this.k(l.arg)})` : `TL(${this.k(l)}, ${v})`;
+      case 'in':
+        if (scalar && l.arg.length <= 8) {
+          return `((x = ${v}) === ${l.arg.map((a) => this.k(a)).join(' || x === ')})`;
+        }
+        if (scalar) return `${this.k(new Set(l.arg))}.has(${v})`;
+        return `TL(${this.k(l)}, ${v})`;
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte': {
+        const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[l.t];
+        return `(typeof (x = ${v}) === 'number' && x ${op} ${this.k(l.arg)})`;
+      }
+      case 'between':
+        return `(typeof (x = ${v}) === 'number' && x >= ${this.k(l.arg[0])} && x <= ${this.k(l.arg[1])})`;
+      case 'glob':
+        return f.kind === 'action' ? `${this.k(l.arg)}(an)` : `TL(${this.k(l)}, ${v})`;
+      case 'exists':
+        return l.arg
+          ? `((x = ${v}) !== undefined && x !== null)`
+          : `((x = ${v}) === undefined || x === null)`;
+      default:
+        return `TL(${this.k(l)}, ${v})`;
+    }
+  }
+
+  node(n: CondNode): string {
+    switch (n.k) {
+      case 'all':
+        return n.c.length === 0 ? 'true' : `(${n.c.map((c) => this.node(c)).join(' && ')})`;
+      case 'any':
+        return n.c.length === 0 ? 'false' : `(${n.c.map((c) => this.node(c)).join(' || ')})`;
+      case 'not':
+        return `!${this.node(n.c)}`;
+      default:
+        return this.leaf(n.field, n.leaf);
+    }
+  }
+}
+
+/**
+ * Builds the matcher for a list of condition trees (one per policy, in document order).
+ * Throws when the platform forbids `new Function` (the caller then falls back to the interpreter).
+ */
+export function generateMatcher(conditions: readonly CondNode[]): { matcher: Matcher; source: string } {
+  const e = new Emitter();
+  const tests = conditions.map((c, i) => `  if (${e.node(c)}) out[n++] = ${i | 0};`);
+  const vars = ['n = 0', 't', 'x', ...e.fieldInits].join(', ');
+  const source = `"use strict";\nreturn function match(r, s, an, lv, out) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n};`;
+  const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', source) as (...args: unknown[]) => Matcher;
+  const matcher = factory(
+    Object.freeze(e.K),
+    Object.freeze({}),
+    Object.prototype.hasOwnProperty,
+    readPath,
+    testLeaf,
+  );
+  return { matcher, source };
+}

@@ -1,0 +1,242 @@
+/**
+ * `compilePolicy`: validates and normalises a document once, generates one matching function,
+ * and returns the compiled policy with `evaluate` and `whatIf`.
+ */
+import {
+  type AcrValues,
+  DEFAULT_ACR_VALUES,
+  LEVELS,
+  type Level,
+  METHODS,
+  type Method,
+} from '@stepgate/protocol';
+import { generateMatcher, type Matcher } from './codegen.js';
+import { type CombineConfig, type CombineInput, combine, type RuntimePolicy } from './combine.js';
+import type { CondNode } from './condition.js';
+import { parseDuration } from './duration.js';
+import { PolicyError } from './errors.js';
+import { fieldsOf, firstFailure, type MatchContext, matches } from './interpret.js';
+import { compileRanges } from './ip.js';
+import { DEFAULT_METHOD_LEVELS, levelRank, methodBit, methodCap, sessionLevel } from './methods.js';
+import { computeSignals, DEFAULT_RISK_WEIGHTS, type RiskConfig } from './signals.js';
+import type {
+  CompiledPolicy,
+  CompileOptions,
+  EnrolledMethod,
+  EvaluationInput,
+  PolicyDocument,
+  Verdict,
+  WhatIfResult,
+} from './types.js';
+import { checkDocument } from './validate.js';
+import { documentVersion } from './version.js';
+
+const GEO_WEIGHTS = ['geoVelocity', 'countryChange'] as const;
+
+function riskConfig(
+  doc: PolicyDocument,
+  lists: Map<string, readonly string[]>,
+  conditions: readonly CondNode[],
+): RiskConfig {
+  const r = doc.risk ?? {};
+  const weights = { ...DEFAULT_RISK_WEIGHTS, ...r.weights };
+  const reads = new Set(conditions.flatMap((c) => fieldsOf(c)).map((f) => f.path));
+  const readsAny = (prefix: string) =>
+    [...reads].some((p) => p.startsWith(prefix)) || reads.has('risk.score') || reads.has('risk.level');
+  return {
+    weights,
+    medium: r.thresholds?.medium ?? 30,
+    high: r.thresholds?.high ?? 60,
+    impossibleTravelKmh: r.impossibleTravelKmh ?? 900,
+    minTravelKm: r.minTravelKm ?? 100,
+    sessionAgeHigh: parseDuration(r.sessionAgeHigh ?? '24h') ?? 86400,
+    amountHigh: r.amountHigh ?? 10000,
+    failuresHigh: r.failuresHigh ?? 5,
+    actionCountHigh: r.actionCountHigh ?? 20,
+    accountsHigh: r.accountsHigh ?? 4,
+    lists: [...lists].map(([name, cidrs]) => ({
+      name,
+      ranges: compileRanges(cidrs),
+      strength: r.lists?.[name] ?? 0,
+    })),
+    // Geo and IP signals are the expensive ones: computed only when read or weighted.
+    needGeo: readsAny('risk.geo.') || GEO_WEIGHTS.some((w) => weights[w] > 0),
+    needIp: readsAny('risk.ip.') || weights.ipReputation > 0,
+  };
+}
+
+const EMPTY_HISTORY = Object.freeze({
+  enrolledMethods: [],
+  device: { rememberedToken: false, fingerprintSeen: false, accountsOnDevice: 0 },
+  recentFailures: 0,
+  actionCounts: {},
+});
+
+/** The request's basic shape; anything else is an `invalid_input` deny (fail closed). */
+function inputProblem(input: EvaluationInput): string | undefined {
+  if (input === null || typeof input !== 'object') return 'the input is not an object';
+  const r = input.request as unknown;
+  if (r === null || typeof r !== 'object') return 'request is not an object';
+  const { subject, action } = r as Record<string, unknown>;
+  if (
+    subject === null ||
+    typeof subject !== 'object' ||
+    typeof (subject as { id?: unknown }).id !== 'string'
+  ) {
+    return 'request.subject.id is missing';
+  }
+  if (
+    action === null ||
+    typeof action !== 'object' ||
+    typeof (action as { name?: unknown }).name !== 'string'
+  ) {
+    return 'request.action.name is missing';
+  }
+  if (typeof input.now !== 'number' || !Number.isFinite(input.now)) return 'now is not a number';
+  return undefined;
+}
+
+/**
+ * Compiles a policy document into one decision function. Validates it first (schema, then
+ * semantics) and throws a `PolicyError` (code `invalid_policy`, with JSON paths) when malformed.
+ *
+ * @throws PolicyError `invalid_policy`
+ * @example
+ * const policy = compilePolicy(parsePolicyDocument(yamlText, { filename: 'policies.yaml' }));
+ * const verdict = policy.evaluate({ request, now: Math.floor(Date.now() / 1000), history });
+ */
+export function compilePolicy(
+  doc: PolicyDocument,
+  options: CompileOptions & { codegen?: boolean } = {},
+): CompiledPolicy {
+  const { issues, checked } = checkDocument(doc, options.ipLists);
+  if (checked === undefined) throw new PolicyError('invalid_policy', issues);
+  const acrValues: AcrValues = options.acrValues ?? DEFAULT_ACR_VALUES;
+  const levels = { ...DEFAULT_METHOD_LEVELS } as Record<Method, Level>;
+  const caps = METHODS.map(() => -1);
+  const enabled: Method[] = [];
+  for (const m of METHODS) {
+    const v = doc.methods?.[m];
+    if (v === false) continue;
+    if (v !== undefined) levels[m] = v;
+    caps[METHODS.indexOf(m)] = levelRank(methodCap(m, levels[m]));
+    enabled.push(m);
+  }
+  const reachable = LEVELS.map((_, rank) =>
+    METHODS.reduce((mask, m, i) => ((caps[i] ?? -1) >= rank ? mask | methodBit(m) : mask), 0),
+  );
+  const cfg: CombineConfig = { acrValues, defaultEffect: doc.default, reachable, caps };
+  const risk = riskConfig(doc, checked.lists, checked.conditions);
+  const policies: RuntimePolicy[] = doc.policies.map((p, index) => ({
+    index,
+    id: p.id,
+    description: p.description,
+    mode: p.mode ?? 'enforce',
+    effect: p.require !== undefined ? 'step_up' : (p.effect ?? 'deny'),
+    level: p.require ? levelRank(p.require.level) : 0,
+    maxAge: p.require?.maxAge === undefined ? undefined : parseDuration(p.require.maxAge),
+    methods: p.require?.methods?.reduce((mask, m) => mask | methodBit(m), 0) ?? 31,
+    bind: p.require?.bindTransaction ?? false,
+    fields: fieldsOf(checked.conditions[index] as CondNode),
+  }));
+  const conditions = checked.conditions;
+  let matcher: Matcher;
+  try {
+    if (options.codegen === false) throw new Error('code generation disabled');
+    matcher = generateMatcher(conditions).matcher;
+  } catch {
+    // No `new Function` (CSP without unsafe-eval): interpret the same trees.
+    matcher = (r, s, an, lv, out) => {
+      const m: MatchContext = { r, s, an, lv };
+      let n = 0;
+      for (let i = 0; i < conditions.length; i++) if (matches(conditions[i] as CondNode, m)) out[n++] = i;
+      return n;
+    };
+  }
+  const version = documentVersion(doc, checked.lists, acrValues);
+  let scratch: Int32Array | undefined = new Int32Array(policies.length);
+
+  const run = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
+    const problem = inputProblem(input);
+    if (problem !== undefined) return invalid(problem);
+    const r = input.request as unknown as Record<string, unknown>;
+    const an = input.request.action.name;
+    const history =
+      input.history !== null && typeof input.history === 'object' ? input.history : EMPTY_HISTORY;
+    const s = computeSignals(input.request, an, input.now, history, risk);
+    const lv = sessionLevel(input.request.subject.acr, acrValues);
+    const userLevels = new Int8Array(METHODS.length).fill(-1);
+    const enrolled: readonly unknown[] = Array.isArray(history.enrolledMethods)
+      ? history.enrolledMethods
+      : [];
+    for (const item of enrolled) {
+      const f = (item !== null && typeof item === 'object' ? item : {}) as Partial<EnrolledMethod>;
+      const i = METHODS.indexOf(f.method as Method);
+      const max = i >= 0 ? LEVELS.indexOf(f.maxLevel as Level) : -1;
+      const reach = Math.min(max, caps[i] ?? -1);
+      if (i >= 0 && reach > (userLevels[i] as number)) userLevels[i] = reach;
+    }
+    // A reentrant call (from a getter on the input) gets its own buffer.
+    const out = scratch ?? new Int32Array(policies.length);
+    scratch = undefined;
+    try {
+      const m: MatchContext = { r, s, an, lv };
+      const n = matcher(r, s, an, lv, out);
+      const combineInput: CombineInput = { m, now: input.now, userLevels };
+      const verdict: Verdict = {
+        ...combine(policies, out, n, cfg, combineInput),
+        risk: { score: s.score as number, level: s.level as Verdict['risk']['level'], signals: s },
+        policyVersion: version,
+      };
+      if (!explain) return verdict;
+      const matched: string[] = [];
+      const notMatched: WhatIfResult['notMatched'] = [];
+      policies.forEach((p, i) => {
+        const failed = firstFailure(conditions[i] as CondNode, m);
+        if (failed === undefined) matched.push(p.id);
+        else notMatched.push({ policyId: p.id, mode: p.mode, failed });
+      });
+      return { ...verdict, matched, notMatched };
+    } finally {
+      scratch = out;
+    }
+  };
+
+  const invalid = (detail: string): WhatIfResult => ({
+    decision: 'deny',
+    reasons: [{ policyId: 'stepgate', code: 'invalid_input', detail }],
+    risk: { score: 100, level: 'high', signals: {} },
+    reportOnly: [],
+    policyVersion: version,
+    matched: [],
+    notMatched: [],
+  });
+
+  const safe = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
+    try {
+      return run(input, explain);
+    } catch {
+      return invalid('the input could not be evaluated');
+    }
+  };
+
+  return Object.freeze({
+    version,
+    defaultEffect: doc.default,
+    methodLevels: Object.freeze(levels),
+    enabledMethods: Object.freeze(enabled),
+    policyIds: Object.freeze(policies.map((p) => p.id)),
+    evaluate: (input: EvaluationInput): Verdict => {
+      const v = safe(input, false);
+      if ('matched' in v) {
+        const { matched: _m, notMatched: _n, ...rest } = v;
+        return rest;
+      }
+      return v;
+    },
+    whatIf: (input: EvaluationInput): WhatIfResult => {
+      const v = safe(input, true);
+      return 'matched' in v ? v : { ...v, matched: [], notMatched: [] };
+    },
+  });
+}

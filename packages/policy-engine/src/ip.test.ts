@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { cidrError, compileRanges, ipInRanges, parseIp, parseIpv4 } from './ip.js';
+
+describe('ip ranges', () => {
+  const set = compileRanges(['10.0.0.0/8', '192.168.1.0/24', '203.0.113.7', '2001:db8::/32', '10.1.0.0/16']);
+  it.each([
+    ['10.2.3.4', true],
+    ['11.0.0.1', false],
+    ['192.168.1.255', true],
+    ['192.168.2.0', false],
+    ['203.0.113.7', true],
+    ['203.0.113.8', false],
+    ['2001:db8::1', true],
+    ['2001:db9::1', false],
+    ['::ffff:10.9.9.9', true],
+    ['not an ip', false],
+    ['010.0.0.1', false],
+  ])('%s in set is %s', (ip, expected) => {
+    expect(ipInRanges(set, parseIp(ip))).toBe(expected);
+  });
+  it('parses dotted quads strictly', () => {
+    expect(parseIpv4('255.255.255.255')).toBe(0xffffffff);
+    expect(parseIpv4('1.2.3')).toBe(-1);
+    expect(parseIpv4('1.2.3.256')).toBe(-1);
+    expect(parseIpv4('1..2.3')).toBe(-1);
+  });
+  it('reports bad CIDRs', () => {
+    expect(cidrError('10.0.0.0/33')).toMatch(/not a valid CIDR/);
+    expect(cidrError('10.0.0.0/8')).toBeUndefined();
+    expect(cidrError('2001:db8::/129')).toMatch(/not a valid CIDR/);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Methods, the levels they reach, and method sets as bit masks (bit i = METHODS[i]).
+ */
+import {
+  type AcrValues,
+  DEFAULT_ACR_VALUES,
+  LEVELS,
+  type Level,
+  levelFromAcr,
+  METHODS,
+  type Method,
+} from '@stepgate/protocol';
+
+/**
+ * NIST SP 800-63B defaults: the level each method reaches on top of an aal1 session. An emailed
+ * code is a fresh check, not a second factor (S3); WebAuthn and biometric reach aal3 only for a
+ * device-bound credential verified with UV (the factor's `maxLevel` says so).
+ */
+export const DEFAULT_METHOD_LEVELS: Readonly<Record<Method, Level>> = Object.freeze({
+  email_otp: 'aal1',
+  sms_otp: 'aal2',
+  totp: 'aal2',
+  webauthn: 'aal2',
+  biometric: 'aal2',
+});
+
+/** Preference order of methods in a requirement: phishing-resistant first. */
+export const METHOD_PREFERENCE: readonly Method[] = Object.freeze([
+  'webauthn',
+  'biometric',
+  'totp',
+  'sms_otp',
+  'email_otp',
+]);
+
+/** Rank of a level: aal1 → 0, aal2 → 1, aal3 → 2. */
+export const levelRank = (level: Level): number => LEVELS.indexOf(level);
+
+/** The bit of a method. */
+export const methodBit = (m: Method): number => 1 << METHODS.indexOf(m);
+
+/** Methods of a mask in preference order. */
+export function methodsOf(mask: number): Method[] {
+  const out: Method[] = [];
+  for (const m of METHOD_PREFERENCE) if (mask & methodBit(m)) out.push(m);
+  return out;
+}
+
+/**
+ * The highest level a method can ever reach under a document: its document level, raised to aal3
+ * for WebAuthn and biometric when the document gives them aal2 (device-bound with UV reaches aal3).
+ */
+export function methodCap(method: Method, docLevel: Level): Level {
+  return (method === 'webauthn' || method === 'biometric') && docLevel === 'aal2' ? 'aal3' : docLevel;
+}
+
+/**
+ * The level of a session from `subject.acr`: a configured value or a bare level name. Absent or
+ * unknown values count as aal1 (never more than the backend proved).
+ */
+export function sessionLevel(acr: unknown, acrValues: AcrValues = DEFAULT_ACR_VALUES): Level {
+  return (typeof acr === 'string' ? levelFromAcr(acr, acrValues) : undefined) ?? 'aal1';
+}

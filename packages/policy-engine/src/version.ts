@@ -1,0 +1,53 @@
+/**
+ * The policy version: SHA-256 of the canonical JSON (sorted keys) of the normalised document —
+ * defaults filled in, durations in seconds, descriptions left out — plus the IP lists and `acr`
+ * values it was compiled with. Reformatting or reordering keys keeps the version.
+ */
+import type { AcrValues } from '@stepgate/protocol';
+import { parseDuration } from './duration.js';
+import { DEFAULT_METHOD_LEVELS } from './methods.js';
+import { sha256Hex } from './sha256.js';
+import type { PolicyDocument } from './types.js';
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The stable version string of a document: `sha256:` + 64 hex digits. */
+export function documentVersion(
+  doc: PolicyDocument,
+  lists: ReadonlyMap<string, readonly string[]>,
+  acrValues: AcrValues,
+): string {
+  const normalised = {
+    version: 1,
+    default: doc.default,
+    methods: { ...DEFAULT_METHOD_LEVELS, ...doc.methods },
+    risk: { ...doc.risk, sessionAgeHigh: parseDuration(doc.risk?.sessionAgeHigh ?? '24h') },
+    ipLists: Object.fromEntries(lists),
+    acrValues,
+    policies: doc.policies.map((p) => ({
+      id: p.id,
+      mode: p.mode ?? 'enforce',
+      effect: p.require !== undefined ? 'step_up' : p.effect,
+      when: p.when ?? {},
+      require:
+        p.require === undefined
+          ? undefined
+          : {
+              level: p.require.level,
+              maxAge: p.require.maxAge === undefined ? undefined : parseDuration(p.require.maxAge),
+              methods: p.require.methods === undefined ? undefined : [...p.require.methods].sort(),
+              bindTransaction: p.require.bindTransaction ?? false,
+            },
+    })),
+  };
+  return `sha256:${sha256Hex(canonical(normalised))}`;
+}
