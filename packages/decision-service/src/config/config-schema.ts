@@ -1,0 +1,81 @@
+/**
+ * JSON Schema of the service configuration (`stepgate.yaml`, docs/deployment.md). Every field is
+ * optional in the file; `normalizeConfig` fills the defaults.
+ */
+const duration = {
+  anyOf: [
+    { type: 'integer', minimum: 0, maximum: 31_536_000 },
+    { type: 'string', pattern: '^(\\d+[smhd])+$', maxLength: 32 },
+  ],
+} as const;
+const stringList = (maxLength: number) =>
+  ({ type: 'array', items: { type: 'string', minLength: 1, maxLength }, maxItems: 100 }) as const;
+
+/** The configuration schema. */
+export const configSchema = {
+  $id: 'https://stepgate.dev/schemas/config.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    issuer: { type: 'string', minLength: 1, maxLength: 500 },
+    audiences: { ...stringList(200), minItems: 1 },
+    acrValues: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        aal1: { type: 'string', minLength: 1, maxLength: 200 },
+        aal2: { type: 'string', minLength: 1, maxLength: 200 },
+        aal3: { type: 'string', minLength: 1, maxLength: 200 },
+      },
+    },
+    tokens: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { lifetime: duration, deviceLifetime: duration, clockSkew: duration },
+    },
+    challenges: { type: 'object', additionalProperties: false, properties: { lifetime: duration } },
+    history: { type: 'object', additionalProperties: false, properties: { window: duration } },
+    idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },
+    origins: stringList(500),
+    trustedClients: stringList(64),
+    policies: stringList(1000),
+    ipLists: {
+      type: 'object',
+      maxProperties: 50,
+      propertyNames: { pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+      additionalProperties: { type: 'string', minLength: 1, maxLength: 1000 },
+    },
+    maxmindDb: { type: 'string', minLength: 1, maxLength: 1000 },
+    dataDir: { type: 'string', minLength: 1, maxLength: 1000 },
+    keyFile: { type: 'string', minLength: 1, maxLength: 1000 },
+    logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        host: { type: 'string', minLength: 1, maxLength: 255 },
+        port: { type: 'integer', minimum: 0, maximum: 65535 },
+        bodyLimit: { type: 'integer', minimum: 1024, maximum: 10_485_760 },
+      },
+    },
+  },
+} as const;
+
+/** Environment variables and the config path each one sets. */
+export const ENV_VARS = {
+  STEPGATE_ISSUER: { path: ['issuer'], kind: 'string' },
+  STEPGATE_AUDIENCES: { path: ['audiences'], kind: 'list' },
+  STEPGATE_ORIGINS: { path: ['origins'], kind: 'list' },
+  STEPGATE_TRUSTED_CLIENTS: { path: ['trustedClients'], kind: 'list' },
+  STEPGATE_POLICIES: { path: ['policies'], kind: 'list' },
+  STEPGATE_MAXMIND_DB: { path: ['maxmindDb'], kind: 'string' },
+  STEPGATE_DATA_DIR: { path: ['dataDir'], kind: 'string' },
+  STEPGATE_KEY_FILE: { path: ['keyFile'], kind: 'string' },
+  STEPGATE_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
+  STEPGATE_HOST: { path: ['server', 'host'], kind: 'string' },
+  STEPGATE_PORT: { path: ['server', 'port'], kind: 'integer' },
+  STEPGATE_TOKEN_LIFETIME: { path: ['tokens', 'lifetime'], kind: 'duration' },
+} as const satisfies Record<
+  string,
+  { path: readonly string[]; kind: 'string' | 'list' | 'integer' | 'duration' }
+>;

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { ConfigError, type ConfigLocation } from './config-error.js';
+import { configSchema, ENV_VARS } from './config-schema.js';
+import { normalizeConfig, type ServiceConfig, type ServiceConfigInput } from './service-config.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validate = ajv.compile(configSchema);
+
+/** The JSON pointer of an Ajv error, pointing at the offending property when one is named. */
+function errorPath(error: ErrorObject): string[] {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+  if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
+  return path;
+}
+
+function describe(error: ErrorObject): string {
+  if (error.keyword === 'additionalProperties') return 'unknown setting';
+  if (error.keyword === 'anyOf') return 'must be a number of seconds or a duration such as 5m or 1h30m';
+  if (error.keyword === 'enum')
+    return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  return error.message ?? 'is invalid';
+}
+
+/** Validates a configuration object; `locate` maps a path to a location. */
+function check(
+  input: unknown,
+  locate: (path: string[], atKey: boolean) => ConfigLocation,
+): asserts input is ServiceConfigInput {
+  if (validate(input)) return;
+  const errors = validate.errors ?? [];
+  // Durations are `anyOf` number | string: report the alternative as a whole.
+  const first = errors.find((e) => e.keyword === 'anyOf') ?? errors[0]!;
+  throw new ConfigError(locate(errorPath(first), first.keyword === 'additionalProperties'), describe(first));
+}
+
+/** Line and column of a path in a YAML document: the key for unknown settings, else the value. */
+function yamlLocator(text: string, file: string) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const locate = (path: string[], atKey: boolean): ConfigLocation => {
+    let node = doc.contents as Node | null;
+    let offset = node?.range?.[0];
+    for (const [i, segment] of path.entries()) {
+      let next: Node | null | undefined;
+      let keyOffset: number | undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
+        next = pair?.value as Node | null | undefined;
+        keyOffset = (pair?.key as Node | undefined)?.range?.[0];
+      } else if (isSeq(node)) {
+        next = node.items[Number(segment)] as Node | undefined;
+      }
+      if (keyOffset === undefined && !next) break;
+      const last = i === path.length - 1;
+      offset = (last && atKey) || !next?.range ? (keyOffset ?? offset) : next.range[0];
+      node = next ?? null;
+    }
+    const loc: ConfigLocation = { file, path: path.length ? `/${path.join('/')}` : '' };
+    if (offset !== undefined) {
+      const pos = lineCounter.linePos(offset);
+      loc.line = pos.line;
+      loc.column = pos.col;
+    }
+    return loc;
+  };
+  return { doc, lineCounter, locate };
+}
+
+/** Parses and validates a YAML (or JSON) configuration text, with located errors. */
+export function parseConfigText(text: string, file = 'stepgate.yaml'): ServiceConfigInput {
+  const { doc, lineCounter, locate } = yamlLocator(text, file);
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const pos = lineCounter.linePos(syntax.pos[0]);
+    throw new ConfigError(
+      { file, line: pos.line, column: pos.col, path: '' },
+      syntax.message.split('\n')[0]!,
+    );
+  }
+  const value: unknown = doc.toJS() ?? {};
+  check(value, locate);
+  return value;
+}
+
+/** Applies `STEPGATE_*` environment variables over a configuration; errors name the variable. */
+export function applyEnv(input: ServiceConfigInput, env: NodeJS.ProcessEnv): ServiceConfigInput {
+  const out = structuredClone(input) as Record<string, unknown>;
+  const provenance = new Map<string, string>();
+  for (const [name, { path, kind }] of Object.entries(ENV_VARS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    let value: unknown = raw;
+    if (kind === 'list')
+      value = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+    if (kind === 'integer' || (kind === 'duration' && /^\d+$/.test(raw)))
+      value = /^\d+$/.test(raw) ? Number(raw) : raw;
+    let target = out;
+    for (const key of path.slice(0, -1)) {
+      target[key] ??= {};
+      target = target[key] as Record<string, unknown>;
+    }
+    target[path.at(-1)!] = value;
+    provenance.set(`/${path.join('/')}`, name);
+  }
+  check(out, (path) => {
+    const pointer = `/${path.join('/')}`;
+    const match = [...provenance].find(([p]) => pointer === p || pointer.startsWith(`${p}/`));
+    return match ? { env: match[1], path: pointer } : { path: pointer };
+  });
+  return out;
+}
+
+/** Resolves relative file paths of a configuration against `baseDir`. */
+export function resolvePaths(input: ServiceConfigInput, baseDir: string): ServiceConfigInput {
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  const out = { ...input };
+  if (out.policies) out.policies = out.policies.map(abs);
+  if (out.ipLists) out.ipLists = Object.fromEntries(Object.entries(out.ipLists).map(([k, v]) => [k, abs(v)]));
+  if (out.maxmindDb) out.maxmindDb = abs(out.maxmindDb);
+  if (out.dataDir) out.dataDir = abs(out.dataDir);
+  if (out.keyFile) out.keyFile = abs(out.keyFile);
+  return out;
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** A YAML or JSON file; relative paths inside it are resolved against its directory. */
+  file?: string;
+  /** A configuration object (validated, paths resolved against `cwd`). */
+  config?: ServiceConfigInput;
+  /** @defaultValue process.env */
+  env?: NodeJS.ProcessEnv;
+  /** @defaultValue process.cwd() */
+  cwd?: string;
+}
+
+/**
+ * Loads the configuration: file (or object), then `STEPGATE_*` variables, validated against
+ * {@link configSchema}, defaults filled.
+ *
+ * @throws ConfigError with the file, line and column (or the variable) of the first problem.
+ * @example
+ * const config = loadConfig({ file: 'stepgate.yaml' });
+ */
+export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
+  const cwd = options.cwd ?? process.cwd();
+  let input: ServiceConfigInput = {};
+  let baseDir = cwd;
+  if (options.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (cause) {
+      throw new ConfigError({ file: options.file, path: '' }, 'cannot read the configuration file', {
+        cause,
+      });
+    }
+    input = parseConfigText(text, options.file);
+    baseDir = dirname(resolve(cwd, options.file));
+  }
+  if (options.config !== undefined) {
+    const merged = { ...input, ...options.config };
+    check(merged, (path) => ({ path: `/${path.join('/')}` }));
+    input = merged;
+  }
+  input = resolvePaths(applyEnv(input, options.env ?? process.env), baseDir);
+  return normalizeConfig(resolvePaths(input, cwd));
+}

@@ -1,0 +1,120 @@
+import { type AcrValues, DEFAULT_ACR_VALUES } from '@stepgate/protocol';
+
+/** Log levels of pino. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** A duration: seconds, or a string such as `5m`, `1h30m`. */
+export type DurationInput = number | string;
+
+/** The configuration as a file or the `config` option writes it: every field optional. */
+export interface ServiceConfigInput {
+  /** `iss` of minted tokens. @defaultValue 'urn:stepgate' */
+  issuer?: string;
+  /** Audiences API keys may be scoped to; the first is the default. @defaultValue ['default'] */
+  audiences?: string[];
+  /** `acr` value of each level. @defaultValue DEFAULT_ACR_VALUES */
+  acrValues?: Partial<AcrValues>;
+  tokens?: {
+    /** Upgraded-token lifetime. @defaultValue 300 */
+    lifetime?: DurationInput;
+    /** Remembered-device token lifetime. @defaultValue '30d' */
+    deviceLifetime?: DurationInput;
+    /** Tolerated clock difference. @defaultValue 30 */
+    clockSkew?: DurationInput;
+  };
+  /** @defaultValue `{ lifetime: 300 }` */
+  challenges?: { lifetime?: DurationInput };
+  /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
+  history?: { window?: DurationInput };
+  /** How long an `Idempotency-Key` answer is kept. @defaultValue `{ ttl: '24h' }` */
+  idempotency?: { ttl?: DurationInput };
+  /** Browser origins of the app (CORS for the challenge routes). @defaultValue [] */
+  origins?: string[];
+  /**
+   * CIDRs of callers whose `Stepgate-Client-IP` is honoured, in addition to holding an API key.
+   * Empty means every caller with an API key. @defaultValue []
+   */
+  trustedClients?: string[];
+  /** Policy files (YAML or JSON), merged in order. @defaultValue [] */
+  policies?: string[];
+  /** Named IP lists: name → file of CIDRs, one per line (`#` comments). @defaultValue {} */
+  ipLists?: Record<string, string>;
+  /** A MaxMind-format (GeoLite2/GeoIP2 City) database for geo from IP. */
+  maxmindDb?: string;
+  /** Directory of the SQLite store. @defaultValue './stepgate-data' */
+  dataDir?: string;
+  /** Master key file (mode 0600). @defaultValue `<dataDir>/stepgate.key` */
+  keyFile?: string;
+  /** @defaultValue 'info' */
+  logLevel?: LogLevel;
+  server?: {
+    /** @defaultValue '127.0.0.1' */
+    host?: string;
+    /** @defaultValue 8787 */
+    port?: number;
+    /** Largest accepted body, bytes. @defaultValue 65536 */
+    bodyLimit?: number;
+  };
+}
+
+/** The configuration with every default filled and durations in seconds. */
+export interface ServiceConfig {
+  issuer: string;
+  audiences: string[];
+  acrValues: AcrValues;
+  tokens: { lifetime: number; deviceLifetime: number; clockSkew: number };
+  challenges: { lifetime: number };
+  history: { window: number };
+  idempotency: { ttl: number };
+  origins: string[];
+  trustedClients: string[];
+  policies: string[];
+  ipLists: Record<string, string>;
+  maxmindDb?: string;
+  dataDir: string;
+  keyFile: string;
+  logLevel: LogLevel;
+  server: { host: string; port: number; bodyLimit: number };
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** Seconds of a duration (`90`, `'5m'`, `'1h30m'`). */
+export function durationSeconds(value: DurationInput): number {
+  if (typeof value === 'number') return value;
+  let total = 0;
+  for (const [, n, unit] of value.matchAll(/(\d+)([smhd])/g)) total += Number(n) * UNIT_SECONDS[unit!]!;
+  return total;
+}
+
+/** Fills defaults (see {@link ServiceConfigInput}); the input must already be schema-valid. */
+export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
+  const dataDir = input.dataDir ?? './stepgate-data';
+  const config: ServiceConfig = {
+    issuer: input.issuer ?? 'urn:stepgate',
+    audiences: input.audiences ?? ['default'],
+    acrValues: { ...DEFAULT_ACR_VALUES, ...input.acrValues },
+    tokens: {
+      lifetime: durationSeconds(input.tokens?.lifetime ?? 300),
+      deviceLifetime: durationSeconds(input.tokens?.deviceLifetime ?? '30d'),
+      clockSkew: durationSeconds(input.tokens?.clockSkew ?? 30),
+    },
+    challenges: { lifetime: durationSeconds(input.challenges?.lifetime ?? 300) },
+    history: { window: durationSeconds(input.history?.window ?? '1h') },
+    idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
+    origins: input.origins ?? [],
+    trustedClients: input.trustedClients ?? [],
+    policies: input.policies ?? [],
+    ipLists: input.ipLists ?? {},
+    dataDir,
+    keyFile: input.keyFile ?? `${dataDir}/stepgate.key`,
+    logLevel: input.logLevel ?? 'info',
+    server: {
+      host: input.server?.host ?? '127.0.0.1',
+      port: input.server?.port ?? 8787,
+      bodyLimit: input.server?.bodyLimit ?? 65_536,
+    },
+  };
+  if (input.maxmindDb !== undefined) config.maxmindDb = input.maxmindDb;
+  return config;
+}

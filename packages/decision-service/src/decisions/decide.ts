@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import type { DecisionRequest, DecisionResponse, Geo, Method, RequestContext } from '@stepgate/protocol';
+import { transactionDigest } from '@stepgate/protocol';
+import { createChallenge } from '../challenges/create-challenge.js';
+import type { Caller, ServiceContext } from '../service-context.js';
+import { historySnapshot } from '../state/history.js';
+import { checkPresentedToken } from './check-token.js';
+
+/** A decision id: `dec_` + 128 random bits. */
+export const newDecisionId = (): string => `dec_${randomBytes(16).toString('base64url')}`;
+
+/** Inputs of {@link decide} beyond the request body. */
+export interface DecideOptions {
+  caller: Caller;
+  /** The client IP forwarded in `Stepgate-Client-IP` by a trusted caller; wins over `context.ip`. */
+  forwardedIp?: string;
+}
+
+/** The request as the engine sees it: effective IP and geo filled in. */
+function effectiveRequest(ctx: ServiceContext, request: DecisionRequest, forwardedIp: string | undefined) {
+  const ip = forwardedIp ?? request.context?.ip;
+  let geo: Geo | undefined = request.context?.geo;
+  if (geo === undefined && ip !== undefined) geo = ctx.geo?.lookup(ip);
+  const context: RequestContext = { ...request.context };
+  if (ip !== undefined) context.ip = ip;
+  if (geo !== undefined) context.geo = geo;
+  return { request: { ...request, context }, ip, geo };
+}
+
+/**
+ * Decides one request (DESIGN.md "HTTP API", `POST /v1/decisions`): loads the user's state,
+ * evaluates the policies, checks a presented upgraded token, creates a challenge for a `step_up`,
+ * and records the decision and its effects on the user's state.
+ */
+export async function decide(
+  ctx: ServiceContext,
+  body: DecisionRequest,
+  options: DecideOptions,
+): Promise<DecisionResponse> {
+  const now = ctx.now();
+  const nowSec = Math.floor(now / 1000);
+  const policy = ctx.policies.current; // read once: a reload mid-request cannot mix two versions
+  const { request, ip, geo } = effectiveRequest(ctx, body, options.forwardedIp);
+  const userId = request.subject.id;
+  const device = request.context?.device;
+  const fingerprintHash = device?.fingerprint
+    ? ctx.sealer.hmac('fingerprint', device.fingerprint)
+    : undefined;
+  const query: Parameters<ServiceContext['store']['loadUserState']>[0] = {
+    userId,
+    windowStart: now - ctx.config.history.window * 1000,
+  };
+  if (device?.deviceId) query.deviceId = device.deviceId;
+  if (fingerprintHash) query.fingerprintHash = fingerprintHash;
+  const state = await ctx.store.loadUserState(query);
+  // S25: only a device token this service signed for this same user and device lowers risk.
+  const rememberedToken =
+    device?.deviceToken !== undefined &&
+    (await ctx.tokens.verifyDeviceToken(device.deviceToken, userId, device.deviceId)).ok;
+  const history = historySnapshot(state, policy, rememberedToken);
+  const { stepUpToken, ...forEngine } = request;
+  const verdict = policy.evaluate({ request: forEngine, now: nowSec, history });
+
+  const decisionId = newDecisionId();
+  const response: DecisionResponse = {
+    decisionId,
+    decision: verdict.decision,
+    reasons: [...verdict.reasons],
+    risk: verdict.risk,
+    reportOnly: verdict.reportOnly,
+    policyVersion: verdict.policyVersion,
+  };
+  if (verdict.requirement) response.requirement = verdict.requirement;
+
+  if (verdict.decision === 'step_up' && verdict.requirement) {
+    const digest = await transactionDigest({
+      action: request.action.name,
+      ...(request.transaction === undefined ? {} : { transaction: request.transaction }),
+    });
+    let accepted = false;
+    if (stepUpToken !== undefined) {
+      const outcome = await checkPresentedToken(ctx, {
+        token: stepUpToken,
+        verdict,
+        request,
+        digest,
+        caller: options.caller,
+        now,
+      });
+      response.reasons.push(outcome.reason);
+      accepted = outcome.accepted;
+    }
+    if (accepted) {
+      response.decision = 'allow';
+    } else {
+      const enrolled = new Set(history.enrolledMethods.map((m) => m.method));
+      const methods: Method[] =
+        verdict.usableMethods ?? verdict.requirement.methods.filter((m) => enrolled.has(m));
+      if (methods.length === 0) {
+        // Never quietly downgrade a requirement nobody can meet (DESIGN.md "Policies").
+        response.decision = 'deny';
+        response.reasons.push({
+          policyId: 'stepgate',
+          code: 'requirement_unsatisfiable',
+          detail: 'the user has no enrolled method that meets the requirement',
+        });
+      } else {
+        response.challenge = await createChallenge(ctx, {
+          request,
+          requirement: verdict.requirement,
+          methods,
+          digest,
+          decisionId,
+          caller: options.caller,
+          now,
+        });
+      }
+    }
+  }
+
+  const effects: Parameters<ServiceContext['store']['recordDecision']>[0] = {
+    decision: {
+      id: decisionId,
+      at: now,
+      userId,
+      action: request.action.name,
+      decision: response.decision,
+      apiKeyId: options.caller.apiKeyId,
+      policyVersion: response.policyVersion,
+      response: JSON.stringify(response),
+    },
+    userId,
+    action: request.action.name,
+    at: now,
+    pruneBefore: now - ctx.config.history.window * 1000,
+  };
+  if (ip !== undefined) effects.ip = ip;
+  if (geo !== undefined) effects.geo = geo;
+  if (device?.deviceId) effects.deviceId = device.deviceId;
+  if (fingerprintHash) effects.fingerprintHash = fingerprintHash;
+  await ctx.store.recordDecision(effects);
+  return response;
+}

@@ -1,0 +1,42 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { ServiceContext } from '../service-context.js';
+import { ApiKeyCache } from './auth.js';
+import { parseTrustedClients } from './client-ip.js';
+import { installErrorHandlers } from './error-handler.js';
+import { RouteTable } from './route-table.js';
+import { registerDecisionRoutes } from './routes/decisions.js';
+import { registerOpsRoutes } from './routes/ops.js';
+import { registerUserRoutes } from './routes/users.js';
+
+/**
+ * Builds the Fastify app of the service: strict JSON bodies (no coercion, no silently removed
+ * properties), the protocol's error shape everywhere, and the v1 routes.
+ */
+export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInstance; routes: RouteTable }> {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    // One log line per decision is written by the service itself; Fastify's per-request lines are off.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ctx.config.server.bodyLimit,
+    // Long ids and paths are the caller's error, answered 404, not a crash.
+    routerOptions: { maxParamLength: 300 },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+    },
+  });
+  // Only JSON bodies: anything else answers 415 unsupported_media_type.
+  app.removeContentTypeParser(['text/plain']);
+  app.decorate('stepgate', { ctx, apiKeys: new ApiKeyCache(ctx) });
+  const routes = new RouteTable();
+  installErrorHandlers(app, routes);
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+  registerDecisionRoutes(app, routes, parseTrustedClients(ctx.config.trustedClients));
+  registerUserRoutes(app, routes);
+  registerOpsRoutes(app, routes);
+  await app.ready();
+  return { app, routes };
+}

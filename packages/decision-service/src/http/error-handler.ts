@@ -1,0 +1,68 @@
+import { type ErrorBody, type ErrorCode, StepgateError, statusForErrorCode } from '@stepgate/protocol';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { RouteTable } from './route-table.js';
+
+/** Sends `{ error: { code, message, … } }` with the code's status. */
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  extra: Omit<ErrorBody['error'], 'code' | 'message'> = {},
+): FastifyReply {
+  const body: ErrorBody = { error: { code, message, ...extra } };
+  if (code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="stepgate"');
+  return reply.status(statusForErrorCode(code)).type('application/json').send(body);
+}
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_request',
+  FST_ERR_VALIDATION: 'invalid_request',
+};
+
+/**
+ * Installs the error, 404 and 405 handlers: every error answers in the protocol's shape, and
+ * nothing the caller sends can produce a 5xx (S30).
+ */
+export function installErrorHandlers(app: FastifyInstance, routes: RouteTable): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof StepgateError) {
+      if (error.code === 'internal_error') request.log.error({ err: error }, 'internal error');
+      return sendError(reply, error.code, error.message);
+    }
+    if (error.validation) {
+      const first = error.validation[0];
+      const path = first?.instancePath || '';
+      const where = error.validationContext ?? 'body';
+      const extra =
+        first?.keyword === 'additionalProperties' ? ` (${String(first.params.additionalProperty)})` : '';
+      const message = `${where}${path} ${first?.message ?? 'is invalid'}${extra}`;
+      return sendError(reply, 'invalid_request', message, { path: `/${where}${path}` });
+    }
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+    if (mapped) return sendError(reply, mapped, error.message);
+    if (error instanceof SyntaxError)
+      return sendError(reply, 'invalid_request', 'the body is not valid JSON');
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code: ErrorCode =
+        status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
+      return sendError(reply, code, error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, 'internal_error', 'internal error');
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = routes.methodsFor(request.url);
+    if (allowed.length > 0) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      reply.header('allow', allowed.join(', '));
+      return sendError(reply, 'method_not_allowed', `${request.method} is not allowed here`);
+    }
+    return sendError(reply, 'not_found', 'no such route');
+  });
+}

@@ -1,0 +1,72 @@
+import type { RouteSpec } from './route-table.js';
+
+type Json = Record<string, unknown>;
+
+/** A copy of a JSON Schema without `$id` (OpenAPI tools resolve `$id` as a base URI). */
+function plain(schema: object): Json {
+  const { $id: _id, ...rest } = schema as Json;
+  return rest;
+}
+
+function parameters(route: RouteSpec): Json[] {
+  const out: Json[] = [];
+  const add = (where: 'path' | 'query' | 'header', schema: object | undefined) => {
+    const s = schema as { properties?: Record<string, object>; required?: string[] } | undefined;
+    for (const [name, prop] of Object.entries(s?.properties ?? {})) {
+      out.push({
+        name,
+        in: where,
+        required: where === 'path' || (s?.required ?? []).includes(name),
+        schema: prop,
+      });
+    }
+  };
+  add('path', route.schemas.params);
+  add('query', route.schemas.querystring);
+  add('header', route.schemas.headers);
+  return out;
+}
+
+/**
+ * Builds the OpenAPI 3.1 document from the route table, so `/openapi.json` always matches the
+ * schemas that validate requests.
+ */
+export function buildOpenApi(routes: readonly RouteSpec[], version: string): Json {
+  const paths: Record<string, Json> = {};
+  for (const route of routes) {
+    const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
+    const operation: Json = {
+      summary: route.summary,
+      tags: route.tags,
+      operationId: `${route.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      responses: Object.fromEntries(
+        Object.entries(route.schemas.responses).map(([status, r]) => [
+          status,
+          r.schema
+            ? { description: r.description, content: { 'application/json': { schema: plain(r.schema) } } }
+            : { description: r.description },
+        ]),
+      ),
+    };
+    const params = parameters(route);
+    if (params.length) operation.parameters = params;
+    if (route.schemas.body) {
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: plain(route.schemas.body) } },
+      };
+    }
+    if (route.auth !== 'none') operation.security = [{ apiKey: [] }];
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Stepgate decision service', version },
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `stepgate apikey create`.' },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,29 @@
+import type { Logger } from 'pino';
+import type { ServiceConfig } from './config/service-config.js';
+import type { PolicyHolder } from './policies/policy-holder.js';
+import type { Sealer } from './secrets/sealer.js';
+import type { GeoResolver } from './state/geo-resolver.js';
+import type { Store } from './stores/store.js';
+import type { KeyRing } from './tokens/key-ring.js';
+import type { TokenService } from './tokens/token-service.js';
+
+/** Everything a request handler needs; built once by `startDecisionService`. */
+export interface ServiceContext {
+  config: ServiceConfig;
+  store: Store;
+  sealer: Sealer;
+  keys: KeyRing;
+  tokens: TokenService;
+  policies: PolicyHolder;
+  geo: GeoResolver | undefined;
+  log: Logger;
+  /** Unix milliseconds (injectable for tests). */
+  now: () => number;
+}
+
+/** The caller, as its API key says. */
+export interface Caller {
+  apiKeyId: string;
+  audience: string;
+  admin: boolean;
+}

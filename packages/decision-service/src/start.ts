@@ -1,0 +1,213 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { loadConfig } from './config/load-config.js';
+import type { ServiceConfig, ServiceConfigInput } from './config/service-config.js';
+import { buildApp } from './http/build-app.js';
+import { createLogger } from './logging/logger.js';
+import { isInlinePolicyText, type PolicyInput } from './policies/load-policies.js';
+import { PolicyHolder, type ReloadResult } from './policies/policy-holder.js';
+import { createApiKey } from './secrets/api-keys.js';
+import { loadMasterKey } from './secrets/master-key.js';
+import { Sealer } from './secrets/sealer.js';
+import type { ServiceContext } from './service-context.js';
+import { type GeoResolver, openMaxmind } from './state/geo-resolver.js';
+import { SqliteStore } from './stores/sqlite/sqlite-store.js';
+import type { Store } from './stores/store.js';
+import { KeyRing } from './tokens/key-ring.js';
+import { TokenService } from './tokens/token-service.js';
+
+/** Options of {@link startDecisionService}. */
+export interface StartOptions {
+  /** Directory of the SQLite store and (by default) the key file. @defaultValue config `dataDir`, else a fresh temp dir */
+  dataDir?: string;
+  /** @defaultValue config `server.port`; `0` picks a free port */
+  port?: number;
+  /** @defaultValue config `server.host` ('127.0.0.1') */
+  host?: string;
+  /** A configuration object, or the path of a YAML/JSON configuration file. */
+  config?: ServiceConfigInput | string;
+  /** Policies: a document, YAML/JSON text, a file path, or a list of them (merged after config files). */
+  policies?: PolicyInput | PolicyInput[];
+  /** Unix milliseconds, for tests. @defaultValue Date.now */
+  clock?: () => number;
+  /** Environment for `STEPGATE_*` overrides and `STEPGATE_MASTER_KEY`. @defaultValue {} (the CLI passes process.env) */
+  env?: NodeJS.ProcessEnv;
+  /** A logger; otherwise one is made at the configured level (`silent` unless the config sets one). */
+  logger?: Logger;
+  /** Reload policies when their files change. @defaultValue true */
+  watchPolicies?: boolean;
+  /** Reload policies on SIGHUP. @defaultValue false (the CLI sets it) */
+  handleSignals?: boolean;
+  /** Create the key file when it does not exist. @defaultValue true */
+  createKeyFile?: boolean;
+  /** Audience of the returned `apiKey`. @defaultValue the first configured audience */
+  audience?: string;
+}
+
+/** A running service. */
+export interface RunningService {
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  port: number;
+  /** A fresh admin API key (created at start, shown only here). */
+  adminKey: string;
+  /** A fresh API key scoped to the default audience. */
+  apiKey: string;
+  /** The effective configuration. */
+  config: ServiceConfig;
+  /** Mints and verifies tokens: tests and the challenge routes use it. */
+  tokens: TokenService;
+  /** The store (for tests and tools). */
+  store: Store;
+  /** Re-reads the policies now (as SIGHUP does). */
+  reloadPolicies(): ReloadResult;
+  /** The compiled policy version in force. */
+  policyVersion(): string;
+  /** Stops listening, finishes in-flight requests and closes the store. */
+  close(): Promise<void>;
+}
+
+function configInputs(options: StartOptions): { file?: string; config?: ServiceConfigInput } {
+  if (typeof options.config === 'string') return { file: options.config };
+  return options.config === undefined ? {} : { config: options.config };
+}
+
+/**
+ * Starts the decision service in this process: SQLite store, signing keys, policies, HTTP.
+ *
+ * @example
+ * const svc = await startDecisionService({ port: 0, policies: 'default: allow\npolicies: []\n' });
+ * const res = await fetch(`${svc.url}/v1/decisions`, { method: 'POST',
+ *   headers: { authorization: `Bearer ${svc.apiKey}`, 'content-type': 'application/json' },
+ *   body: JSON.stringify({ subject: { id: 'u1' }, action: { name: 'payments.transfer' } }) });
+ * await svc.close();
+ * @throws ConfigError for an invalid configuration; PolicyError for invalid policies.
+ */
+export async function startDecisionService(options: StartOptions = {}): Promise<RunningService> {
+  const env = options.env ?? {};
+  const inputs = configInputs(options);
+  const base = loadConfig({ ...inputs, env });
+  const explicitDir =
+    options.dataDir ??
+    (inputs.config?.dataDir !== undefined || inputs.file || env.STEPGATE_DATA_DIR ? base.dataDir : undefined);
+  const dataDir = resolve(explicitDir ?? mkdtempSync(join(tmpdir(), 'stepgate-')));
+  const keyFileSet =
+    inputs.config?.keyFile !== undefined || inputs.file !== undefined || env.STEPGATE_KEY_FILE;
+  const config: ServiceConfig = {
+    ...base,
+    dataDir,
+    keyFile: keyFileSet ? base.keyFile : join(dataDir, 'stepgate.key'),
+    server: {
+      ...base.server,
+      port: options.port ?? base.server.port,
+      host: options.host ?? base.server.host,
+    },
+  };
+  const configuredLevel =
+    inputs.config?.logLevel ?? (inputs.file || env.STEPGATE_LOG_LEVEL ? config.logLevel : 'silent');
+  const log = options.logger ?? createLogger(configuredLevel);
+  const now = options.clock ?? Date.now;
+
+  const sealer = new Sealer(
+    loadMasterKey({
+      envValue: env.STEPGATE_MASTER_KEY,
+      keyFile: config.keyFile,
+      createIfMissing: options.createKeyFile ?? true,
+    }),
+  );
+  const store = new SqliteStore({ file: join(dataDir, 'stepgate.db') });
+  let policies: PolicyHolder | undefined;
+  let geo: GeoResolver | undefined;
+  try {
+    await store.migrate();
+    const inline: PolicyInput[] = [];
+    const files = [...config.policies];
+    const given =
+      options.policies === undefined
+        ? []
+        : Array.isArray(options.policies)
+          ? options.policies
+          : [options.policies];
+    for (const p of given) {
+      if (typeof p === 'string' && !isInlinePolicyText(p)) files.push(resolve(p));
+      else inline.push(p);
+    }
+    policies = new PolicyHolder(
+      { files, inline, ipListFiles: config.ipLists, acrValues: config.acrValues },
+      log,
+    );
+    if (config.maxmindDb) geo = await openMaxmind(config.maxmindDb);
+    const retention = (use: 'step_up' | 'device') =>
+      ((use === 'step_up' ? config.tokens.lifetime : config.tokens.deviceLifetime) +
+        config.tokens.clockSkew) *
+      1000;
+    const keys = new KeyRing({ store, sealer, now, retentionMs: retention });
+    await keys.refresh();
+    const tokens = new TokenService(
+      keys,
+      store,
+      {
+        issuer: config.issuer,
+        stepUpLifetime: config.tokens.lifetime,
+        deviceLifetime: config.tokens.deviceLifetime,
+        clockSkew: config.tokens.clockSkew,
+      },
+      now,
+    );
+    const ctx: ServiceContext = { config, store, sealer, keys, tokens, policies, geo, log, now };
+    const audience = options.audience ?? config.audiences[0]!;
+    const admin = await createApiKey(store, sealer, {
+      audience,
+      admin: true,
+      label: 'startup admin',
+      now: now(),
+    });
+    const api = await createApiKey(store, sealer, { audience, admin: false, label: 'startup', now: now() });
+    const { app } = await buildApp(ctx);
+    await app.listen({ port: config.server.port, host: config.server.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.server.port;
+    const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    if (options.watchPolicies ?? true) policies.watch();
+    const holder = policies;
+    const onHup = () => holder.reload();
+    if (options.handleSignals) process.on('SIGHUP', onHup);
+    const purge = setInterval(() => {
+      store.purgeExpired(now()).catch((err: unknown) => log.warn({ err }, 'purge failed'));
+    }, 60_000);
+    purge.unref();
+    log.info(
+      { url: `http://${host}:${port}`, policyVersion: policies.current.version },
+      'stepgate decision service started',
+    );
+    let closed = false;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      adminKey: admin.key,
+      apiKey: api.key,
+      config,
+      tokens,
+      store,
+      reloadPolicies: () => holder.reload(),
+      policyVersion: () => holder.current.version,
+      async close() {
+        if (closed) return;
+        closed = true;
+        clearInterval(purge);
+        if (options.handleSignals) process.off('SIGHUP', onHup);
+        holder.close();
+        await app.close();
+        geo?.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    policies?.close();
+    geo?.close();
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The store contract suite: every `Store` implementation runs it (SQLite now; a PostgreSQL +
+ * Redis store later). It uses vitest's globals-free API so it can be imported from any test file.
+ *
+ * @example
+ * // stores/postgres/postgres-store.test.ts
+ * describeStoreContract('postgres', async () => new PostgresStore(...));
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DecisionEffects, Store } from '../store.js';
+
+/** Creates a fresh, empty, migrated-or-not store for one test. */
+export type StoreFactory = () => Promise<Store>;
+
+const T0 = 1_800_000_000_000;
+
+function effects(
+  userId: string,
+  action: string,
+  at: number,
+  extra: Partial<DecisionEffects> = {},
+): DecisionEffects {
+  return {
+    decision: {
+      id: `dec_${userId}_${at}_${action}`,
+      at,
+      userId,
+      action,
+      decision: 'allow',
+      apiKeyId: 'key1',
+      policyVersion: 'v1',
+      response: '{}',
+    },
+    userId,
+    action,
+    at,
+    pruneBefore: at - 3_600_000,
+    ...extra,
+  };
+}
+
+/** Registers the contract tests for one store implementation. */
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await factory();
+      await store.migrate();
+      await store.migrate(); // idempotent
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('answers ping', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+
+    it('stores API keys by hash and revokes them', async () => {
+      await store.insertApiKey({ id: 'k1', hash: 'h1', audience: 'app', admin: false, createdAt: T0 });
+      expect(await store.findApiKeyByHash('h1')).toEqual({
+        id: 'k1',
+        hash: 'h1',
+        audience: 'app',
+        admin: false,
+        createdAt: T0,
+      });
+      expect(await store.findApiKeyByHash('nope')).toBeUndefined();
+      expect(await store.revokeApiKey('k1', T0 + 1)).toBe(true);
+      expect((await store.findApiKeyByHash('h1'))?.revokedAt).toBe(T0 + 1);
+      expect(await store.revokeApiKey('k1', T0 + 2)).toBe(false);
+    });
+
+    it('lists signing keys newest first per use and retires the older ones', async () => {
+      const key = (kid: string, createdAt: number, use: 'step_up' | 'device' = 'step_up') => ({
+        kid,
+        use,
+        alg: 'ES256' as const,
+        publicJwk: '{}',
+        privateSealed: 'v1.x',
+        createdAt,
+      });
+      await store.insertSigningKey(key('a', T0));
+      await store.insertSigningKey(key('b', T0 + 10));
+      await store.insertSigningKey(key('d', T0 + 20, 'device'));
+      await store.retireSigningKeys('step_up', 'b', T0 + 10);
+      const keys = await store.listSigningKeys('step_up');
+      expect(keys.map((k) => [k.kid, k.retiredAt])).toEqual([
+        ['b', undefined],
+        ['a', T0 + 10],
+      ]);
+      expect((await store.listSigningKeys('device')).map((k) => k.kid)).toEqual(['d']);
+    });
+
+    it('upserts users and keeps factors per user', async () => {
+      await store.upsertUser({ id: 'u1', email: 'a@example.com', updatedAt: T0 });
+      await store.upsertUser({ id: 'u1', phone: '+33600000000', displayName: 'Ann', updatedAt: T0 + 1 });
+      expect(await store.getUser('u1')).toEqual({
+        id: 'u1',
+        phone: '+33600000000',
+        displayName: 'Ann',
+        updatedAt: T0 + 1,
+      });
+      await store.insertFactor({ id: 'f1', userId: 'u1', method: 'totp', maxLevel: 'aal2', createdAt: T0 });
+      await store.insertFactor({
+        id: 'f2',
+        userId: 'u2',
+        method: 'webauthn',
+        maxLevel: 'aal3',
+        createdAt: T0,
+      });
+      expect((await store.listFactors('u1')).map((f) => f.id)).toEqual(['f1']);
+      expect(await store.deleteFactor('u2', 'f1')).toBe(false);
+      expect(await store.deleteFactor('u1', 'f1')).toBe(true);
+      expect(await store.listFactors('u1')).toEqual([]);
+    });
+
+    it('builds user state from recorded decisions, within the sliding window', async () => {
+      const empty = await store.loadUserState({
+        userId: 'u1',
+        deviceId: 'd1',
+        fingerprintHash: 'fp',
+        windowStart: T0,
+      });
+      expect(empty).toMatchObject({
+        deviceKnown: false,
+        fingerprintSeen: false,
+        accountsOnDevice: 1,
+        recentFailures: 0,
+      });
+      expect(empty.lastSeen).toBeUndefined();
+      await store.recordDecision(
+        effects('u1', 'a.b', T0 - 10_000, { deviceId: 'd1', fingerprintHash: 'fp' }),
+      );
+      await store.recordDecision(
+        effects('u1', 'a.b', T0 + 1000, { ip: '192.0.2.1', geo: { country: 'FR', lat: 48.8, lon: 2.3 } }),
+      );
+      await store.recordDecision(effects('u1', 'c.d', T0 + 2000));
+      await store.recordDecision(effects('u2', 'a.b', T0 + 3000, { deviceId: 'd1' }));
+      await store.recordFailure('u1', T0 + 500);
+      await store.recordFailure('u1', T0 - 500);
+      const state = await store.loadUserState({
+        userId: 'u1',
+        deviceId: 'd1',
+        fingerprintHash: 'fp',
+        windowStart: T0,
+      });
+      expect(state.actionCounts).toEqual({ 'a.b': 1, 'c.d': 1 });
+      expect(state.recentFailures).toBe(1);
+      expect(state.deviceKnown).toBe(true);
+      expect(state.fingerprintSeen).toBe(true);
+      expect(state.accountsOnDevice).toBe(2);
+      expect(state.lastSeen).toEqual({ at: T0 + 2000 });
+      const other = await store.loadUserState({
+        userId: 'u1',
+        deviceId: 'd9',
+        fingerprintHash: 'other',
+        windowStart: T0,
+      });
+      expect(other).toMatchObject({ deviceKnown: false, fingerprintSeen: false, accountsOnDevice: 1 });
+      expect((await store.getDecision(`dec_u1_${T0 + 2000}_c.d`))?.action).toBe('c.d');
+    });
+
+    it('keeps feedback on a decision', async () => {
+      await store.recordDecision(effects('u1', 'a.b', T0));
+      expect(await store.setFeedback(`dec_u1_${T0}_a.b`, 'fraud', 'chargeback', T0 + 1)).toBe(true);
+      expect(await store.setFeedback('dec_missing', 'legit', undefined, T0 + 1)).toBe(false);
+    });
+
+    it('S17: consumes a jti exactly once, also under concurrency', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store.consumeJti('j1', T0 + 60_000, T0)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.consumeJti('j1', T0 + 60_000, T0 + 1000)).toBe(false);
+      expect(await store.consumeJti('j2', T0 + 60_000, T0)).toBe(true);
+    });
+
+    it('claims, completes and releases idempotency keys per scope', async () => {
+      expect(await store.claimIdempotency('k1', 'idem', 'h', T0, T0 + 1000)).toEqual({ state: 'claimed' });
+      expect(await store.claimIdempotency('k1', 'idem', 'h', T0, T0 + 1000)).toEqual({
+        state: 'pending',
+        requestHash: 'h',
+      });
+      expect(await store.claimIdempotency('k2', 'idem', 'x', T0, T0 + 1000)).toEqual({ state: 'claimed' });
+      await store.completeIdempotency('k1', 'idem', 200, '{"ok":true}');
+      expect(await store.claimIdempotency('k1', 'idem', 'h2', T0, T0 + 1000)).toEqual({
+        state: 'done',
+        requestHash: 'h',
+        status: 200,
+        response: '{"ok":true}',
+      });
+      await store.releaseIdempotency('k2', 'idem');
+      expect(await store.claimIdempotency('k2', 'idem', 'y', T0, T0 + 1000)).toEqual({ state: 'claimed' });
+      expect(await store.claimIdempotency('k1', 'idem', 'z', T0 + 2000, T0 + 3000)).toEqual({
+        state: 'claimed',
+      });
+    });
+
+    it('stores challenges and purges expired state', async () => {
+      await store.insertChallenge({
+        id: 'chl_1',
+        userId: 'u1',
+        sessionId: 's1',
+        action: 'a.b',
+        digest: 'dg',
+        transaction: '{"amount":1}',
+        requirement: '{}',
+        methods: ['totp'],
+        decisionId: 'dec_1',
+        audience: 'app',
+        createdAt: T0,
+        expiresAt: T0 + 300_000,
+        status: 'pending',
+        attempts: 0,
+      });
+      expect((await store.getChallenge('chl_1'))?.methods).toEqual(['totp']);
+      await store.consumeJti('old', T0 + 10, T0);
+      expect(await store.purgeExpired(T0 + 400_000)).toBe(2);
+      expect(await store.getChallenge('chl_1')).toBeUndefined();
+    });
+
+    it('records and revokes remembered-device tokens', async () => {
+      await store.insertDeviceToken({
+        jti: 'dt1',
+        userId: 'u1',
+        deviceId: 'd1',
+        issuedAt: T0,
+        expiresAt: T0 + 1e9,
+      });
+      await store.insertDeviceToken({
+        jti: 'dt2',
+        userId: 'u1',
+        deviceId: 'd2',
+        issuedAt: T0,
+        expiresAt: T0 + 1e9,
+      });
+      expect(await store.revokeDeviceTokens('u1', 'd1', T0 + 1)).toBe(1);
+      expect((await store.getDeviceToken('dt1'))?.revokedAt).toBe(T0 + 1);
+      expect((await store.getDeviceToken('dt2'))?.revokedAt).toBeUndefined();
+      expect(await store.revokeDeviceTokens('u1', undefined, T0 + 2)).toBe(1);
+    });
+  });
+}

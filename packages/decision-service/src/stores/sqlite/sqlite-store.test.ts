@@ -1,0 +1,34 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeStoreContract } from '../contract/store-contract.js';
+import { SqliteStore } from './sqlite-store.js';
+
+describeStoreContract('sqlite (file, WAL)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stepgate-store-'));
+  return new SqliteStore({ file: join(dir, 'stepgate.db') });
+});
+
+describe('SqliteStore', () => {
+  it('uses WAL and records the migration version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepgate-store-'));
+    const store = new SqliteStore({ file: join(dir, 'stepgate.db') });
+    await store.migrate();
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('user_version', { simple: true })).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('S17: two connections to one file consume a jti exactly once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepgate-store-'));
+    const a = new SqliteStore({ file: join(dir, 'stepgate.db') });
+    const b = new SqliteStore({ file: join(dir, 'stepgate.db') });
+    await a.migrate();
+    await b.migrate();
+    const results = await Promise.all([a.consumeJti('j', 2e12, 1e12), b.consumeJti('j', 2e12, 1e12)]);
+    expect(results.sort()).toEqual([false, true]);
+    await a.close();
+    await b.close();
+  });
+});

@@ -1,0 +1,321 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  ApiKeyRecord,
+  ChallengeRecord,
+  DecisionEffects,
+  DecisionRecord,
+  DeviceTokenRecord,
+  FactorRecord,
+  IdempotencyClaim,
+  SigningKeyRecord,
+  SigningKeyUse,
+  Store,
+  UserRecord,
+  UserState,
+  UserStateQuery,
+} from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+import {
+  apiKeyFromRow,
+  challengeFromRow,
+  decisionFromRow,
+  deviceTokenFromRow,
+  factorFromRow,
+  type Row,
+  signingKeyFromRow,
+  userFromRow,
+} from './rows.js';
+import { loadUserState, recordDecision } from './user-state.js';
+
+/** Options of {@link SqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Path of the database file, or `:memory:`. */
+  file: string;
+  /**
+   * How long a writer waits for another process's lock, ms.
+   * @defaultValue 5000
+   */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded store: one SQLite file through better-sqlite3, WAL, numbered migrations. Several
+ * processes may share one file: writes that must be atomic run in `BEGIN IMMEDIATE` transactions
+ * and single-use checks are primary-key inserts.
+ *
+ * @example
+ * const store = new SqliteStore({ file: 'data/stepgate.db' });
+ * await store.migrate();
+ */
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+  }
+
+  /** A cached prepared statement. */
+  sql(text: string): Database.Statement {
+    let stmt = this.#statements.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.#statements.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  async migrate(): Promise<void> {
+    this.db
+      .transaction(() => {
+        const current = this.db.pragma('user_version', { simple: true }) as number;
+        for (let i = current; i < MIGRATIONS.length; i++) {
+          this.db.exec(MIGRATIONS[i]!);
+          this.db.pragma(`user_version = ${i + 1}`);
+        }
+      })
+      .immediate();
+  }
+
+  async ping(): Promise<boolean> {
+    return this.db.open && this.sql('SELECT 1 AS ok').get() !== undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  async insertApiKey(r: ApiKeyRecord): Promise<void> {
+    this.sql(
+      'INSERT INTO api_keys (id, hash, audience, admin, label, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(r.id, r.hash, r.audience, r.admin ? 1 : 0, r.label ?? null, r.createdAt, r.revokedAt ?? null);
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.sql('SELECT * FROM api_keys WHERE hash = ?').get(hash) as Row | undefined;
+    return row && apiKeyFromRow(row);
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<boolean> {
+    return (
+      this.sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes >
+      0
+    );
+  }
+
+  async insertSigningKey(r: SigningKeyRecord): Promise<void> {
+    this.sql(
+      'INSERT INTO signing_keys (kid, use, alg, public_jwk, private_sealed, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(r.kid, r.use, r.alg, r.publicJwk, r.privateSealed, r.createdAt, r.retiredAt ?? null);
+  }
+
+  async listSigningKeys(use: SigningKeyUse): Promise<SigningKeyRecord[]> {
+    const rows = this.sql(
+      'SELECT * FROM signing_keys WHERE use = ? ORDER BY created_at DESC, rowid DESC',
+    ).all(use);
+    return (rows as Row[]).map(signingKeyFromRow);
+  }
+
+  async retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void> {
+    this.sql('UPDATE signing_keys SET retired_at = ? WHERE use = ? AND kid <> ? AND retired_at IS NULL').run(
+      at,
+      use,
+      exceptKid,
+    );
+  }
+
+  async upsertUser(r: UserRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO users (id, display_name, email, phone, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, email = excluded.email,
+       phone = excluded.phone, updated_at = excluded.updated_at`,
+    ).run(r.id, r.displayName ?? null, r.email ?? null, r.phone ?? null, r.updatedAt);
+  }
+
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const row = this.sql('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    return row && userFromRow(row);
+  }
+
+  async insertFactor(r: FactorRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO factors (id, user_id, method, max_level, label, data, created_at, last_used_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.id,
+      r.userId,
+      r.method,
+      r.maxLevel,
+      r.label ?? null,
+      r.data ?? null,
+      r.createdAt,
+      r.lastUsedAt ?? null,
+    );
+  }
+
+  async listFactors(userId: string): Promise<FactorRecord[]> {
+    const rows = this.sql('SELECT * FROM factors WHERE user_id = ? ORDER BY created_at, id').all(userId);
+    return (rows as Row[]).map(factorFromRow);
+  }
+
+  async deleteFactor(userId: string, factorId: string): Promise<boolean> {
+    return this.sql('DELETE FROM factors WHERE user_id = ? AND id = ?').run(userId, factorId).changes > 0;
+  }
+
+  async loadUserState(query: UserStateQuery): Promise<UserState> {
+    return loadUserState(this, query);
+  }
+
+  async recordDecision(effects: DecisionEffects): Promise<void> {
+    recordDecision(this, effects);
+  }
+
+  async getDecision(id: string): Promise<DecisionRecord | undefined> {
+    const row = this.sql('SELECT * FROM decisions WHERE id = ?').get(id) as Row | undefined;
+    return row && decisionFromRow(row);
+  }
+
+  async setFeedback(
+    id: string,
+    label: 'fraud' | 'legit',
+    note: string | undefined,
+    at: number,
+  ): Promise<boolean> {
+    const res = this.sql(
+      'UPDATE decisions SET feedback = ?, feedback_note = ?, feedback_at = ? WHERE id = ?',
+    );
+    return res.run(label, note ?? null, at, id).changes > 0;
+  }
+
+  async recordFailure(userId: string, at: number): Promise<void> {
+    this.sql('INSERT INTO failures (user_id, at) VALUES (?, ?)').run(userId, at);
+  }
+
+  async consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean> {
+    // A primary-key insert is atomic across processes; an expired row (its token can no longer
+    // verify) may be replaced, which keeps the table small without a race.
+    return this.db
+      .transaction(() => {
+        this.sql('DELETE FROM used_jtis WHERE jti = ? AND expires_at < ?').run(jti, now);
+        return (
+          this.sql('INSERT OR IGNORE INTO used_jtis (jti, expires_at) VALUES (?, ?)').run(jti, expiresAt)
+            .changes === 1
+        );
+      })
+      .immediate();
+  }
+
+  async claimIdempotency(
+    scope: string,
+    key: string,
+    requestHash: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<IdempotencyClaim> {
+    return this.db
+      .transaction((): IdempotencyClaim => {
+        this.sql('DELETE FROM idempotency WHERE scope = ? AND key = ? AND expires_at < ?').run(
+          scope,
+          key,
+          now,
+        );
+        const row = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
+          | Row
+          | undefined;
+        if (row === undefined) {
+          this.sql(
+            'INSERT INTO idempotency (scope, key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+          ).run(scope, key, requestHash, now, expiresAt);
+          return { state: 'claimed' };
+        }
+        if (row.status === null) return { state: 'pending', requestHash: row.request_hash as string };
+        return {
+          state: 'done',
+          requestHash: row.request_hash as string,
+          status: row.status as number,
+          response: row.response as string,
+        };
+      })
+      .immediate();
+  }
+
+  async completeIdempotency(scope: string, key: string, status: number, response: string): Promise<void> {
+    this.sql('UPDATE idempotency SET status = ?, response = ? WHERE scope = ? AND key = ?').run(
+      status,
+      response,
+      scope,
+      key,
+    );
+  }
+
+  async releaseIdempotency(scope: string, key: string): Promise<void> {
+    this.sql('DELETE FROM idempotency WHERE scope = ? AND key = ? AND status IS NULL').run(scope, key);
+  }
+
+  async insertChallenge(r: ChallengeRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO challenges (id, user_id, session_id, action, digest, txn, requirement, methods, decision_id,
+       audience, created_at, expires_at, status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      r.id,
+      r.userId,
+      r.sessionId ?? null,
+      r.action,
+      r.digest,
+      r.transaction ?? null,
+      r.requirement,
+      JSON.stringify(r.methods),
+      r.decisionId,
+      r.audience,
+      r.createdAt,
+      r.expiresAt,
+      r.status,
+      r.attempts,
+    );
+  }
+
+  async getChallenge(id: string): Promise<ChallengeRecord | undefined> {
+    const row = this.sql('SELECT * FROM challenges WHERE id = ?').get(id) as Row | undefined;
+    return row && challengeFromRow(row);
+  }
+
+  async insertDeviceToken(r: DeviceTokenRecord): Promise<void> {
+    this.sql(
+      'INSERT INTO device_tokens (jti, user_id, device_id, issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(r.jti, r.userId, r.deviceId, r.issuedAt, r.expiresAt, r.revokedAt ?? null);
+  }
+
+  async getDeviceToken(jti: string): Promise<DeviceTokenRecord | undefined> {
+    const row = this.sql('SELECT * FROM device_tokens WHERE jti = ?').get(jti) as Row | undefined;
+    return row && deviceTokenFromRow(row);
+  }
+
+  async revokeDeviceTokens(userId: string, deviceId: string | undefined, at: number): Promise<number> {
+    const stmt =
+      deviceId === undefined
+        ? this.sql('UPDATE device_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(
+            at,
+            userId,
+          )
+        : this.sql(
+            'UPDATE device_tokens SET revoked_at = ? WHERE user_id = ? AND device_id = ? AND revoked_at IS NULL',
+          ).run(at, userId, deviceId);
+    return stmt.changes;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.db.transaction(() => {
+      let n = this.sql('DELETE FROM used_jtis WHERE expires_at < ?').run(now).changes;
+      n += this.sql('DELETE FROM idempotency WHERE expires_at < ?').run(now).changes;
+      n += this.sql("DELETE FROM challenges WHERE expires_at < ? AND status <> 'verified'").run(now).changes;
+      return n;
+    })();
+  }
+}

@@ -1,0 +1,98 @@
+/** The per-user state reads and writes of the SQLite store, each in one transaction. */
+import type { Geo } from '@stepgate/protocol';
+import type { DecisionEffects, UserState, UserStateQuery } from '../store.js';
+import { factorFromRow, type Row, userFromRow } from './rows.js';
+import type { SqliteStore } from './sqlite-store.js';
+
+/** Reads everything the history snapshot needs (see `Store.loadUserState`). */
+export function loadUserState(store: SqliteStore, q: UserStateQuery): UserState {
+  return store.db.transaction((): UserState => {
+    const userRow = store.sql('SELECT * FROM users WHERE id = ?').get(q.userId) as Row | undefined;
+    const factors = (
+      store.sql('SELECT * FROM factors WHERE user_id = ? ORDER BY created_at, id').all(q.userId) as Row[]
+    ).map(factorFromRow);
+    const last = store.sql('SELECT at, ip, geo FROM last_seen WHERE user_id = ?').get(q.userId) as
+      | Row
+      | undefined;
+    let deviceKnown = false;
+    let accountsOnDevice = 1;
+    if (q.deviceId !== undefined) {
+      deviceKnown =
+        store
+          .sql('SELECT 1 FROM devices WHERE user_id = ? AND device_id = ? AND revoked_at IS NULL')
+          .get(q.userId, q.deviceId) !== undefined;
+      const others = store
+        .sql('SELECT COUNT(*) AS n FROM devices WHERE device_id = ? AND user_id <> ?')
+        .get(q.deviceId, q.userId) as Row;
+      accountsOnDevice = 1 + (others.n as number);
+    }
+    const fingerprintSeen =
+      q.fingerprintHash !== undefined &&
+      store
+        .sql('SELECT 1 FROM device_fingerprints WHERE user_id = ? AND fingerprint_hash = ?')
+        .get(q.userId, q.fingerprintHash) !== undefined;
+    const failures = store
+      .sql('SELECT COUNT(*) AS n FROM failures WHERE user_id = ? AND at >= ?')
+      .get(q.userId, q.windowStart) as Row;
+    const counts = store
+      .sql('SELECT action, COUNT(*) AS n FROM action_events WHERE user_id = ? AND at >= ? GROUP BY action')
+      .all(q.userId, q.windowStart) as Row[];
+    const state: UserState = {
+      factors,
+      deviceKnown,
+      fingerprintSeen,
+      accountsOnDevice,
+      recentFailures: failures.n as number,
+      actionCounts: Object.fromEntries(counts.map((r) => [r.action as string, r.n as number])),
+    };
+    if (userRow) state.user = userFromRow(userRow);
+    if (last) {
+      state.lastSeen = { at: last.at as number };
+      if (last.ip !== null) state.lastSeen.ip = last.ip as string;
+      if (last.geo !== null) state.lastSeen.geo = JSON.parse(last.geo as string) as Geo;
+    }
+    return state;
+  })();
+}
+
+/** Writes a decision and its effects (see `Store.recordDecision`). */
+export function recordDecision(store: SqliteStore, e: DecisionEffects): void {
+  store.db
+    .transaction(() => {
+      const d = e.decision;
+      store
+        .sql(
+          `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version, response)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion, d.response);
+      store
+        .sql(
+          `INSERT INTO last_seen (user_id, at, ip, geo) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET
+           at = excluded.at, ip = excluded.ip, geo = excluded.geo`,
+        )
+        .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
+      store
+        .sql('INSERT INTO action_events (user_id, action, at) VALUES (?, ?, ?)')
+        .run(e.userId, e.action, e.at);
+      store.sql('DELETE FROM action_events WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
+      store.sql('DELETE FROM failures WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
+      if (e.deviceId !== undefined) {
+        store
+          .sql(
+            `INSERT INTO devices (user_id, device_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen = excluded.last_seen`,
+          )
+          .run(e.userId, e.deviceId, e.at, e.at);
+      }
+      if (e.fingerprintHash !== undefined) {
+        store
+          .sql(
+            `INSERT INTO device_fingerprints (user_id, fingerprint_hash, last_seen) VALUES (?, ?, ?)
+             ON CONFLICT (user_id, fingerprint_hash) DO UPDATE SET last_seen = excluded.last_seen`,
+          )
+          .run(e.userId, e.fingerprintHash, e.at);
+      }
+    })
+    .immediate();
+}

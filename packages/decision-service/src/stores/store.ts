@@ -1,0 +1,226 @@
+/**
+ * The store interface (DESIGN.md "Storage"). Every method is async so that a PostgreSQL + Redis
+ * implementation can follow behind the same contract suite (`stores/contract/`). Times are Unix
+ * milliseconds; ids are opaque strings chosen by the caller.
+ */
+import type { Decision, Geo, Level, Method } from '@stepgate/protocol';
+
+/** An API key as stored: only the HMAC of the key, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  /** HMAC-SHA-256 of the key under the master key (`Sealer.hmac('api-key', key)`). */
+  hash: string;
+  /** The audience the key is scoped to; admin keys have the default audience. */
+  audience: string;
+  admin: boolean;
+  label?: string;
+  createdAt: number;
+  revokedAt?: number;
+}
+
+/** What a signing key signs: upgraded tokens (published) or remembered-device tokens (never published). */
+export type SigningKeyUse = 'step_up' | 'device';
+
+/** A signing key: the private key sealed under the master key. */
+export interface SigningKeyRecord {
+  kid: string;
+  use: SigningKeyUse;
+  alg: 'ES256';
+  /** The public JWK as JSON. */
+  publicJwk: string;
+  /** The PKCS#8 private key, sealed (`Sealer.seal`, context `signing-key:<kid>`). */
+  privateSealed: string;
+  createdAt: number;
+  /** When a newer key replaced it; it still verifies until its tokens expire. */
+  retiredAt?: number;
+}
+
+/** A user and their contact points. */
+export interface UserRecord {
+  id: string;
+  displayName?: string;
+  email?: string;
+  phone?: string;
+  updatedAt: number;
+}
+
+/** An enrolled factor (the challenge issues add TOTP, WebAuthn and device keys). */
+export interface FactorRecord {
+  id: string;
+  userId: string;
+  method: Method;
+  maxLevel: Level;
+  label?: string;
+  /** Method-specific data, sealed when it holds a secret. */
+  data?: string;
+  createdAt: number;
+  lastUsedAt?: number;
+}
+
+/** The last request of a user. */
+export interface LastSeen {
+  at: number;
+  ip?: string;
+  geo?: Geo;
+}
+
+/** What the store knows about a user before a decision, for the engine's history snapshot. */
+export interface UserState {
+  user?: UserRecord;
+  factors: FactorRecord[];
+  lastSeen?: LastSeen;
+  /** The device id was seen for this user before. */
+  deviceKnown: boolean;
+  /** The fingerprint hash was seen for this user before (a weak hint). */
+  fingerprintSeen: boolean;
+  /** Distinct users seen on this device id, this user included. */
+  accountsOnDevice: number;
+  /** Failed challenges since `windowStart`. */
+  recentFailures: number;
+  /** Requests per action name since `windowStart`. */
+  actionCounts: Record<string, number>;
+}
+
+/** Parameters of {@link Store.loadUserState}. */
+export interface UserStateQuery {
+  userId: string;
+  deviceId?: string;
+  fingerprintHash?: string;
+  /** Start of the sliding window for counts, ms. */
+  windowStart: number;
+}
+
+/** A decision as kept for feedback and tuning (never a token). */
+export interface DecisionRecord {
+  id: string;
+  at: number;
+  userId: string;
+  action: string;
+  decision: Decision;
+  apiKeyId: string;
+  policyVersion: string;
+  /** The answer as sent, JSON. */
+  response: string;
+}
+
+/** What a decision changes in the user's state, written in one transaction. */
+export interface DecisionEffects {
+  decision: DecisionRecord;
+  userId: string;
+  action: string;
+  at: number;
+  ip?: string;
+  geo?: Geo;
+  deviceId?: string;
+  fingerprintHash?: string;
+  /** Prune counted events older than this, ms. */
+  pruneBefore: number;
+}
+
+/** A challenge created with a `step_up` verdict (the challenge issue adds its lifecycle). */
+export interface ChallengeRecord {
+  id: string;
+  userId: string;
+  sessionId?: string;
+  action: string;
+  digest: string;
+  /** The server's copy of the transaction, JSON. */
+  transaction?: string;
+  /** The requirement, JSON. */
+  requirement: string;
+  methods: Method[];
+  decisionId: string;
+  audience: string;
+  createdAt: number;
+  expiresAt: number;
+  status: 'pending' | 'verified' | 'failed' | 'expired';
+  attempts: number;
+}
+
+/** A remembered-device token as issued (only its id; the token itself is never stored). */
+export interface DeviceTokenRecord {
+  jti: string;
+  userId: string;
+  deviceId: string;
+  issuedAt: number;
+  expiresAt: number;
+  revokedAt?: number;
+}
+
+/** The outcome of {@link Store.claimIdempotency}. */
+export type IdempotencyClaim =
+  | { state: 'claimed' }
+  | { state: 'done'; requestHash: string; status: number; response: string }
+  | { state: 'pending'; requestHash: string };
+
+/**
+ * Persistence for the decision service. Implementations: SQLite (embedded, `stores/sqlite`); a
+ * PostgreSQL + Redis one can follow. `stores/contract/store-contract.ts` is the contract suite.
+ */
+export interface Store {
+  /** Runs pending migrations; idempotent. */
+  migrate(): Promise<void>;
+  /** Tells whether the store answers (for `/readyz`). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+
+  insertApiKey(record: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  revokeApiKey(id: string, at: number): Promise<boolean>;
+
+  insertSigningKey(record: SigningKeyRecord): Promise<void>;
+  /** Every key of a use, newest first. */
+  listSigningKeys(use: SigningKeyUse): Promise<SigningKeyRecord[]>;
+  /** Marks every unretired key of `use` other than `exceptKid` as retired at `at`. */
+  retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void>;
+
+  upsertUser(record: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+
+  insertFactor(record: FactorRecord): Promise<void>;
+  listFactors(userId: string): Promise<FactorRecord[]>;
+  deleteFactor(userId: string, factorId: string): Promise<boolean>;
+
+  /** Everything the engine's history snapshot needs, in one read. */
+  loadUserState(query: UserStateQuery): Promise<UserState>;
+  /** Records a decision and what it changes (last seen, action count, device) atomically. */
+  recordDecision(effects: DecisionEffects): Promise<void>;
+  getDecision(id: string): Promise<DecisionRecord | undefined>;
+  /** @returns false when there is no such decision. */
+  setFeedback(id: string, label: 'fraud' | 'legit', note: string | undefined, at: number): Promise<boolean>;
+
+  /** Counts a failed challenge for a user (the challenge issue calls it). */
+  recordFailure(userId: string, at: number): Promise<void>;
+
+  /**
+   * Consumes a single-use token id atomically (S17): true exactly once per `jti`, across every
+   * process sharing the store. The record is kept until `expiresAt`.
+   */
+  consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean>;
+
+  /**
+   * Claims an idempotency key for a caller: `claimed` the first time; `done` with the stored
+   * answer once {@link Store.completeIdempotency} ran; `pending` while another request holds it.
+   */
+  claimIdempotency(
+    scope: string,
+    key: string,
+    requestHash: string,
+    now: number,
+    expiresAt: number,
+  ): Promise<IdempotencyClaim>;
+  completeIdempotency(scope: string, key: string, status: number, response: string): Promise<void>;
+  /** Drops a claim whose request failed, so a retry can run. */
+  releaseIdempotency(scope: string, key: string): Promise<void>;
+
+  insertChallenge(record: ChallengeRecord): Promise<void>;
+  getChallenge(id: string): Promise<ChallengeRecord | undefined>;
+
+  insertDeviceToken(record: DeviceTokenRecord): Promise<void>;
+  getDeviceToken(jti: string): Promise<DeviceTokenRecord | undefined>;
+  /** Revokes every remembered-device token of a user (or of one device). @returns how many. */
+  revokeDeviceTokens(userId: string, deviceId: string | undefined, at: number): Promise<number>;
+
+  /** Deletes expired jtis, idempotency records and challenges. @returns rows removed. */
+  purgeExpired(now: number): Promise<number>;
+}
