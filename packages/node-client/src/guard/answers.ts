@@ -1,0 +1,74 @@
+import {
+  type DecisionResponse,
+  type DenyAnswerBody,
+  type ErrorBody,
+  type ErrorCode,
+  formatStepUpChallenge,
+  type PublicReason,
+  type StepUpAnswerBody,
+} from '@stepgate/protocol';
+
+/** An HTTP answer the adapter writes as is. */
+export interface GuardAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+const NO_STORE = { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
+
+/** An error answer `{ error: { code, message } }`. */
+export function errorAnswer(status: number, code: ErrorCode, message: string): GuardAnswer {
+  const body: ErrorBody = { error: { code, message } };
+  return { status, headers: { ...NO_STORE }, body };
+}
+
+/** 503 `decision_unavailable`: the request does not run (S20). */
+export const unavailableAnswer = (): GuardAnswer =>
+  errorAnswer(503, 'decision_unavailable', 'The request could not be checked. Try again in a moment.');
+
+/**
+ * 401 with the RFC 9470 challenge (plus `step_up_challenge`) and the DESIGN.md "Wire formats" body.
+ * The verdict was checked by the client: a step_up always has its challenge and requirement.
+ */
+export function stepUpAnswer(verdict: DecisionResponse, challengeUrl: string): GuardAnswer {
+  const { challenge, requirement } = verdict as Required<Pick<DecisionResponse, 'challenge' | 'requirement'>>;
+  const maxAge = requirement.maxAge;
+  const body: StepUpAnswerBody = {
+    error: {
+      code: 'insufficient_user_authentication',
+      message: 'This request needs a fresh or stronger authentication.',
+    },
+    stepUp: {
+      challengeId: challenge.id,
+      challengeUrl,
+      acr: requirement.acr,
+      ...(maxAge === undefined ? {} : { maxAge }),
+      methods: challenge.methods,
+      expiresAt: challenge.expiresAt,
+    },
+  };
+  const header = formatStepUpChallenge({
+    acr: requirement.acr,
+    ...(maxAge === undefined ? {} : { maxAge }),
+    challengeId: challenge.id,
+  });
+  return { status: 401, headers: { ...NO_STORE, 'www-authenticate': header }, body };
+}
+
+/**
+ * 403 `access_denied` with the reasons that are safe to show: policy id, code and its text, never the
+ * signal values (IP, device, geo) that made a policy match.
+ */
+export function denyAnswer(verdict: DecisionResponse): GuardAnswer {
+  const reasons: PublicReason[] = verdict.reasons.map((r) => ({
+    policyId: r.policyId,
+    code: r.code,
+    ...(typeof r.detail === 'string' ? { detail: r.detail.slice(0, 300) } : {}),
+  }));
+  const body: DenyAnswerBody = {
+    error: { code: 'access_denied', message: 'This request is not allowed.' },
+    reasons,
+  };
+  return { status: 403, headers: { ...NO_STORE }, body };
+}

@@ -1,0 +1,132 @@
+import type { Geo, Resource, Subject, Transaction } from '@stepgate/protocol';
+import { DEFAULTS } from '../defaults.js';
+import { StepgateClientError } from '../errors.js';
+import { baseUrl, intOption } from '../options.js';
+import { compileTrust, type TrustFunction, type TrustProxy } from './client-ip.js';
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Options shared by every guard of one adapter (`stepgateExpress()`, the Fastify plugin, `stepgateFetch()`). */
+export interface GuardOptions<Req> {
+  /**
+   * The signed-in user, from the app's own session. `null`/`undefined` answers 401 `unauthorized`
+   * without asking the service.
+   */
+  getSubject: (req: Req) => MaybePromise<Subject | null | undefined>;
+  /**
+   * Proxies trusted to set `X-Forwarded-For`, `X-Forwarded-Proto`/`-Host` and CDN geo headers
+   * (Express `trust proxy` semantics).
+   * @defaultValue false — the TCP peer is the client and forwarding headers are ignored
+   */
+  trustProxy?: TrustProxy;
+  /**
+   * Where `context.geo` comes from: `'cdn'` reads Cloudflare, CloudFront, Vercel, App Engine, Fastly
+   * and Akamai headers — only when the TCP peer is a trusted proxy; a function supplies it; `false`
+   * sends none (the service may resolve the IP itself).
+   * @defaultValue 'cdn'
+   */
+  geo?: 'cdn' | false | ((req: Req) => MaybePromise<Geo | undefined>);
+  /**
+   * The challenge proxy: `challengeUrl` in step-up answers points at `{publicOrigin}{prefix}/v1/challenges/{id}`
+   * and the adapter's proxy handler serves that prefix. `false`: `challengeUrl` points at the service's
+   * `publicServiceUrl` directly (the service must then face browsers, with CORS).
+   * @defaultValue `{ prefix: '/stepgate' }`
+   */
+  proxy?: false | ProxyOptions;
+  /** Called with any error a guard turned into a 5xx answer, for logging. */
+  onError?: (error: unknown, req: Req) => void;
+}
+
+/** Options of the challenge proxy. */
+export interface ProxyOptions {
+  /** The path the proxy is mounted under. @defaultValue '/stepgate' */
+  prefix?: string;
+  /**
+   * The app's origin as browsers see it, e.g. `https://bank.example`. Recommended: without it the origin
+   * is taken from `Host` (and `X-Forwarded-Proto`/`-Host` from trusted proxies only).
+   */
+  publicOrigin?: string;
+  /** Largest request body forwarded, in bytes. @defaultValue 65536 */
+  bodyLimitBytes?: number;
+}
+
+/** Options of one guarded route. */
+export interface RouteOptions<Req> {
+  /** The action name the policies match, e.g. `payments.transfer`. */
+  action: string;
+  /** Extracts what the user confirms (amount, currency, payee, …); bound to the upgraded token. */
+  transaction?: (req: Req) => MaybePromise<Transaction | undefined>;
+  /** Extracts the resource acted on. */
+  resource?: (req: Req) => MaybePromise<Resource | undefined>;
+}
+
+/** {@link GuardOptions} after checks and defaults. */
+export interface NormalizedGuardOptions<Req> {
+  getSubject: (req: Req) => MaybePromise<Subject | null | undefined>;
+  trust: TrustFunction;
+  geo: 'cdn' | false | ((req: Req) => MaybePromise<Geo | undefined>);
+  proxy: false | { prefix: string; publicOrigin: string | undefined; bodyLimitBytes: number };
+  onError: (error: unknown, req: Req) => void;
+}
+
+function fail(message: string): never {
+  throw new StepgateClientError('invalid_options', message);
+}
+
+/**
+ * Checks guard options when the adapter is created.
+ * @throws StepgateClientError `invalid_options`.
+ */
+export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): NormalizedGuardOptions<Req> {
+  if (typeof options !== 'object' || options === null) fail('guard options must be an object');
+  if (typeof options.getSubject !== 'function') fail('getSubject must be a function');
+  const geo = options.geo ?? 'cdn';
+  if (geo !== 'cdn' && geo !== false && typeof geo !== 'function')
+    fail("geo must be 'cdn', false or a function");
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    fail('onError must be a function');
+  let proxy: NormalizedGuardOptions<Req>['proxy'] = false;
+  if (options.proxy !== false) {
+    const p = options.proxy ?? {};
+    const prefix = p.prefix ?? DEFAULTS.proxyPrefix;
+    if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) {
+      fail('proxy.prefix must be a path such as /stepgate, without a trailing slash');
+    }
+    const publicOrigin =
+      p.publicOrigin === undefined ? undefined : baseUrl(p.publicOrigin, 'proxy.publicOrigin');
+    if (publicOrigin !== undefined && new URL(publicOrigin).pathname !== '/') {
+      fail('proxy.publicOrigin must be an origin without a path');
+    }
+    const bodyLimitBytes = intOption(
+      p.bodyLimitBytes,
+      'proxy.bodyLimitBytes',
+      DEFAULTS.proxyBodyLimitBytes,
+      1,
+      10 * 1024 * 1024,
+    );
+    proxy = { prefix, publicOrigin, bodyLimitBytes };
+  }
+  return {
+    getSubject: options.getSubject,
+    trust: compileTrust(options.trustProxy),
+    geo,
+    proxy,
+    onError: options.onError ?? (() => {}),
+  };
+}
+
+/**
+ * Checks a route's options when the guard is created.
+ * @throws StepgateClientError `invalid_options`.
+ */
+export function checkRouteOptions<Req>(options: RouteOptions<Req>): RouteOptions<Req> {
+  if (typeof options !== 'object' || options === null) fail('route options must be an object');
+  if (typeof options.action !== 'string' || !/^[A-Za-z0-9_.:*-]{1,200}$/.test(options.action)) {
+    fail('action must be a dotted name such as payments.transfer');
+  }
+  if (options.transaction !== undefined && typeof options.transaction !== 'function')
+    fail('transaction must be a function');
+  if (options.resource !== undefined && typeof options.resource !== 'function')
+    fail('resource must be a function');
+  return options;
+}

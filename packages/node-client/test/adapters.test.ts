@@ -1,0 +1,14 @@
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { adapterContract } from './adapters/contract.js';
+import { expressHarness } from './adapters/express-harness.js';
+import { fastifyHarness } from './adapters/fastify-harness.js';
+import { honoHarness } from './adapters/hono-harness.js';
+
+// msw mocks only the decision service's host; requests to the apps on loopback pass through.
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+for (const harness of [expressHarness, fastifyHarness, honoHarness]) adapterContract(harness, server);

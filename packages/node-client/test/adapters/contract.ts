@@ -1,0 +1,349 @@
+import { type DecisionRequest, encodeStepUpContext, parseStepUpChallenge } from '@stepgate/protocol';
+import { HttpResponse, http } from 'msw';
+import type { SetupServer } from 'msw/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createStepgate, type Stepgate } from '../../src/index.js';
+import { API_KEY, allowAnswer, denyAnswer, SERVICE, stepUpAnswer } from '../support/fixtures.js';
+import { rawRequest } from '../support/raw-request.js';
+import type { AdapterHarness, HarnessApp, HarnessOptions } from './harness.js';
+
+/**
+ * The one contract every framework adapter meets (Express, Fastify, fetch/Hono). The decision
+ * service is mocked at the HTTP boundary with msw so the suite can read each decision request.
+ */
+export function adapterContract(harness: AdapterHarness, server: SetupServer): void {
+  describe(`${harness.name} adapter contract`, () => {
+    let app: HarnessApp | undefined;
+    afterEach(async () => {
+      await app?.close();
+      app = undefined;
+    });
+
+    /** Mocks the decision endpoint; returns the decision requests it received. */
+    function service(answer: () => Response): Array<{ body: DecisionRequest; headers: Headers }> {
+      const seen: Array<{ body: DecisionRequest; headers: Headers }> = [];
+      server.use(
+        http.post(`${SERVICE}/v1/decisions`, async ({ request }) => {
+          seen.push({ body: (await request.json()) as DecisionRequest, headers: request.headers });
+          return answer();
+        }),
+      );
+      return seen;
+    }
+
+    async function start(options: HarnessOptions = {}, client?: Stepgate): Promise<HarnessApp> {
+      app = await harness.start(
+        client ?? createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, retry: 0 }),
+        options,
+      );
+      return app;
+    }
+
+    const post = (
+      a: HarnessApp,
+      headers: Record<string, string> = {},
+      body: unknown = { amount: 700, currency: 'EUR', payee: 'p_1' },
+    ) =>
+      fetch(`${a.url}/guarded`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-user': 'u_1', ...headers },
+        body: JSON.stringify(body),
+      });
+
+    it('allow: runs the handler with the verdict and sends subject, action, transaction, IP and user agent', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const res = await post(await start(), { 'user-agent': 'contract-test/1' });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ ok: true, decisionId: 'dec_1' });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]?.body).toEqual({
+        subject: { id: 'u_1', sessionId: 'sess_u_1', acr: 'aal1' },
+        action: { name: 'payments.transfer' },
+        transaction: { amount: 700, currency: 'EUR', payee: 'p_1' },
+        context: { ip: '127.0.0.1', userAgent: 'contract-test/1' },
+      });
+      expect(seen[0]?.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);
+    });
+
+    it('no subject: 401 unauthorized without asking the service', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const res = await post(await start(), { 'x-test-user': '' });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ error: { code: 'unauthorized' } });
+      expect(seen).toHaveLength(0);
+    });
+
+    it('step_up: 401 with the RFC 9470 challenge and the wire-format body through the proxy', async () => {
+      service(() => HttpResponse.json(stepUpAnswer()));
+      const res = await post(await start({ proxy: { publicOrigin: 'https://bank.example' } }));
+      expect(res.status).toBe(401);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const parsed = parseStepUpChallenge(res.headers.get('www-authenticate'));
+      expect(parsed).toMatchObject({
+        dialect: 'stepgate',
+        challengeId: 'chl_abc',
+        acrValues: ['urn:stepgate:aal1'],
+        maxAge: 0,
+      });
+      expect(await res.json()).toEqual({
+        error: { code: 'insufficient_user_authentication', message: expect.any(String) },
+        stepUp: {
+          challengeId: 'chl_abc',
+          challengeUrl: 'https://bank.example/stepgate/v1/challenges/chl_abc',
+          acr: 'urn:stepgate:aal1',
+          maxAge: 0,
+          methods: ['email_otp'],
+          expiresAt: '2030-01-01T00:00:00Z',
+        },
+      });
+    });
+
+    it('step_up: challengeUrl from Host when no publicOrigin is set, and direct to the service without the proxy', async () => {
+      service(() => HttpResponse.json(stepUpAnswer()));
+      const a = await start();
+      const body = (await (await post(a, { 'x-forwarded-host': 'evil.example' })).json()) as {
+        stepUp: { challengeUrl: string };
+      };
+      expect(body.stepUp.challengeUrl).toBe(`${a.url}/stepgate/v1/challenges/chl_abc`);
+      await a.close();
+      const direct = await start({ proxy: false });
+      const body2 = (await (await post(direct)).json()) as { stepUp: { challengeUrl: string } };
+      expect(body2.stepUp.challengeUrl).toBe(`${SERVICE}/v1/challenges/chl_abc`);
+    });
+
+    it('deny: 403 access_denied with only the reasons that are safe to show', async () => {
+      service(() => HttpResponse.json(denyAnswer()));
+      const res = await post(await start());
+      expect(res.status).toBe(403);
+      const body = await res.json();
+      expect(body).toEqual({
+        error: { code: 'access_denied', message: expect.any(String) },
+        reasons: [{ policyId: 'tor-exit', code: 'policy_matched', detail: 'requests from Tor are refused' }],
+      });
+      expect(JSON.stringify(body)).not.toContain('203.0.113.9');
+    });
+
+    const failures: Array<[string, () => Response]> = [
+      ['a 500', () => new HttpResponse(null, { status: 500 })],
+      ['{"decision":"maybe"}', () => HttpResponse.json({ ...allowAnswer(), decision: 'maybe' })],
+      ['a malformed body', () => new HttpResponse('not json', { status: 200 })],
+      ['a network error', () => HttpResponse.error()],
+    ];
+    for (const [name, answer] of failures) {
+      it(`S20: ${name} from the service answers 503 decision_unavailable and the handler does not run`, async () => {
+        service(answer);
+        const res = await post(await start());
+        expect(res.status).toBe(503);
+        expect(await res.json()).toMatchObject({ error: { code: 'decision_unavailable' } });
+      });
+    }
+
+    it('S21: an open breaker answers 503 without calling the service', async () => {
+      const seen = service(() => new HttpResponse(null, { status: 500 }));
+      const client = createStepgate({
+        serviceUrl: SERVICE,
+        apiKey: API_KEY,
+        retry: 0,
+        breaker: { failures: 1, halfOpenAfterMs: 60_000 },
+      });
+      const a = await start({}, client);
+      expect((await post(a)).status).toBe(503);
+      server.use(http.post(`${SERVICE}/v1/decisions`, () => HttpResponse.json(allowAnswer())));
+      expect((await post(a)).status).toBe(503);
+      expect(seen).toHaveLength(1);
+    });
+
+    it('a failing getSubject answers 500 and never allows', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const res = await post(await start({ subjectThrows: true }));
+      expect(res.status).toBe(500);
+      expect(seen).toHaveLength(0);
+    });
+
+    it('forwards Step-Up-Token as stepUpToken and refuses a malformed one with 400', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const a = await start();
+      expect((await post(a, { 'step-up-token': 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig' })).status).toBe(
+        200,
+      );
+      expect(seen[0]?.body.stepUpToken).toBe('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1XzEifQ.sig');
+      expect(seen[0]?.headers.get('idempotency-key')).toBeTruthy();
+      expect((await post(a, { 'step-up-token': 'not a token' })).status).toBe(400);
+      expect(seen).toHaveLength(1);
+    });
+
+    it('S25: forwards a valid Step-Up-Context as context.device and drops a malformed one', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const a = await start();
+      const device = {
+        v: 1 as const,
+        deviceId: 'dev_1',
+        fingerprint: 'fp_1',
+        signals: { tz: 'Europe/Paris' },
+      };
+      await post(a, { 'step-up-context': encodeStepUpContext(device) });
+      await post(a, { 'step-up-context': 'eyJub3QiOiJ2YWxpZCJ9' });
+      expect(seen[0]?.body.context?.device).toEqual(device);
+      expect(seen[1]?.body.context?.device).toBeUndefined();
+    });
+
+    it('S7, S23: ignores a browser X-Forwarded-For unless the peer is a trusted proxy', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      let a = await start();
+      await post(a, { 'x-forwarded-for': '203.0.113.7' });
+      await a.close();
+      a = await start({ trustProxy: ['10.0.0.0/8'] });
+      await post(a, { 'x-forwarded-for': '203.0.113.7' });
+      await a.close();
+      a = await start({ trustProxy: 'loopback' });
+      await post(a, { 'x-forwarded-for': '203.0.113.7' });
+      await a.close();
+      a = await start({ trustProxy: ['loopback', '10.0.0.0/8'] });
+      await post(a, { 'x-forwarded-for': '198.51.100.1, 203.0.113.7, 10.0.0.5' });
+      expect(seen.map((s) => s.body.context?.ip)).toEqual([
+        '127.0.0.1',
+        '127.0.0.1',
+        '203.0.113.7',
+        '203.0.113.7',
+      ]);
+    });
+
+    it('reads CDN geo headers only from a trusted proxy, or asks the geo callback', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const cdn = { 'cf-ipcountry': 'fr', 'cf-iplatitude': '48.85', 'cf-iplongitude': '2.35' };
+      let a = await start();
+      await post(a, cdn);
+      await a.close();
+      a = await start({ trustProxy: 'loopback' });
+      await post(a, cdn);
+      await post(a, { 'cloudfront-viewer-country': 'DE' });
+      await post(a, { 'cf-ipcountry': 'XX' });
+      await a.close();
+      a = await start({ geo: 'callback' });
+      await post(a);
+      expect(seen.map((s) => s.body.context?.geo)).toEqual([
+        undefined,
+        { country: 'FR', lat: 48.85, lon: 2.35 },
+        { country: 'DE' },
+        undefined,
+        { country: 'NZ', lat: -41.29, lon: 174.78 },
+      ]);
+    });
+
+    it('leaves unguarded routes alone', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const res = await fetch(`${(await start()).url}/open`);
+      expect([res.status, seen.length]).toEqual([200, 0]);
+    });
+
+    proxyContract(() => start, server);
+  });
+}
+
+/** The challenge-proxy half of the contract. */
+function proxyContract(
+  getStart: () => (options?: HarnessOptions) => Promise<HarnessApp>,
+  server: SetupServer,
+): void {
+  function upstream() {
+    const seen: Array<{ method: string; path: string; headers: Headers; body: string }> = [];
+    const record = async ({ request }: { request: Request }) => {
+      seen.push({
+        method: request.method,
+        path: new URL(request.url).pathname,
+        headers: request.headers,
+        body: await request.text(),
+      });
+      return HttpResponse.json(
+        { id: 'chl_1', status: 'pending' },
+        { headers: { 'set-cookie': 'svc=1', 'x-internal': 'yes' } },
+      );
+    };
+    server.use(http.get(`${SERVICE}/*`, record), http.post(`${SERVICE}/*`, record));
+    return seen;
+  }
+
+  it('proxy: forwards GET /stepgate/v1/challenges/{id} with the API key and client IP, and strips browser credentials', async () => {
+    const seen = upstream();
+    const a = await getStart()({ trustProxy: 'loopback' });
+    const res = await rawRequest(a.url, '/stepgate/v1/challenges/chl_1', {
+      headers: { authorization: 'Bearer browser', cookie: 'session=1', 'x-forwarded-for': '203.0.113.7' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ id: 'chl_1', status: 'pending' });
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(res.headers['x-internal']).toBeUndefined();
+    expect(res.text).not.toContain(API_KEY);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.path).toBe('/v1/challenges/chl_1');
+    expect(seen[0]?.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);
+    expect(seen[0]?.headers.get('stepgate-client-ip')).toBe('203.0.113.7');
+    // (msw keeps a cookie jar of its own mocked Set-Cookie answers; the browser's cookie must not arrive)
+    expect(seen[0]?.headers.get('cookie') ?? '').not.toContain('session=1');
+    expect(seen[0]?.headers.get('x-forwarded-for')).toBeNull();
+  });
+
+  it('proxy: forwards a POST body exactly, and passes a service error through unchanged', async () => {
+    const seen = upstream();
+    const a = await getStart()();
+    const body = JSON.stringify({ method: 'email_otp', code: '123456' });
+    await rawRequest(a.url, '/stepgate/v1/challenges/chl_1/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(seen[0]).toMatchObject({ method: 'POST', path: '/v1/challenges/chl_1/verify', body });
+    expect(seen[0]?.headers.get('stepgate-client-ip')).toBe('127.0.0.1');
+    server.use(
+      http.post(`${SERVICE}/v1/enrollments/enr_1/totp`, () =>
+        HttpResponse.json({ error: { code: 'not_found', message: 'gone' } }, { status: 404 }),
+      ),
+    );
+    const res = await rawRequest(a.url, '/stepgate/v1/enrollments/enr_1/totp', { method: 'POST' });
+    expect([res.status, res.json()]).toEqual([404, { error: { code: 'not_found', message: 'gone' } }]);
+  });
+
+  const refused: Array<[string, string, string, number]> = [
+    ['the decision endpoint', 'POST', '/stepgate/v1/decisions', 404],
+    ['ticket creation (needs the API key)', 'POST', '/stepgate/v1/enrollments', 404],
+    ['a user route', 'GET', '/stepgate/v1/users/u_1/factors', 404],
+    ['a dot-dot path', 'GET', '/stepgate/v1/challenges/chl_1/../../decisions', 404],
+    ['an encoded slash', 'GET', '/stepgate/v1/challenges/chl_1%2F..%2F..%2Fdecisions', 404],
+    ['an encoded dot-dot', 'GET', '/stepgate/v1/challenges/%2e%2e/x', 404],
+    ['the dev outbox', 'GET', '/stepgate/v1/dev/outbox', 404],
+    ['a PUT', 'PUT', '/stepgate/v1/challenges/chl_1', 405],
+  ];
+  for (const [name, method, path, status] of refused) {
+    it(`proxy: refuses ${name} (${status}) without calling the service`, async () => {
+      const seen = upstream();
+      const a = await getStart()();
+      const res = await rawRequest(a.url, path, { method });
+      expect(res.status).toBe(status);
+      expect(seen).toHaveLength(0);
+    });
+  }
+
+  it('proxy: refuses a body over the limit (413) and a non-JSON body (415)', async () => {
+    const seen = upstream();
+    const a = await getStart()({ proxy: { bodyLimitBytes: 100 } });
+    const big = await rawRequest(a.url, '/stepgate/v1/challenges/chl_1/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'x'.repeat(200) }),
+    });
+    const form = await rawRequest(a.url, '/stepgate/v1/challenges/chl_1/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'code=1',
+    });
+    expect([big.status, form.status, seen.length]).toEqual([413, 415, 0]);
+  });
+
+  it('proxy: answers 503 when the service cannot be reached', async () => {
+    server.use(http.get(`${SERVICE}/*`, () => HttpResponse.error()));
+    const a = await getStart()();
+    const res = await rawRequest(a.url, '/stepgate/v1/challenges/chl_1');
+    expect(res.status).toBe(503);
+    expect(res.json()).toMatchObject({ error: { code: 'service_unavailable' } });
+  });
+}

@@ -1,0 +1,48 @@
+import type { AddressInfo } from 'node:net';
+import type { Geo, Subject } from '@stepgate/protocol';
+import type { ProxyOptions, TrustProxy } from '../../src/express/index.js';
+import type { Stepgate } from '../../src/index.js';
+
+/** Guard settings the contract suite varies; each harness maps them onto its framework. */
+export interface HarnessOptions {
+  trustProxy?: TrustProxy;
+  geo?: 'cdn' | false | 'callback';
+  proxy?: false | ProxyOptions;
+  /** getSubject() throws instead of reading the `x-test-user` header. */
+  subjectThrows?: boolean;
+}
+
+/** A running app with `POST /guarded` (action `payments.transfer`, transaction = JSON body), `GET /open` and the proxy. */
+export interface HarnessApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** One framework adapter under the shared contract suite. */
+export interface AdapterHarness {
+  name: string;
+  start(stepgate: Stepgate, options?: HarnessOptions): Promise<HarnessApp>;
+}
+
+/** The subject every harness reads: the `x-test-user` header stands in for the app's session. */
+export function subjectFrom(
+  header: string | string[] | null | undefined,
+  options: HarnessOptions,
+): Subject | null {
+  if (options.subjectThrows) throw new Error('session store down');
+  const id = Array.isArray(header) ? header[0] : header;
+  return id ? { id, sessionId: `sess_${id}`, acr: 'aal1' } : null;
+}
+
+/** The geo setting for a harness: the callback variant answers a fixed position. */
+export function geoOption<Req>(options: HarnessOptions): 'cdn' | false | ((req: Req) => Geo) {
+  return options.geo === 'callback'
+    ? () => ({ country: 'NZ', lat: -41.29, lon: 174.78 })
+    : (options.geo ?? 'cdn');
+}
+
+/** The loopback URL of a listening node:http server. */
+export function urlOf(address: AddressInfo | string | null): string {
+  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
+  return `http://127.0.0.1:${address.port}`;
+}
