@@ -3,6 +3,8 @@
  * wrapper (ky hooks live in `@stepgate/sdk-core/ky`), and the webview bridge.
  * @packageDocumentation
  */
+
+export type { ParsedStepUpChallenge } from '@stepgate/protocol';
 export type { NativeChannel, WebviewKind } from './bridge/detect-webview.js';
 export { detectWebview } from './bridge/detect-webview.js';
 export type { NativeAnswer } from './bridge/native-answers.js';
@@ -31,7 +33,7 @@ export {
   STORAGE_KEYS,
 } from './context/device-store.js';
 export type { CollectSelection, SignalName } from './context/signals.js';
-export { SIGNAL_NAMES } from './context/signals.js';
+export { COLLECTED_SIGNALS } from './context/signals.js';
 export type { StepUpErrorCode } from './errors.js';
 export { isStepUpError, STEP_UP_ERROR_CODES, StepUpCancelledError, StepUpError } from './errors.js';
 export type { StepUpFetchOptions } from './flow/create-step-up-fetch.js';
@@ -41,4 +43,3 @@ export { setForeignStepUpHandler, setStepUpHandler } from './flow/handlers.js';
 export type { RequestLike, RequestMatcher, StepUpFlowOptions } from './flow/options.js';
 export type { RequestStepUpOptions } from './flow/step-up-queue.js';
 export { requestStepUp } from './flow/step-up-queue.js';
-export type { ParsedStepUpChallenge } from './protocol-shim.js';

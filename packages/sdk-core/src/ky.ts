@@ -6,6 +6,7 @@
 import { HEADERS } from '@stepgate/protocol';
 import ky, { type AfterResponseState, type BeforeRequestState } from 'ky';
 import { getContextHeader } from './context/context-header.js';
+import { StepUpError } from './errors.js';
 import { detectStepUp } from './flow/detect-step-up.js';
 import { getForeignStepUpHandler } from './flow/handlers.js';
 import { type NormalizedFlowOptions, normalizeFlowOptions, type StepUpFlowOptions } from './flow/options.js';
@@ -29,10 +30,12 @@ async function setContext(headers: Headers, options: NormalizedFlowOptions): Pro
  * `afterResponse` recognises a step-up answer, runs the registered handler and retries once
  * through `ky.retry()` with the `Step-Up-Token` header. The retry goes through ky's retry
  * machinery, so the instance needs `retry.limit ≥ 1` (ky's default is 2); with `retry: 0`
- * ky refuses the forced retry.
+ * a step-up answer rejects with `StepUpError` `unsupported` before any dialog opens.
  *
  * @param options - Same as `createStepUpFetch` minus `fetch`.
  * @throws TypeError at creation for malformed options.
+ * @throws StepUpError from a request: `cancelled`, `aborted`, `no_handler`, `failed`, and
+ *   `unsupported` when the instance has `retry: 0`.
  * @example
  * import ky from 'ky';
  * import { stepUpHooks } from '@stepgate/sdk-core/ky';
@@ -55,7 +58,7 @@ export function stepUpHooks(options: StepUpFlowOptions = {}): StepUpHooks {
       },
     ],
     afterResponse: [
-      async ({ request, response }) => {
+      async ({ request, response, options: kyOptions }) => {
         if (!normalized.isSensitive(request) || request.headers.has(HEADERS.token)) return undefined;
         const answer = await detectStepUp(response, request.url, normalized.challengePrefix);
         if (!answer) return undefined;
@@ -65,6 +68,12 @@ export function stepUpHooks(options: StepUpFlowOptions = {}): StepUpHooks {
             (handler && (await handler(answer.parsed, response, { request, signal: request.signal }))) ||
             undefined
           );
+        }
+        if (kyOptions.retry.limit < 1) {
+          // ky neither clones the body nor accepts a forced retry with `retry: 0`.
+          throw new StepUpError('unsupported', 'stepUpHooks needs a ky instance with retry.limit ≥ 1.', {
+            challengeId: answer.challenge.challengeId,
+          });
         }
         const verified = await requestStepUp(answer.challenge, {
           signal: request.signal,

@@ -3,9 +3,9 @@
  * answers, each checked against the protocol's JSON Schemas before it is served.
  */
 import type { StepUpContext, StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
+import { decodeStepUpContext } from '@stepgate/protocol';
 import { HttpResponse } from 'msw';
 import { setupWorker } from 'msw/browser';
-import { decodeStepUpContext } from '../src/protocol-shim.js';
 import { assertValid } from './schemas.js';
 
 /** The one msw worker of a test page. */

@@ -4,7 +4,7 @@
  * gets an "unknown device" context (`fingerprint: "unknown"`, no signals) while collection
  * finishes in the background for the next request.
  */
-import type { DeviceSignals, StepUpContext } from '@stepgate/protocol';
+import { type DeviceSignals, encodeBase64Url, type StepUpContext } from '@stepgate/protocol';
 import { getDeviceId, getDeviceToken } from './device-store.js';
 import { type CollectSelection, readSignals } from './signals.js';
 
@@ -33,12 +33,6 @@ interface Collected {
 
 const cache = new Map<string, Promise<Collected>>();
 
-function base64url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /** SHA-256 over the signals in a fixed key order plus the canvas pixels, as base64url. */
 async function fingerprintOf(signals: DeviceSignals, canvas: Uint8Array | undefined): Promise<string> {
   const keys = Object.keys(signals).sort() as (keyof DeviceSignals)[];
@@ -47,7 +41,7 @@ async function fingerprintOf(signals: DeviceSignals, canvas: Uint8Array | undefi
   const data = new Uint8Array(head.length + (canvas?.length ?? 0));
   data.set(head);
   if (canvas) data.set(canvas, head.length);
-  return base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', data)));
+  return encodeBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', data)));
 }
 
 function collect(selection: CollectSelection): Promise<Collected> {

@@ -1,29 +1,45 @@
 /** The `Step-Up-Context` header value: the protocol codec, kept within 4 KB. */
-import type { StepUpContext } from '@stepgate/protocol';
-import { encodeStepUpContext, MAX_CONTEXT_HEADER_BYTES } from '../protocol-shim.js';
-import { type ContextOptions, collectContext } from './collect-context.js';
+import { encodeStepUpContext, type StepUpContext } from '@stepgate/protocol';
+import { type ContextOptions, collectContext, UNKNOWN_FINGERPRINT } from './collect-context.js';
 
 /** Signals dropped first, longest and least useful first, when a header would pass 4 KB. */
 const DROP_ORDER = ['webgl', 'lang', 'platform', 'tz', 'screen'] as const;
 
+function tryEncode(context: StepUpContext): string | undefined {
+  try {
+    return encodeStepUpContext(context);
+  } catch {
+    return undefined; // Over 4 KB or a member the codec refuses.
+  }
+}
+
 /**
- * Encodes a context for the header. If it would be longer than 4096 bytes (a very long
- * device token or signal), long signals are dropped, then all signals.
+ * Encodes a context with the protocol codec. If it would be longer than 4096 bytes (a very
+ * long device token or signal), long signals are dropped, then all signals; if the codec still
+ * refuses it, the header says "unknown device" with the device id alone.
  *
  * @example
  * headers.set('Step-Up-Context', encodeContextHeader(await collectContext()));
  */
 export function encodeContextHeader(context: StepUpContext): string {
-  let value = encodeStepUpContext(context);
-  if (value.length <= MAX_CONTEXT_HEADER_BYTES) return value;
+  const full = tryEncode(context);
+  if (full !== undefined) return full;
   const slim: StepUpContext = { ...context, signals: { ...context.signals } };
   for (const key of DROP_ORDER) {
     delete slim.signals[key];
-    value = encodeStepUpContext(slim);
-    if (value.length <= MAX_CONTEXT_HEADER_BYTES) return value;
+    const value = tryEncode(slim);
+    if (value !== undefined) return value;
   }
   slim.signals = {};
-  return encodeStepUpContext(slim);
+  return (
+    tryEncode(slim) ??
+    encodeStepUpContext({
+      v: 1,
+      deviceId: context.deviceId.slice(0, 128),
+      fingerprint: UNKNOWN_FINGERPRINT,
+      signals: {},
+    })
+  );
 }
 
 /**

@@ -7,7 +7,7 @@ import type { DeviceSignals } from '@stepgate/protocol';
 import { detectWebview } from '../bridge/detect-webview.js';
 
 /** Every signal sdk-core can collect; `canvas` feeds only the fingerprint hash. */
-export const SIGNAL_NAMES = [
+export const COLLECTED_SIGNALS = [
   'tz',
   'lang',
   'screen',
@@ -25,7 +25,7 @@ export const SIGNAL_NAMES = [
 ] as const;
 
 /** A signal name. */
-export type SignalName = (typeof SIGNAL_NAMES)[number];
+export type SignalName = (typeof COLLECTED_SIGNALS)[number];
 
 /** Which signals to collect: each is on unless set to `false`. */
 export type CollectSelection = Partial<Record<SignalName, boolean>>;

@@ -3,7 +3,7 @@
  * `WWW-Authenticate` challenge and/or a JSON body, parsed by the protocol package.
  */
 import type { StepUpInfo } from '@stepgate/protocol';
-import { type ParsedStepUpChallenge, parseStepUpChallenge } from '../protocol-shim.js';
+import { type ParsedStepUpChallenge, parseStepUpChallenge } from '@stepgate/protocol';
 
 /** A recognised step-up answer. */
 export type StepUpAnswer =

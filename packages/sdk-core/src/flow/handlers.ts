@@ -2,8 +2,7 @@
  * The registered handlers: the Stepgate step-up handler (the widget registers itself) and the
  * app's handler for other providers' dialects. Module state, set only by explicit calls.
  */
-import type { StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
-import type { ParsedStepUpChallenge } from '../protocol-shim.js';
+import type { ParsedStepUpChallenge, StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
 
 /**
  * Runs one Stepgate challenge and resolves with the verify answer (its `token` goes into the
