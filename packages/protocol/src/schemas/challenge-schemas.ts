@@ -1,0 +1,124 @@
+/** Schemas of the challenge endpoints the widget calls (`/v1/challenges/{id}…`). */
+import { amr, dateTime, level, method, obj, openMap, SCHEMA_LIMITS, schemaId, str } from './common.js';
+
+/** Answer of `GET /v1/challenges/{id}` (`ChallengeView`). */
+export const challengeViewSchema = {
+  $id: schemaId('challengeView'),
+  ...obj(
+    {
+      id: str(SCHEMA_LIMITS.id),
+      status: { type: 'string', enum: ['pending', 'verified', 'failed', 'expired'] },
+      action: str(SCHEMA_LIMITS.name),
+      transaction: openMap,
+      level,
+      acr: str(SCHEMA_LIMITS.name),
+      methods: {
+        type: 'array',
+        maxItems: 8,
+        items: obj({ method, destination: str(SCHEMA_LIMITS.name) }, ['method']),
+      },
+      attemptsLeft: { type: 'integer', minimum: 0 },
+      expiresAt: dateTime,
+    },
+    ['id', 'status', 'action', 'level', 'acr', 'methods', 'attemptsLeft', 'expiresAt'],
+  ),
+} as const;
+
+/** Body of `POST /v1/challenges/{id}/start` (`StartRequest`). */
+export const startRequestSchema = { $id: schemaId('startRequest'), ...obj({ method }, ['method']) } as const;
+
+/** `start` answer for `email_otp` and `sms_otp` (`CodeSentAnswer`). */
+export const codeSentAnswerSchema = {
+  $id: schemaId('codeSentAnswer'),
+  ...obj({ sentTo: str(SCHEMA_LIMITS.name), resendAfter: { type: 'integer', minimum: 0 } }, [
+    'sentTo',
+    'resendAfter',
+  ]),
+} as const;
+
+/** `start` answer for `webauthn` and `biometric` (`WebAuthnStartAnswer`). */
+export const webAuthnStartAnswerSchema = {
+  $id: schemaId('webAuthnStartAnswer'),
+  ...obj({ publicKey: openMap }, ['publicKey']),
+} as const;
+
+/** `start` answer for `totp` (`TotpStartAnswer`): an empty object. */
+export const totpStartAnswerSchema = { $id: schemaId('totpStartAnswer'), ...obj({}, []) } as const;
+
+/** Any `start` answer (`StartAnswer`). */
+export const startAnswerSchema = {
+  $id: schemaId('startAnswer'),
+  anyOf: [
+    obj({ sentTo: str(SCHEMA_LIMITS.name), resendAfter: { type: 'integer', minimum: 0 } }, [
+      'sentTo',
+      'resendAfter',
+    ]),
+    obj({ publicKey: openMap }, ['publicKey']),
+    obj({}, []),
+  ],
+} as const;
+
+const rememberDevice = { type: 'boolean' } as const;
+const otpCode = { type: 'string', pattern: '^[0-9]{6,8}$', minLength: 6, maxLength: 8 } as const;
+const base64url = (maxLength: number) =>
+  ({ type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength }) as const;
+
+/**
+ * Body of `POST /v1/challenges/{id}/verify` (`VerifyRequest`): a code, a WebAuthn response, or a
+ * native device-key signature. Validate it with `removeAdditional: false` (Ajv would otherwise strip
+ * members while trying the first branch).
+ */
+export const verifyRequestSchema = {
+  $id: schemaId('verifyRequest'),
+  anyOf: [
+    obj(
+      { method: { type: 'string', enum: ['totp', 'email_otp', 'sms_otp'] }, code: otpCode, rememberDevice },
+      ['method', 'code'],
+    ),
+    obj({ method: { type: 'string', enum: ['webauthn', 'biometric'] }, response: openMap, rememberDevice }, [
+      'method',
+      'response',
+    ]),
+    obj(
+      {
+        method: { type: 'string', const: 'biometric' },
+        deviceKey: obj({ keyId: str(SCHEMA_LIMITS.id), signature: base64url(512) }, ['keyId', 'signature']),
+        rememberDevice,
+      },
+      ['method', 'deviceKey'],
+    ),
+  ],
+} as const;
+
+/** Answer of a successful verify (`VerifyAnswer`). */
+export const verifyAnswerSchema = {
+  $id: schemaId('verifyAnswer'),
+  ...obj(
+    {
+      token: str(SCHEMA_LIMITS.token),
+      acr: str(SCHEMA_LIMITS.name),
+      amr,
+      expiresAt: dateTime,
+      deviceToken: str(SCHEMA_LIMITS.token),
+    },
+    ['token', 'acr', 'amr', 'expiresAt'],
+  ),
+} as const;
+
+/** Body of any failed verify (`ChallengeFailedBody`, S10). */
+export const challengeFailedSchema = {
+  $id: schemaId('challengeFailed'),
+  ...obj(
+    {
+      error: obj(
+        {
+          code: { type: 'string', const: 'challenge_failed' },
+          message: str(SCHEMA_LIMITS.text),
+          attemptsLeft: { type: 'integer', minimum: 0 },
+        },
+        ['code', 'message', 'attemptsLeft'],
+      ),
+    },
+    ['error'],
+  ),
+} as const;

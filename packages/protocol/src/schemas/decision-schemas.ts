@@ -1,0 +1,135 @@
+/** Schemas of the decision API and of a guarded route's answers (DESIGN.md "Wire formats"). */
+import {
+  challengeRef,
+  decision,
+  errorCode,
+  fixedError,
+  obj,
+  openMap,
+  reasons,
+  requirement,
+  SCHEMA_LIMITS,
+  schemaId,
+  stepUpContext,
+  stepUpInfo,
+  str,
+  subject,
+} from './common.js';
+
+/** Body of `POST /v1/decisions` (`DecisionRequest`). */
+export const decisionRequestSchema = {
+  $id: schemaId('decisionRequest'),
+  ...obj(
+    {
+      subject,
+      action: obj({ name: str(SCHEMA_LIMITS.name) }, ['name']),
+      resource: obj({ type: str(SCHEMA_LIMITS.name), id: str(SCHEMA_LIMITS.id), attributes: openMap }, []),
+      transaction: openMap,
+      context: obj(
+        {
+          ip: str(64),
+          userAgent: str(1024),
+          device: stepUpContext,
+          geo: obj(
+            {
+              country: { type: 'string', pattern: '^[A-Z]{2}$', minLength: 2, maxLength: 2 },
+              lat: { type: 'number', minimum: -90, maximum: 90 },
+              lon: { type: 'number', minimum: -180, maximum: 180 },
+            },
+            [],
+          ),
+        },
+        [],
+      ),
+      stepUpToken: str(SCHEMA_LIMITS.token),
+    },
+    ['subject', 'action'],
+  ),
+} as const;
+
+/** Answer of `POST /v1/decisions` (`DecisionResponse`). */
+export const decisionResponseSchema = {
+  $id: schemaId('decisionResponse'),
+  ...obj(
+    {
+      decisionId: str(SCHEMA_LIMITS.id),
+      decision,
+      reasons,
+      risk: obj(
+        {
+          score: { type: 'number', minimum: 0, maximum: 100 },
+          level: { type: 'string', enum: ['low', 'medium', 'high'] },
+          signals: openMap,
+        },
+        ['score', 'level', 'signals'],
+      ),
+      requirement,
+      challenge: challengeRef,
+      reportOnly: {
+        type: 'array',
+        maxItems: SCHEMA_LIMITS.list,
+        items: obj({ policyId: str(SCHEMA_LIMITS.id), decision, reasons }, [
+          'policyId',
+          'decision',
+          'reasons',
+        ]),
+      },
+      policyVersion: str(SCHEMA_LIMITS.name),
+    },
+    ['decisionId', 'decision', 'reasons', 'risk', 'reportOnly', 'policyVersion'],
+  ),
+} as const;
+
+/** Body of `POST /v1/decisions/{id}/feedback` (`FeedbackRequest`). */
+export const feedbackRequestSchema = {
+  $id: schemaId('feedbackRequest'),
+  ...obj({ label: { type: 'string', enum: ['fraud', 'legit'] }, note: str(SCHEMA_LIMITS.text) }, ['label']),
+} as const;
+
+/** A guarded route's 401 step-up answer (`StepUpAnswerBody`). */
+export const stepUpAnswerSchema = {
+  $id: schemaId('stepUpAnswer'),
+  ...obj({ error: fixedError('insufficient_user_authentication'), stepUp: stepUpInfo }, ['error', 'stepUp']),
+} as const;
+
+/** A guarded route's 403 deny answer (`DenyAnswerBody`). */
+export const denyAnswerSchema = {
+  $id: schemaId('denyAnswer'),
+  ...obj(
+    {
+      error: fixedError('access_denied'),
+      reasons: {
+        type: 'array',
+        maxItems: SCHEMA_LIMITS.list,
+        items: obj({ policyId: str(SCHEMA_LIMITS.id), code: str(128), detail: str(SCHEMA_LIMITS.text) }, [
+          'policyId',
+          'code',
+        ]),
+      },
+    },
+    ['error', 'reasons'],
+  ),
+} as const;
+
+/** Every error answer (`ErrorBody`). */
+export const errorBodySchema = {
+  $id: schemaId('errorBody'),
+  ...obj(
+    {
+      error: obj(
+        {
+          code: errorCode,
+          message: str(SCHEMA_LIMITS.text),
+          attemptsLeft: { type: 'integer', minimum: 0 },
+          path: { type: 'string', maxLength: SCHEMA_LIMITS.url },
+          retryAfter: { type: 'integer', minimum: 0 },
+        },
+        ['code', 'message'],
+      ),
+    },
+    ['error'],
+  ),
+} as const;
+
+/** The decoded `Step-Up-Context` header (`StepUpContext`). */
+export const stepUpContextSchema = { $id: schemaId('stepUpContext'), ...stepUpContext } as const;
