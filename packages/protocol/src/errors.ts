@@ -3,7 +3,13 @@
  * The table in docs/errors.md documents each code; a test fails when the two disagree.
  */
 
-/** Every error code, with the HTTP status it is usually answered with. */
+/**
+ * Every error code, with the HTTP status it is usually answered with. docs/errors.md documents
+ * each one; errors.test.ts fails when the two disagree.
+ *
+ * @example
+ * ERROR_CODES.rate_limited; // 429
+ */
 export const ERROR_CODES = {
   /** The request needs a stronger or fresher authentication first (RFC 9470). */
   insufficient_user_authentication: 401,
@@ -40,12 +46,23 @@ export const ERROR_CODES = {
 /** A stable error code. */
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** Tells whether a value is a known error code. */
+/**
+ * Tells whether a value is a known error code.
+ *
+ * @example
+ * isErrorCode('challenge_failed'); // true
+ * isErrorCode('toString');         // false
+ */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }
 
-/** The HTTP status usually answered with a code. */
+/**
+ * The HTTP status usually answered with a code.
+ *
+ * @example
+ * statusForErrorCode('decision_unavailable'); // 503
+ */
 export function statusForErrorCode(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
@@ -91,8 +108,20 @@ export class StepgateError extends Error {
     return ERROR_CODES[this.code];
   }
 
-  /** The error body for this error. */
+  /**
+   * The error body for this error. `attemptsLeft`, `path` and `retryAfter` are copied from
+   * `details` when present there with the right type; nothing else from `details` is exposed.
+   *
+   * @example
+   * new StepgateError('invalid_request', 'Bad amount', { details: { path: '/amount' } }).toBody();
+   * // { error: { code: 'invalid_request', message: 'Bad amount', path: '/amount' } }
+   */
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message } };
+    const body: ErrorBody = { error: { code: this.code, message: this.message } };
+    const { attemptsLeft, path, retryAfter } = this.details ?? {};
+    if (typeof attemptsLeft === 'number') body.error.attemptsLeft = attemptsLeft;
+    if (typeof path === 'string') body.error.path = path;
+    if (typeof retryAfter === 'number') body.error.retryAfter = retryAfter;
+    return body;
   }
 }

@@ -42,7 +42,12 @@ export function levelAtLeast(have: Level, need: Level): boolean {
   return compareLevels(have, need) >= 0;
 }
 
-/** The stronger of two levels. */
+/**
+ * The stronger of two levels.
+ *
+ * @example
+ * maxLevel('aal2', 'aal1'); // 'aal2'
+ */
 export function maxLevel(a: Level, b: Level): Level {
   return compareLevels(a, b) >= 0 ? a : b;
 }
@@ -79,7 +84,12 @@ export function levelFromAcr(
   return undefined;
 }
 
-/** The `acr` value for a level. */
+/**
+ * The `acr` value for a level.
+ *
+ * @example
+ * acrFromLevel('aal3'); // 'urn:stepgate:aal3'
+ */
 export function acrFromLevel(level: Level, acrValues: AcrValues = DEFAULT_ACR_VALUES): string {
   return acrValues[level];
 }
@@ -90,7 +100,13 @@ export const METHODS = ['email_otp', 'sms_otp', 'totp', 'webauthn', 'biometric']
 /** A step-up method. */
 export type Method = (typeof METHODS)[number];
 
-/** Tells whether a value names a step-up method. */
+/**
+ * Tells whether a value names a step-up method.
+ *
+ * @example
+ * isMethod('totp'); // true
+ * isMethod('sms');  // false (that is an `amr` value)
+ */
 export function isMethod(value: unknown): value is Method {
   return typeof value === 'string' && (METHODS as readonly string[]).includes(value);
 }
