@@ -17,7 +17,14 @@ import { parseDuration } from './duration.js';
 import { PolicyError } from './errors.js';
 import { fieldsOf, firstFailure, type MatchContext, matches } from './interpret.js';
 import { compileRanges } from './ip.js';
-import { DEFAULT_METHOD_LEVELS, levelRank, methodBit, methodCap, sessionLevel } from './methods.js';
+import {
+  DEFAULT_METHOD_LEVELS,
+  levelRank,
+  METHOD_PREFERENCE,
+  methodBit,
+  methodCap,
+  sessionLevel,
+} from './methods.js';
 import { computeSignals, DEFAULT_RISK_WEIGHTS, type RiskConfig } from './signals.js';
 import type {
   CompiledPolicy,
@@ -224,7 +231,7 @@ export function compilePolicy(
     version,
     defaultEffect: doc.default,
     methodLevels: Object.freeze(levels),
-    enabledMethods: Object.freeze(enabled),
+    enabledMethods: Object.freeze(METHOD_PREFERENCE.filter((m) => enabled.includes(m))),
     policyIds: Object.freeze(policies.map((p) => p.id)),
     evaluate: (input: EvaluationInput): Verdict => {
       const v = safe(input, false);
