@@ -107,6 +107,44 @@ describe('webview bridge', () => {
     });
   }
 
+  it('iOS: takes the answer from a WKScriptMessageHandlerWithReply reply Promise', async () => {
+    g.webkit = {
+      messageHandlers: {
+        stepgate: {
+          postMessage: async (json: string) => {
+            const message = JSON.parse(json) as BridgeEnvelope;
+            expect(message.type).to.equal('sign_request');
+            return { type: 'sign_result', keyId: 'key_ios', signature: 'c2ln' };
+          },
+        },
+      },
+    };
+    expect(await signWithNativeDeviceKey({ challengeId: 'c', challenge: 'AQID' })).to.deep.equal({
+      keyId: 'key_ios',
+      signature: 'c2ln',
+    });
+  });
+
+  it('Android: takes the answer from an addWebMessageListener reply (a message event on the object)', async () => {
+    const target = new EventTarget() as EventTarget & { postMessage?: (json: string) => void };
+    target.postMessage = (json) => {
+      const message = JSON.parse(json) as BridgeEnvelope;
+      if (message.type !== 'sign_request') return;
+      const data = JSON.stringify({
+        type: 'sign_result',
+        id: message.id,
+        keyId: 'key_and',
+        signature: 'c2ln',
+      });
+      setTimeout(() => target.dispatchEvent(new MessageEvent('message', { data })), 5);
+    };
+    g.StepgateAndroid = target;
+    expect(await signWithNativeDeviceKey({ challengeId: 'c', challenge: 'AQID' })).to.deep.equal({
+      keyId: 'key_and',
+      signature: 'c2ln',
+    });
+  });
+
   it('refuses a bare success flag: only a key id and a signature resolve', async () => {
     installNative('ios', (message) => {
       if (message.type === 'sign_request') answerWith.ios({ type: 'sign_result', id: message.id, ok: true });

@@ -13,8 +13,11 @@ interface BridgeGlobals {
   ReactNativeWebView?: { postMessage?: unknown };
 }
 
-/** A function that delivers one serialised message to the native side. */
-export type NativeChannel = (json: string) => void;
+/**
+ * A function that delivers one serialised message to the native side. It returns what the
+ * native `postMessage` returned: a Promise of the reply on iOS with `WKScriptMessageHandlerWithReply`.
+ */
+export type NativeChannel = (json: string) => unknown;
 
 function globals(): BridgeGlobals {
   return globalThis as unknown as BridgeGlobals;
@@ -43,7 +46,7 @@ export function nativeChannel(): NativeChannel | undefined {
   const g = globals();
   switch (detectWebview()) {
     case 'ios': {
-      const handler = g.webkit!.messageHandlers!.stepgate! as { postMessage(body: string): void };
+      const handler = g.webkit!.messageHandlers!.stepgate! as { postMessage(body: string): unknown };
       return (json) => handler.postMessage(json);
     }
     case 'android': {

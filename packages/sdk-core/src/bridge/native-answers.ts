@@ -1,7 +1,9 @@
 /**
  * Answers from the native side: a `stepgate:native` CustomEvent on `window`, or a call of the
  * global `window.stepgateNative(detail)` that native code can reach with `evaluateJavascript` /
- * `injectJavaScript`. `detail` is an object or its JSON string (docs/webview.md "Answers").
+ * `injectJavaScript`, a `message` event on the `StepgateAndroid` object (androidx.webkit
+ * `addWebMessageListener` reply), or the reply of an iOS `WKScriptMessageHandlerWithReply`.
+ * `detail` is an object or its JSON string (docs/webview.md "Answers").
  * The listener is installed on first use, never at import time.
  */
 
@@ -18,7 +20,8 @@ type Listener = (answer: Record<string, unknown>) => void;
 const listeners = new Map<string, Listener>();
 let installed = false;
 
-function deliver(detail: unknown): void {
+/** Routes one native answer (an object or its JSON string) to the request waiting for its id. */
+export function deliverNativeAnswer(detail: unknown): void {
   let value = detail;
   if (typeof value === 'string') {
     try {
@@ -36,13 +39,27 @@ function deliver(detail: unknown): void {
 function install(): void {
   if (installed) return;
   installed = true;
-  globalThis.addEventListener(NATIVE_EVENT, (event) => deliver((event as CustomEvent<unknown>).detail));
-  (globalThis as unknown as { stepgateNative: (detail: unknown) => void }).stepgateNative = deliver;
+  globalThis.addEventListener(NATIVE_EVENT, (event) =>
+    deliverNativeAnswer((event as CustomEvent<unknown>).detail),
+  );
+  (globalThis as unknown as { stepgateNative: (detail: unknown) => void }).stepgateNative =
+    deliverNativeAnswer;
+}
+
+const hookedAndroid = new WeakSet<object>();
+
+/** androidx.webkit `addWebMessageListener`: `replyProxy.postMessage(json)` fires `message` on the injected object. */
+function hookAndroid(): void {
+  const android = (globalThis as unknown as { StepgateAndroid?: EventTarget }).StepgateAndroid;
+  if (typeof android?.addEventListener !== 'function' || hookedAndroid.has(android)) return;
+  hookedAndroid.add(android);
+  android.addEventListener('message', (event) => deliverNativeAnswer((event as MessageEvent<unknown>).data));
 }
 
 /** Waits for the native answer with `id`; call the returned function to stop waiting. */
 export function onNativeAnswer(id: string, listener: Listener): () => void {
   install();
+  hookAndroid();
   listeners.set(id, listener);
   return () => {
     listeners.delete(id);

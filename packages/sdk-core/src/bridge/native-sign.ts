@@ -6,8 +6,8 @@
 import type { DeviceKeyAssertion } from '@stepgate/protocol';
 import { StepUpCancelledError, StepUpError } from '../errors.js';
 import { detectWebview } from './detect-webview.js';
-import { onNativeAnswer } from './native-answers.js';
-import { postBridgeMessage } from './post-message.js';
+import { deliverNativeAnswer, onNativeAnswer } from './native-answers.js';
+import { sendToNative } from './post-message.js';
 
 /** Options of {@link signWithNativeDeviceKey}. */
 export interface NativeSignOptions {
@@ -21,6 +21,19 @@ export interface NativeSignOptions {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** A reply Promise answers one request: its `id` may be left out. */
+function withId(reply: unknown, id: string): unknown {
+  let value = reply;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return typeof value === 'object' && value !== null ? { ...value, id } : undefined;
+}
 const MAX_FIELD = 2048;
 
 function isToken(value: unknown): value is string {
@@ -88,8 +101,18 @@ export function signWithNativeDeviceKey(
       }
     });
     signal?.addEventListener('abort', onAbort, { once: true });
-    if (!postBridgeMessage({ type: 'sign_request', id, challengeId, challenge })) {
+    const sent = sendToNative({ type: 'sign_request', id, challengeId, challenge });
+    if (!sent.posted) {
       finish(new StepUpError('unsupported', 'The native bridge did not take the message.', { challengeId }));
+    } else if (sent.result instanceof Promise) {
+      // iOS WKScriptMessageHandlerWithReply answers through the postMessage Promise.
+      sent.result.then(
+        (reply: unknown) => deliverNativeAnswer(withId(reply, id)),
+        (error: unknown) =>
+          finish(
+            new StepUpError('failed', 'The native side rejected the request.', { challengeId, cause: error }),
+          ),
+      );
     }
   });
 }

@@ -58,6 +58,21 @@ export type BridgeMessage =
 export type BridgeEnvelope = BridgeMessage & { source: 'stepgate'; v: 1 };
 
 /**
+ * Posts a message and returns the native `postMessage` result (a reply Promise on iOS with
+ * `WKScriptMessageHandlerWithReply`); `undefined` result and `posted: false` outside a webview.
+ */
+export function sendToNative(message: BridgeMessage): { posted: boolean; result?: unknown } {
+  const channel = nativeChannel();
+  if (!channel) return { posted: false };
+  const envelope: BridgeEnvelope = { source: 'stepgate', v: 1, ...message };
+  try {
+    return { posted: true, result: channel(JSON.stringify(envelope)) };
+  } catch {
+    return { posted: false };
+  }
+}
+
+/**
  * Posts a message to the native side of the webview, if the page runs in one.
  *
  * @returns `true` when a native channel took the message, `false` outside a webview or when
@@ -66,13 +81,5 @@ export type BridgeEnvelope = BridgeMessage & { source: 'stepgate'; v: 1 };
  * postBridgeMessage({ type: 'challenge_cancelled', challengeId: 'chl_…' });
  */
 export function postBridgeMessage(message: BridgeMessage): boolean {
-  const channel = nativeChannel();
-  if (!channel) return false;
-  const envelope: BridgeEnvelope = { source: 'stepgate', v: 1, ...message };
-  try {
-    channel(JSON.stringify(envelope));
-    return true;
-  } catch {
-    return false;
-  }
+  return sendToNative(message).posted;
 }
