@@ -76,7 +76,9 @@ async function call<T>(url: string, body: unknown, check: Check, options: Client
   if (!res.ok) {
     const error = isObject(data) && isObject(data.error) ? data.error : {};
     // The service's stable code (protocol ERROR_CODES) as it is; anything else is not an answer of ours.
-    const code = (CODE.test(String(error.code)) ? error.code : 'invalid_response') as WidgetErrorCode;
+    const code = (
+      typeof error.code === 'string' && CODE.test(error.code) ? error.code : 'invalid_response'
+    ) as WidgetErrorCode;
     const left = typeof error.attemptsLeft === 'number' ? { attemptsLeft: error.attemptsLeft } : {};
     const message = typeof error.message === 'string' ? error.message : `HTTP ${res.status}`;
     throw new WidgetError(code, message, { status: res.status, ...left });

@@ -47,7 +47,7 @@ export interface MockChallenge {
 
 const failed = (attemptsLeft: number) =>
   HttpResponse.json(
-    assertValid('challengeFailedSchema', {
+    assertValid('challengeFailed', {
       error: { code: 'challenge_failed', message: 'Verification failed', attemptsLeft },
     }),
     { status: 400 },
@@ -95,10 +95,10 @@ export function mockChallenge(options: MockChallengeOptions = {}): MockChallenge
         attemptsLeft,
         expiresAt,
       };
-      return HttpResponse.json(assertValid('challengeViewSchema', view));
+      return HttpResponse.json(assertValid('challengeView', view));
     }),
     http.post(`${url}/start`, async ({ request }) => {
-      const body = assertValid('startRequestSchema', (await request.json()) as { method: Method });
+      const body = assertValid('startRequest', (await request.json()) as { method: Method });
       mock.requests.push({ path: 'start', body });
       const view = methods.find((m) => m.method === body.method);
       if (!view) return failed(attemptsLeft);
@@ -106,7 +106,7 @@ export function mockChallenge(options: MockChallengeOptions = {}): MockChallenge
       if (body.method === 'email_otp' || body.method === 'sms_otp') {
         mock.sent.push(code);
         const sent = { sentTo: view.destination ?? '•••', resendAfter: options.resendAfter ?? 30 };
-        return HttpResponse.json(assertValid('codeSentAnswerSchema', sent));
+        return HttpResponse.json(assertValid('codeSentAnswer', sent));
       }
       if (options.startDelayMs) await new Promise((r) => setTimeout(r, options.startDelayMs));
       webauthnChallenge = randomB64u(32);
@@ -117,10 +117,10 @@ export function mockChallenge(options: MockChallengeOptions = {}): MockChallenge
         userVerification: 'required',
         allowCredentials: (options.credentialIds?.() ?? []).map((cid) => ({ id: cid, type: 'public-key' })),
       };
-      return HttpResponse.json(assertValid('webAuthnStartAnswerSchema', { publicKey }));
+      return HttpResponse.json(assertValid('webAuthnStartAnswer', { publicKey }));
     }),
     http.post(`${url}/verify`, async ({ request }) => {
-      const body = assertValid('verifyRequestSchema', (await request.json()) as Record<string, unknown>);
+      const body = assertValid('verifyRequest', (await request.json()) as Record<string, unknown>);
       mock.requests.push({ path: 'verify', body });
       const method = body.method as Method;
       let ok = attemptsLeft > 0 && methods.some((m) => m.method === method);
@@ -143,7 +143,7 @@ export function mockChallenge(options: MockChallengeOptions = {}): MockChallenge
         attemptsLeft = Math.max(0, attemptsLeft - 1);
         return failed(attemptsLeft);
       }
-      return HttpResponse.json(assertValid('verifyAnswerSchema', answer(method)));
+      return HttpResponse.json(assertValid('verifyAnswer', answer(method)));
     }),
   );
   return mock;

@@ -1,0 +1,69 @@
+import { expect } from '@open-wc/testing';
+import { HttpResponse, http } from 'msw';
+import { BASE, startWorker, worker } from '../test/msw.js';
+import { assertValid } from '../test/schemas.js';
+import { appendPath, challengeUrlFor, getChallenge, verifyMethod } from './api-client.js';
+import { WidgetError } from './errors.js';
+
+async function rejection(promise: Promise<unknown>): Promise<WidgetError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as WidgetError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('api-client', () => {
+  before(() => startWorker());
+  afterEach(() => worker.resetHandlers());
+
+  it('derives /start and /verify by appending to challengeUrl, keeping a query string', () => {
+    expect(appendPath('https://app.example/stepgate/v1/challenges/chl_1?x=1', '/verify')).to.equal(
+      'https://app.example/stepgate/v1/challenges/chl_1/verify?x=1',
+    );
+    expect(challengeUrlFor('https://app.example/stepgate/', 'chl a/b')).to.equal(
+      'https://app.example/stepgate/v1/challenges/chl%20a%2Fb',
+    );
+  });
+
+  it('maps challenge_failed to a WidgetError with attemptsLeft and status', async () => {
+    const url = `${BASE}/v1/challenges/chl_x`;
+    const body = assertValid('challengeFailed', {
+      error: { code: 'challenge_failed', message: 'Verification failed', attemptsLeft: 2 },
+    });
+    worker.use(http.post(`${url}/verify`, () => HttpResponse.json(body, { status: 400 })));
+    const error = await rejection(verifyMethod(url, { method: 'totp', code: '000000' }));
+    expect(error).to.be.instanceOf(WidgetError);
+    expect([error.code, error.status, error.attemptsLeft]).to.deep.equal(['challenge_failed', 400, 2]);
+  });
+
+  it('a non-JSON error answer is invalid_response with its status', async () => {
+    const url = `${BASE}/v1/challenges/chl_y`;
+    worker.use(http.get(url, () => new HttpResponse('<h1>Bad gateway</h1>', { status: 502 })));
+    const error = await rejection(getChallenge(url));
+    expect([error.code, error.status]).to.deep.equal(['invalid_response', 502]);
+  });
+
+  it('an answer of the wrong shape is invalid_response', async () => {
+    const url = `${BASE}/v1/challenges/chl_z`;
+    worker.use(http.post(`${url}/verify`, () => HttpResponse.json({ ok: true })));
+    const error = await rejection(verifyMethod(url, { method: 'totp', code: '123456' }));
+    expect(error.code).to.equal('invalid_response');
+  });
+
+  it('a network failure is network_error; an abort rethrows the reason', async () => {
+    const url = `${BASE}/v1/challenges/chl_n`;
+    worker.use(http.get(url, () => HttpResponse.error()));
+    expect((await rejection(getChallenge(url))).code).to.equal('network_error');
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    const error = await rejection(getChallenge(url, { signal: controller.signal }));
+    expect((error as Error).message).to.equal('stop');
+  });
+
+  it('the test mocks are checked against the protocol schemas', () => {
+    expect(() => assertValid('challengeView', { id: 'chl_1', status: 'pending' })).to.throw(/challengeView/);
+    expect(() => assertValid('verifyRequest', { method: 'totp', code: '123456', extra: 1 })).to.throw();
+  });
+});

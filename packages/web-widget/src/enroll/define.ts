@@ -1,0 +1,14 @@
+/**
+ * Defines `<step-up-enroll>` (the only module that calls `customElements.define` for it).
+ * Importing `@stepgate/web-widget/enroll` runs it; defining twice is a no-op.
+ */
+import { TAG_ENROLL } from '../tags.js';
+import { StepUpEnroll } from './step-up-enroll.js';
+
+if (!customElements.get(TAG_ENROLL)) customElements.define(TAG_ENROLL, StepUpEnroll);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'step-up-enroll': StepUpEnroll;
+  }
+}
