@@ -33,7 +33,13 @@ const TCHAR = /* @__PURE__ */ (() => {
 })();
 const TOKEN68 = /[A-Za-z0-9\-._~+/]+=*/y;
 
-/** Tells whether a string is an RFC 9110 token (a scheme or parameter name, or a bare value). */
+/**
+ * Tells whether a string is an RFC 9110 token (a scheme or parameter name, or a bare value).
+ *
+ * @example
+ * isToken('Bearer'); // true
+ * isToken('a b');    // false
+ */
 export function isToken(value: string): boolean {
   if (value.length === 0) return false;
   for (let i = 0; i < value.length; i++) {

@@ -4,7 +4,12 @@
  */
 import { StepgateError } from './errors.js';
 
-/** How deep arrays and objects may nest; deeper input is refused instead of exhausting the stack. */
+/**
+ * How deep arrays and objects may nest in {@link canonicalJson}; deeper input is refused with
+ * `invalid_request` instead of exhausting the stack.
+ *
+ * @defaultValue 256
+ */
 export const MAX_CANONICAL_DEPTH = 256;
 
 // With the `u` flag a well-formed surrogate pair is one code point, so this finds lone ones only.

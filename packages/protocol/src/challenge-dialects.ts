@@ -7,7 +7,14 @@ import { decodeUtf8, isNonNegativeInteger, isRecord, isShortString, parseJson } 
 import { isMethod } from './levels.js';
 import type { StepUpInfo } from './types.js';
 
-/** Reads our `stepUp` body member; unknown methods are dropped (a newer service may add some). */
+/**
+ * Reads our `stepUp` body member (`StepUpInfo`); `undefined` when it is not of that shape or its
+ * `challengeUrl` is not an absolute http(s) URL. Unknown methods are dropped (a newer service may
+ * add some). Never throws.
+ *
+ * @example
+ * readStepUpInfo((await response.json()).stepUp)?.challengeUrl;
+ */
 export function readStepUpInfo(value: unknown): StepUpInfo | undefined {
   if (!isRecord(value)) return undefined;
   const { challengeId, challengeUrl, acr, maxAge, methods, expiresAt } = value;
@@ -104,7 +111,12 @@ export function readClerkBody(body: unknown): { maxAge?: number; raw: Record<str
   return { maxAge: afterMinutes * 60, raw };
 }
 
-/** Clerk's reverification presets (Clerk docs, "Add reverification for sensitive actions"). */
+/**
+ * Clerk's reverification presets (Clerk docs, "Add reverification for sensitive actions").
+ *
+ * @example
+ * CLERK_PRESETS.strict.afterMinutes; // 10
+ */
 export const CLERK_PRESETS = {
   strict_mfa: { level: 'multi_factor', afterMinutes: 10 },
   strict: { level: 'second_factor', afterMinutes: 10 },

@@ -29,7 +29,12 @@ const STRING_SIGNALS = ['tz', 'lang', 'screen', 'platform', 'webgl', 'webview'] 
 const NUMBER_SIGNALS = ['cores', 'memory', 'touch', 'colorDepth'] as const;
 const BOOLEAN_SIGNALS = ['webdriver', 'webauthn', 'platformAuthenticator'] as const;
 
-/** The signal names a context may carry. */
+/**
+ * The signal names a context may carry; others are dropped by the decoder.
+ *
+ * @example
+ * SIGNAL_NAMES.includes('webdriver'); // true
+ */
 export const SIGNAL_NAMES = [...STRING_SIGNALS, ...NUMBER_SIGNALS, ...BOOLEAN_SIGNALS] as const;
 
 function readSignals(value: unknown): DeviceSignals | null {

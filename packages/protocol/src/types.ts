@@ -455,7 +455,12 @@ export const DEVICE_TOKEN_TYPE = 'stepgate-device+jwt';
 /** The `type` of the RFC 9396 authorization detail in an upgraded token. */
 export const STEP_UP_AUTHORIZATION_TYPE = 'urn:stepgate:step-up';
 
-/** HTTP header names. */
+/**
+ * HTTP header names.
+ *
+ * @example
+ * decodeStepUpContext(request.headers.get(HEADERS.context));
+ */
 export const HEADERS = {
   context: 'Step-Up-Context',
   token: 'Step-Up-Token',
