@@ -10,7 +10,8 @@ describe('README example', () => {
   afterAll(() => rmSync(file, { force: true }));
 
   it('prints what its comments say', async () => {
-    expect(example.split('\n').filter((line) => line.trim() !== '').length).toBeLessThanOrEqual(12);
+    // About ten statements (the formatter may wrap long calls over several lines).
+    expect(example.split('\n').filter((line) => line.trimEnd().endsWith(';')).length).toBeLessThanOrEqual(10);
     writeFileSync(file, `${example.replace("'@stepgate/protocol'", "'../src/index.js'")}\nexport {};\n`);
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
