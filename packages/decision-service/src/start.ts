@@ -1,7 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import type { ServiceConfig, ServiceConfigInput } from './config/service-config.js';
 import { buildApp } from './http/build-app.js';
@@ -15,8 +16,14 @@ import type { ServiceContext } from './service-context.js';
 import { type GeoResolver, openMaxmind } from './state/geo-resolver.js';
 import { SqliteStore } from './stores/sqlite/sqlite-store.js';
 import type { Store } from './stores/store.js';
-import { KeyRing } from './tokens/key-ring.js';
+import { KeyRing, keyRetention } from './tokens/key-ring.js';
 import { TokenService } from './tokens/token-service.js';
+
+/** File name of the SQLite database inside the data directory. */
+export const DB_FILE_NAME = 'stepgate.db';
+
+/** How often a running service re-reads its signing keys and purges expired rows, ms. */
+export const KEY_REFRESH_MS = 30_000;
 
 /** Options of {@link startDecisionService}. */
 export interface StartOptions {
@@ -44,6 +51,12 @@ export interface StartOptions {
   createKeyFile?: boolean;
   /** Audience of the returned `apiKey`. @defaultValue the first configured audience */
   audience?: string;
+  /**
+   * Create a fresh admin key and API key at start (returned as `adminKey` and `apiKey`).
+   * `stepgate serve` turns it off; keys then come from `stepgate apikey create`.
+   * @defaultValue true
+   */
+  createApiKeys?: boolean;
 }
 
 /** A running service. */
@@ -51,9 +64,9 @@ export interface RunningService {
   /** Base URL, e.g. `http://127.0.0.1:41234`. */
   url: string;
   port: number;
-  /** A fresh admin API key (created at start, shown only here). */
+  /** A fresh admin API key (created at start, shown only here); '' when `createApiKeys` is false. */
   adminKey: string;
-  /** A fresh API key scoped to the default audience. */
+  /** A fresh API key scoped to the default audience; '' when `createApiKeys` is false. */
   apiKey: string;
   /** The effective configuration. */
   config: ServiceConfig;
@@ -134,16 +147,23 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       if (typeof p === 'string' && !isInlinePolicyText(p)) files.push(resolve(p));
       else inline.push(p);
     }
+    if (files.length === 0 && inline.length === 0) {
+      throw new ConfigError(
+        { path: '/policies' },
+        'no policies configured: set "policies" in the config or STEPGATE_POLICIES ("stepgate init" writes an example)',
+      );
+    }
     policies = new PolicyHolder(
       { files, inline, ipListFiles: config.ipLists, acrValues: config.acrValues },
       log,
     );
     if (config.maxmindDb) geo = await openMaxmind(config.maxmindDb);
-    const retention = (use: 'step_up' | 'device') =>
-      ((use === 'step_up' ? config.tokens.lifetime : config.tokens.deviceLifetime) +
-        config.tokens.clockSkew) *
-      1000;
-    const keys = new KeyRing({ store, sealer, now, retentionMs: retention });
+    const keys = new KeyRing({
+      store,
+      sealer,
+      now,
+      retentionMs: keyRetention(config.tokens, KEY_REFRESH_MS),
+    });
     await keys.refresh();
     const tokens = new TokenService(
       keys,
@@ -174,9 +194,12 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
     const holder = policies;
     const onHup = () => holder.reload();
     if (options.handleSignals) process.on('SIGHUP', onHup);
+    // Housekeeping: expired rows go, and keys rotated by `stepgate keys rotate` or another
+    // replica are picked up.
     const purge = setInterval(() => {
       store.purgeExpired(now()).catch((err: unknown) => log.warn({ err }, 'purge failed'));
-    }, 60_000);
+      keys.refresh().catch((err: unknown) => log.warn({ err }, 'key refresh failed'));
+    }, KEY_REFRESH_MS);
     purge.unref();
     log.info(
       { url: `http://${host}:${port}`, policyVersion: policies.current.version },

@@ -173,5 +173,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
     input = merged;
   }
   input = resolvePaths(applyEnv(input, options.env ?? process.env), baseDir);
-  return normalizeConfig(resolvePaths(input, cwd));
+  const config = normalizeConfig(resolvePaths(input, cwd));
+  // Defaults are relative to the working directory.
+  config.dataDir = resolve(cwd, config.dataDir);
+  config.keyFile = resolve(cwd, config.keyFile);
+  return config;
 }

@@ -31,6 +31,18 @@ export function jwkThumbprint(jwk: { crv: string; kty: string; x: string; y: str
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
+/**
+ * How long a retired key stays trusted and published: the longest lifetime of its tokens, the
+ * clock skew, and one key-refresh period (a replica may sign with it until it re-reads the keys).
+ */
+export function keyRetention(
+  tokens: { lifetime: number; deviceLifetime: number; clockSkew: number },
+  refreshMs: number,
+): (use: SigningKeyUse) => number {
+  return (use) =>
+    ((use === 'step_up' ? tokens.lifetime : tokens.deviceLifetime) + tokens.clockSkew) * 1000 + refreshMs;
+}
+
 /** Options of {@link KeyRing}. */
 export interface KeyRingOptions {
   store: Store;

@@ -1,0 +1,71 @@
+import { createApiKey } from '../../secrets/api-keys.js';
+import { KEY_REFRESH_MS } from '../../start.js';
+import { KeyRing, keyRetention } from '../../tokens/key-ring.js';
+import { CliError, type CliIo } from '../io.js';
+import { cliConfig, openStore } from '../open-store.js';
+
+/** Options of `stepgate apikey create`. */
+export interface ApiKeyCreateOptions {
+  config?: string;
+  admin?: boolean;
+  /** @defaultValue the first configured audience */
+  audience?: string;
+  label?: string;
+}
+
+/**
+ * `stepgate apikey create`: creates an API key, stores only its HMAC and prints the key once.
+ *
+ * @throws CliError when the audience is not configured.
+ */
+export async function runApiKeyCreate(options: ApiKeyCreateOptions, io: CliIo): Promise<string> {
+  const config = cliConfig(options.config);
+  const audience = options.audience ?? config.audiences[0]!;
+  if (!config.audiences.includes(audience)) {
+    throw new CliError(
+      `audience "${audience}" is not configured (audiences: ${config.audiences.join(', ')})`,
+    );
+  }
+  const { store, sealer } = await openStore(config);
+  try {
+    const created = await createApiKey(store, sealer, {
+      audience,
+      admin: options.admin ?? false,
+      now: Date.now(),
+      ...(options.label === undefined ? {} : { label: options.label }),
+    });
+    io.out(created.key);
+    io.err(
+      `Created ${options.admin ? 'admin ' : ''}API key ${created.id} for audience "${audience}". It is shown only once.`,
+    );
+    return created.key;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * `stepgate keys rotate`: adds a signing key and retires the current one. Old public keys stay
+ * in the JWKS until their tokens expire; running services pick the new key up within a minute.
+ */
+export async function runKeysRotate(
+  options: { config?: string; use?: 'step_up' | 'device' },
+  io: CliIo,
+): Promise<string> {
+  const config = cliConfig(options.config);
+  const { store, sealer } = await openStore(config);
+  try {
+    const ring = new KeyRing({
+      store,
+      sealer,
+      now: Date.now,
+      retentionMs: keyRetention(config.tokens, KEY_REFRESH_MS),
+    });
+    await ring.refresh();
+    const kid = await ring.rotate(options.use ?? 'step_up');
+    io.out(`new ${options.use ?? 'step_up'} signing key: ${kid}`);
+    return kid;
+  } finally {
+    await store.close();
+  }
+}

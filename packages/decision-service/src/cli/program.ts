@@ -1,0 +1,90 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { runInit } from './commands/init.js';
+import { runApiKeyCreate, runKeysRotate } from './commands/keys.js';
+import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
+import { runServe } from './commands/serve.js';
+import { type CliIo, processIo } from './io.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * The `stepgate` command line (commander), with `--help` on every command.
+ *
+ * @example
+ * await createProgram().parseAsync(['node', 'stepgate', 'policy', 'check', 'policies.yaml']);
+ */
+export function createProgram(io: CliIo = processIo): Command {
+  const program = new Command('stepgate')
+    .description('Stepgate decision service: policy-enforced step-up authentication.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  program
+    .command('init')
+    .description(
+      'write a commented stepgate.yaml, an example policy and its tests, a data directory and a key file (0600)',
+    )
+    .option('--dir <dir>', 'directory to write into', '.')
+    .option('--dev', 'development defaults: localhost origin, debug logs')
+    .action((opts: { dir: string; dev?: boolean }) => runInit({ dir: opts.dir, dev: opts.dev ?? false }, io));
+
+  program
+    .command('serve')
+    .description(
+      'start the HTTP service on the embedded SQLite store (reloads policies on change and SIGHUP)',
+    )
+    .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
+    .option('-p, --port <port>', 'port to listen on (overrides the config)', port)
+    .option('--host <host>', 'address to listen on (overrides the config)')
+    .action(async (opts: { config?: string; port?: number; host?: string }) => {
+      await runServe(opts, io);
+    });
+
+  const policy = program.command('policy').description('check and test policy files');
+  policy
+    .command('check')
+    .description('validate and compile policy files (merged in order), reporting file:line:col of a problem')
+    .argument('<files...>', 'policy files (YAML or JSON)')
+    .action((files: string[]) => runPolicyCheck(files, io));
+  policy
+    .command('test')
+    .description('run a policy test file against policies (default: x.yaml beside x.test.yaml)')
+    .argument('<file>', 'policy test file')
+    .option('--policy <file>', 'policy file (repeatable)', collect, [] as string[])
+    .action((file: string, opts: { policy: string[] }) => runPolicyTest(file, opts.policy, io));
+
+  const apikey = program.command('apikey').description('manage API keys');
+  apikey
+    .command('create')
+    .description('create an API key; prints it once (only its HMAC is stored)')
+    .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
+    .option('--admin', 'an admin key (admin routes)')
+    .option('--audience <audience>', 'audience the key is scoped to (default: the first configured)')
+    .option('--label <label>', 'a note to recognise the key by')
+    .action(async (opts: { config?: string; admin?: boolean; audience?: string; label?: string }) => {
+      await runApiKeyCreate(opts, io);
+    });
+
+  const keys = program.command('keys').description('manage token signing keys');
+  keys
+    .command('rotate')
+    .description(
+      'add a signing key and retire the current one; old public keys stay published until their tokens expire',
+    )
+    .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
+    .addOption(new Option('--use <use>', 'which key').choices(['step_up', 'device']).default('step_up'))
+    .action(async (opts: { config?: string; use: 'step_up' | 'device' }) => {
+      await runKeysRotate(opts, io);
+    });
+
+  return program;
+}

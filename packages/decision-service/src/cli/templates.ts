@@ -1,0 +1,88 @@
+/** Files written by `stepgate init`. */
+
+/** The commented configuration file. */
+export function configTemplate(options: { dev: boolean }): string {
+  return `# Stepgate decision service configuration (docs/deployment.md lists every key).
+# Every value can be overridden by an environment variable (STEPGATE_PORT, STEPGATE_POLICIES, …).
+
+# "iss" of the upgraded tokens this service mints.
+issuer: ${options.dev ? 'http://localhost:8787' : 'urn:stepgate'}
+
+# Audiences API keys can be scoped to; the first is the default ("aud" of upgraded tokens).
+audiences: [default]
+
+# acr value of each level, so they match your identity provider.
+# acrValues: { aal1: urn:stepgate:aal1, aal2: urn:stepgate:aal2, aal3: urn:stepgate:aal3 }
+
+tokens:
+  lifetime: 5m          # upgraded tokens: a few minutes
+  deviceLifetime: 30d   # remembered-device tokens
+  clockSkew: 30         # seconds tolerated on exp / nbf
+
+challenges:
+  lifetime: 5m
+
+# Browser origins of your app (CORS for the challenge routes the widget calls directly).
+origins: [${options.dev ? 'http://localhost:3000' : ''}]
+
+# CIDRs of callers whose Stepgate-Client-IP header is trusted (besides holding an API key).
+# Empty: every caller with an API key.
+trustedClients: []
+
+# Policy files, merged in order; reloaded on change and on SIGHUP.
+policies: [policies.yaml]
+
+# Named IP lists (one CIDR per line) for risk.ip.reputation and cidr conditions.
+# ipLists: { tor: lists/tor-exits.txt, datacenter: lists/datacenters.txt }
+
+# A MaxMind-format City database, for geo when the backend sends no context.geo.
+# maxmindDb: GeoLite2-City.mmdb
+
+# The SQLite store lives here; the master key file must stay OUTSIDE backups of this directory.
+dataDir: data
+keyFile: stepgate.key   # mode 0600; or set STEPGATE_MASTER_KEY
+
+logLevel: ${options.dev ? 'debug' : 'info'}
+
+server:
+  host: 127.0.0.1
+  port: 8787
+  bodyLimit: 65536
+`;
+}
+
+/** An example policy file. */
+export const POLICY_TEMPLATE = `# Stepgate policies (docs/policies.md). Check with: stepgate policy check policies.yaml
+policies:
+  - id: high-value-transfer
+    description: Transfers above 1000 need a fresh second factor bound to the transaction.
+    when: { action: payments.transfer, transaction.amount: { gt: 1000 } }
+    require: { level: aal2, maxAge: 0, bindTransaction: true }
+
+  - id: admin-area
+    when: { action: "admin.*" }
+    require: { level: aal2, maxAge: 15m }
+
+  - id: impossible-travel
+    when: { risk.geo.velocityKmh: { gt: 900 } }
+    require: { level: aal2 }
+
+default: allow   # required: what happens when no policy matches (S22)
+`;
+
+/** Example policy tests for the example policies. */
+export const POLICY_TESTS_TEMPLATE = `# Run with: stepgate policy test policies.test.yaml
+defaults:
+  now: 1900000000
+  history:
+    enrolledMethods: [{ method: totp, maxLevel: aal2 }]
+tests:
+  - name: small transfers pass
+    input:
+      request: { subject: { id: u1 }, action: { name: payments.transfer }, transaction: { amount: 20 } }
+    expect: { decision: allow }
+  - name: large transfers step up to aal2
+    input:
+      request: { subject: { id: u1 }, action: { name: payments.transfer }, transaction: { amount: 5000 } }
+    expect: { decision: step_up, level: aal2, policies: [high-value-transfer] }
+`;
