@@ -93,4 +93,60 @@ describe('WWW-Authenticate grammar (RFC 9110 §11)', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('property: any list of challenges serialised with odd spacing and empty elements parses back', () => {
+    const tchar = fc.constantFrom(..."!#$%&'*+-.^_`|~09AZaz".split(''));
+    const token = fc.string({ unit: tchar, minLength: 1, maxLength: 8 });
+    const t68 = fc
+      .tuple(
+        fc.string({ unit: fc.constantFrom(...'AZaz09-._~+/'.split('')), minLength: 1, maxLength: 12 }),
+        fc.nat(2),
+      )
+      .map(([body, pad]) => body + '='.repeat(pad));
+    const printable = fc.string({
+      unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    });
+    const value = fc.oneof(token, printable);
+    const params = fc.uniqueArray(fc.tuple(token, value), {
+      selector: ([k]) => k.toLowerCase(),
+      maxLength: 4,
+    });
+    const challenge = fc.record({
+      scheme: token,
+      body: fc.oneof(
+        t68.map((v) => ({ t68: v })),
+        params.map((p) => ({ p })),
+      ),
+    });
+    const ws = fc.constantFrom('', ' ', '  ', '\t');
+    const sep = fc.constantFrom(',', ', ', ' ,', ' , , ', ',,');
+    fc.assert(
+      fc.property(
+        fc.array(challenge, { minLength: 1, maxLength: 4 }),
+        ws,
+        sep,
+        fc.boolean(),
+        (list, w, comma, quoteAll) => {
+          const text = list
+            .map(({ scheme, body }) => {
+              if ('t68' in body) return `${scheme} ${body.t68}`;
+              if (body.p.length === 0) return scheme;
+              const rendered = body.p.map(([k, v]) => {
+                const bare = !quoteAll && /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(v);
+                return `${k}${w}=${w}${bare ? v : quoteString(v)}`;
+              });
+              return `${scheme} ${rendered.join(comma)}`;
+            })
+            .join(comma);
+          const expected = list.map(({ scheme, body }) =>
+            't68' in body
+              ? { scheme, token68: body.t68, params: {} }
+              : { scheme, params: Object.fromEntries(body.p.map(([k, v]) => [k.toLowerCase(), v])) },
+          );
+          expect(parseAuthenticateHeader(`${w}${text}${w}`)).toEqual(expected);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });
