@@ -38,7 +38,7 @@ export function challenge(id: string, overrides: Partial<StepUpInfo> = {}): Step
 /** The 401 step-up answer of a guarded route (DESIGN.md "Wire formats"), schema-checked. */
 export function stepUpResponse(info: StepUpInfo, options: { body?: boolean } = {}): Response {
   const body = { error: { code: 'insufficient_user_authentication', message: 'Step up' }, stepUp: info };
-  assertValid('stepUpAnswerSchema', body);
+  assertValid('stepUpAnswer', body);
   const header =
     `Bearer error="insufficient_user_authentication", error_description="A stronger authentication is required", ` +
     `acr_values="${info.acr}", max_age="${info.maxAge ?? 0}", step_up_challenge="${info.challengeId}"`;
@@ -57,7 +57,7 @@ export function verifyAnswer(token: string, extra: Partial<VerifyAnswer> = {}): 
     expiresAt: new Date(Date.now() + 120_000).toISOString(),
     ...extra,
   };
-  assertValid('verifyAnswerSchema', answer);
+  assertValid('verifyAnswer', answer);
   return answer;
 }
 
@@ -68,7 +68,7 @@ export function contextOf(request: Request): StepUpContext {
   if (new TextEncoder().encode(header).length > 4096) throw new Error('Step-Up-Context header over 4 KB');
   const context = decodeStepUpContext(header);
   if (context === null) throw new Error('Step-Up-Context header does not decode');
-  assertValid('stepUpContextSchema', context);
+  assertValid('stepUpContext', context);
   return context;
 }
 

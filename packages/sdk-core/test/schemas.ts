@@ -1,24 +1,26 @@
 /**
- * Validates test mocks against the protocol's JSON Schemas (@cfworker/json-schema runs in the
- * browser as an ES module). TEMPORARY hand-written checks until protocol's schemas.ts lands.
+ * Validates test mocks and what the SDK sends against the protocol's JSON Schemas, with
+ * @cfworker/json-schema (an ES module that runs in the browser; formats checked too).
  */
-type SchemaName = 'stepUpAnswerSchema' | 'verifyAnswerSchema' | 'stepUpContextSchema';
+import { Validator } from '@cfworker/json-schema';
+import { type SchemaName, schemas } from '@stepgate/protocol';
 
-function fail(name: string, why: string): never {
-  throw new Error(`${name}: ${why}`);
-}
+const validators = new Map<SchemaName, Validator>();
 
 /** Throws when `value` does not match the named protocol schema. */
 export function assertValid(name: SchemaName, value: unknown): void {
-  const v = value as Record<string, unknown>;
-  if (typeof v !== 'object' || v === null) fail(name, 'not an object');
-  if (name === 'stepUpAnswerSchema') {
-    const s = v.stepUp as Record<string, unknown> | undefined;
-    if (!s || typeof s.challengeId !== 'string' || typeof s.challengeUrl !== 'string')
-      fail(name, 'bad stepUp');
-  } else if (name === 'verifyAnswerSchema') {
-    if (typeof v.token !== 'string' || !Array.isArray(v.amr)) fail(name, 'bad answer');
-  } else if (v.v !== 1 || typeof v.deviceId !== 'string' || typeof v.fingerprint !== 'string') {
-    fail(name, 'bad context');
+  let validator = validators.get(name);
+  if (!validator) {
+    validator = new Validator(
+      schemas[name] as unknown as ConstructorParameters<typeof Validator>[0],
+      '2020-12',
+      false,
+    );
+    validators.set(name, validator);
+  }
+  const result = validator.validate(value);
+  if (!result.valid) {
+    const detail = result.errors.map((e) => `${e.instanceLocation}: ${e.error}`).join('; ');
+    throw new Error(`${name}: ${detail}`);
   }
 }

@@ -61,8 +61,11 @@ function automation(nav: Nav): boolean {
 }
 
 function webglRenderer(): string | undefined {
+  // 1×1 without antialias, depth or stencil: the cheapest context that still names the renderer.
   const canvas = document.createElement('canvas');
-  const gl = canvas.getContext('webgl');
+  canvas.width = 1;
+  canvas.height = 1;
+  const gl = canvas.getContext('webgl', { antialias: false, depth: false, stencil: false });
   if (!gl) return undefined;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);

@@ -9,6 +9,7 @@ import {
   verifyAnswer,
   worker,
 } from '../../test/fixtures.js';
+import { assertValid } from '../../test/schemas.js';
 import { StepUpCancelledError, StepUpError } from '../errors.js';
 import { createStepUpFetch } from './create-step-up-fetch.js';
 import { setForeignStepUpHandler, setStepUpHandler } from './handlers.js';
@@ -38,6 +39,15 @@ describe('createStepUpFetch', () => {
     resetStepUpQueue();
     setStepUpHandler(null);
     setForeignStepUpHandler(null);
+  });
+
+  it('checks its mocks against the protocol schemas (a malformed body is refused)', () => {
+    expect(() =>
+      assertValid('stepUpAnswer', { error: { code: 'insufficient_user_authentication', message: 'x' } }),
+    ).to.throw(/stepUpAnswer/);
+    expect(() =>
+      assertValid('verifyAnswer', { token: 'tok', acr: 'a', amr: ['fpt'], expiresAt: 'now' }),
+    ).to.throw(/verifyAnswer/);
   });
 
   it('one step-up answer → one handler call → one retry with the token (S26)', async () => {
