@@ -80,7 +80,13 @@ export class StepUpCancelledError extends StepUpError {
   }
 }
 
-/** Tells whether a value is a {@link StepUpError} (also across bundle copies, by name and code). */
+/**
+ * Tells whether a value is a {@link StepUpError}, also one from another copy of this package
+ * (checked by name and code).
+ *
+ * @example
+ * if (isStepUpError(error) && error.code === 'aborted') return;
+ */
 export function isStepUpError(value: unknown): value is StepUpError {
   if (value instanceof StepUpError) return true;
   if (!(value instanceof Error) || !value.name.startsWith('StepUp')) return false;

@@ -4,7 +4,12 @@
  * modes, sandboxed iframes, storage quotas). Nothing is read before the first call.
  */
 
-/** localStorage keys sdk-core uses. */
+/**
+ * localStorage keys sdk-core uses, namespaced with `stepgate:`.
+ *
+ * @example
+ * localStorage.getItem(STORAGE_KEYS.deviceId);
+ */
 export const STORAGE_KEYS = {
   deviceId: 'stepgate:device-id',
   deviceToken: 'stepgate:device-token',
@@ -75,7 +80,12 @@ export function rememberDeviceToken(token: string): void {
   write(STORAGE_KEYS.deviceToken, token === '' ? undefined : token);
 }
 
-/** The stored remembered-device token, if any. */
+/**
+ * The stored remembered-device token, if any.
+ *
+ * @example
+ * if (getDeviceToken()) showBadge('This device is remembered');
+ */
 export function getDeviceToken(): string | undefined {
   return read(STORAGE_KEYS.deviceToken);
 }

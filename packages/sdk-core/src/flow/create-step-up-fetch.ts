@@ -86,8 +86,13 @@ export function createStepUpFetch(options: StepUpFetchOptions = {}): typeof fetc
       const handler = getForeignStepUpHandler();
       return (handler && (await handler(answer.parsed, response, { request: first, signal }))) || response;
     }
-    const verified = await requestStepUp(answer.challenge, { signal, bridge: normalized.bridge });
-    void response.body?.cancel().catch(() => undefined);
+    let verified: Awaited<ReturnType<typeof requestStepUp>>;
+    try {
+      verified = await requestStepUp(answer.challenge, { signal, bridge: normalized.bridge });
+    } finally {
+      // The step-up answer is never returned from here on: release its body.
+      void response.body?.cancel().catch(() => undefined);
+    }
     const headers = await withContext(new Headers(prepared.template.headers), normalized);
     headers.set(HEADERS.token, verified.token);
     return base(build(prepared, headers));
