@@ -127,4 +127,29 @@ describe('JSON Schemas', () => {
       });
     });
   }
+
+  it("validates every valid example under Fastify's default Ajv options (removeAdditional, coerceTypes)", () => {
+    // @fastify/ajv-compiler: { coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false }
+    const ajv = addFormats(
+      new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: true, allErrors: false }),
+    );
+    const bodies: Array<[SchemaName, unknown]> = [
+      ...Object.entries(validExamples).map(([name, v]) => [name as SchemaName, v] as [SchemaName, unknown]),
+      ['verifyRequest', { method: 'webauthn', response: { id: 'cred', type: 'public-key' } }],
+      ['verifyRequest', { method: 'biometric', deviceKey: { keyId: 'k_1', signature: 'MEUCIQ' } }],
+      ['startAnswer', { publicKey: { challenge: 'abc' } }],
+      ['startAnswer', {}],
+    ];
+    for (const [name, body] of bodies) {
+      const copy = structuredClone(body);
+      const validate = ajv.compile(schemas[name]);
+      expect(validate(copy), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(copy, `${name} left intact`).toEqual(body);
+    }
+    const verify = ajv.compile(schemas.verifyRequest);
+    expect(verify({ method: 'totp', code: '123456', response: {} })).toBe(false);
+    expect(verify({ method: 'biometric', response: {}, deviceKey: { keyId: 'k', signature: 'AA' } })).toBe(
+      false,
+    );
+  });
 });

@@ -237,6 +237,9 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
     { method: 'webauthn', code: '123456' },
     { method: 'biometric', response: {}, deviceKey: { keyId: 'k', signature: 'AA' } },
     { method: 'sms_otp', code: '123456', extra: 1 },
+    { method: 'totp', code: '123456', response: {} },
+    { method: 'webauthn', deviceKey: { keyId: 'k', signature: 'AA' } },
+    { code: '123456' },
   ],
   challengeFailed: [{ error: { code: 'challenge_failed', message: 'x' } }],
   userUpsertRequest: [{ email: 'not-an-email' }, { phone: '0612345678' }, { admin: true }],
@@ -246,6 +249,7 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
     { ...validExamples.stepUpTokenClaims, authorization_details: [{ type: 'other', action: 'a', digest }] },
   ],
   startRequest: [{ method: 'carrier_pigeon' }],
+  startAnswer: [{ sentTo: 'x', resendAfter: 1, publicKey: {} }, { sentTo: 'x' }, { other: 1 }],
   challengeView: [{ ...validExamples.challengeView, expiresAt: 'tomorrow' }],
   stepUpContext: [{ ...context, signals: { tz: 'UTC', battery: 1 } }],
 };

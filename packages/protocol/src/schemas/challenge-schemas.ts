@@ -45,48 +45,79 @@ export const webAuthnStartAnswerSchema = {
 /** `start` answer for `totp` (`TotpStartAnswer`): an empty object. */
 export const totpStartAnswerSchema = { $id: schemaId('totpStartAnswer'), ...obj({}, []) } as const;
 
-/** Any `start` answer (`StartAnswer`). */
+/**
+ * Any `start` answer (`StartAnswer`): exactly one of a code-sent answer, WebAuthn options or `{}`.
+ * The members are listed once at the top so Ajv's `removeAdditional` never strips a valid one.
+ */
 export const startAnswerSchema = {
   $id: schemaId('startAnswer'),
-  anyOf: [
-    obj({ sentTo: str(SCHEMA_LIMITS.name), resendAfter: { type: 'integer', minimum: 0 } }, [
-      'sentTo',
-      'resendAfter',
-    ]),
-    obj({ publicKey: openMap }, ['publicKey']),
-    obj({}, []),
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    sentTo: str(SCHEMA_LIMITS.name),
+    resendAfter: { type: 'integer', minimum: 0 },
+    publicKey: openMap,
+  },
+  oneOf: [
+    {
+      properties: { sentTo: str(SCHEMA_LIMITS.name), resendAfter: { type: 'integer', minimum: 0 } },
+      required: ['sentTo', 'resendAfter'],
+    },
+    { properties: { publicKey: openMap }, required: ['publicKey'] },
+    { maxProperties: 0 },
   ],
 } as const;
 
-const rememberDevice = { type: 'boolean' } as const;
 const otpCode = { type: 'string', pattern: '^[0-9]{6,8}$', minLength: 6, maxLength: 8 } as const;
 const base64url = (maxLength: number) =>
   ({ type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength }) as const;
 
+const absent = (...names: string[]) =>
+  ({ not: { anyOf: names.map((name) => ({ required: [name] })) } }) as const;
+
+const deviceKey = obj({ keyId: str(SCHEMA_LIMITS.id), signature: base64url(512) }, ['keyId', 'signature']);
+
 /**
  * Body of `POST /v1/challenges/{id}/verify` (`VerifyRequest`): a code, a WebAuthn response, or a
- * native device-key signature. Validate it with `removeAdditional: false` (Ajv would otherwise strip
- * members while trying the first branch).
+ * native device-key signature. The members are listed once at the top (so Ajv's
+ * `removeAdditional` never strips a valid one) and each branch says which may appear.
  */
 export const verifyRequestSchema = {
   $id: schemaId('verifyRequest'),
-  anyOf: [
-    obj(
-      { method: { type: 'string', enum: ['totp', 'email_otp', 'sms_otp'] }, code: otpCode, rememberDevice },
-      ['method', 'code'],
-    ),
-    obj({ method: { type: 'string', enum: ['webauthn', 'biometric'] }, response: openMap, rememberDevice }, [
-      'method',
-      'response',
-    ]),
-    obj(
-      {
-        method: { type: 'string', const: 'biometric' },
-        deviceKey: obj({ keyId: str(SCHEMA_LIMITS.id), signature: base64url(512) }, ['keyId', 'signature']),
-        rememberDevice,
+  type: 'object',
+  additionalProperties: false,
+  required: ['method'],
+  properties: {
+    method: { type: 'string', enum: ['totp', 'email_otp', 'sms_otp', 'webauthn', 'biometric'] },
+    code: otpCode,
+    response: openMap,
+    deviceKey,
+    rememberDevice: { type: 'boolean' },
+  },
+  oneOf: [
+    // `false`: the member must be absent in this branch.
+    {
+      properties: {
+        method: { type: 'string', enum: ['totp', 'email_otp', 'sms_otp'] },
+        code: otpCode,
+        response: false,
+        deviceKey: false,
       },
-      ['method', 'deviceKey'],
-    ),
+      required: ['code'],
+    },
+    {
+      properties: {
+        method: { type: 'string', enum: ['webauthn', 'biometric'] },
+        response: openMap,
+        code: false,
+        deviceKey: false,
+      },
+      required: ['response'],
+    },
+    {
+      properties: { method: { type: 'string', const: 'biometric' }, deviceKey, code: false, response: false },
+      required: ['deviceKey'],
+    },
   ],
 } as const;
 
