@@ -72,9 +72,6 @@ const otpCode = { type: 'string', pattern: '^[0-9]{6,8}$', minLength: 6, maxLeng
 const base64url = (maxLength: number) =>
   ({ type: 'string', pattern: '^[A-Za-z0-9_-]+$', minLength: 1, maxLength }) as const;
 
-const absent = (...names: string[]) =>
-  ({ not: { anyOf: names.map((name) => ({ required: [name] })) } }) as const;
-
 const deviceKey = obj({ keyId: str(SCHEMA_LIMITS.id), signature: base64url(512) }, ['keyId', 'signature']);
 
 /**
