@@ -1,0 +1,152 @@
+/**
+ * Added latency of a guarded request: the same Express route with and without `requireStepUp()`,
+ * against the real decision service on loopback, in one run. Requests are sequential over a
+ * kept-alive connection and alternate guarded/unguarded so drift hits both alike.
+ */
+import { once } from 'node:events';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { startDecisionService } from '@stepgate/decision-service';
+import express from 'express';
+// @ts-expect-error: a plain .mjs tool without types
+import { writeBenchSection } from '../../../tools/bench-report.mjs';
+import { stepgateExpress } from '../src/express/index.js';
+import { createStepgate } from '../src/index.js';
+
+const WARMUP = 500;
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 4000);
+
+const failures: string[] = [];
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function get(port: number, path: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers: { 'x-user': 'alice' } }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode !== 200) failures.push(`${path} ${res.statusCode}`);
+        resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
+
+async function main() {
+  const svc = await startDecisionService({
+    port: 0,
+    policies: 'default: allow\npolicies: []\n',
+    watchPolicies: false,
+  });
+  const stepgate = createStepgate({ serviceUrl: svc.url, apiKey: svc.apiKey });
+  const getSubject = (req: express.Request) => ({
+    id: String(req.headers['x-user']),
+    sessionId: 's1',
+    acr: 'aal1',
+  });
+  const sg = stepgateExpress(stepgate, { getSubject });
+  // A stand-in service answering a fixed verdict: what the client and guard cost on their own.
+  const verdict = JSON.stringify({
+    decisionId: 'dec_stub',
+    decision: 'allow',
+    reasons: [],
+    risk: { score: 0, level: 'low', signals: {} },
+    reportOnly: [],
+    policyVersion: 'stub',
+  });
+  const stub = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(verdict));
+  }).listen(0, '127.0.0.1');
+  await once(stub, 'listening');
+  const stubClient = createStepgate({
+    serviceUrl: `http://127.0.0.1:${(stub.address() as AddressInfo).port}`,
+    apiKey: 'sk_bench_stub',
+  });
+  const sgStub = stepgateExpress(stubClient, { getSubject });
+  const app = express();
+  app.get('/open', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/guarded', sg.requireStepUp({ action: 'reports.view' }), (req, res) => {
+    res.json({ ok: true, decisionId: req.stepUp?.decisionId });
+  });
+  app.get('/guarded-stub', sgStub.requireStepUp({ action: 'reports.view' }), (req, res) => {
+    res.json({ ok: true, decisionId: req.stepUp?.decisionId });
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+
+  const decideTimes: number[] = [];
+  for (let i = 0; i < WARMUP; i += 1) {
+    await get(port, '/open');
+    await get(port, '/guarded');
+    await get(port, '/guarded-stub');
+  }
+  const open: number[] = [];
+  const guarded: number[] = [];
+  const guardedStub: number[] = [];
+  for (let i = 0; i < PAIRS; i += 1) {
+    open.push(await get(port, '/open'));
+    guarded.push(await get(port, '/guarded'));
+    guardedStub.push(await get(port, '/guarded-stub'));
+  }
+  for (let i = 0; i < 1000; i += 1) {
+    const t = process.hrtime.bigint();
+    await stepgate
+      .decide({ subject: { id: 'alice' }, action: { name: 'reports.view' } })
+      .catch((e: Error) => failures.push(`decide(): ${e.message}`));
+    decideTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  server.close();
+  stub.close();
+  agent.destroy();
+  await svc.close();
+
+  for (const list of [open, guarded, guardedStub, decideTimes]) list.sort((a, b) => a - b);
+  const rows = [
+    ['unguarded route', quantile(open, 0.5), quantile(open, 0.99)],
+    ['guarded route (`requireStepUp`)', quantile(guarded, 0.5), quantile(guarded, 0.99)],
+    [
+      '**added by the guard**',
+      quantile(guarded, 0.5) - quantile(open, 0.5),
+      quantile(guarded, 0.99) - quantile(open, 0.99),
+    ],
+    ['`decide()` alone (client → service → client)', quantile(decideTimes, 0.5), quantile(decideTimes, 0.99)],
+    ['guarded route, fixed-answer stand-in service', quantile(guardedStub, 0.5), quantile(guardedStub, 0.99)],
+    [
+      '**added by node-client itself** (stand-in − unguarded)',
+      quantile(guardedStub, 0.5) - quantile(open, 0.5),
+      quantile(guardedStub, 0.99) - quantile(open, 0.99),
+    ],
+  ] as const;
+  const table = rows.map(([name, p50, p99]) => `| ${name} | ${fmt(p50)} | ${fmt(p99)} |`).join('\n');
+  const added = quantile(guarded, 0.5) - quantile(open, 0.5);
+  const own = quantile(guardedStub, 0.5) - quantile(open, 0.5);
+  const markdown = `## node-client: latency added by a route guard
+
+Express 5 app and the decision service (SQLite store, durable audit, \`default: allow\`) in one Node
+process on loopback, plus a node:http stand-in that answers a fixed \`allow\`; ${PAIRS} sequential request triples over one kept-alive connection, unguarded, guarded and guarded-by-stand-in alternating, after ${WARMUP} warm-up triples. The guard's time includes the whole decision:
+the HTTP call, the service's policy evaluation, its store reads and the audit write.
+
+| | p50 | p99 |
+|---|---|---|
+${table}
+
+Target (DESIGN.md "Performance"): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
+(${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the
+service's decision (\`decide()\` alone, and the service's own benchmark section).
+Failed requests (timeouts past the 300 ms default budget answer 503): ${failures.length}${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join('; ')})` : ''}.
+Host: ${cpus().length} cores shared with other work; figures vary run to run by roughly ±20%.`;
+  writeBenchSection('node-client', markdown);
+  console.log(markdown);
+}
+
+await main();

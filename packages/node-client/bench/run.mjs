@@ -1,0 +1,45 @@
+// Builds bench/guard-latency.ts with esbuild (workspace packages from their TypeScript sources, every
+// npm package left external at its resolved path, so pnpm's strict layout keeps working) and runs it.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outfile = join(here, '..', '.tmp', 'bench.mjs');
+mkdirSync(dirname(outfile), { recursive: true });
+
+const externalNpm = {
+  name: 'external-npm',
+  setup(b) {
+    // The report writer finds docs/ from its own location: keep it a separate module.
+    b.onResolve({ filter: /bench-report\.mjs$/ }, (args) => ({
+      path: pathToFileURL(join(args.resolveDir, args.path)).href,
+      external: true,
+    }));
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === 'inner' || args.path.startsWith('@stepgate/') || args.path.startsWith('node:'))
+        return;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: 'inner',
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: pathToFileURL(resolved.path).href, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: [process.argv[2] ?? join(here, 'guard-latency.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['source'],
+  plugins: [externalNpm],
+  logLevel: 'warning',
+});
+await import(pathToFileURL(outfile).href);
