@@ -139,5 +139,17 @@ export async function decide(
   if (device?.deviceId) effects.deviceId = device.deviceId;
   if (fingerprintHash) effects.fingerprintHash = fingerprintHash;
   await ctx.store.recordDecision(effects);
+  ctx.log.info(
+    {
+      decisionId,
+      userId,
+      action: request.action.name,
+      decision: response.decision,
+      risk: response.risk.score,
+      policies: response.reasons.map((r) => `${r.policyId}:${r.code}`),
+      policyVersion: response.policyVersion,
+    },
+    'decision',
+  );
   return response;
 }
