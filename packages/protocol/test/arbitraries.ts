@@ -43,7 +43,13 @@ const digest = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) =>
 );
 
 export const subjectArb: fc.Arbitrary<Subject> = fc.record(
-  { id, sessionId: id, authTime: seconds, acr: text(40), roles: fc.array(text(20), { maxLength: 5 }) },
+  {
+    id,
+    sessionId: id,
+    authTime: fc.double({ min: 0, max: 2 ** 31, noNaN: true }),
+    acr: text(40),
+    roles: fc.array(text(20), { maxLength: 5 }),
+  },
   { requiredKeys: ['id'] },
 );
 

@@ -58,7 +58,8 @@ export const subject = obj(
   {
     id: str(SCHEMA_LIMITS.id),
     sessionId: str(SCHEMA_LIMITS.id),
-    authTime: unixSeconds,
+    // A number, not only an integer: backends often pass `Date.now() / 1000`.
+    authTime: { type: 'number', minimum: 0 },
     acr: str(SCHEMA_LIMITS.name),
     roles: { type: 'array', items: str(128), maxItems: SCHEMA_LIMITS.roles },
   },
