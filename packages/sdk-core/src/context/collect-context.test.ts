@@ -83,6 +83,19 @@ describe('context collection', () => {
     expect(warm).to.deep.equal([]);
   });
 
+  it('reuses the WebGL renderer on the next page load instead of creating a context', async () => {
+    const first = await countContexts(() => collectContext({ timeoutMs: Number.POSITIVE_INFINITY }));
+    const renderer = (await collectContext()).signals.webgl;
+    clearContextCache(); // what a new page load starts with
+    const next = await countContexts(async () => {
+      expect((await collectContext({ timeoutMs: Number.POSITIVE_INFINITY })).signals.webgl).to.equal(
+        renderer,
+      );
+    });
+    expect(first).to.include('webgl');
+    expect(next).to.not.include('webgl');
+  });
+
   it('collects less on request: no WebGL, no canvas, no languages', async () => {
     const kinds = await countContexts(async () => {
       const context = await collectContext({

@@ -13,7 +13,23 @@
 export const STORAGE_KEYS = {
   deviceId: 'stepgate:device-id',
   deviceToken: 'stepgate:device-token',
+  /** The WebGL renderer string with the time it was read (creating a WebGL context is the slow part). */
+  webgl: 'stepgate:webgl',
 } as const;
+
+const WEBGL_TTL_MS = 7 * 24 * 3600_000;
+
+/** The renderer read within the last 7 days, if any. */
+export function cachedWebglRenderer(now = Date.now()): string | undefined {
+  const raw = read(STORAGE_KEYS.webgl);
+  const at = raw ? Number(raw.slice(0, raw.indexOf(' '))) : Number.NaN;
+  return raw && at <= now && now - at < WEBGL_TTL_MS ? raw.slice(raw.indexOf(' ') + 1) : undefined;
+}
+
+/** Keeps the renderer for the next page loads. */
+export function storeWebglRenderer(renderer: string, now = Date.now()): void {
+  write(STORAGE_KEYS.webgl, `${now} ${renderer}`);
+}
 
 const MAX_TOKEN_LENGTH = 2048;
 const memory = new Map<string, string>();
@@ -91,7 +107,7 @@ export function getDeviceToken(): string | undefined {
 }
 
 /**
- * Forgets the device id and the remembered-device token (for a "forget this device" button or
+ * Forgets the device id, the remembered-device token and the cached WebGL renderer (for a "forget this device" button or
  * on sign-out of a shared computer).
  *
  * @example
@@ -100,4 +116,5 @@ export function getDeviceToken(): string | undefined {
 export function forgetDevice(): void {
   write(STORAGE_KEYS.deviceId, undefined);
   write(STORAGE_KEYS.deviceToken, undefined);
+  write(STORAGE_KEYS.webgl, undefined);
 }

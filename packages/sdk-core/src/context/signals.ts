@@ -5,6 +5,7 @@
  */
 import type { DeviceSignals } from '@stepgate/protocol';
 import { detectWebview } from '../bridge/detect-webview.js';
+import { cachedWebglRenderer, storeWebglRenderer } from './device-store.js';
 
 /** Every signal sdk-core can collect; `canvas` feeds only the fingerprint hash. */
 export const COLLECTED_SIGNALS = [
@@ -60,7 +61,16 @@ function automation(nav: Nav): boolean {
   );
 }
 
+/** The renderer, from a 7-day cache in localStorage when possible: a WebGL context costs 10–60 ms. */
 function webglRenderer(): string | undefined {
+  const cached = cachedWebglRenderer();
+  if (cached !== undefined) return cached;
+  const renderer = probeWebgl();
+  if (renderer !== undefined) storeWebglRenderer(renderer);
+  return renderer;
+}
+
+function probeWebgl(): string | undefined {
   // 1×1 without antialias, depth or stencil: the cheapest context that still names the renderer.
   const canvas = document.createElement('canvas');
   canvas.width = 1;
