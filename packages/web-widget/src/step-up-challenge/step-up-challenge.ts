@@ -36,13 +36,6 @@ type Pending = { resolve: (answer: VerifyAnswer) => void; reject: (error: unknow
 
 const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_otp';
 
-/** The focused element, looking inside shadow roots (the opener focus returns to). */
-function deepActiveElement(): HTMLElement | null {
-  let el = document.activeElement;
-  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-  return el as HTMLElement | null;
-}
-
 /**
  * Runs one Stepgate step-up challenge: loads it, shows the server's copy of the transaction
  * (S18), lets the user pick an allowed method and verifies it. A modal dialog by default;
@@ -143,7 +136,6 @@ export class StepUpChallenge extends LitElement {
   #loadCtl: AbortController | undefined;
   #methodCtl = new AbortController();
   #timer: ReturnType<typeof setInterval> | undefined;
-  #opener: HTMLElement | null = null;
   #interacted = false;
 
   constructor() {
@@ -174,7 +166,7 @@ export class StepUpChallenge extends LitElement {
   stepUp(challenge: StepUpInfo, options: { signal?: AbortSignal | undefined } = {}): Promise<VerifyAnswer> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    this.#pending?.reject(new StepUpError('aborted', 'Another step-up replaced this one.'));
+    this.#pending?.reject(new StepUpError('aborted'));
     return new Promise<VerifyAnswer>((resolve, reject) => {
       const onAbort = () => this.#finish(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -221,7 +213,7 @@ export class StepUpChallenge extends LitElement {
     this.#loadCtl?.abort();
     this.#methodCtl.abort();
     this.#loaded = undefined;
-    this.#pending?.reject(new StepUpCancelledError('The step-up element left the page.'));
+    this.#pending?.reject(new StepUpCancelledError());
     this.#pending = undefined;
   }
 
@@ -238,14 +230,11 @@ export class StepUpChallenge extends LitElement {
   protected override updated(changed: PropertyValues): void {
     const dialog = this.renderRoot.querySelector('dialog');
     if (dialog && this.open && !dialog.open) {
-      this.#opener = deepActiveElement();
+      // showModal() makes the page inert (focus is trapped) and, on close, returns focus to
+      // the element that had it (HTML "dialog focusing steps" / previously focused element).
       dialog.showModal();
     } else if (dialog && !this.open && dialog.open) {
       dialog.close();
-    }
-    if (changed.has('open') && !this.open && this.#opener) {
-      this.#opener.focus();
-      this.#opener = null;
     }
     if ((changed.has('phase') || changed.has('method')) && (this.inline ? this.#interacted : this.open)) {
       this.renderRoot.querySelector<HTMLElement>('[autofocus]')?.focus();

@@ -36,11 +36,11 @@ export async function webauthnProof(
 ): Promise<VerifyRequest> {
   const inBrowser = browserSupportsWebAuthn();
   if (!inBrowser && !(method === 'biometric' && detectWebview())) {
-    throw new WidgetError('webauthn_unavailable', 'WebAuthn is not available here');
+    throw new WidgetError('webauthn_unavailable', 'No WebAuthn');
   }
   const { publicKey } = (await startMethod(challengeUrl, method, { signal })) as WebAuthnStartAnswer;
   if (typeof publicKey?.challenge !== 'string') {
-    throw new WidgetError('invalid_response', 'The start answer has no WebAuthn options');
+    throw new WidgetError('invalid_response', 'No WebAuthn options');
   }
   if (!inBrowser) {
     try {
