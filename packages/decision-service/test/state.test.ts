@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transactionDigest } from '@stepgate/protocol';
 import { describe, expect, it } from 'vitest';
 import { Sealer } from '../src/index.js';
+import { buildMmdb } from './fixtures/mmdb-writer.js';
 import { client, freshDir, start, testClock } from './helpers.js';
 
 const DEVICE_POLICY = `
@@ -95,6 +96,40 @@ describe('state and history', () => {
     expect((await svc.store.loadUserState({ userId: 'fay', windowStart: 0 })).lastSeen?.ip).toBe(
       '198.51.100.7',
     );
+    await svc.close();
+  });
+
+  it('resolves geo from a MaxMind database when the backend sends no context.geo', async () => {
+    const dir = freshDir();
+    const mmdb = join(dir, 'city.mmdb');
+    writeFileSync(
+      mmdb,
+      buildMmdb([
+        ['203.0.113.0/24', { country: { iso_code: 'JP' }, location: { latitude: 35.68, longitude: 139.69 } }],
+      ]),
+    );
+    const svc = await start({ dataDir: dir, config: { maxmindDb: mmdb } });
+    const call = client(svc);
+    await call(
+      'POST',
+      '/v1/decisions',
+      { subject: { id: 'kai' }, action: { name: 'x' } },
+      { 'stepgate-client-ip': '203.0.113.9' },
+    );
+    expect((await svc.store.loadUserState({ userId: 'kai', windowStart: 0 })).lastSeen?.geo).toEqual({
+      country: 'JP',
+      lat: 35.68,
+      lon: 139.69,
+    });
+    // context.geo from the backend wins over the database.
+    await call('POST', '/v1/decisions', {
+      subject: { id: 'kai' },
+      action: { name: 'x' },
+      context: { ip: '203.0.113.9', geo: { country: 'FR' } },
+    });
+    expect((await svc.store.loadUserState({ userId: 'kai', windowStart: 0 })).lastSeen?.geo).toEqual({
+      country: 'FR',
+    });
     await svc.close();
   });
 

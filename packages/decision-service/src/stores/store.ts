@@ -201,6 +201,7 @@ export interface Store {
   /**
    * Claims an idempotency key for a caller: `claimed` the first time; `done` with the stored
    * answer once {@link Store.completeIdempotency} ran; `pending` while another request holds it.
+   * A pending claim older than 60 s counts as abandoned and may be claimed again.
    */
   claimIdempotency(
     scope: string,

@@ -195,6 +195,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.claimIdempotency('k1', 'idem', 'z', T0 + 2000, T0 + 3000)).toEqual({
         state: 'claimed',
       });
+      // A claim whose process died mid-request is taken over after 60 s, not stuck until expiry.
+      const day = 86_400_000;
+      expect(await store.claimIdempotency('k3', 'idem', 'a', T0, T0 + day)).toEqual({ state: 'claimed' });
+      expect((await store.claimIdempotency('k3', 'idem', 'a', T0 + 59_000, T0 + day)).state).toBe('pending');
+      expect(await store.claimIdempotency('k3', 'idem', 'a', T0 + 61_000, T0 + day)).toEqual({
+        state: 'claimed',
+      });
     });
 
     it('stores challenges and purges expired state', async () => {

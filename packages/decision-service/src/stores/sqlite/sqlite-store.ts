@@ -29,6 +29,9 @@ import {
 } from './rows.js';
 import { loadUserState, recordDecision } from './user-state.js';
 
+/** A pending idempotency claim older than this was abandoned (its process died), ms. */
+export const ABANDONED_CLAIM_MS = 60_000;
+
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
   /** Path of the database file, or `:memory:`. */
@@ -221,11 +224,10 @@ export class SqliteStore implements Store {
   ): Promise<IdempotencyClaim> {
     return this.db
       .transaction((): IdempotencyClaim => {
-        this.sql('DELETE FROM idempotency WHERE scope = ? AND key = ? AND expires_at < ?').run(
-          scope,
-          key,
-          now,
-        );
+        // Expired answers go; so does a claim abandoned by a process that died mid-request.
+        this.sql(
+          'DELETE FROM idempotency WHERE scope = ? AND key = ? AND (expires_at < ? OR (status IS NULL AND created_at < ?))',
+        ).run(scope, key, now, now - ABANDONED_CLAIM_MS);
         const row = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
           | Row
           | undefined;
