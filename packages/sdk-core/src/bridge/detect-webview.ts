@@ -6,11 +6,20 @@
 /** The webview kinds sdk-core can talk to. */
 export type WebviewKind = 'ios' | 'android' | 'react-native';
 
-/** The global objects each native side injects (docs/webview.md). */
-interface BridgeGlobals {
-  webkit?: { messageHandlers?: { stepgate?: { postMessage?: unknown } } };
-  StepgateAndroid?: { postMessage?: unknown };
-  ReactNativeWebView?: { postMessage?: unknown };
+type Poster = { postMessage?: unknown };
+
+/** The object each native side injects, in detection order (docs/webview.md "Channels"). */
+function receivers(): [WebviewKind, Poster | undefined][] {
+  const g = globalThis as unknown as {
+    webkit?: { messageHandlers?: { stepgate?: Poster } };
+    StepgateAndroid?: Poster;
+    ReactNativeWebView?: Poster;
+  };
+  return [
+    ['ios', g.webkit?.messageHandlers?.stepgate],
+    ['android', g.StepgateAndroid],
+    ['react-native', g.ReactNativeWebView],
+  ];
 }
 
 /**
@@ -19,45 +28,24 @@ interface BridgeGlobals {
  */
 export type NativeChannel = (json: string) => unknown;
 
-function globals(): BridgeGlobals {
-  return globalThis as unknown as BridgeGlobals;
-}
-
 /**
  * Tells which native bridge the page can post to: `ios` when a WKWebView registered the
  * `stepgate` script message handler, `android` when an Android WebView added the
- * `StepgateAndroid` JavaScript interface, `react-native` inside react-native-webview.
- * Checked in that order (react-native-webview on iOS has no `stepgate` handler).
+ * `StepgateAndroid` JavaScript interface or web message listener, `react-native` inside
+ * react-native-webview. Checked in that order (react-native-webview on iOS has no `stepgate` handler).
  *
  * @returns The kind, or `undefined` in an ordinary browser.
  * @example
  * if (detectWebview() === 'ios') hideWebAuthnButton();
  */
 export function detectWebview(): WebviewKind | undefined {
-  const g = globals();
-  if (typeof g.webkit?.messageHandlers?.stepgate?.postMessage === 'function') return 'ios';
-  if (typeof g.StepgateAndroid?.postMessage === 'function') return 'android';
-  if (typeof g.ReactNativeWebView?.postMessage === 'function') return 'react-native';
-  return undefined;
+  return receivers().find(([, r]) => typeof r?.postMessage === 'function')?.[0];
 }
 
 /** The channel of the detected webview, bound to its receiver; `undefined` outside one. */
 export function nativeChannel(): NativeChannel | undefined {
-  const g = globals();
-  switch (detectWebview()) {
-    case 'ios': {
-      const handler = g.webkit!.messageHandlers!.stepgate! as { postMessage(body: string): unknown };
-      return (json) => handler.postMessage(json);
-    }
-    case 'android': {
-      const api = g.StepgateAndroid as { postMessage(body: string): void };
-      return (json) => api.postMessage(json);
-    }
-    case 'react-native': {
-      const api = g.ReactNativeWebView as { postMessage(body: string): void };
-      return (json) => api.postMessage(json);
-    }
-    default:
-      return undefined;
-  }
+  const receiver = receivers().find(([, r]) => typeof r?.postMessage === 'function')?.[1] as
+    | { postMessage(body: string): unknown }
+    | undefined;
+  return receiver && ((json) => receiver.postMessage(json));
 }

@@ -4,7 +4,7 @@
  * "success" answer is refused: only `{ keyId, signature }` resolves.
  */
 import type { DeviceKeyAssertion } from '@stepgate/protocol';
-import { StepUpCancelledError, StepUpError } from '../errors.js';
+import { StepUpCancelledError, StepUpError, type StepUpErrorCode } from '../errors.js';
 import { detectWebview } from './detect-webview.js';
 import { deliverNativeAnswer, onNativeAnswer } from './native-answers.js';
 import { sendToNative } from './post-message.js';
@@ -57,61 +57,51 @@ export function signWithNativeDeviceKey(
   options: NativeSignOptions = {},
 ): Promise<DeviceKeyAssertion> {
   const { challengeId, challenge } = request;
-  if (!isToken(challenge) || !BASE64URL.test(challenge)) {
-    return Promise.reject(new StepUpError('failed', 'The challenge must be base64url.', { challengeId }));
-  }
-  if (detectWebview() === undefined) {
-    return Promise.reject(new StepUpError('unsupported', 'No native bridge in this page.', { challengeId }));
-  }
   const { signal, timeoutMs = 60_000 } = options;
-  if (signal?.aborted)
-    return Promise.reject(new StepUpError('aborted', undefined, { challengeId, cause: signal.reason }));
+  const error = (code: StepUpErrorCode, message?: string, cause?: unknown) =>
+    code === 'cancelled'
+      ? new StepUpCancelledError(message, { challengeId })
+      : new StepUpError(code, message, { challengeId, cause });
+  if (!isToken(challenge) || !BASE64URL.test(challenge)) {
+    return Promise.reject(error('failed', 'The challenge must be base64url.'));
+  }
+  if (detectWebview() === undefined)
+    return Promise.reject(error('unsupported', 'No native bridge in this page.'));
+  if (signal?.aborted) return Promise.reject(error('aborted', undefined, signal.reason));
   const id = crypto.randomUUID();
   return new Promise<DeviceKeyAssertion>((resolve, reject) => {
-    const finish = (error: StepUpError | undefined, value?: DeviceKeyAssertion) => {
+    const finish = (failure: StepUpError | undefined, value?: DeviceKeyAssertion) => {
       stop();
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      if (error) reject(error);
+      if (failure) reject(failure);
       else resolve(value!);
     };
-    const onAbort = () =>
-      finish(new StepUpError('aborted', undefined, { challengeId, cause: signal?.reason }));
-    const timer = setTimeout(() => finish(new StepUpError('timeout', undefined, { challengeId })), timeoutMs);
+    const onAbort = () => finish(error('aborted', undefined, signal?.reason));
+    const timer = setTimeout(() => finish(error('timeout')), timeoutMs);
     const stop = onNativeAnswer(id, (answer) => {
-      if (
-        answer.type === 'sign_result' &&
-        isToken(answer.keyId) &&
-        isToken(answer.signature) &&
-        BASE64URL.test(answer.signature)
-      ) {
-        finish(undefined, { keyId: answer.keyId, signature: answer.signature });
-      } else if (answer.type === 'sign_error' && answer.code === 'cancelled') {
-        finish(new StepUpCancelledError(undefined, { challengeId }));
-      } else if (answer.type === 'sign_error') {
-        const message =
-          typeof answer.message === 'string'
-            ? answer.message.slice(0, 500)
-            : 'The native side could not sign.';
+      const { type, keyId, signature, code, message } = answer;
+      if (type === 'sign_result' && isToken(keyId) && isToken(signature) && BASE64URL.test(signature)) {
+        finish(undefined, { keyId, signature });
+      } else if (type === 'sign_error') {
+        const text = typeof message === 'string' ? message.slice(0, 500) : undefined;
         finish(
-          new StepUpError(answer.code === 'unavailable' ? 'unsupported' : 'failed', message, { challengeId }),
+          error(code === 'cancelled' ? 'cancelled' : code === 'unavailable' ? 'unsupported' : 'failed', text),
         );
       } else {
-        finish(new StepUpError('failed', 'The native answer has no key id and signature.', { challengeId }));
+        // A bare success flag, or anything else without a key id and a signature, proves nothing.
+        finish(error('failed', 'The native answer has no key id and signature.'));
       }
     });
     signal?.addEventListener('abort', onAbort, { once: true });
     const sent = sendToNative({ type: 'sign_request', id, challengeId, challenge });
     if (!sent.posted) {
-      finish(new StepUpError('unsupported', 'The native bridge did not take the message.', { challengeId }));
+      finish(error('unsupported', 'The native bridge did not take the message.'));
     } else if (sent.result instanceof Promise) {
       // iOS WKScriptMessageHandlerWithReply answers through the postMessage Promise.
       sent.result.then(
         (reply: unknown) => deliverNativeAnswer(withId(reply, id)),
-        (error: unknown) =>
-          finish(
-            new StepUpError('failed', 'The native side rejected the request.', { challengeId, cause: error }),
-          ),
+        (cause: unknown) => finish(error('failed', 'The native side rejected the request.', cause)),
       );
     }
   });
