@@ -123,3 +123,18 @@ describe('decide()', () => {
     expect(error.code).toBe('invalid_argument');
   });
 });
+
+describe('request validation (protocol JSON Schemas)', () => {
+  it('refuses a body the service would refuse, naming the path, without a call', async () => {
+    const error = await failure(
+      client().decide({
+        subject: { id: 'u_1', userId: 'typo' } as never,
+        action: { name: 'payments.transfer' },
+      }),
+    );
+    expect(error.code).toBe('invalid_argument');
+    expect(error.message).toContain('/subject');
+    const geo = await failure(client().decide({ ...input, context: { geo: { country: 'France' } } }));
+    expect(geo.message).toContain('/context/geo/country');
+  });
+});

@@ -20,6 +20,7 @@ import {
   parseFactorList,
   parseUserView,
 } from './answers.js';
+import { assertRequest } from './schemas.js';
 import { createTransport, type Transport } from './transport.js';
 
 /** Per-call options of {@link Stepgate.decide}. */
@@ -112,6 +113,7 @@ export function createStepgate(options: StepgateOptions): Stepgate {
   const stepgate: Stepgate = {
     async decide(input, callOptions = {}) {
       checkDecisionRequest(input);
+      assertRequest('decisionRequestSchema', input);
       const idempotencyKey = callOptions.idempotencyKey ?? randomUUID();
       checkId(idempotencyKey, 'idempotencyKey');
       return transport.call({
@@ -125,6 +127,7 @@ export function createStepgate(options: StepgateOptions): Stepgate {
       });
     },
     async upsertUser(id, body) {
+      assertRequest('userUpsertRequestSchema', body);
       return transport.call({
         method: 'put',
         path: user(id),
@@ -148,15 +151,17 @@ export function createStepgate(options: StepgateOptions): Stepgate {
       if (method !== undefined && !isMethod(method)) {
         throw new StepgateClientError('invalid_argument', `unknown method ${String(method)}`);
       }
+      const body = {
+        userId: checkId(userId, 'userId'),
+        subject,
+        ...(method === undefined ? {} : { method }),
+        ...(callOptions.stepUpToken === undefined ? {} : { stepUpToken: callOptions.stepUpToken }),
+      };
+      assertRequest('enrollmentRequestSchema', body);
       return transport.call({
         method: 'post',
         path: 'v1/enrollments',
-        json: {
-          userId: checkId(userId, 'userId'),
-          subject,
-          ...(method === undefined ? {} : { method }),
-          ...(callOptions.stepUpToken === undefined ? {} : { stepUpToken: callOptions.stepUpToken }),
-        },
+        json: body,
         retry: false,
         failCode: 'service_unavailable',
         parse: parseEnrollmentAnswer,
@@ -166,10 +171,12 @@ export function createStepgate(options: StepgateOptions): Stepgate {
       if (label !== 'fraud' && label !== 'legit') {
         throw new StepgateClientError('invalid_argument', 'label must be fraud or legit');
       }
+      const body = note === undefined ? { label } : { label, note };
+      assertRequest('feedbackRequestSchema', body);
       await transport.call({
         method: 'post',
         path: `v1/decisions/${encodeURIComponent(checkId(decisionId, 'decisionId'))}/feedback`,
-        json: note === undefined ? { label } : { label, note },
+        json: body,
         retry: false,
         failCode: 'service_unavailable',
         parse: parseEmptyOrObject,

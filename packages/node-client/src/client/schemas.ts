@@ -1,12 +1,17 @@
 import {
+  decisionRequestSchema,
   decisionResponseSchema,
+  enrollmentRequestSchema,
   enrollmentStepUpSchema,
   enrollmentTicketSchema,
   factorListSchema,
+  feedbackRequestSchema,
+  userUpsertRequestSchema,
   userViewSchema,
 } from '@stepgate/protocol';
 import { Ajv, type Plugin, type ValidateFunction } from 'ajv';
 import * as formatsModule from 'ajv-formats';
+import { StepgateClientError } from '../errors.js';
 
 const SCHEMAS = {
   decisionResponseSchema,
@@ -42,4 +47,36 @@ export function validateAnswer(name: AnswerSchemaName, body: unknown): boolean {
     compiled.set(name, validate);
   }
   return validate(body) === true;
+}
+
+const REQUEST_SCHEMAS = {
+  decisionRequestSchema,
+  enrollmentRequestSchema,
+  feedbackRequestSchema,
+  userUpsertRequestSchema,
+} as const;
+
+/** The protocol schemas a request body is checked against before it is sent. */
+export type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
+
+// Requests are checked as they are: an unknown member (a typo such as `subject.userId`) is refused.
+const requestAjv = new Ajv({ strict: false });
+addFormats(requestAjv, undefined);
+const compiledRequests = new Map<RequestSchemaName, ValidateFunction>();
+
+/**
+ * Checks a request body against its protocol schema, so a body the service would refuse fails here,
+ * without a round trip and with the path of the problem.
+ * @throws StepgateClientError `invalid_argument`.
+ */
+export function assertRequest(name: RequestSchemaName, body: unknown): void {
+  let validate = compiledRequests.get(name);
+  if (validate === undefined) {
+    validate = requestAjv.compile(REQUEST_SCHEMAS[name]);
+    compiledRequests.set(name, validate);
+  }
+  if (validate(body) === true) return;
+  const first = validate.errors?.[0];
+  const where = first ? `${first.instancePath || '/'} ${first.message ?? ''}`.trim() : 'invalid';
+  throw new StepgateClientError('invalid_argument', `the request body is not valid: ${where}`);
 }

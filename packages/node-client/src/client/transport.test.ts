@@ -73,7 +73,7 @@ describe('circuit breaker (S21)', () => {
       ),
     );
     const stepgate = client({ breaker: { failures: 1 } });
-    expect(await code(stepgate.upsertUser('u_1', { email: 'nope' }))).toBe('service_rejected');
+    expect(await code(stepgate.upsertUser('u_1', { email: 'ann@example.com' }))).toBe('service_rejected');
     expect(stepgate.breakerState()).toBe('closed');
   });
 });
