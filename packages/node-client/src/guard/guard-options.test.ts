@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { StepgateClientError } from '../errors.js';
+import {
+  checkRouteOptions,
+  type GuardOptions,
+  normalizeGuardOptions,
+  type RouteOptions,
+} from './guard-options.js';
+
+const getSubject = () => ({ id: 'u' });
+const code = (fn: () => unknown) => {
+  try {
+    fn();
+    return 'ok';
+  } catch (error) {
+    return error instanceof StepgateClientError ? error.code : 'other';
+  }
+};
+
+describe('guard options are checked at creation', () => {
+  it('defaults: no trusted proxy, CDN geo, proxy under /stepgate with 64 KiB bodies', () => {
+    const options = normalizeGuardOptions({ getSubject });
+    expect(options.geo).toBe('cdn');
+    expect(options.proxy).toEqual({ prefix: '/stepgate', publicOrigin: undefined, bodyLimitBytes: 65_536 });
+    expect(options.trust('127.0.0.1', 0)).toBe(false);
+  });
+
+  const bad: Array<[string, unknown]> = [
+    ['no getSubject', {}],
+    ['a prefix with a trailing slash', { getSubject, proxy: { prefix: '/stepgate/' } }],
+    ['a relative prefix', { getSubject, proxy: { prefix: 'stepgate' } }],
+    ['a dot-dot prefix', { getSubject, proxy: { prefix: '/a/..' } }],
+    ['a publicOrigin with a path', { getSubject, proxy: { publicOrigin: 'https://bank.example/app' } }],
+    ['a zero body limit', { getSubject, proxy: { bodyLimitBytes: 0 } }],
+    ['an unknown geo mode', { getSubject, geo: 'maxmind' }],
+    ['a bad trusted proxy', { getSubject, trustProxy: ['300.1.1.1'] }],
+  ];
+  for (const [name, options] of bad) {
+    it(`refuses ${name}`, () => {
+      expect(code(() => normalizeGuardOptions(options as GuardOptions<unknown>))).toBe('invalid_options');
+    });
+  }
+
+  it('refuses a route without a usable action or with a non-function extractor', () => {
+    expect(code(() => checkRouteOptions({ action: '' }))).toBe('invalid_options');
+    expect(code(() => checkRouteOptions({ action: 'pay ments' }))).toBe('invalid_options');
+    expect(
+      code(() => checkRouteOptions({ action: 'a.b', transaction: {} } as unknown as RouteOptions<unknown>)),
+    ).toBe('invalid_options');
+    expect(code(() => checkRouteOptions({ action: 'payments.transfer' }))).toBe('ok');
+  });
+});
