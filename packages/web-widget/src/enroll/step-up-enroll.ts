@@ -36,20 +36,40 @@ type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'fatal';
  * @prop {Partial<EnrollMessages> | undefined} messages - Replaces single strings of the message table.
  * @fires {StepUpFactorAddedEvent} step-up-factor-added - A factor was added (`event.factor`).
  * @fires {StepUpErrorEvent} step-up-error - A step failed or the ticket expired.
- * @slot header - Content after the title. @slot footer - Content at the bottom.
- * @csspart base - The panel. @csspart header - The header row. @csspart title - The heading.
- * @csspart greeting - Who is enrolling. @csspart factors - The list of factors. @csspart factor - One factor.
- * @csspart body - The action area. @csspart add-totp - "Add an authenticator app". @csspart add-passkey - "Add a passkey".
- * @csspart totp - The authenticator app setup. @csspart qr - The QR code image. @csspart secret - The secret for manual entry.
- * @csspart form - A form. @csspart label - A field label. @csspart input - A field.
- * @csspart submit - The primary button. @csspart cancel - The cancel button.
- * @csspart error - The error line (`aria-live`). @csspart notice - The success line (`aria-live`). @csspart footer - The footer.
- * @cssprop [--stepgate-bg=#ffffff | #17181c] - Panel background. @cssprop [--stepgate-fg=#1b1c20 | #f1f2f4] - Text colour.
- * @cssprop [--stepgate-muted=#52555e | #b9bcc4] - Secondary text. @cssprop [--stepgate-accent=#1d4ed8 | #8fb4ff] - Primary buttons.
- * @cssprop [--stepgate-accent-fg=#ffffff | #0b1020] - Text on the accent. @cssprop [--stepgate-danger=#b42318 | #ff9b8f] - Errors.
- * @cssprop [--stepgate-border=#c4c7cf | #4a4d57] - Borders. @cssprop [--stepgate-surface=#f4f5f7 | #23252b] - List items, buttons.
- * @cssprop [--stepgate-radius=10px] - Corner radius. @cssprop [--stepgate-gap=12px] - Spacing.
- * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family. @cssprop [--stepgate-width=26rem] - Width.
+ * @slot header - Content after the title.
+ * @slot footer - Content at the bottom.
+ * @csspart base - The panel.
+ * @csspart header - The header row.
+ * @csspart title - The heading.
+ * @csspart greeting - Who is enrolling.
+ * @csspart factors - The list of factors.
+ * @csspart factor - One factor.
+ * @csspart body - The action area.
+ * @csspart add-totp - "Add an authenticator app".
+ * @csspart add-passkey - "Add a passkey".
+ * @csspart totp - The authenticator app setup.
+ * @csspart qr - The QR code image.
+ * @csspart secret - The secret for manual entry.
+ * @csspart form - A form.
+ * @csspart label - A field label.
+ * @csspart input - A field.
+ * @csspart submit - The primary button.
+ * @csspart cancel - The cancel button.
+ * @csspart error - The error line (`aria-live`).
+ * @csspart notice - The success line (`aria-live`).
+ * @csspart footer - The footer.
+ * @cssprop [--stepgate-bg=#ffffff | #17181c] - Panel background.
+ * @cssprop [--stepgate-fg=#1b1c20 | #f1f2f4] - Text colour.
+ * @cssprop [--stepgate-muted=#52555e | #b9bcc4] - Secondary text.
+ * @cssprop [--stepgate-accent=#1d4ed8 | #8fb4ff] - Primary buttons.
+ * @cssprop [--stepgate-accent-fg=#ffffff | #0b1020] - Text on the accent.
+ * @cssprop [--stepgate-danger=#b42318 | #ff9b8f] - Errors.
+ * @cssprop [--stepgate-border=#c4c7cf | #4a4d57] - Borders.
+ * @cssprop [--stepgate-surface=#f4f5f7 | #23252b] - List items, buttons.
+ * @cssprop [--stepgate-radius=10px] - Corner radius.
+ * @cssprop [--stepgate-gap=12px] - Spacing.
+ * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--stepgate-width=26rem] - Width.
  */
 export class StepUpEnroll extends LitElement {
   static override styles = [theme, styles];

@@ -60,18 +60,34 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @slot footer - Content before the cancel button.
  * @csspart dialog - The native `<dialog>` (modal mode).
  * @csspart base - The panel.
- * @csspart header - The header row. @csspart title - The heading.
+ * @csspart header - The header row.
+ * @csspart title - The heading.
  * @csspart intro - The explanation under the title.
- * @csspart transaction - The transaction summary. @csspart transaction-title - Its heading.
- * @csspart transaction-list - The `<dl>`. @csspart action - The action name. @csspart transaction-value - A value.
- * @csspart body - The method area. @csspart loading - The loading text.
- * @csspart methods - The method picker. @csspart methods-title - Its legend. @csspart method-button - One method.
- * @csspart form - The code form. @csspart label - The code label. @csspart input - The code field.
- * @csspart destination - Where the code was sent. @csspart resend - The resend button.
- * @csspart remember - The remember-device box. @csspart webauthn - The WebAuthn prompt.
- * @csspart submit - The primary button. @csspart switch - "Use another method". @csspart retry - "Try again".
- * @csspart error - The error line (an `aria-live` region). @csspart expiry - The expiry countdown.
- * @csspart success - The confirmation. @csspart footer - The footer row. @csspart cancel - The cancel or close button.
+ * @csspart transaction - The transaction summary.
+ * @csspart transaction-title - Its heading.
+ * @csspart transaction-list - The `<dl>`.
+ * @csspart action - The action name.
+ * @csspart transaction-value - A value.
+ * @csspart body - The method area.
+ * @csspart loading - The loading text.
+ * @csspart methods - The method picker.
+ * @csspart methods-title - Its legend.
+ * @csspart method-button - One method.
+ * @csspart form - The code form.
+ * @csspart label - The code label.
+ * @csspart input - The code field.
+ * @csspart destination - Where the code was sent.
+ * @csspart resend - The resend button.
+ * @csspart remember - The remember-device box.
+ * @csspart webauthn - The WebAuthn prompt.
+ * @csspart submit - The primary button.
+ * @csspart switch - "Use another method".
+ * @csspart retry - "Try again".
+ * @csspart error - The error line (an `aria-live` region).
+ * @csspart expiry - The expiry countdown.
+ * @csspart success - The confirmation.
+ * @csspart footer - The footer row.
+ * @csspart cancel - The cancel or close button.
  * @cssprop [--stepgate-bg=#ffffff | #17181c] - Panel background.
  * @cssprop [--stepgate-fg=#1b1c20 | #f1f2f4] - Text colour.
  * @cssprop [--stepgate-muted=#52555e | #b9bcc4] - Secondary text.
@@ -80,9 +96,12 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @cssprop [--stepgate-danger=#b42318 | #ff9b8f] - Errors.
  * @cssprop [--stepgate-border=#c4c7cf | #4a4d57] - Borders.
  * @cssprop [--stepgate-surface=#f4f5f7 | #23252b] - Buttons and the transaction box.
- * @cssprop [--stepgate-radius=10px] - Corner radius. @cssprop [--stepgate-gap=12px] - Spacing.
- * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family. @cssprop [--stepgate-font-size=15px] - Font size.
- * @cssprop [--stepgate-width=26rem] - Width. @cssprop [--stepgate-backdrop=rgb(0 0 0 / 0.55)] - Modal backdrop.
+ * @cssprop [--stepgate-radius=10px] - Corner radius.
+ * @cssprop [--stepgate-gap=12px] - Spacing.
+ * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family.
+ * @cssprop [--stepgate-font-size=15px] - Font size.
+ * @cssprop [--stepgate-width=26rem] - Width.
+ * @cssprop [--stepgate-backdrop=rgb(0 0 0 / 0.55)] - Modal backdrop.
  * @cssprop [--stepgate-focus=var(--stepgate-accent)] - Focus ring.
  */
 export class StepUpChallenge extends LitElement {

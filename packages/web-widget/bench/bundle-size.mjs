@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// `pnpm bench` for @stepgate/web-widget: builds the standalone bundles with the workspace's
+// rollup config and reports their size minified and min+gzip (level 9, as `gzip -9`), against
+// DESIGN.md's budget for the challenge bundle (≤ 15 KB = 15 × 1024 bytes min+gzip).
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { writeBenchSection } from '../../../tools/bench-report.mjs';
+
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(pkgDir, '..', '..');
+const BUDGET = 15 * 1024;
+
+const build = spawnSync(
+  join(root, 'node_modules', '.bin', 'rollup'),
+  ['-c', 'rollup.config.mjs', '--environment', 'PKG:web-widget', '--silent'],
+  { cwd: root, stdio: 'inherit' },
+);
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const bundles = [
+  [
+    'step-up-challenge.min.js',
+    'widget + sdk-core + protocol + lit + @simplewebauthn/browser (no ky, no QR code, English)',
+  ],
+  [
+    'step-up-enroll.min.js',
+    'enrollment element + QR encoder + lit + @simplewebauthn/browser + English and French',
+  ],
+  ['stepgate-fr.min.js', 'French messages for both elements, loaded beside either bundle'],
+];
+/** min+gzip as the budget is defined: `gzip -9 -c | wc -c`, or zlib level 9 where gzip is missing. */
+function gzipSize(code) {
+  const cli = spawnSync('gzip', ['-9', '-c'], { input: code, maxBuffer: 1 << 26 });
+  return cli.status === 0 ? cli.stdout.length : gzipSync(code, { level: 9 }).length;
+}
+const kb = (n) => `${(n / 1024).toFixed(2)} KiB`;
+const rows = bundles.map(([file, what]) => {
+  const code = readFileSync(join(pkgDir, 'dist', 'standalone', file));
+  const gzip = gzipSize(code);
+  const brotli = brotliCompressSync(code).length;
+  return { file, what, min: code.length, gzip, brotli };
+});
+const challenge = rows[0];
+const verdict = challenge.gzip <= BUDGET ? 'within' : 'OVER';
+const markdown = `## web-widget: standalone bundles
+
+| bundle | contents | minified | min+gzip -9 | min+brotli |
+|---|---|---:|---:|---:|
+${rows.map((r) => `| \`${r.file}\` | ${r.what} | ${r.min} B | **${r.gzip} B** (${kb(r.gzip)}) | ${r.brotli} B |`).join('\n')}
+
+Challenge bundle: ${challenge.gzip} B min+gzip, **${verdict}** the ${BUDGET} B (15 KiB) budget of DESIGN.md
+(${BUDGET - challenge.gzip} B to spare). Built by the workspace rollup config (esbuild minify, lit inlined).`;
+writeBenchSection('web-widget', markdown);
+console.log(markdown);
+if (challenge.gzip > BUDGET) process.exitCode = 1;
