@@ -152,6 +152,27 @@ describe('createStepUpFetch', () => {
     expect(handlerSignal?.aborted).to.equal(true);
   });
 
+  it('a handler that ignores its signal cannot stall the queue once its caller aborted', async () => {
+    guardedRoute('/api/hang', { id: 'chl_hang' });
+    guardedRoute('/api/next', { id: 'chl_next' });
+    let hanging: () => void = () => undefined;
+    const handlerHangs = new Promise<void>((resolve) => (hanging = resolve));
+    setStepUpHandler((info) => {
+      if (info.challengeId !== 'chl_hang') return Promise.resolve(verifyAnswer(`tok_${info.challengeId}`));
+      hanging();
+      return new Promise(() => undefined);
+    });
+    const api = createStepUpFetch();
+    const controller = new AbortController();
+    const hung = api('/api/hang', { method: 'POST', signal: controller.signal }).catch((e: unknown) => e);
+    await handlerHangs;
+    const next = api('/api/next', { method: 'POST' });
+    await sleep(10);
+    controller.abort();
+    expect(((await hung) as StepUpError).code).to.equal('aborted');
+    expect((await next).status).to.equal(200);
+  });
+
   it('fails with no_handler when no step-up handler is registered', async () => {
     guardedRoute('/api/transfer');
     const error = await createStepUpFetch()('/api/transfer', { method: 'POST' }).catch((e: unknown) => e);

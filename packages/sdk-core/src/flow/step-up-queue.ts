@@ -63,15 +63,29 @@ export function requestStepUp(
 function startRun(challenge: StepUpInfo, bridge: boolean): Run {
   const id = challenge.challengeId;
   const controller = new AbortController();
+  let run: Run | undefined;
   const promise = tail
     .then(() => runHandler(challenge, controller.signal, bridge))
     .then((answer) => {
       remember(id, answer);
       return answer;
     })
-    .finally(() => pending.delete(id));
+    .finally(() => {
+      if (pending.get(id) === run) pending.delete(id);
+    });
+  run = { waiters: 0, controller, promise };
   tail = promise.catch(() => undefined);
-  return { waiters: 0, controller, promise };
+  return run;
+}
+
+/** Settles with the handler, or rejects as soon as `signal` aborts, so a handler that ignores its signal cannot stall the queue. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, challengeId: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new StepUpError('aborted', undefined, { challengeId, cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 async function runHandler(
@@ -93,7 +107,7 @@ async function runHandler(
     });
   let answer: VerifyAnswer;
   try {
-    answer = await handler(challenge, { signal });
+    answer = await untilAborted(handler(challenge, { signal }), signal, challengeId);
     if (typeof answer?.token !== 'string' || answer.token === '') {
       throw new StepUpError('failed', 'The step-up handler answered without a token.', { challengeId });
     }
