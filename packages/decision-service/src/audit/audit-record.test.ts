@@ -1,0 +1,67 @@
+import { canonicalJson } from '@stepgate/protocol';
+import { describe, expect, it } from 'vitest';
+import { buildAuditEvent, hashedText, recordHash } from './audit-record.js';
+
+const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
+
+describe('buildAuditEvent', () => {
+  it('S27: copies only the typed fields; unknown members (a code, a token) are dropped', () => {
+    const body = buildAuditEvent(
+      {
+        type: 'challenge.failed',
+        who: { userId: 'u1', apiKeyId: 'key_1' },
+        what: { method: 'totp' },
+        challengeId: 'chl_1',
+        detail: { attemptsLeft: 2, failure: 'wrong_code' },
+        // @ts-expect-error — the input type has no place for a code
+        code: '492817',
+        token: JWT,
+      },
+      Date.UTC(2030, 0, 1),
+    );
+    const text = JSON.stringify(body);
+    expect(text).not.toContain('492817');
+    expect(text).not.toContain(JWT);
+    expect(body).toMatchObject({
+      type: 'challenge.failed',
+      who: { userId: 'u1' },
+      detail: { attemptsLeft: 2 },
+    });
+  });
+
+  it('S27: token- and key-shaped strings are redacted wherever they appear; digit codes are not outcome codes', () => {
+    const body = buildAuditEvent(
+      {
+        type: 'decision',
+        decisionId: 'dec_1',
+        who: { userId: 'u1', sessionId: `sgk_${'a'.repeat(43)}` },
+        what: { action: 'x' },
+        where: {},
+        decision: 'deny',
+        reasons: [{ policyId: 'p', code: 'c', detail: `saw ${JWT}`, values: { nested: [JWT] } }],
+        risk: { score: 1, level: 'low', signals: { t: JWT } },
+        reportOnly: [],
+        policyVersion: 'v1',
+      },
+      0,
+    );
+    expect(JSON.stringify(body)).not.toMatch(/eyJhbGci|sgk_a/);
+    const failed = buildAuditEvent(
+      {
+        type: 'challenge.failed',
+        who: {},
+        outcome: '123456',
+        detail: { failure: '654321', sentTo: '+33612345678' },
+      },
+      0,
+    );
+    expect(JSON.stringify(failed)).not.toMatch(/123456|654321|612345678/);
+  });
+
+  it('the writer’s hash text is the RFC 8785 JSON of { event, prevHash, seq }', () => {
+    const event = buildAuditEvent({ type: 'factor.added', who: { userId: 'é' }, factorId: 'f1' }, 0);
+    const prev = 'ab'.repeat(32);
+    expect(hashedText(7, prev, canonicalJson(event))).toBe(canonicalJson({ seq: 7, prevHash: prev, event }));
+    expect(recordHash(7, prev, event)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

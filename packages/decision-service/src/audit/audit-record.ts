@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@stepgate/protocol';
+import type {
+  AuditDetail,
+  AuditEventType,
+  AuditInput,
+  AuditReason,
+  AuditWhat,
+  AuditWhere,
+  AuditWho,
+} from './audit-event.js';
+
+/** `prevHash` of the first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The stored event: what {@link buildAuditEvent} keeps of an {@link AuditInput}. */
+export interface AuditEventBody {
+  v: 1;
+  /** RFC 3339 time of the event. */
+  time: string;
+  type: AuditEventType;
+  who: AuditWho;
+  what: AuditWhat;
+  where: AuditWhere;
+  decisionId?: string;
+  challengeId?: string;
+  factorId?: string;
+  tokenId?: string;
+  /** The decision (`allow`, `step_up`, `deny`) or an outcome code. */
+  outcome?: string;
+  reasons: AuditReason[];
+  risk?: { score: number; level: string };
+  signals?: Record<string, unknown>;
+  reportOnly?: Array<{ policyId: string; decision: string; reasons: AuditReason[] }>;
+  policyVersion?: string;
+  detail?: AuditDetail;
+}
+
+/** One record of the chain. `hash` = SHA-256 over the RFC 8785 JSON of `{ event, prevHash, seq }`. */
+export interface AuditRecord {
+  seq: number;
+  prevHash: string;
+  hash: string;
+  event: AuditEventBody;
+}
+
+const JWT_LIKE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\./;
+const API_KEY_LIKE = /sgk_[A-Za-z0-9_-]{8,}/;
+const SHORT_CODE = /^[a-z][a-z0-9_.]{0,63}$/;
+const MAX_STRING = 1024;
+
+/** Defence in depth behind the typed inputs: anything shaped like a token or API key is dropped. */
+function scrubString(value: string): string {
+  if (JWT_LIKE.test(value) || API_KEY_LIKE.test(value)) return '[redacted]';
+  return value.length > MAX_STRING ? `${value.slice(0, MAX_STRING)}…` : value;
+}
+
+/** A deep, JSON-only copy with strings scrubbed; depth and size are bounded. */
+function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'boolean' || value === null) return value;
+  if (depth > 8) return null;
+  if (Array.isArray(value)) return value.slice(0, 100).map((v) => scrub(v, depth + 1));
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>).slice(0, 100)) {
+      if (v !== undefined) out[scrubString(k)] = scrub(v, depth + 1);
+    }
+    return out;
+  }
+  return null;
+}
+
+/** Copies only the named string fields, scrubbed. */
+function pick<T extends object>(from: T | undefined, keys: readonly (keyof T & string)[]): T {
+  const out: Record<string, unknown> = {};
+  if (!from) return out as T;
+  for (const k of keys) {
+    const v = (from as Record<string, unknown>)[k];
+    if (typeof v === 'string') out[k] = scrubString(v);
+    else if (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) out[k] = v;
+  }
+  return out as T;
+}
+
+const code = (v: unknown): string | undefined =>
+  typeof v === 'string' && SHORT_CODE.test(v) ? v : undefined;
+
+function reasons(list: readonly AuditReason[] | undefined): AuditReason[] {
+  return (list ?? []).slice(0, 100).map((r) => {
+    const out: AuditReason = { policyId: scrubString(String(r.policyId)), code: scrubString(String(r.code)) };
+    if (typeof r.detail === 'string') out.detail = scrubString(r.detail);
+    if (r.values && typeof r.values === 'object') out.values = scrub(r.values) as Record<string, unknown>;
+    return out;
+  });
+}
+
+function detail(d: AuditDetail | undefined): AuditDetail | undefined {
+  if (!d) return undefined;
+  const out: AuditDetail = {};
+  if (Number.isFinite(d.attemptsLeft)) out.attemptsLeft = d.attemptsLeft!;
+  if (Number.isFinite(d.resendAfter)) out.resendAfter = d.resendAfter!;
+  const failure = code(d.failure);
+  if (failure) out.failure = failure;
+  // A masked destination keeps at most 4 digits in a row (`•••• 1234`): longer runs are numbers we must not keep.
+  if (typeof d.sentTo === 'string' && !/\d{5,}/.test(d.sentTo)) out.sentTo = scrubString(d.sentTo);
+  if (d.channel === 'email' || d.channel === 'sms' || d.channel === 'webhook' || d.channel === 'dev')
+    out.channel = d.channel;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+const WHO = ['userId', 'sessionId', 'apiKeyId', 'audience'] as const;
+const WHAT = ['action', 'resourceType', 'resourceId', 'transactionDigest', 'method', 'level'] as const;
+const WHERE = ['ip', 'country', 'deviceId', 'deviceKnown', 'userAgent'] as const;
+
+/**
+ * Builds the stored event from a typed input: a field-by-field copy (unknown members are dropped),
+ * with token- and key-shaped strings redacted and outcome codes restricted to `[a-z0-9_.]` (S27).
+ *
+ * @example
+ * buildAuditEvent({ type: 'challenge.failed', who: { userId: 'u1' }, detail: { failure: 'wrong_code' } }, Date.now());
+ */
+export function buildAuditEvent(input: AuditInput, at: number): AuditEventBody {
+  const body: AuditEventBody = {
+    v: 1,
+    time: new Date(at).toISOString(),
+    type: input.type,
+    who: pick(input.who, WHO),
+    what: pick(input.what, WHAT),
+    where: pick(input.where, WHERE),
+    reasons: reasons(input.reasons),
+  };
+  for (const key of ['decisionId', 'challengeId', 'tokenId', 'policyVersion'] as const) {
+    const v = (input as Partial<Record<typeof key, unknown>>)[key];
+    if (typeof v === 'string') body[key] = scrubString(v);
+  }
+  if (input.type === 'decision') {
+    body.outcome = input.decision;
+    body.risk = { score: input.risk.score, level: input.risk.level };
+    body.signals = scrub(input.risk.signals) as Record<string, unknown>;
+    body.reportOnly = input.reportOnly.slice(0, 100).map((r) => ({
+      policyId: scrubString(String(r.policyId)),
+      decision: String(r.decision),
+      reasons: reasons(r.reasons),
+    }));
+  } else {
+    if (typeof input.factorId === 'string') body.factorId = scrubString(input.factorId);
+    const outcome = code(input.outcome);
+    if (outcome) body.outcome = outcome;
+    const d = detail(input.detail);
+    if (d) body.detail = d;
+  }
+  return body;
+}
+
+/** The RFC 8785 text that a record's hash covers. */
+export function hashedText(seq: number, prevHash: string, eventCanonical: string): string {
+  // Equal to canonicalJson({ event, prevHash, seq }): keys in code-unit order, a hex string, an integer.
+  return `{"event":${eventCanonical},"prevHash":"${prevHash}","seq":${seq}}`;
+}
+
+/** SHA-256 (hex) of a record. */
+export function recordHash(seq: number, prevHash: string, event: AuditEventBody): string {
+  return createHash('sha256')
+    .update(hashedText(seq, prevHash, canonicalJson(event)))
+    .digest('hex');
+}
+
+/** The columns a record is indexed by (derived from the event, checked again by verify). */
+export function indexColumns(event: AuditEventBody) {
+  const policies = new Set(event.reasons.map((r) => r.policyId));
+  return {
+    time: Date.parse(event.time),
+    type: event.type,
+    userId: event.who.userId ?? null,
+    action: event.what.action ?? null,
+    decision: event.type === 'decision' ? (event.outcome ?? null) : null,
+    policyVersion: event.policyVersion ?? null,
+    policies: policies.size > 0 ? `,${[...policies].join(',')},` : null,
+  };
+}

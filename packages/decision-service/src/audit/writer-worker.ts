@@ -1,0 +1,51 @@
+/**
+ * The audit writer thread. It owns the write connection of `audit.db` so that an fsync never
+ * blocks the event loop: while one batch is being made durable, the main thread keeps deciding
+ * and queues the next batch (group commit).
+ *
+ * Durability: WAL with `synchronous = FULL`, so every commit fsyncs the WAL before the batch is
+ * acknowledged; a crash (kill -9, power loss) after the acknowledgement cannot lose the batch.
+ * (`NORMAL` would only be safe against process crashes, not power loss, and is not used.)
+ *
+ * The code is a CommonJS string run with `eval: true`, so it works unchanged from the TypeScript
+ * sources (tests), the rollup build and an esbuild bundle. The hash formula must stay equal to
+ * `hashedText` in audit-record.ts; the verify tests recompute every hash the writer produced.
+ */
+export const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const Database = require(workerData.sqlitePath);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 10000');
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = ' + workerData.synchronous);
+const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+const insert = db.prepare('INSERT INTO audit_log (seq, time, type, user_id, action, decision, policy_version, policies, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+const write = db.transaction((items) => {
+  const last = head.get();
+  let seq = last ? last.seq : 0;
+  let prev = last ? last.hash : '${'0'.repeat(64)}';
+  const first = seq + 1;
+  for (const it of items) {
+    seq += 1;
+    const hash = createHash('sha256').update('{"event":' + it.event + ',"prevHash":"' + prev + '","seq":' + seq + '}').digest('hex');
+    insert.run(seq, it.time, it.type, it.userId, it.action, it.decision, it.policyVersion, it.policies, it.event, prev, hash);
+    prev = hash;
+  }
+  return first;
+});
+parentPort.on('message', (m) => {
+  if (m.kind === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const first = write.immediate(m.items);
+    parentPort.postMessage({ id: m.id, ok: true, first });
+  } catch (error) {
+    parentPort.postMessage({ id: m.id, ok: false, message: String(error && error.message) });
+  }
+});
+parentPort.postMessage({ kind: 'ready' });
+`;
