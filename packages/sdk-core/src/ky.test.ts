@@ -70,6 +70,23 @@ describe('stepUpHooks (ky 2)', () => {
     expect(error).to.be.instanceOf(StepUpCancelledError);
   });
 
+  it('aborting through ky’s signal option aborts the wait and the handler', async () => {
+    guardedRoute('/api/ky/transfer');
+    const controller = new AbortController();
+    let handlerSignal: AbortSignal | undefined;
+    setStepUpHandler((_info, { signal }) => {
+      handlerSignal = signal;
+      setTimeout(() => controller.abort(), 10);
+      return new Promise(() => undefined);
+    });
+    const api = ky.create({ prefix: '/api/ky', hooks: stepUpHooks() });
+    const error = await api
+      .post('transfer', { json: {}, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect((error as StepUpError).code).to.equal('aborted');
+    expect(handlerSignal?.aborted).to.equal(true);
+  });
+
   it('buffers a ReadableStream body so the retry sends it again', async () => {
     const seen = guardedRoute('/api/ky/upload');
     setStepUpHandler(async () => verifyAnswer('tok_ky'));
