@@ -1,0 +1,112 @@
+import { once } from 'node:events';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { checkpointKey, createCheckpoint, parseCheckpoint } from '../../audit/audit-checkpoint.js';
+import { AuditReader, recordFromRow } from '../../audit/audit-reader.js';
+import { AUDIT_DB_FILE_NAME } from '../../audit/audit-schema.js';
+import { verifyAuditLog } from '../../audit/audit-verify.js';
+import type { ServiceConfig } from '../../config/service-config.js';
+import { loadMasterKey } from '../../secrets/master-key.js';
+import { CliError, type CliIo } from '../io.js';
+import { cliConfig } from '../open-store.js';
+
+function openReader(config: ServiceConfig): AuditReader {
+  const file = join(config.dataDir, AUDIT_DB_FILE_NAME);
+  if (!existsSync(file)) throw new CliError(`no audit log at ${file}`);
+  return AuditReader.openFile(file);
+}
+
+const masterKey = (config: ServiceConfig) =>
+  loadMasterKey({ envValue: process.env.STEPGATE_MASTER_KEY, keyFile: config.keyFile });
+
+/**
+ * `stepgate audit verify [--checkpoint FILE]`: recomputes the hash chain (S28). Prints the
+ * problems found and fails with exit code 2 when there is any.
+ *
+ * @throws CliError (exit code 2) when the log or the checkpoint does not verify.
+ */
+export async function runAuditVerify(options: { config?: string; checkpoint?: string }, io: CliIo) {
+  const config = cliConfig(options.config);
+  const reader = openReader(config);
+  try {
+    let checkpoint: ReturnType<typeof parseCheckpoint>;
+    if (options.checkpoint !== undefined) {
+      checkpoint = parseCheckpoint(readFileSync(options.checkpoint, 'utf8'));
+      if (!checkpoint) throw new CliError(`${options.checkpoint} is not an audit checkpoint`);
+    }
+    const report = verifyAuditLog(reader.rows(), {
+      ...(checkpoint ? { checkpoint, publicKey: checkpointKey(masterKey(config)).publicKey } : {}),
+      onProgress: (n) => {
+        if (process.stderr.isTTY) process.stderr.write(`\rverified ${n} records`);
+      },
+    });
+    if (process.stderr.isTTY) process.stderr.write('\r');
+    for (const p of report.problems) io.out(`seq ${p.seq}: ${p.kind}: ${p.message}`);
+    if (!report.ok)
+      throw new CliError(`audit log verification FAILED (${report.problems.length} problems)`, 2);
+    io.out(
+      `audit log OK: ${report.count} records, head ${report.headSeq} ${report.headHash}${
+        checkpoint ? `; checkpoint at seq ${checkpoint.seq} matches` : ''
+      }`,
+    );
+    return report;
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * `stepgate audit checkpoint [--out FILE]`: signs the current head (count + hash) with the
+ * checkpoint key derived from the master key. Keep the file away from the data directory.
+ */
+export async function runAuditCheckpoint(options: { config?: string; out?: string }, io: CliIo) {
+  const config = cliConfig(options.config);
+  const reader = openReader(config);
+  try {
+    const checkpoint = createCheckpoint(reader, checkpointKey(masterKey(config)), Date.now());
+    const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+    if (options.out === undefined) io.out(text);
+    else {
+      writeFileSync(options.out, text, { flag: 'wx' });
+      io.err(`checkpoint at seq ${checkpoint.seq} written to ${options.out}`);
+    }
+    return checkpoint;
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * `stepgate audit export --format jsonl [--out FILE]`: streams every record, one JSON object per
+ * line, in seq order (so the output can be verified again), with progress on a terminal.
+ */
+export async function runAuditExport(
+  options: { config?: string; format?: string; out?: string },
+  io: CliIo,
+  output: Writable = process.stdout,
+): Promise<number> {
+  if ((options.format ?? 'jsonl') !== 'jsonl') throw new CliError('only --format jsonl is supported');
+  const config = cliConfig(options.config);
+  const reader = openReader(config);
+  const out = options.out === undefined ? output : createWriteStream(options.out, { flags: 'wx' });
+  const progress = process.stderr.isTTY === true;
+  try {
+    const total = reader.head().count;
+    let n = 0;
+    for (const row of reader.rows()) {
+      if (!out.write(`${JSON.stringify(recordFromRow(row))}\n`)) await once(out, 'drain');
+      n++;
+      if (progress && n % 1000 === 0) process.stderr.write(`\rexported ${n}/${total}`);
+    }
+    if (progress) process.stderr.write(`\rexported ${n}/${total}\n`);
+    if (out !== output) {
+      out.end();
+      await once(out, 'finish');
+      io.err(`${n} records written to ${options.out}`);
+    }
+    return n;
+  } finally {
+    reader.close();
+  }
+}
