@@ -55,6 +55,11 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  /**
+   * One transaction wrapper for every use: better-sqlite3 prepares BEGIN/COMMIT for each
+   * `db.transaction()` call, which costs more than the queries when done per request.
+   */
+  readonly #tx: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -63,6 +68,12 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    this.#tx = this.db.transaction((fn: () => unknown) => fn());
+  }
+
+  /** Runs `fn` in a transaction; `immediate` takes the write lock first (`BEGIN IMMEDIATE`). */
+  transact<R>(fn: () => R, immediate = false): R {
+    return (immediate ? this.#tx.immediate(fn) : this.#tx(fn)) as R;
   }
 
   /** A cached prepared statement. */
@@ -76,15 +87,13 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    this.db
-      .transaction(() => {
-        const current = this.db.pragma('user_version', { simple: true }) as number;
-        for (let i = current; i < MIGRATIONS.length; i++) {
-          this.db.exec(MIGRATIONS[i]!);
-          this.db.pragma(`user_version = ${i + 1}`);
-        }
-      })
-      .immediate();
+    this.transact(() => {
+      const current = this.db.pragma('user_version', { simple: true }) as number;
+      for (let i = current; i < MIGRATIONS.length; i++) {
+        this.db.exec(MIGRATIONS[i]!);
+        this.db.pragma(`user_version = ${i + 1}`);
+      }
+    }, true);
   }
 
   async ping(): Promise<boolean> {
@@ -204,15 +213,13 @@ export class SqliteStore implements Store {
   async consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean> {
     // A primary-key insert is atomic across processes; an expired row (its token can no longer
     // verify) may be replaced, which keeps the table small without a race.
-    return this.db
-      .transaction(() => {
-        this.sql('DELETE FROM used_jtis WHERE jti = ? AND expires_at < ?').run(jti, now);
-        return (
-          this.sql('INSERT OR IGNORE INTO used_jtis (jti, expires_at) VALUES (?, ?)').run(jti, expiresAt)
-            .changes === 1
-        );
-      })
-      .immediate();
+    return this.transact(() => {
+      this.sql('DELETE FROM used_jtis WHERE jti = ? AND expires_at < ?').run(jti, now);
+      return (
+        this.sql('INSERT OR IGNORE INTO used_jtis (jti, expires_at) VALUES (?, ?)').run(jti, expiresAt)
+          .changes === 1
+      );
+    }, true);
   }
 
   async claimIdempotency(
@@ -222,30 +229,28 @@ export class SqliteStore implements Store {
     now: number,
     expiresAt: number,
   ): Promise<IdempotencyClaim> {
-    return this.db
-      .transaction((): IdempotencyClaim => {
-        // Expired answers go; so does a claim abandoned by a process that died mid-request.
+    return this.transact((): IdempotencyClaim => {
+      // Expired answers go; so does a claim abandoned by a process that died mid-request.
+      this.sql(
+        'DELETE FROM idempotency WHERE scope = ? AND key = ? AND (expires_at < ? OR (status IS NULL AND created_at < ?))',
+      ).run(scope, key, now, now - ABANDONED_CLAIM_MS);
+      const row = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
+        | Row
+        | undefined;
+      if (row === undefined) {
         this.sql(
-          'DELETE FROM idempotency WHERE scope = ? AND key = ? AND (expires_at < ? OR (status IS NULL AND created_at < ?))',
-        ).run(scope, key, now, now - ABANDONED_CLAIM_MS);
-        const row = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
-          | Row
-          | undefined;
-        if (row === undefined) {
-          this.sql(
-            'INSERT INTO idempotency (scope, key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-          ).run(scope, key, requestHash, now, expiresAt);
-          return { state: 'claimed' };
-        }
-        if (row.status === null) return { state: 'pending', requestHash: row.request_hash as string };
-        return {
-          state: 'done',
-          requestHash: row.request_hash as string,
-          status: row.status as number,
-          response: row.response as string,
-        };
-      })
-      .immediate();
+          'INSERT INTO idempotency (scope, key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(scope, key, requestHash, now, expiresAt);
+        return { state: 'claimed' };
+      }
+      if (row.status === null) return { state: 'pending', requestHash: row.request_hash as string };
+      return {
+        state: 'done',
+        requestHash: row.request_hash as string,
+        status: row.status as number,
+        response: row.response as string,
+      };
+    }, true);
   }
 
   async completeIdempotency(scope: string, key: string, status: number, response: string): Promise<void> {
@@ -313,11 +318,11 @@ export class SqliteStore implements Store {
   }
 
   async purgeExpired(now: number): Promise<number> {
-    return this.db.transaction(() => {
+    return this.transact(() => {
       let n = this.sql('DELETE FROM used_jtis WHERE expires_at < ?').run(now).changes;
       n += this.sql('DELETE FROM idempotency WHERE expires_at < ?').run(now).changes;
       n += this.sql("DELETE FROM challenges WHERE expires_at < ? AND status <> 'verified'").run(now).changes;
       return n;
-    })();
+    });
   }
 }

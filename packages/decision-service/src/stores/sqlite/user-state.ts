@@ -4,9 +4,9 @@ import type { DecisionEffects, UserState, UserStateQuery } from '../store.js';
 import { factorFromRow, type Row, userFromRow } from './rows.js';
 import type { SqliteStore } from './sqlite-store.js';
 
-/** Reads everything the history snapshot needs (see `Store.loadUserState`). */
+/** Reads everything the history snapshot needs (see `Store.loadUserState`), in one transaction. */
 export function loadUserState(store: SqliteStore, q: UserStateQuery): UserState {
-  return store.db.transaction((): UserState => {
+  return store.transact((): UserState => {
     const userRow = store.sql('SELECT * FROM users WHERE id = ?').get(q.userId) as Row | undefined;
     const factors = (
       store.sql('SELECT * FROM factors WHERE user_id = ? ORDER BY created_at, id').all(q.userId) as Row[]
@@ -52,47 +52,45 @@ export function loadUserState(store: SqliteStore, q: UserStateQuery): UserState 
       if (last.geo !== null) state.lastSeen.geo = JSON.parse(last.geo as string) as Geo;
     }
     return state;
-  })();
+  });
 }
 
-/** Writes a decision and its effects (see `Store.recordDecision`). */
+/** Writes a decision and its effects (see `Store.recordDecision`) in one `BEGIN IMMEDIATE` transaction. */
 export function recordDecision(store: SqliteStore, e: DecisionEffects): void {
-  store.db
-    .transaction(() => {
-      const d = e.decision;
-      store
-        .sql(
-          `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version, response)
+  store.transact(() => {
+    const d = e.decision;
+    store
+      .sql(
+        `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version, response)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion, d.response);
+      )
+      .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion, d.response);
+    store
+      .sql(
+        `INSERT INTO last_seen (user_id, at, ip, geo) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET
+           at = excluded.at, ip = excluded.ip, geo = excluded.geo`,
+      )
+      .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
+    store
+      .sql('INSERT INTO action_events (user_id, action, at) VALUES (?, ?, ?)')
+      .run(e.userId, e.action, e.at);
+    store.sql('DELETE FROM action_events WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
+    store.sql('DELETE FROM failures WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
+    if (e.deviceId !== undefined) {
       store
         .sql(
-          `INSERT INTO last_seen (user_id, at, ip, geo) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET
-           at = excluded.at, ip = excluded.ip, geo = excluded.geo`,
-        )
-        .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
-      store
-        .sql('INSERT INTO action_events (user_id, action, at) VALUES (?, ?, ?)')
-        .run(e.userId, e.action, e.at);
-      store.sql('DELETE FROM action_events WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
-      store.sql('DELETE FROM failures WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
-      if (e.deviceId !== undefined) {
-        store
-          .sql(
-            `INSERT INTO devices (user_id, device_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
+          `INSERT INTO devices (user_id, device_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
              ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen = excluded.last_seen`,
-          )
-          .run(e.userId, e.deviceId, e.at, e.at);
-      }
-      if (e.fingerprintHash !== undefined) {
-        store
-          .sql(
-            `INSERT INTO device_fingerprints (user_id, fingerprint_hash, last_seen) VALUES (?, ?, ?)
+        )
+        .run(e.userId, e.deviceId, e.at, e.at);
+    }
+    if (e.fingerprintHash !== undefined) {
+      store
+        .sql(
+          `INSERT INTO device_fingerprints (user_id, fingerprint_hash, last_seen) VALUES (?, ?, ?)
              ON CONFLICT (user_id, fingerprint_hash) DO UPDATE SET last_seen = excluded.last_seen`,
-          )
-          .run(e.userId, e.fingerprintHash, e.at);
-      }
-    })
-    .immediate();
+        )
+        .run(e.userId, e.fingerprintHash, e.at);
+    }
+  }, true);
 }

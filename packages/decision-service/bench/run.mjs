@@ -1,0 +1,38 @@
+// `pnpm --filter @stepgate/decision-service bench`: builds the TypeScript bench entries with
+// esbuild (workspace packages from source, npm packages external) and runs bench/bench.ts.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '..', 'node_modules', '.stepgate-bench');
+mkdirSync(outDir, { recursive: true });
+
+const externalNpm = {
+  name: 'external-npm',
+  setup(b) {
+    b.onResolve({ filter: /bench-report\.mjs$/ }, (args) => ({
+      path: pathToFileURL(join(args.resolveDir, args.path)).href,
+      external: true,
+    }));
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@stepgate/') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+for (const name of ['bench', 'server']) {
+  await build({
+    entryPoints: [join(here, `${name}.ts`)],
+    outfile: join(outDir, `${name}.mjs`),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    plugins: [externalNpm],
+    logLevel: 'warning',
+  });
+}
+await import(pathToFileURL(join(outDir, 'bench.mjs')).href);

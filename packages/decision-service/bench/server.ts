@@ -1,0 +1,37 @@
+// A service process for the HTTP benchmark: prints `{ url, apiKey }` and runs until stdin closes.
+import { createServer } from 'node:http';
+import { startDecisionService } from '../src/index.js';
+import { BENCH_POLICY } from './policy.js';
+
+if (process.argv[2] === 'bare') {
+  // The baseline: a bare node:http server answering a fixed JSON.
+  const body = JSON.stringify({ decision: 'allow', reasons: [], reportOnly: [] });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address() as { port: number };
+    process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}`, apiKey: '' })}\n`);
+  });
+  process.stdin.resume();
+  process.stdin.on('end', () => server.close(() => process.exit(0)));
+} else {
+  const svc = await startDecisionService({ port: 0, policies: BENCH_POLICY, watchPolicies: false });
+  for (let i = 0; i < 50; i++) {
+    await fetch(`${svc.url}/v1/users/user${i}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${svc.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `user${i}@example.com`,
+        phone: `+336120000${String(i).padStart(2, '0')}`,
+      }),
+    });
+  }
+  process.stdout.write(`${JSON.stringify({ url: svc.url, apiKey: svc.apiKey })}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => void svc.close().then(() => process.exit(0)));
+}
