@@ -32,6 +32,11 @@ export interface AuthzenResponse {
 
 const first = (...values: unknown[]) => values.find((v) => v !== undefined);
 
+/** Members beside the named ones: read as properties (the spec's entity schemas are open). */
+function extras(entity: object, named: string[]): Props {
+  return Object.fromEntries(Object.entries(entity).filter(([k]) => !named.includes(k)));
+}
+
 /**
  * Builds the Stepgate decision request. Well-known members: subject properties `session_id`,
  * `auth_time`, `acr`, `roles`, `ip_address` (AuthZEN §5.1.1.1); context members `ip`,
@@ -40,7 +45,9 @@ const first = (...values: unknown[]) => values.find((v) => v !== undefined);
  * JSON types, so the decision request schema rejects a wrongly typed one.
  */
 export function toDecisionRequest(req: AuthzenRequest): DecisionRequest {
-  const sp = req.subject.properties ?? {};
+  const sp = { ...extras(req.subject, ['type', 'id', 'properties']), ...req.subject.properties };
+  const rp = { ...extras(req.resource, ['type', 'id', 'properties']), ...req.resource.properties };
+  const ap = { ...extras(req.action, ['name', 'properties']), ...req.action.properties };
   const cx = req.context ?? {};
   const subject = { id: req.subject.id } as Subject & Props;
   const set = (target: Props, key: string, value: unknown) => {
@@ -60,9 +67,9 @@ export function toDecisionRequest(req: AuthzenRequest): DecisionRequest {
   set(context, 'device', device ?? undefined);
   const request = { subject, action: { name: req.action.name } } as DecisionRequest & Props;
   const resource: Props = { type: req.resource.type, id: req.resource.id };
-  set(resource, 'attributes', req.resource.properties);
+  if (Object.keys(rp).length > 0) resource.attributes = rp;
   request.resource = resource;
-  set(request, 'transaction', first(cx.transaction, req.action.properties?.transaction));
+  set(request, 'transaction', first(cx.transaction, ap.transaction));
   if (Object.keys(context).length > 0) request.context = context;
   set(request, 'stepUpToken', first(cx.step_up_token, cx.stepUpToken));
   return request;

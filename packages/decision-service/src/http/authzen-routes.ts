@@ -16,21 +16,24 @@ export const authzenRequestSchema = {
   additionalProperties: false,
   required: ['subject', 'action', 'resource'],
   properties: {
+    // §5: subject, resource and action are open objects in the spec's schema (the interop
+    // scenarios put members such as `identity` or `ownerID` beside `id`); such members are read as
+    // properties. The request itself is closed, as in the spec's schema.
     subject: {
       type: 'object',
-      additionalProperties: false,
+      maxProperties: 64,
       required: ['type', 'id'],
       properties: { type: text(128), id: text(256), properties: props },
     },
     action: {
       type: 'object',
-      additionalProperties: false,
+      maxProperties: 64,
       required: ['name'],
       properties: { name: text(200), properties: props },
     },
     resource: {
       type: 'object',
-      additionalProperties: false,
+      maxProperties: 64,
       required: ['type', 'id'],
       properties: { type: text(200), id: text(256), properties: props },
     },
