@@ -1,0 +1,67 @@
+import { type AcrValues, type Level, type Method, StepgateError } from '@stepgate/protocol';
+import type { Logger } from 'pino';
+import type { Sealer } from '../secrets/sealer.js';
+import type { Senders } from '../senders/create-senders.js';
+import type { ChallengeStore } from '../stores/challenge-store.js';
+import type { ChallengeRecord, Store } from '../stores/store.js';
+import type { TokenService } from '../tokens/token-service.js';
+import type { ChallengeEventSink } from './challenge-events.js';
+import type { ChallengeSettings } from './challenge-settings.js';
+
+/** What the challenge and enrollment services need; built once by the service. */
+export interface ChallengeDeps {
+  store: Store;
+  challenges: ChallengeStore;
+  sealer: Sealer;
+  tokens: TokenService;
+  senders: Senders;
+  events: ChallengeEventSink;
+  settings: ChallengeSettings;
+  acrValues: AcrValues;
+  /** The level each method reaches under the policies in force. */
+  methodLevels: () => Readonly<Record<Method, Level>>;
+  /** Unix milliseconds. */
+  now: () => number;
+  log: Logger;
+}
+
+/** The one message of every failed verification (S10). */
+export const CHALLENGE_FAILED_MESSAGE = 'the challenge could not be verified';
+
+/** `challenge_failed` with attempts left: wrong, expired, used, unknown and locked look the same (S10). */
+export const challengeFailed = (attemptsLeft: number): StepgateError =>
+  new StepgateError('challenge_failed', CHALLENGE_FAILED_MESSAGE, { details: { attemptsLeft } });
+
+/**
+ * Counts one request against a fixed-window limit.
+ *
+ * @throws StepgateError `rate_limited` (with `retryAfter`) past `limit` requests in the window.
+ */
+export async function enforceRateLimit(
+  deps: ChallengeDeps,
+  key: string,
+  limit: number,
+  now: number,
+): Promise<void> {
+  const windowMs = deps.settings.rateLimits.window * 1000;
+  const hits = await deps.challenges.hitRateLimit(key, windowMs, now);
+  if (hits > limit) {
+    const retryAfter = Math.max(
+      1,
+      Math.ceil((Math.floor(now / windowMs) * windowMs + windowMs - now) / 1000),
+    );
+    throw new StepgateError('rate_limited', 'too many requests; retry later', { details: { retryAfter } });
+  }
+}
+
+/** The status as seen now: a pending challenge past its expiry is `expired`. */
+export const effectiveStatus = (c: ChallengeRecord, now: number): ChallengeRecord['status'] =>
+  c.status === 'pending' && now >= c.expiresAt ? 'expired' : c.status;
+
+/** `who` of an event, with the session id when there is one. */
+export function withSession<T extends object>(
+  who: T,
+  sessionId: string | undefined,
+): T & { sessionId?: string } {
+  return sessionId === undefined ? who : { ...who, sessionId };
+}

@@ -1,0 +1,154 @@
+import type { Method, VerifyAnswer, VerifyRequest } from '@stepgate/protocol';
+import type { ChallengeBinding } from '../stores/challenge-store.js';
+import type { ChallengeRecord, FactorRecord } from '../stores/store.js';
+import { AttemptLimits, authenticatorKey, userCounterKey } from './attempts.js';
+import {
+  type ChallengeDeps,
+  challengeFailed,
+  effectiveStatus,
+  enforceRateLimit,
+  withSession,
+} from './challenge-deps.js';
+import type { ChallengeEvent } from './challenge-events.js';
+import { mintUpgrade } from './mint-upgrade.js';
+import { sentCodeHash } from './sent-code.js';
+import { constantTimeEqual, matchTotp } from './totp.js';
+import { openTotpFactor } from './totp-factor.js';
+
+/** What a comparison found. */
+type Match = { ok: true; factor?: FactorRecord; step?: number } | { ok: false; failure: string };
+
+/** The authenticators a method may use in this challenge: only factors it captured at creation (S24). */
+async function candidates(deps: ChallengeDeps, c: ChallengeRecord, b: ChallengeBinding, method: Method) {
+  if (method !== 'totp') return { factors: [] as FactorRecord[], keys: [authenticatorKey(method, c.userId)] };
+  const factors = (await deps.store.listFactors(c.userId)).filter(
+    (f) => f.method === 'totp' && b.factorIds.includes(f.id),
+  );
+  return { factors, keys: factors.map((f) => authenticatorKey('totp', c.userId, f.id)) };
+}
+
+async function compare(
+  deps: ChallengeDeps,
+  c: ChallengeRecord,
+  method: Method,
+  code: string,
+  factors: FactorRecord[],
+  now: number,
+): Promise<Match> {
+  if (method === 'totp') {
+    let found: Match = { ok: false, failure: 'wrong_code' };
+    for (const factor of factors) {
+      const { secret, params } = openTotpFactor(deps.sealer, factor);
+      const step = matchTotp(secret, code, Math.floor(now / 1000), params);
+      if (step !== undefined && !found.ok) found = { ok: true, factor, step };
+    }
+    return found;
+  }
+  if (method !== 'email_otp' && method !== 'sms_otp') return { ok: false, failure: 'method_unavailable' };
+  const sent = await deps.challenges.getSentCode(c.id);
+  const given = sentCodeHash(deps.sealer, c.id, method, code);
+  const equal = constantTimeEqual(given, sent?.hash ?? '');
+  if (!sent || sent.method !== method) return { ok: false, failure: 'no_code_sent' };
+  if (now >= sent.expiresAt) return { ok: false, failure: 'code_expired' };
+  return equal ? { ok: true } : { ok: false, failure: 'wrong_code' };
+}
+
+/**
+ * Verifies a code against a challenge and, on success, mints the upgraded token (S2, S3).
+ * Every failure — wrong, expired, used, unknown, locked, another method — answers the same
+ * `challenge_failed` (S10). Failures count atomically on the challenge (5 kill it, S26), the user
+ * and the authenticator, across challenges, sessions and IPs (S7).
+ *
+ * @throws StepgateError `challenge_failed` with `attemptsLeft`; `rate_limited`.
+ */
+export async function verifyChallenge(
+  deps: ChallengeDeps,
+  id: string,
+  body: VerifyRequest,
+  clientIp: string,
+): Promise<VerifyAnswer> {
+  const { rateLimits } = deps.settings;
+  const now = deps.now();
+  await enforceRateLimit(deps, `verify:ip:${clientIp}`, rateLimits.verifyPerIp, now);
+  const c = await deps.store.getChallenge(id);
+  const b = c && (await deps.challenges.getBinding(id));
+  if (!c || !b) throw challengeFailed(0);
+  await enforceRateLimit(deps, `verify:user:${c.userId}`, rateLimits.verifyPerUser, now);
+  const { method } = body;
+  const base: Omit<ChallengeEvent, 'type'> = {
+    who: withSession({ userId: c.userId, audience: c.audience }, c.sessionId),
+    what: { action: c.action, transactionDigest: c.digest, method },
+    where: { ip: clientIp },
+    challengeId: id,
+  };
+  const status = effectiveStatus(c, now);
+  if (status === 'expired') {
+    if (await deps.challenges.expireChallenge(id))
+      await deps.events.append({ type: 'challenge.expired', ...base });
+  }
+  if (status !== 'pending') {
+    await deps.events.append({
+      type: 'challenge.failed',
+      ...base,
+      detail: { failure: `not_pending`, attemptsLeft: 0 },
+    });
+    throw challengeFailed(0);
+  }
+  const limits = new AttemptLimits(deps.challenges, deps.settings);
+  const userKey = userCounterKey(c.userId);
+  const allowed = c.methods.includes(method);
+  const { factors, keys } = allowed ? await candidates(deps, c, b, method) : { factors: [], keys: [] };
+  const lock = await limits.check(userKey, keys, now);
+  const open = factors.filter((f) => lock.openAuthKeys.includes(authenticatorKey('totp', c.userId, f.id)));
+  let match: Match;
+  if (!allowed) match = { ok: false, failure: 'method_not_allowed' };
+  else if (keys.length === 0) match = { ok: false, failure: 'no_authenticator' };
+  else if (lock.userLocked || lock.openAuthKeys.length === 0) match = { ok: false, failure: 'locked' };
+  else if (!('code' in body)) match = { ok: false, failure: 'method_unavailable' };
+  else match = await compare(deps, c, method, body.code, method === 'totp' ? open : [], now);
+
+  if (match.ok) {
+    const totp =
+      match.factor && match.step !== undefined ? { factorId: match.factor.id, step: match.step } : undefined;
+    const outcome = await deps.challenges.completeChallenge(id, now, totp);
+    if (outcome === 'ok') {
+      const authKey = authenticatorKey(method, c.userId, match.factor?.id);
+      await deps.challenges.resetCounters([userKey, authKey]);
+      return mintUpgrade(deps, { challenge: c, binding: b, method, factor: match.factor, body, base, now });
+    }
+    if (outcome === 'not_pending') {
+      await deps.events.append({
+        type: 'challenge.failed',
+        ...base,
+        detail: { failure: 'not_pending', attemptsLeft: 0 },
+      });
+      throw challengeFailed(0);
+    }
+    // RFC 6238 §5.2: a step at or before the last accepted one is a replay (S6).
+    await deps.events.append({ type: 'challenge.otp_replay', ...base, factorId: match.factor?.id ?? '' });
+    match = { ok: false, failure: 'otp_replay' };
+  }
+  const counted = await deps.challenges.recordChallengeFailure(
+    id,
+    [userKey, ...keys],
+    deps.settings.maxFailures,
+    now,
+  );
+  await deps.store.recordFailure(c.userId, now);
+  if (!counted) throw challengeFailed(0);
+  const attemptsLeft =
+    counted.status === 'failed' ? 0 : limits.left(counted.attempts, counted.counters, userKey);
+  await deps.events.append({
+    type: 'challenge.failed',
+    ...base,
+    detail: { failure: match.failure, attemptsLeft },
+  });
+  if (counted.status === 'failed' || limits.reachedLock(counted.counters, userKey)) {
+    await deps.events.append({
+      type: 'challenge.locked',
+      ...base,
+      outcome: counted.status === 'failed' ? 'challenge_dead' : 'authenticator_locked',
+    });
+  }
+  throw challengeFailed(attemptsLeft);
+}

@@ -1,0 +1,92 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { StepgateError } from '@stepgate/protocol';
+import type { OutgoingMessage, Sender, WebhookSenderConfig } from './sender.js';
+
+/** Header with the Unix time (seconds) the webhook was signed at. */
+export const WEBHOOK_TIMESTAMP_HEADER = 'stepgate-timestamp';
+/** Header with `v1=<hex HMAC-SHA-256(secret, timestamp + "." + body)>`. */
+export const WEBHOOK_SIGNATURE_HEADER = 'stepgate-signature';
+
+/** The `v1=` signature of a webhook body. */
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Checks a received webhook (for the app's receiver, and the tests): the signature over
+ * timestamp and raw body, in constant time, and a timestamp within `toleranceSeconds`.
+ *
+ * @example
+ * verifyWebhook({ secret, body: rawBody, timestamp: req.headers['stepgate-timestamp'],
+ *   signature: req.headers['stepgate-signature'] }); // true or false
+ */
+export function verifyWebhook(p: {
+  secret: string;
+  body: string;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  /** @defaultValue 300 */
+  toleranceSeconds?: number;
+  /** Unix seconds. @defaultValue now */
+  now?: number;
+}): boolean {
+  const ts = Number(p.timestamp);
+  if (!Number.isSafeInteger(ts) || typeof p.signature !== 'string') return false;
+  const now = p.now ?? Math.floor(Date.now() / 1000);
+  if (Math.abs(now - ts) > (p.toleranceSeconds ?? 300)) return false;
+  const expected = Buffer.from(signWebhook(p.secret, ts, p.body));
+  const given = Buffer.from(p.signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/**
+ * Posts each message to the app as signed JSON; the app sends it through its own email or SMS
+ * provider. Body: `{ id, type: "stepgate.message", createdAt, message }`; headers
+ * `Stepgate-Timestamp` and `Stepgate-Signature: v1=<hex HMAC-SHA-256(secret, timestamp + "." + body)>`.
+ * A 2xx answer means accepted.
+ *
+ * @example
+ * const sender = new WebhookSender({ type: 'webhook', url: 'https://app.example/stepgate/messages', secret });
+ * await sender.send({ kind: 'code', channel: 'sms', to: '+33612345678', userId: 'u1', subject, text, code });
+ */
+export class WebhookSender implements Sender {
+  readonly kind = 'webhook' as const;
+  readonly #config: WebhookSenderConfig;
+  readonly #now: () => number;
+
+  constructor(config: WebhookSenderConfig, now: () => number = Date.now) {
+    this.#config = config;
+    this.#now = now;
+  }
+
+  async send(message: OutgoingMessage): Promise<void> {
+    const timestamp = Math.floor(this.#now() / 1000);
+    const body = JSON.stringify({
+      id: `msg_${randomBytes(12).toString('base64url')}`,
+      type: 'stepgate.message',
+      createdAt: new Date(timestamp * 1000).toISOString(),
+      message,
+    });
+    let status: number;
+    try {
+      const res = await fetch(this.#config.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.#config.secret, timestamp, body),
+        },
+        body,
+        redirect: 'error',
+        signal: AbortSignal.timeout((this.#config.timeout ?? 5) * 1000),
+      });
+      status = res.status;
+      await res.body?.cancel();
+    } catch (cause) {
+      throw new StepgateError('service_unavailable', 'the message webhook could not be reached', { cause });
+    }
+    if (status < 200 || status >= 300) {
+      throw new StepgateError('service_unavailable', `the message webhook answered ${status}`);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { describeChallengeStoreContract } from '../contract/challenge-store-contract.js';
+import { SqliteChallengeStore } from './sqlite-challenge-store.js';
+import { SqliteStore } from './sqlite-store.js';
+
+async function open(file: string) {
+  const main = new SqliteStore({ file });
+  await main.migrate();
+  const store = new SqliteChallengeStore(main.db);
+  await store.migrate();
+  return { main, store };
+}
+
+const challengeRow = (id: string, expiresAt: number) => ({
+  id,
+  userId: 'u',
+  action: 'a',
+  digest: 'd',
+  requirement: '{}',
+  methods: ['totp' as const],
+  decisionId: 'dec',
+  audience: 'default',
+  createdAt: 0,
+  expiresAt,
+  status: 'pending' as const,
+  attempts: 0,
+});
+
+describeChallengeStoreContract('sqlite (file, WAL)', async () => {
+  const { main, store } = await open(join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db'));
+  return { store, addChallenge: (id, expiresAt) => main.insertChallenge(challengeRow(id, expiresAt)) };
+});
+
+describe('SqliteChallengeStore', () => {
+  it('S6: two connections to one file accept a TOTP step exactly once', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db');
+    const a = await open(file);
+    const b = await open(file);
+    await a.main.insertChallenge(challengeRow('c1', 2e12));
+    const results = await Promise.all([
+      a.store.completeChallenge('c1', 1e12, { factorId: 'f', step: 7 }),
+      b.store.completeChallenge('c1', 1e12, { factorId: 'f', step: 7 }),
+    ]);
+    expect(results.sort()).toEqual(['not_pending', 'ok']);
+    await a.main.close();
+    await b.main.close();
+  });
+});
