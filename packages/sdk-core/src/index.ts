@@ -23,7 +23,12 @@ export type {
 export { postBridgeMessage } from './bridge/post-message.js';
 export { CONTEXT_HEADER, TOKEN_HEADER } from './constants.js';
 export type { ContextOptions } from './context/collect-context.js';
-export { clearContextCache, collectContext, UNKNOWN_FINGERPRINT } from './context/collect-context.js';
+export {
+  clearContextCache,
+  collectContext,
+  prewarmContext,
+  UNKNOWN_FINGERPRINT,
+} from './context/collect-context.js';
 export { encodeContextHeader, getContextHeader } from './context/context-header.js';
 export {
   forgetDevice,

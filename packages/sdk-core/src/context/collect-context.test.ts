@@ -1,13 +1,17 @@
 import { expect } from '@open-wc/testing';
 import { CONTEXT_LIMITS, decodeStepUpContext, MAX_CONTEXT_HEADER_BYTES } from '@stepgate/protocol';
-import { clearContextCache, collectContext, UNKNOWN_FINGERPRINT } from './collect-context.js';
+import { clearContextCache, collectContext, prewarmContext, UNKNOWN_FINGERPRINT } from './collect-context.js';
 import { encodeContextHeader, getContextHeader } from './context-header.js';
 import { forgetDevice, getDeviceId, rememberDeviceToken } from './device-store.js';
+
+let kindsSeen: string[] = [];
+const canvasRenders = () => kindsSeen.filter((k) => k === '2d').length;
 
 /** Counts canvas contexts created while `run` runs. */
 async function countContexts(run: () => Promise<unknown>): Promise<string[]> {
   const original = HTMLCanvasElement.prototype.getContext;
   const kinds: string[] = [];
+  kindsSeen = kinds;
   HTMLCanvasElement.prototype.getContext = function (
     this: HTMLCanvasElement,
     kind: string,
@@ -94,6 +98,20 @@ describe('context collection', () => {
     });
     expect(first).to.include('webgl');
     expect(next).to.not.include('webgl');
+  });
+
+  it('prewarms when the page is idle, so the first request finds the context cached', async () => {
+    const kinds = await countContexts(async () => {
+      prewarmContext();
+      // Nothing else collects while we wait: only the idle callback can render the canvas.
+      for (let i = 0; i < 300; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        if (canvasRenders() > 0) break;
+      }
+      expect(canvasRenders()).to.equal(1);
+      expect((await collectContext({ timeoutMs: 5000 })).fingerprint).to.not.equal(UNKNOWN_FINGERPRINT);
+    });
+    expect(kinds.filter((k) => k === '2d')).to.have.length(1);
   });
 
   it('collects less on request: no WebGL, no canvas, no languages', async () => {

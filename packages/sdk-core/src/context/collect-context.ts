@@ -100,6 +100,26 @@ export async function collectContext(options: ContextOptions = {}): Promise<Step
 }
 
 /**
+ * Collects the context when the browser is idle (`requestIdleCallback`, else after a short
+ * delay), so that the first sensitive request finds it cached. Safe to call at startup: it
+ * does nothing until the page is idle.
+ *
+ * @param options - Which signals to collect; the budget does not apply.
+ * @returns A function that cancels the scheduled collection if it has not started.
+ * @example
+ * addEventListener('load', () => prewarmContext());
+ */
+export function prewarmContext(options: Pick<ContextOptions, 'collect'> = {}): () => void {
+  const run = () => void collect(options.collect ?? {}).catch(() => undefined);
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(run, { timeout: 2000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(run, 200);
+  return () => clearTimeout(timer);
+}
+
+/**
  * Drops the cached signals so the next call collects again (for example after the page moved
  * to another screen). The device id and token are kept; see {@link forgetDevice}.
  *
