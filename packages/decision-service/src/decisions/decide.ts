@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DecisionRequest, DecisionResponse, Geo, Method, RequestContext } from '@stepgate/protocol';
-import { transactionDigest } from '@stepgate/protocol';
 import { createChallenge } from '../challenges/create-challenge.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
 import { checkPresentedToken } from './check-token.js';
+import { requestDigest } from './digest.js';
 
 /** A decision id: `dec_` + 128 random bits. */
 export const newDecisionId = (): string => `dec_${randomBytes(16).toString('base64url')}`;
@@ -73,10 +73,7 @@ export async function decide(
   if (verdict.requirement) response.requirement = verdict.requirement;
 
   if (verdict.decision === 'step_up' && verdict.requirement) {
-    const digest = await transactionDigest({
-      action: request.action.name,
-      ...(request.transaction === undefined ? {} : { transaction: request.transaction }),
-    });
+    const digest = requestDigest(request.action.name, request.transaction);
     let accepted = false;
     if (stepUpToken !== undefined) {
       const outcome = await checkPresentedToken(ctx, {
