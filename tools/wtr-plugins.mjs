@@ -1,7 +1,8 @@
 // Server-side plugins for @web/test-runner. Packages register browser-test helpers here
 // (for example, a command that adds a CDP virtual WebAuthn authenticator to the page).
-import { createRequire } from 'node:module';
+
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 export function wtrPlugins() {
   return [virtualAuthenticatorPlugin(), cjsAsEsmPlugin(), mswWorkerPlugin()];
