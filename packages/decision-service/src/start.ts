@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -123,14 +123,18 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
   const log = options.logger ?? createLogger(configuredLevel);
   const now = options.clock ?? Date.now;
 
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const dbFile = join(dataDir, DB_FILE_NAME);
+  // A new master key is only made for a new store: with existing data it would make every sealed
+  // secret unreadable, so a missing key file is then an error.
   const sealer = new Sealer(
     loadMasterKey({
       envValue: env.STEPGATE_MASTER_KEY,
       keyFile: config.keyFile,
-      createIfMissing: options.createKeyFile ?? true,
+      createIfMissing: (options.createKeyFile ?? true) && !existsSync(dbFile),
     }),
   );
-  const store = new SqliteStore({ file: join(dataDir, 'stepgate.db') });
+  const store = new SqliteStore({ file: dbFile });
   let policies: PolicyHolder | undefined;
   let geo: GeoResolver | undefined;
   try {

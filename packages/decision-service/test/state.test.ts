@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transactionDigest } from '@stepgate/protocol';
 import { describe, expect, it } from 'vitest';
@@ -175,6 +175,16 @@ describe('state and history', () => {
       (await call('POST', `/v1/decisions/${used.body.decisionId}/feedback`, { label: 'legit' })).status,
     ).toBe(204);
     await second.close();
+  });
+
+  it('creates a data directory that does not exist yet; never replaces a lost key for existing data', async () => {
+    const dataDir = join(freshDir(), 'nested', 'data');
+    const svc = await start({ dataDir });
+    expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+    expect(readdirSync(dataDir)).toEqual(expect.arrayContaining(['stepgate.db', 'stepgate.key']));
+    await svc.close();
+    rmSync(join(dataDir, 'stepgate.key'));
+    await expect(start({ dataDir })).rejects.toThrow(/stepgate\.key cannot be read/);
   });
 
   it('S9: the raw database holds no secret in the clear', async () => {

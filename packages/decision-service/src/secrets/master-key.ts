@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { StepgateError } from '@stepgate/protocol';
 
 /** Length of the master key in bytes (AES-256). */
@@ -32,6 +33,7 @@ export function writeMasterKeyFile(file: string): Buffer {
   if (existsSync(file))
     throw new StepgateError('conflict', `${file} already exists; refusing to overwrite it`);
   const key = randomBytes(MASTER_KEY_BYTES);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${key.toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(file, 0o600);
   return key;
