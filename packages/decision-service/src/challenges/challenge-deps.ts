@@ -6,7 +6,7 @@ import type { ChallengeStore } from '../stores/challenge-store.js';
 import type { ChallengeRecord, Store } from '../stores/store.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { ChallengeEventSink } from './challenge-events.js';
-import type { ChallengeSettings } from './challenge-settings.js';
+import type { ChallengeSettings, EnrollmentSettings } from './challenge-settings.js';
 
 /** What the challenge and enrollment services need; built once by the service. */
 export interface ChallengeDeps {
@@ -17,6 +17,7 @@ export interface ChallengeDeps {
   senders: Senders;
   events: ChallengeEventSink;
   settings: ChallengeSettings;
+  enrollment: EnrollmentSettings;
   acrValues: AcrValues;
   /** The level each method reaches under the policies in force. */
   methodLevels: () => Readonly<Record<Method, Level>>;

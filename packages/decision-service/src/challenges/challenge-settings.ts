@@ -31,12 +31,6 @@ export interface ChallengeSettings {
     /** @defaultValue 30 */
     verifyPerUser: number;
   };
-  enrollment: {
-    /** Seconds an enrollment ticket lives. @defaultValue 600 */
-    ticketLifetime: number;
-    /** `issuer` shown by authenticator apps. @defaultValue 'Stepgate' */
-    totpIssuer: string;
-  };
 }
 
 /** The defaults of {@link ChallengeSettings}. */
@@ -48,5 +42,18 @@ export const DEFAULT_CHALLENGE_SETTINGS: ChallengeSettings = {
   resendAfter: 30,
   rememberDevice: true,
   rateLimits: { window: 60, startPerIp: 30, startPerUser: 10, verifyPerIp: 60, verifyPerUser: 30 },
-  enrollment: { ticketLifetime: 600, totpIssuer: 'Stepgate' },
+};
+
+/** Enrollment settings (config `enrollment`). */
+export interface EnrollmentSettings {
+  /** Seconds an enrollment ticket lives. @defaultValue 600 */
+  ticketLifetime: number;
+  /** `issuer` shown by authenticator apps. @defaultValue 'Stepgate' */
+  totpIssuer: string;
+}
+
+/** The defaults of {@link EnrollmentSettings}. */
+export const DEFAULT_ENROLLMENT_SETTINGS: EnrollmentSettings = {
+  ticketLifetime: 600,
+  totpIssuer: 'Stepgate',
 };

@@ -91,7 +91,7 @@ export class EnrollmentService {
       secret: base32(secret),
       otpauthUri: otpauthUri({
         secret,
-        issuer: this.#deps.settings.enrollment.totpIssuer,
+        issuer: this.#deps.enrollment.totpIssuer,
         account: user?.email ?? user?.displayName ?? t.userId,
       }),
     };

@@ -103,7 +103,7 @@ export async function requestEnrollment(
     userId: body.userId,
     methods,
     createdAt: now,
-    expiresAt: now + deps.settings.enrollment.ticketLifetime * 1000,
+    expiresAt: now + deps.enrollment.ticketLifetime * 1000,
     attempts: 0,
     ...(body.subject.sessionId === undefined ? {} : { sessionId: body.subject.sessionId }),
   };

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import type { ServiceConfig } from '../config/service-config.js';
+import type { PolicyHolder } from '../policies/policy-holder.js';
+import type { Sealer } from '../secrets/sealer.js';
+import type { Senders } from '../senders/create-senders.js';
+import type { ChallengeStore } from '../stores/challenge-store.js';
+import type { Store } from '../stores/store.js';
+import type { TokenService } from '../tokens/token-service.js';
+import type { ChallengeDeps } from './challenge-deps.js';
+import { type ChallengeEventSink, logChallengeEvents } from './challenge-events.js';
+import type { ChallengeSettings, EnrollmentSettings } from './challenge-settings.js';
+
+/** What {@link buildChallengeDeps} takes from the running service. */
+export interface ChallengeWiring {
+  config: Pick<ServiceConfig, 'acrValues'> & {
+    challenges: ChallengeSettings;
+    enrollment: EnrollmentSettings;
+  };
+  store: Store;
+  challengeStore: ChallengeStore;
+  sealer: Sealer;
+  tokens: TokenService;
+  senders: Senders;
+  policies: PolicyHolder;
+  log: Logger;
+  now: () => number;
+  /** The audit log; without one, events go to the log. */
+  audit?: ChallengeEventSink | undefined;
+}
+
+/**
+ * The dependencies of the challenge and enrollment services, from the service's parts. Method
+ * levels are read from the policies in force at each use, so a reload applies at once.
+ */
+export function buildChallengeDeps(w: ChallengeWiring): ChallengeDeps {
+  return {
+    store: w.store,
+    challenges: w.challengeStore,
+    sealer: w.sealer,
+    tokens: w.tokens,
+    senders: w.senders,
+    events: w.audit ?? logChallengeEvents(w.log),
+    settings: w.config.challenges,
+    enrollment: w.config.enrollment,
+    acrValues: w.config.acrValues,
+    methodLevels: () => w.policies.current.methodLevels,
+    now: w.now,
+    log: w.log,
+  };
+}
