@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startDecisionService } from '../src/index.js';
 import { client, freshDir, start } from './helpers.js';
 
 const policy = (effect: 'allow' | 'deny') => `
@@ -78,6 +79,10 @@ describe('policy reload', () => {
     process.kill(process.pid, 'SIGHUP');
     await until(() => svc.policyVersion() !== before);
     await svc.close();
+  });
+
+  it('S22: refuses to start without any policy (no implicit default)', async () => {
+    await expect(startDecisionService({ port: 0 })).rejects.toThrow(/\/policies: no policies configured/);
   });
 
   it('fails to start with a located error for an invalid policy file', async () => {
