@@ -194,7 +194,7 @@ describe('createStepUpFetch', () => {
 
   it('hands other providers’ dialects to the foreign handler', async () => {
     worker.use(
-      http.get(
+      http.post(
         '/api/entra',
         () =>
           new HttpResponse(null, {
@@ -210,13 +210,14 @@ describe('createStepUpFetch', () => {
       throw new Error('must not be called');
     });
     const api = createStepUpFetch();
-    expect((await api('/api/entra')).status).to.equal(401);
+    expect((await api('/api/entra', { method: 'POST', body: 'payload' })).status).to.equal(401);
     const dialects: string[] = [];
-    setForeignStepUpHandler(async (parsed) => {
+    setForeignStepUpHandler(async (parsed, _response, { request }) => {
       dialects.push(parsed.dialect);
+      expect(await request.text()).to.equal('payload'); // an unused copy, to retry with
       return new Response('handled', { status: 299 });
     });
-    const res = await api('/api/entra');
+    const res = await api('/api/entra', { method: 'POST', body: 'payload' });
     expect(res.status).to.equal(299);
     expect(dialects).to.deep.equal(['entra']);
   });

@@ -84,7 +84,9 @@ export function createStepUpFetch(options: StepUpFetchOptions = {}): typeof fetc
     const signal = prepared.template.signal;
     if (answer.kind === 'foreign') {
       const handler = getForeignStepUpHandler();
-      return (handler && (await handler(answer.parsed, response, { request: first, signal }))) || response;
+      // A fresh copy, body included, so the handler can retry the request itself.
+      const request = build(prepared, new Headers(first.headers));
+      return (handler && (await handler(answer.parsed, response, { request, signal }))) || response;
     }
     let verified: Awaited<ReturnType<typeof requestStepUp>>;
     try {

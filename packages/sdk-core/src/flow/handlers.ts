@@ -19,7 +19,7 @@ export type StepUpHandler = (
 
 /** What a {@link ForeignStepUpHandler} gets besides the parsed challenge. */
 export interface ForeignStepUpContext {
-  /** The request that got the step-up answer (headers included; its body may be used). */
+  /** The request that got the step-up answer: with the fetch wrapper an unused copy (body included) to retry with. */
   request: Request;
   /** The original request's signal. */
   signal: AbortSignal;
