@@ -160,7 +160,7 @@ export class StepUpEnroll extends LitElement {
     } catch (e) {
       if (this.#ctl.signal.aborted) return;
       const error =
-        e instanceof WidgetError ? e : new WidgetError('webauthn_cancelled', String(e), { cause: e });
+        e instanceof WidgetError ? e : new WidgetError('invalid_response', String(e), { cause: e });
       this.error = error;
       if (this.phase === 'loading' || error.status === 404 || error.status === 410) this.phase = 'fatal';
       this.dispatchEvent(new StepUpErrorEvent(error));

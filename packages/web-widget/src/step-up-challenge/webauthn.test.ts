@@ -62,6 +62,34 @@ describe('<step-up-challenge> WebAuthn and biometric', () => {
     expect(readClientData(verify.response.response.clientDataJSON).type).to.equal('webauthn.get');
   });
 
+  it('biometric in a browser: the platform authenticator with user verification (virtual, internal transport)', async () => {
+    authenticatorId = await addVirtualAuthenticator({ transport: 'internal', hasUserVerification: true });
+    const enrollment = mockEnrollment({ methods: ['biometric'] });
+    const enroll = await fixture<StepUpEnroll>(
+      html`<step-up-enroll enrollment-url=${enrollment.url}></step-up-enroll>`,
+    );
+    (await find(enroll, '[part~=add-passkey]')).click();
+    const added = nextEvent(enroll, 'step-up-factor-added');
+    (await find<HTMLInputElement>(enroll, 'input[name=label]')).form!.requestSubmit();
+    await added;
+    const mock = mockChallenge({
+      methods: [{ method: 'biometric' }],
+      credentialIds: () => enrollment.credentialIds,
+    });
+    const el = await inline(mock.info);
+    const prompt = await find(el, '[part~=webauthn]');
+    expect(prompt.textContent).to.contain('fingerprint, face or screen lock');
+    const done = nextEvent(el, 'step-up-complete');
+    (await find(el, '[part~=webauthn] button')).click();
+    expect((await done).method).to.equal('biometric');
+    const verify = mock.requests.find((r) => r.path === 'verify')!.body as {
+      method: string;
+      response: { id: string };
+    };
+    expect(verify.method).to.equal('biometric');
+    expect(verify.response.id).to.equal(enrollment.credentialIds[0]);
+  });
+
   it('cancelling WebAuthn offers the other allowed methods, and one of them completes', async () => {
     authenticatorId = await addVirtualAuthenticator();
     // No credential on the authenticator matches: Chromium answers NotAllowedError, as when the user cancels.
