@@ -99,6 +99,21 @@ describe('state and history', () => {
     await svc.close();
   });
 
+  it('ignores Stepgate-Client-IP from a caller outside trustedClients', async () => {
+    const svc = await start({ config: { trustedClients: ['10.0.0.0/8'] } });
+    const call = client(svc);
+    const body = { subject: { id: 'gil' }, action: { name: 'x' }, context: { ip: '192.0.2.1' } };
+    await call('POST', '/v1/decisions', body, { 'stepgate-client-ip': '198.51.100.7' });
+    expect((await svc.store.loadUserState({ userId: 'gil', windowStart: 0 })).lastSeen?.ip).toBe('192.0.2.1');
+    await svc.close();
+    const trusting = await start({ config: { trustedClients: ['127.0.0.0/8', '::1'] } });
+    await client(trusting)('POST', '/v1/decisions', body, { 'stepgate-client-ip': '198.51.100.7' });
+    expect((await trusting.store.loadUserState({ userId: 'gil', windowStart: 0 })).lastSeen?.ip).toBe(
+      '198.51.100.7',
+    );
+    await trusting.close();
+  });
+
   it('resolves geo from a MaxMind database when the backend sends no context.geo', async () => {
     const dir = freshDir();
     const mmdb = join(dir, 'city.mmdb');
