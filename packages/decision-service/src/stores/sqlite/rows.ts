@@ -22,6 +22,7 @@ export function withOptional<T extends object>(target: T, fields: Record<string,
   return target;
 }
 
+/** A `api_keys` row as a record. */
 export const apiKeyFromRow = (r: Row): ApiKeyRecord =>
   withOptional(
     {
@@ -34,6 +35,7 @@ export const apiKeyFromRow = (r: Row): ApiKeyRecord =>
     { label: r.label, revokedAt: r.revoked_at },
   );
 
+/** A `signing_keys` row as a record. */
 export const signingKeyFromRow = (r: Row): SigningKeyRecord =>
   withOptional(
     {
@@ -47,12 +49,14 @@ export const signingKeyFromRow = (r: Row): SigningKeyRecord =>
     { retiredAt: r.retired_at },
   );
 
+/** A `users` row as a record. */
 export const userFromRow = (r: Row): UserRecord =>
   withOptional(
     { id: r.id as string, updatedAt: r.updated_at as number },
     { displayName: r.display_name, email: r.email, phone: r.phone },
   );
 
+/** A `factors` row as a record. */
 export const factorFromRow = (r: Row): FactorRecord =>
   withOptional(
     {
@@ -65,6 +69,7 @@ export const factorFromRow = (r: Row): FactorRecord =>
     { label: r.label, data: r.data, lastUsedAt: r.last_used_at },
   );
 
+/** A `decisions` row as a record. */
 export const decisionFromRow = (r: Row): DecisionRecord => ({
   id: r.id as string,
   at: r.at as number,
@@ -76,6 +81,7 @@ export const decisionFromRow = (r: Row): DecisionRecord => ({
   response: r.response as string,
 });
 
+/** A `challenges` row as a record. */
 export const challengeFromRow = (r: Row): ChallengeRecord =>
   withOptional(
     {
@@ -95,6 +101,7 @@ export const challengeFromRow = (r: Row): ChallengeRecord =>
     { sessionId: r.session_id, transaction: r.txn },
   );
 
+/** A `device_tokens` row as a record. */
 export const deviceTokenFromRow = (r: Row): DeviceTokenRecord =>
   withOptional(
     {
