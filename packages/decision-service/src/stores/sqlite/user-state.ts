@@ -4,6 +4,12 @@ import type { DecisionEffects, UserState, UserStateQuery } from '../store.js';
 import { factorFromRow, type Row, userFromRow } from './rows.js';
 import type { SqliteStore } from './sqlite-store.js';
 
+/**
+ * The one-minute bucket of a time: action counts are a sliding window of whole minutes, so the
+ * window may count up to 59 s of older requests.
+ */
+export const bucketOf = (ms: number): number => Math.floor(ms / 60_000);
+
 /** Reads everything the history snapshot needs (see `Store.loadUserState`), in one transaction. */
 export function loadUserState(store: SqliteStore, q: UserStateQuery): UserState {
   return store.transact((): UserState => {
@@ -35,8 +41,8 @@ export function loadUserState(store: SqliteStore, q: UserStateQuery): UserState 
       .sql('SELECT COUNT(*) AS n FROM failures WHERE user_id = ? AND at >= ?')
       .get(q.userId, q.windowStart) as Row;
     const counts = store
-      .sql('SELECT action, COUNT(*) AS n FROM action_events WHERE user_id = ? AND at >= ? GROUP BY action')
-      .all(q.userId, q.windowStart) as Row[];
+      .sql('SELECT action, SUM(n) AS n FROM action_counts WHERE user_id = ? AND bucket >= ? GROUP BY action')
+      .all(q.userId, bucketOf(q.windowStart)) as Row[];
     const state: UserState = {
       factors,
       deviceKnown,
@@ -72,9 +78,14 @@ export function recordDecision(store: SqliteStore, e: DecisionEffects): void {
       )
       .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
     store
-      .sql('INSERT INTO action_events (user_id, action, at) VALUES (?, ?, ?)')
-      .run(e.userId, e.action, e.at);
-    store.sql('DELETE FROM action_events WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
+      .sql(
+        `INSERT INTO action_counts (user_id, action, bucket, n) VALUES (?, ?, ?, 1)
+         ON CONFLICT (user_id, action, bucket) DO UPDATE SET n = n + 1`,
+      )
+      .run(e.userId, e.action, bucketOf(e.at));
+    store
+      .sql('DELETE FROM action_counts WHERE user_id = ? AND bucket < ?')
+      .run(e.userId, bucketOf(e.pruneBefore));
     store.sql('DELETE FROM failures WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
     if (e.deviceId !== undefined) {
       store
