@@ -241,9 +241,8 @@ export class StepUpChallenge extends LitElement {
     if (name === 'lang') this.requestUpdate();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(): void {
     if (this.resolvedUrl !== this.#loaded && this.isConnected) this.#load();
-    void changed;
   }
 
   protected override updated(changed: PropertyValues): void {
