@@ -20,7 +20,15 @@ export type Matcher = (
   an: string,
   lv: string,
   out: Int32Array,
+  A: Uint8Array,
 ) => number;
+
+/** Whether a subtree reads only the action name (its result can be cached per action). */
+export function actionOnly(n: CondNode): boolean {
+  if (n.k === 'leaf') return n.field.kind === 'action';
+  if (n.k === 'not') return actionOnly(n.c);
+  return n.c.length > 0 && n.c.every(actionOnly);
+}
 
 const ROOTS = new Set(['subject', 'resource', 'transaction', 'context']);
 /** Fields whose value is never an array, so equality needs no array check. */
@@ -31,6 +39,8 @@ class Emitter {
   readonly K: unknown[] = [];
   readonly fieldVars = new Map<string, number>();
   readonly fieldInits: string[] = [];
+  /** Action-only subtrees; the matcher reads their results from `A[j]`. */
+  readonly actionTests: CondNode[] = [];
 
   k(value: unknown): string {
     this.K.push(value);
@@ -61,7 +71,9 @@ class Emitter {
     const scalar = scalarField(f);
     switch (l.t) {
       case 'eq':
-        return scalar ? `(${v} === ${this.k(l.arg)})` : `TL(${this.k(l)}, ${v})`;
+        if (scalar) return `(${v} === ${this.k(l.arg)})`;
+        // On an array, equality means "some element equals" (as testLeaf).
+        return `((x = ${v}) === ${this.k(l.arg)} || (IA(x) && x.includes(${this.k(l.arg)})))`;
       case 'in':
         if (scalar && l.arg.length <= 8) {
           return `((x = ${v}) === ${l.arg.map((a) => this.k(a)).join(' || x === ')})`;
@@ -89,6 +101,10 @@ class Emitter {
   }
 
   node(n: CondNode): string {
+    if (actionOnly(n)) {
+      this.actionTests.push(n);
+      return `(A[${this.actionTests.length - 1}] === 1)`;
+    }
     switch (n.k) {
       case 'all':
         return n.c.length === 0 ? 'true' : `(${n.c.map((c) => this.node(c)).join(' && ')})`;
@@ -106,18 +122,23 @@ class Emitter {
  * Builds the matcher for a list of condition trees (one per policy, in document order).
  * Throws when the platform forbids `new Function` (the caller then falls back to the interpreter).
  */
-export function generateMatcher(conditions: readonly CondNode[]): { matcher: Matcher; source: string } {
+export function generateMatcher(conditions: readonly CondNode[]): {
+  matcher: Matcher;
+  source: string;
+  actionTests: CondNode[];
+} {
   const e = new Emitter();
   const tests = conditions.map((c, i) => `  if (${e.node(c)}) out[n++] = ${i | 0};`);
   const vars = ['n = 0', 't', 'x', ...e.fieldInits].join(', ');
-  const source = `"use strict";\nreturn function match(r, s, an, lv, out) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n};`;
-  const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', source) as (...args: unknown[]) => Matcher;
+  const source = `"use strict";\nreturn function match(r, s, an, lv, out, A) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n};`;
+  const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', source) as (...args: unknown[]) => Matcher;
   const matcher = factory(
     Object.freeze(e.K),
     Object.freeze({}),
     Object.prototype.hasOwnProperty,
     readPath,
     testLeaf,
+    Array.isArray,
   );
-  return { matcher, source };
+  return { matcher, source, actionTests: e.actionTests };
 }

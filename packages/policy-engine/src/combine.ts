@@ -4,18 +4,29 @@
  * methods (only methods that can reach the combined level); a requirement nobody can meet is a
  * deny that says so, never a downgrade; report-only policies are reported, never enforced.
  */
-import { type AcrValues, type Decision, LEVELS, type Reason, type Requirement } from '@stepgate/protocol';
+import {
+  type AcrValues,
+  type Decision,
+  LEVELS,
+  type Level,
+  METHODS,
+  type Method,
+  type Reason,
+  type Requirement,
+} from '@stepgate/protocol';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
 import { methodsOf } from './methods.js';
-import { checkSession } from './requirement.js';
-import type { PolicyEffect, PolicyMode, Verdict } from './types.js';
+import { sessionMeets } from './requirement.js';
+import type { EnrolledMethod, HistorySnapshot, PolicyEffect, PolicyMode, Verdict } from './types.js';
 
 /** A policy ready for combination. */
 export interface RuntimePolicy {
   readonly index: number;
   readonly id: string;
   readonly description: string | undefined;
+  /** The reason's `detail`: the description, or the effect in words. */
+  readonly detail: string;
   readonly mode: PolicyMode;
   readonly effect: PolicyEffect;
   /** Level rank 0–2 (step_up only). */
@@ -31,6 +42,8 @@ export interface RuntimePolicy {
 export interface CombineConfig {
   readonly acrValues: AcrValues;
   readonly defaultEffect: 'allow' | 'deny';
+  /** The `detail` of the default reason. */
+  readonly defaultDetail: string;
   /** Per level rank: enabled methods whose cap reaches it. */
   readonly reachable: readonly number[];
   /** Per method index: its cap rank (−1 when disabled). */
@@ -38,18 +51,19 @@ export interface CombineConfig {
 }
 
 /** The per-request facts combination needs. */
-export interface CombineInput {
-  readonly m: MatchContext;
+export interface CombineInput extends MatchContext {
   readonly now: number;
-  /** Per method index: the highest level rank this user's factors reach (−1 none). */
-  readonly userLevels: Int8Array;
+  readonly history: HistorySnapshot;
+  readonly risk: Verdict['risk'];
+  readonly policyVersion: string;
+  /** Per method index: its cap rank under the document (−1 when disabled). */
+  readonly caps: readonly number[];
 }
 
 function reasonFor(p: RuntimePolicy, m: MatchContext): Reason {
   const values: Record<string, unknown> = {};
   for (const f of p.fields) values[f.path] = fieldValue(f, m);
-  const detail = p.description ?? `${p.mode === 'report-only' ? 'would ' : ''}${p.effect.replace('_', ' ')}`;
-  return { policyId: p.id, code: 'policy_matched', detail, values };
+  return { policyId: p.id, code: 'policy_matched', detail: p.detail, values };
 }
 
 interface Outcome {
@@ -57,6 +71,25 @@ interface Outcome {
   reasons: Reason[];
   requirement?: Requirement;
   usableMethods?: ReturnType<typeof methodsOf>;
+}
+
+/**
+ * Methods this user can use at `level`: a factor counts at min(its `maxLevel`, the method's cap).
+ * Computed only when a step-up needs it; malformed entries count for nothing.
+ */
+function userMethods(input: CombineInput, level: number): number {
+  const enrolled: unknown = input.history.enrolledMethods;
+  if (!Array.isArray(enrolled)) return 0;
+  let mask = 0;
+  for (const item of enrolled as unknown[]) {
+    if (item === null || typeof item !== 'object') continue;
+    const f = item as Partial<EnrolledMethod>;
+    const i = METHODS.indexOf(f.method as Method);
+    if (i < 0) continue;
+    const reach = Math.min(LEVELS.indexOf(f.maxLevel as Level), input.caps[i] ?? -1);
+    if (reach >= level) mask |= 1 << i;
+  }
+  return mask;
 }
 
 /** Turns a combined step-up into allow, step_up or an unsatisfiable deny. */
@@ -87,18 +120,8 @@ function finishStepUp(
       ],
     };
   }
-  let usable = 0;
-  for (let i = 0; i < input.userLevels.length; i++)
-    if ((input.userLevels[i] as number) >= level) usable |= 1 << i;
-  usable &= allowed;
-  const r = input.m.r as { subject?: never };
-  const session = checkSession(requirement, {
-    now: input.now,
-    subject: r.subject ?? ({} as never),
-    action: input.m.an,
-    acrValues: cfg.acrValues,
-  });
-  if (session.satisfied) {
+  const usable = userMethods(input, level) & allowed;
+  if (sessionMeets(input.r.subject, level, maxAge, bind, input.now, cfg.acrValues)) {
     const reason: Reason = {
       policyId: 'stepgate',
       code: 'requirement_met_by_session',
@@ -119,6 +142,20 @@ function finishStepUp(
   return { decision: 'step_up', reasons: [], requirement, usableMethods: methodsOf(usable) };
 }
 
+/** Builds a verdict with one property order, so every verdict shares a few hidden classes. */
+function verdict(
+  decision: Decision,
+  reasons: Reason[],
+  reportOnly: Verdict['reportOnly'],
+  input: CombineInput,
+  out?: Outcome,
+): Verdict {
+  const v: Verdict = { decision, reasons, risk: input.risk, reportOnly, policyVersion: input.policyVersion };
+  if (out?.requirement !== undefined) v.requirement = out.requirement;
+  if (out?.usableMethods !== undefined) v.usableMethods = out.usableMethods;
+  return v;
+}
+
 /** Decides from the indexes of matched policies. */
 export function combine(
   policies: readonly RuntimePolicy[],
@@ -126,7 +163,7 @@ export function combine(
   n: number,
   cfg: CombineConfig,
   input: CombineInput,
-): Pick<Verdict, 'decision' | 'reasons' | 'requirement' | 'usableMethods' | 'reportOnly'> {
+): Verdict {
   let deny = false;
   let step = false;
   let enforced = 0;
@@ -141,7 +178,7 @@ export function combine(
     if (p.mode === 'report-only') {
       const alone =
         p.effect === 'step_up' ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, cfg, input) : undefined;
-      const reason = reasonFor(p, input.m);
+      const reason = reasonFor(p, input);
       reportOnly.push({
         policyId: p.id,
         decision: alone?.decision ?? (p.effect as Decision),
@@ -150,7 +187,7 @@ export function combine(
       continue;
     }
     enforced++;
-    reasons.push(reasonFor(p, input.m));
+    reasons.push(reasonFor(p, input));
     if (p.effect === 'deny') deny = true;
     else if (p.effect === 'step_up') {
       if (!step || p.level > level) level = p.level;
@@ -161,22 +198,11 @@ export function combine(
     }
   }
   if (enforced === 0) {
-    const detail = `no policy matched; the document's default is ${cfg.defaultEffect}`;
-    return {
-      decision: cfg.defaultEffect,
-      reasons: [{ policyId: 'default', code: 'default_effect', detail }],
-      reportOnly,
-    };
+    const reason: Reason = { policyId: 'default', code: 'default_effect', detail: cfg.defaultDetail };
+    return verdict(cfg.defaultEffect, [reason], reportOnly, input);
   }
-  if (deny) return { decision: 'deny', reasons, reportOnly };
-  if (!step) return { decision: 'allow', reasons, reportOnly };
+  if (deny || !step) return verdict(deny ? 'deny' : 'allow', reasons, reportOnly, input);
   const out = finishStepUp(level, maxAge, mask, bind, cfg, input);
-  const verdict: ReturnType<typeof combine> = {
-    decision: out.decision,
-    reasons: [...reasons, ...out.reasons],
-    reportOnly,
-  };
-  if (out.requirement !== undefined) verdict.requirement = out.requirement;
-  if (out.usableMethods !== undefined) verdict.usableMethods = out.usableMethods;
-  return verdict;
+  for (const r of out.reasons) reasons.push(r);
+  return verdict(out.decision, reasons, reportOnly, input, out);
 }

@@ -17,6 +17,7 @@ import { parseDuration } from './duration.js';
 import { PolicyError } from './errors.js';
 import { fieldsOf, firstFailure, type MatchContext, matches } from './interpret.js';
 import { compileRanges } from './ip.js';
+import { LazyRisk } from './lazy-risk.js';
 import {
   DEFAULT_METHOD_LEVELS,
   levelRank,
@@ -25,11 +26,17 @@ import {
   methodCap,
   sessionLevel,
 } from './methods.js';
-import { computeSignals, DEFAULT_RISK_WEIGHTS, type RiskConfig } from './signals.js';
+import {
+  computeSignals,
+  DATA_GROUPS,
+  DEFAULT_RISK_WEIGHTS,
+  GROUP_BITS,
+  type RiskConfig,
+  signalGroup,
+} from './signals.js';
 import type {
   CompiledPolicy,
   CompileOptions,
-  EnrolledMethod,
   EvaluationInput,
   PolicyDocument,
   Verdict,
@@ -37,8 +44,6 @@ import type {
 } from './types.js';
 import { checkDocument } from './validate.js';
 import { documentVersion } from './version.js';
-
-const GEO_WEIGHTS = ['geoVelocity', 'countryChange'] as const;
 
 function riskConfig(
   doc: PolicyDocument,
@@ -48,8 +53,6 @@ function riskConfig(
   const r = doc.risk ?? {};
   const weights = { ...DEFAULT_RISK_WEIGHTS, ...r.weights };
   const reads = new Set(conditions.flatMap((c) => fieldsOf(c)).map((f) => f.path));
-  const readsAny = (prefix: string) =>
-    [...reads].some((p) => p.startsWith(prefix)) || reads.has('risk.score') || reads.has('risk.level');
   return {
     weights,
     medium: r.thresholds?.medium ?? 30,
@@ -66,11 +69,19 @@ function riskConfig(
       ranges: compileRanges(cidrs),
       strength: r.lists?.[name] ?? 0,
     })),
-    // Geo and IP signals are the expensive ones: computed only when read or weighted.
-    needGeo: readsAny('risk.geo.') || GEO_WEIGHTS.some((w) => weights[w] > 0),
-    needIp: readsAny('risk.ip.') || weights.ipReputation > 0,
+    // Geo, IP and the score are the expensive ones: before matching only when a policy reads
+    // them; otherwise when the verdict's risk is first read (lazy-risk.ts).
+    eager: withScoreInputs(
+      [...reads]
+        .filter((p) => p.startsWith('risk.'))
+        .reduce((mask, p) => mask | GROUP_BITS[signalGroup(p.slice(5))], 0),
+    ),
+    strengths: new Map(Object.entries(r.lists ?? {})),
   };
 }
+
+/** The score needs every data group. */
+const withScoreInputs = (mask: number): number => (mask & GROUP_BITS.score ? mask | DATA_GROUPS : mask);
 
 const EMPTY_HISTORY = Object.freeze({
   enrolledMethods: [],
@@ -132,12 +143,21 @@ export function compilePolicy(
   const reachable = LEVELS.map((_, rank) =>
     METHODS.reduce((mask, m, i) => ((caps[i] ?? -1) >= rank ? mask | methodBit(m) : mask), 0),
   );
-  const cfg: CombineConfig = { acrValues, defaultEffect: doc.default, reachable, caps };
-  const risk = riskConfig(doc, checked.lists, checked.conditions);
+  const cfg: CombineConfig = {
+    acrValues,
+    defaultEffect: doc.default,
+    defaultDetail: `no policy matched; the document's default is ${doc.default}`,
+    reachable,
+    caps,
+  };
+  const riskCfg = riskConfig(doc, checked.lists, checked.conditions);
   const policies: RuntimePolicy[] = doc.policies.map((p, index) => ({
     index,
     id: p.id,
     description: p.description,
+    detail:
+      p.description ??
+      `${p.mode === 'report-only' ? 'would ' : ''}${(p.require !== undefined ? 'step_up' : (p.effect ?? 'deny')).replace('_', ' ')}`,
     mode: p.mode ?? 'enforce',
     effect: p.require !== undefined ? 'step_up' : (p.effect ?? 'deny'),
     level: p.require ? levelRank(p.require.level) : 0,
@@ -148,9 +168,12 @@ export function compilePolicy(
   }));
   const conditions = checked.conditions;
   let matcher: Matcher;
+  let actionTests: CondNode[] = [];
   try {
     if (options.codegen === false) throw new Error('code generation disabled');
-    matcher = generateMatcher(conditions).matcher;
+    const generated = generateMatcher(conditions);
+    matcher = generated.matcher;
+    actionTests = generated.actionTests;
   } catch {
     // No `new Function` (CSP without unsafe-eval): interpret the same trees.
     matcher = (r, s, an, lv, out) => {
@@ -160,6 +183,20 @@ export function compilePolicy(
       return n;
     };
   }
+  // Conditions on the action name alone are evaluated once per distinct action and cached
+  // (bounded), so 50 policies keyed on actions cost 50 byte loads rather than 50 string compares.
+  const actionCache = new Map<string, Uint8Array>();
+  const noActionTests = new Uint8Array(0);
+  const actionResults = (an: string): Uint8Array => {
+    if (actionTests.length === 0) return noActionTests;
+    let a = actionCache.get(an);
+    if (a !== undefined) return a;
+    a = new Uint8Array(actionTests.length);
+    const m: MatchContext = { r: {}, s: {}, an, lv: 'aal1' };
+    for (let j = 0; j < actionTests.length; j++) a[j] = matches(actionTests[j] as CondNode, m) ? 1 : 0;
+    if (actionCache.size < 4096) actionCache.set(an, a);
+    return a;
+  };
   const version = documentVersion(doc, checked.lists, acrValues);
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
 
@@ -170,31 +207,16 @@ export function compilePolicy(
     const an = input.request.action.name;
     const history =
       input.history !== null && typeof input.history === 'object' ? input.history : EMPTY_HISTORY;
-    const s = computeSignals(input.request, an, input.now, history, risk);
+    const s = computeSignals(input.request, an, input.now, history, riskCfg);
     const lv = sessionLevel(input.request.subject.acr, acrValues);
-    const userLevels = new Int8Array(METHODS.length).fill(-1);
-    const enrolled: readonly unknown[] = Array.isArray(history.enrolledMethods)
-      ? history.enrolledMethods
-      : [];
-    for (const item of enrolled) {
-      const f = (item !== null && typeof item === 'object' ? item : {}) as Partial<EnrolledMethod>;
-      const i = METHODS.indexOf(f.method as Method);
-      const max = i >= 0 ? LEVELS.indexOf(f.maxLevel as Level) : -1;
-      const reach = Math.min(max, caps[i] ?? -1);
-      if (i >= 0 && reach > (userLevels[i] as number)) userLevels[i] = reach;
-    }
     // A reentrant call (from a getter on the input) gets its own buffer.
     const out = scratch ?? new Int32Array(policies.length);
     scratch = undefined;
     try {
-      const m: MatchContext = { r, s, an, lv };
-      const n = matcher(r, s, an, lv, out);
-      const combineInput: CombineInput = { m, now: input.now, userLevels };
-      const verdict: Verdict = {
-        ...combine(policies, out, n, cfg, combineInput),
-        risk: { score: s.score as number, level: s.level as Verdict['risk']['level'], signals: s },
-        policyVersion: version,
-      };
+      const n = matcher(r, s, an, lv, out, actionResults(an));
+      const risk = new LazyRisk(s, input.request, input.now, history, riskCfg);
+      const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
+      const verdict = combine(policies, out, n, cfg, m);
       if (!explain) return verdict;
       const matched: string[] = [];
       const notMatched: WhatIfResult['notMatched'] = [];

@@ -39,11 +39,13 @@ export const levelRank = (level: Level): number => LEVELS.indexOf(level);
 /** The bit of a method. */
 export const methodBit = (m: Method): number => 1 << METHODS.indexOf(m);
 
-/** Methods of a mask in preference order. */
+const BY_MASK: ReadonlyArray<readonly Method[]> = Array.from({ length: 32 }, (_, mask) =>
+  METHOD_PREFERENCE.filter((m) => mask & methodBit(m)),
+);
+
+/** Methods of a mask in preference order (a fresh array the caller may keep). */
 export function methodsOf(mask: number): Method[] {
-  const out: Method[] = [];
-  for (const m of METHOD_PREFERENCE) if (mask & methodBit(m)) out.push(m);
-  return out;
+  return (BY_MASK[mask & 31] as readonly Method[]).slice();
 }
 
 /**

@@ -6,6 +6,7 @@
 import {
   type AcrValues,
   DEFAULT_ACR_VALUES,
+  LEVELS,
   levelAtLeast,
   levelFromAcr,
   type Requirement,
@@ -64,6 +65,26 @@ export function checkSession(requirement: Requirement, input: SatisfactionInput)
       by: 'session',
     }
   );
+}
+
+/**
+ * The allocation-free form of `checkSession` that `evaluate` uses (same rules): does the
+ * session (`subject.acr`, `subject.authTime`) meet a requirement of level rank `level`?
+ */
+export function sessionMeets(
+  subject: unknown,
+  level: number,
+  maxAge: number | undefined,
+  bind: boolean,
+  now: number,
+  acrValues: AcrValues,
+): boolean {
+  if (maxAge === 0 || bind || subject === null || typeof subject !== 'object') return false;
+  const s = subject as { acr?: unknown; authTime?: unknown };
+  if (LEVELS.indexOf(sessionLevel(s.acr, acrValues)) < level) return false;
+  if (maxAge === undefined) return true;
+  const t = s.authTime;
+  return typeof t === 'number' && Number.isFinite(t) && t <= now + SKEW && now - t <= maxAge;
 }
 
 /** Whether presented token claims meet a requirement (the session was not enough). */

@@ -49,10 +49,10 @@ export interface RiskConfig {
     readonly ranges: RangeSet;
     readonly strength: number;
   }>;
-  /** Compute geo signals (a policy reads them or their weight is not zero). */
-  readonly needGeo: boolean;
-  /** Compute IP reputation. */
-  readonly needIp: boolean;
+  /** Signal groups policies read (GROUP_BITS): computed before matching; the rest only for the verdict's risk. */
+  readonly eager: number;
+  /** Strength of each list by name, for the score. */
+  readonly strengths: ReadonlyMap<string, number>;
 }
 
 /** Default weights: points each signal adds at full strength. */
@@ -88,9 +88,21 @@ function validCoords(g: Record<string, unknown> | undefined): { lat: number; lon
   return { lat, lon };
 }
 
+/** Signal groups, computed together. */
+export type SignalGroup = 'device' | 'session' | 'history' | 'tx' | 'geo' | 'ip' | 'score';
+
+/** The group of a signal name. */
+export function signalGroup(name: string): SignalGroup {
+  if (name === 'score' || name === 'level') return 'score';
+  if (name === 'failures.recent' || name === 'action.count') return 'history';
+  if (name === 'transaction.amount') return 'tx';
+  return name.slice(0, name.indexOf('.')) as SignalGroup;
+}
+
 /**
- * Computes every signal and the score. Never throws on malformed request or history members:
- * anything missing counts as unknown, which never lowers risk.
+ * Computes the signals policies read (their groups), with every other signal left at its
+ * default until `completeSignals` fills it in for the verdict's risk. Never throws on malformed
+ * request or history members: anything missing counts as unknown, which never lowers risk.
  */
 export function computeSignals(
   request: DecisionRequest,
@@ -99,104 +111,175 @@ export function computeSignals(
   history: HistorySnapshot,
   cfg: RiskConfig,
 ): Signals {
+  const s: Signals = {
+    score: undefined,
+    level: undefined,
+    'session.ageSeconds': undefined,
+    'device.known': false,
+    'device.new': true,
+    'device.contextPresent': false,
+    'device.fingerprintSeen': false,
+    'device.accounts': 0,
+    'device.automation': false,
+    'device.webview': undefined,
+    'geo.country': undefined,
+    'geo.countryChanged': false,
+    'geo.distanceKm': undefined,
+    'geo.velocityKmh': undefined,
+    'geo.impossibleTravel': false,
+    'ip.reputation': EMPTY,
+    'failures.recent': 0,
+    'action.count': 0,
+    'transaction.amount': undefined,
+  };
+  fill(s, cfg.eager, request, actionName, now, history, cfg);
+  return s;
+}
+
+/** Computes the groups in `mask` (bit per group, see GROUP_BITS). */
+function fill(
+  s: Signals,
+  mask: number,
+  request: DecisionRequest,
+  actionName: string,
+  now: number,
+  history: HistorySnapshot,
+  cfg: RiskConfig,
+): void {
+  if (mask === 0) return;
   const r = request as unknown as Record<string, unknown>;
   const h = (obj(history) ?? {}) as Record<string, unknown>;
-  const subject = obj(r.subject);
   const context = obj(r.context);
-  const device = obj(context?.device);
-  const deviceSignals = obj(device?.signals);
-  const hDevice = obj(h.device);
-  const contextPresent =
-    device !== undefined &&
-    device.v === 1 &&
-    typeof device.deviceId === 'string' &&
-    typeof device.fingerprint === 'string' &&
-    deviceSignals !== undefined;
-  // S25: only the service-verified remembered-device token makes a device known.
-  const known = contextPresent && hDevice?.rememberedToken === true;
-  const fingerprintSeen = contextPresent && hDevice?.fingerprintSeen === true;
-  const accounts = num(hDevice?.accountsOnDevice) ?? 0;
-  const ua = context?.userAgent;
-  const automation =
-    deviceSignals?.webdriver === true || (typeof ua === 'string' && ua.indexOf('Headless') >= 0);
-  const authTime = num(subject?.authTime);
-  const ageSeconds = authTime === undefined ? undefined : Math.max(0, now - authTime);
-  const failures = num(h.recentFailures) ?? 0;
-  const counts = obj(h.actionCounts);
-  const actionCount =
-    (counts !== undefined && hasOwn.call(counts, actionName) && num(counts[actionName])) || 0;
-  const tx = obj(r.transaction);
-  const amount = num(tx?.amount);
-
-  let country: string | undefined;
-  let countryChanged = false;
-  let distanceKm: number | undefined;
-  let velocityKmh: number | undefined;
-  if (cfg.needGeo) {
-    const geo = obj(context?.geo);
-    const last = obj(h.last);
-    const lastGeo = obj(last?.geo);
-    country = typeof geo?.country === 'string' ? geo.country : undefined;
-    countryChanged =
-      country !== undefined && typeof lastGeo?.country === 'string' && lastGeo.country !== country;
-    const here = validCoords(geo);
-    const there = validCoords(lastGeo);
-    const lastAt = num(last?.at);
-    if (here !== undefined && there !== undefined && lastAt !== undefined) {
-      distanceKm = Math.round(haversineKm(here, there));
-      // Geolocation is coarse: short hops are noise; a floor of one minute avoids dividing by ~0.
-      const hours = Math.max(60, now - lastAt) / 3600;
-      velocityKmh = distanceKm < cfg.minTravelKm ? 0 : Math.round(distanceKm / hours);
-    }
+  if (mask & GROUP_BITS.device) {
+    const device = obj(context?.device);
+    const deviceSignals = obj(device?.signals);
+    const hDevice = obj(h.device);
+    const contextPresent =
+      device !== undefined &&
+      device.v === 1 &&
+      typeof device.deviceId === 'string' &&
+      typeof device.fingerprint === 'string' &&
+      deviceSignals !== undefined;
+    // S25: only the service-verified remembered-device token makes a device known.
+    const known = contextPresent && hDevice?.rememberedToken === true;
+    const ua = context?.userAgent;
+    s['device.known'] = known;
+    s['device.new'] = !known;
+    s['device.contextPresent'] = contextPresent;
+    s['device.fingerprintSeen'] = contextPresent && hDevice?.fingerprintSeen === true;
+    s['device.accounts'] = num(hDevice?.accountsOnDevice) ?? 0;
+    s['device.automation'] =
+      deviceSignals?.webdriver === true || (typeof ua === 'string' && ua.indexOf('Headless') >= 0);
+    s['device.webview'] = typeof deviceSignals?.webview === 'string' ? deviceSignals.webview : undefined;
   }
-  const impossibleTravel = velocityKmh !== undefined && velocityKmh > cfg.impossibleTravelKmh;
+  if (mask & GROUP_BITS.session) {
+    const authTime = num(obj(r.subject)?.authTime);
+    s['session.ageSeconds'] = authTime === undefined ? undefined : Math.max(0, now - authTime);
+  }
+  if (mask & GROUP_BITS.history) {
+    const counts = obj(h.actionCounts);
+    s['failures.recent'] = num(h.recentFailures) ?? 0;
+    s['action.count'] =
+      (counts !== undefined && hasOwn.call(counts, actionName) && num(counts[actionName])) || 0;
+  }
+  if (mask & GROUP_BITS.tx) s['transaction.amount'] = num(obj(r.transaction)?.amount);
+  if (mask & GROUP_BITS.geo) geoSignals(s, context, h, now, cfg);
+  if (mask & GROUP_BITS.ip) ipSignals(s, context, cfg);
+  if (mask & GROUP_BITS.score) score(s, cfg);
+}
 
+/** One bit per signal group. */
+export const GROUP_BITS: Readonly<Record<SignalGroup, number>> = Object.freeze({
+  device: 1,
+  session: 2,
+  history: 4,
+  tx: 8,
+  geo: 16,
+  ip: 32,
+  score: 64,
+});
+
+/** Every group but the score: what the score is computed from. */
+export const DATA_GROUPS = 63;
+
+/** Geo-velocity (haversine), impossible travel and country change against the last request. */
+function geoSignals(
+  s: Signals,
+  context: Record<string, unknown> | undefined,
+  h: Record<string, unknown>,
+  now: number,
+  cfg: RiskConfig,
+): void {
+  const geo = obj(context?.geo);
+  const last = obj(h.last);
+  const lastGeo = obj(last?.geo);
+  const country = typeof geo?.country === 'string' ? geo.country : undefined;
+  s['geo.country'] = country;
+  s['geo.countryChanged'] =
+    country !== undefined && typeof lastGeo?.country === 'string' && lastGeo.country !== country;
+  const here = validCoords(geo);
+  const there = validCoords(lastGeo);
+  const lastAt = num(last?.at);
+  if (here === undefined || there === undefined || lastAt === undefined) return;
+  const distanceKm = Math.round(haversineKm(here, there));
+  // Geolocation is coarse: short hops are noise; a floor of one minute avoids dividing by ~0.
+  const hours = Math.max(60, now - lastAt) / 3600;
+  const velocityKmh = distanceKm < cfg.minTravelKm ? 0 : Math.round(distanceKm / hours);
+  s['geo.distanceKm'] = distanceKm;
+  s['geo.velocityKmh'] = velocityKmh;
+  s['geo.impossibleTravel'] = velocityKmh > cfg.impossibleTravelKmh;
+}
+
+/** Names of the IP lists that contain `context.ip`. */
+function ipSignals(s: Signals, context: Record<string, unknown> | undefined, cfg: RiskConfig): void {
+  if (cfg.lists.length === 0) return;
+  const ip = parseIp(context?.ip);
+  if (ip === undefined) return;
   let reputation: readonly string[] = EMPTY;
-  let ipStrength = 0;
-  if (cfg.needIp && cfg.lists.length > 0) {
-    const ip = parseIp(context?.ip);
-    if (ip !== undefined) {
-      for (const list of cfg.lists) {
-        if (!ipInRanges(list.ranges, ip)) continue;
-        reputation = reputation === EMPTY ? [list.name] : [...reputation, list.name];
-        if (list.strength > ipStrength) ipStrength = list.strength;
-      }
-    }
+  for (const list of cfg.lists) {
+    if (ipInRanges(list.ranges, ip))
+      reputation = reputation === EMPTY ? [list.name] : [...reputation, list.name];
   }
+  s['ip.reputation'] = reputation;
+}
 
+/** The weighted score and level from the signals. */
+function score(s: Signals, cfg: RiskConfig): void {
   const w = cfg.weights;
+  let ipStrength = 0;
+  for (const name of s['ip.reputation'] as readonly string[])
+    ipStrength = Math.max(ipStrength, cfg.strengths.get(name) ?? 0);
+  const known = s['device.known'] === true;
+  const accounts = s['device.accounts'] as number;
+  const age = s['session.ageSeconds'] as number | undefined;
+  const velocity = s['geo.velocityKmh'] as number | undefined;
+  const amount = s['transaction.amount'] as number | undefined;
   const raw =
-    w.newDevice * (known ? (fingerprintSeen ? 0 : 0.25) : 1) +
+    w.newDevice * (known ? (s['device.fingerprintSeen'] ? 0 : 0.25) : 1) +
     w.sharedDevice * (accounts <= 1 ? 0 : ratio(accounts - 1, cfg.accountsHigh - 1)) +
-    w.sessionAge * (ageSeconds === undefined ? 1 : ratio(ageSeconds, cfg.sessionAgeHigh)) +
-    w.geoVelocity * (velocityKmh === undefined ? 0 : ratio(velocityKmh, cfg.impossibleTravelKmh)) +
-    w.countryChange * (countryChanged ? 1 : 0) +
+    w.sessionAge * (age === undefined ? 1 : ratio(age, cfg.sessionAgeHigh)) +
+    w.geoVelocity * (velocity === undefined ? 0 : ratio(velocity, cfg.impossibleTravelKmh)) +
+    w.countryChange * (s['geo.countryChanged'] ? 1 : 0) +
     w.ipReputation * ipStrength +
-    w.automation * (automation ? 1 : 0) +
+    w.automation * (s['device.automation'] ? 1 : 0) +
     w.amount * (amount === undefined ? 0 : ratio(amount, cfg.amountHigh)) +
-    w.failures * ratio(failures, cfg.failuresHigh) +
-    w.actionVelocity * ratio(actionCount, cfg.actionCountHigh);
-  const score = Math.min(100, Math.round(raw));
-  const level: RiskLevel = score >= cfg.high ? 'high' : score >= cfg.medium ? 'medium' : 'low';
-  return {
-    score,
-    level,
-    'session.ageSeconds': ageSeconds,
-    'device.known': known,
-    'device.new': !known,
-    'device.contextPresent': contextPresent,
-    'device.fingerprintSeen': fingerprintSeen,
-    'device.accounts': accounts,
-    'device.automation': automation,
-    'device.webview': typeof deviceSignals?.webview === 'string' ? deviceSignals.webview : undefined,
-    'geo.country': country,
-    'geo.countryChanged': countryChanged,
-    'geo.distanceKm': distanceKm,
-    'geo.velocityKmh': velocityKmh,
-    'geo.impossibleTravel': impossibleTravel,
-    'ip.reputation': reputation,
-    'failures.recent': failures,
-    'action.count': actionCount,
-    'transaction.amount': amount,
-  };
+    w.failures * ratio(s['failures.recent'] as number, cfg.failuresHigh) +
+    w.actionVelocity * ratio(s['action.count'] as number, cfg.actionCountHigh);
+  const value = Math.min(100, Math.round(raw));
+  s.score = value;
+  s.level = (value >= cfg.high ? 'high' : value >= cfg.medium ? 'medium' : 'low') satisfies RiskLevel;
+}
+
+/** Fills in the signals `computeSignals` left out, and the score — for the verdict's risk. */
+export function completeSignals(
+  s: Signals,
+  request: DecisionRequest,
+  actionName: string,
+  now: number,
+  history: HistorySnapshot,
+  cfg: RiskConfig,
+): void {
+  if (cfg.eager & GROUP_BITS.score) return;
+  fill(s, DATA_GROUPS & ~cfg.eager, request, actionName, now, history, cfg);
+  score(s, cfg);
 }

@@ -144,3 +144,32 @@ describe('risk signals', () => {
     ).toBe(0);
   });
 });
+
+describe('the verdict’s risk is computed when first read', () => {
+  it('serialises, spreads and clones like a plain object once read', () => {
+    const v = policy.evaluate(
+      input(request('x', { context: { ip: '185.220.101.3', device: deviceContext } })),
+    );
+    const json = JSON.parse(JSON.stringify(v));
+    expect(json.risk).toMatchObject({
+      score: expect.any(Number),
+      level: expect.any(String),
+      signals: { 'ip.reputation': ['tor'] },
+    });
+    expect(v.risk.score).toBe(json.risk.score);
+    expect(Object.keys(v.risk).sort()).toEqual(['level', 'score', 'signals']);
+    expect({ ...v.risk }).toEqual(json.risk);
+    expect(structuredClone({ ...v.risk })).toEqual(json.risk);
+  });
+
+  it('computes only the signals a policy reads before matching, and the rest on demand', () => {
+    const p = compileYaml(
+      'policies:\n  - { id: a, when: { risk.device.new: true }, effect: deny }\ndefault: allow\n',
+    );
+    const h = history(undefined, { last: { at: NOW - 3600, geo: { lat: 51.5, lon: -0.12 } } });
+    const v = p.evaluate(
+      input(request('x', { context: { device: deviceContext, geo: { lat: 48.85, lon: 2.35 } } }), h),
+    );
+    expect(v.risk.signals['geo.velocityKmh']).toBeGreaterThan(300);
+  });
+});
