@@ -25,14 +25,14 @@ describe('connections', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('reuses kept-alive connections across sequential decisions (Node fetch/undici default)', async () => {
+  it('reuses kept-alive connections across sequential decisions (node:http agent with keepAlive)', async () => {
     const stepgate = createStepgate({ serviceUrl: url, apiKey: 'sk_test_0123456789', timeoutMs: 5_000 });
     for (let i = 0; i < 20; i += 1) {
       expect((await stepgate.decide({ subject: { id: 'u' }, action: { name: 'a.b' } })).decision).toBe(
         'allow',
       );
     }
-    // undici may open a second socket while the first is being released; never one per call.
+    // A second socket may open while the first is being released; never one per call.
     expect(connections).toBeLessThanOrEqual(2);
   });
 });

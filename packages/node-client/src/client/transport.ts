@@ -53,8 +53,9 @@ const STATES = ['closed', 'open', 'half-open', 'open'] as const;
 export function createTransport(options: NormalizedStepgateOptions): Transport {
   const api = ky.create({
     prefix: options.serviceUrl,
-    timeout: options.timeoutMs,
-    totalTimeout: options.timeoutMs,
+    // One deadline signal per call (below) bounds every attempt, the retry delays and the body; ky's
+    // own per-attempt and total timers would only add work on the hot path.
+    timeout: false,
     fetch: options.fetch,
     headers: { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' },
     // Redirects are not followed: a decision service never redirects, and following one could send
@@ -71,7 +72,7 @@ export function createTransport(options: NormalizedStepgateOptions): Transport {
 
   async function attempt<T>(spec: CallSpec<T>): Promise<T> {
     let body: unknown;
-    // One deadline for the whole call, body included: ky's timeouts end when the headers arrive.
+    // One deadline for the whole call: attempts, retry delays and the body.
     const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
       const response = await api(spec.path, {
