@@ -97,12 +97,26 @@ const isTotp: Check = (v) => str(v.secret) && str(v.otpauthUri);
 const hasKey: Check = (v) => isObject(v.publicKey);
 const hasFactor: Check = (v) => isObject(v.factor);
 
-/** `GET {challengeUrl}`: the challenge view. @throws {WidgetError} */
+/**
+ * `GET {challengeUrl}`: the challenge view (status, methods with masked destinations, attempts
+ * left, expiry, the server's copy of the transaction).
+ *
+ * @throws {WidgetError} the service's code, `network_error` or `invalid_response`.
+ * @example
+ * const view = await getChallenge(body.stepUp.challengeUrl, { signal });
+ */
 export function getChallenge(challengeUrl: string, options: ClientOptions = {}): Promise<ChallengeView> {
   return call(challengeUrl, undefined, isView, options);
 }
 
-/** `POST {challengeUrl}/start` `{ method }`: sends a code, or returns WebAuthn request options. @throws {WidgetError} */
+/**
+ * `POST {challengeUrl}/start` `{ method }`: sends a code (`{ sentTo, resendAfter }`), or returns
+ * WebAuthn request options (`{ publicKey }`); `{}` for TOTP.
+ *
+ * @throws {WidgetError} the service's code, `network_error` or `invalid_response`.
+ * @example
+ * const { sentTo, resendAfter } = (await startMethod(url, 'email_otp')) as CodeSentAnswer;
+ */
 export function startMethod(
   challengeUrl: string,
   method: Method,
@@ -111,7 +125,14 @@ export function startMethod(
   return call(appendPath(challengeUrl, '/start'), { method }, () => true, options);
 }
 
-/** `POST {challengeUrl}/verify`: the upgraded token, or `challenge_failed` with `attemptsLeft`. @throws {WidgetError} */
+/**
+ * `POST {challengeUrl}/verify`: the upgraded token.
+ *
+ * @throws {WidgetError} `challenge_failed` with `attemptsLeft` for any failure (S10), or
+ *   `network_error` / `invalid_response`.
+ * @example
+ * const { token } = await verifyMethod(url, { method: 'totp', code: '123456' });
+ */
 export function verifyMethod(
   challengeUrl: string,
   body: VerifyRequest,

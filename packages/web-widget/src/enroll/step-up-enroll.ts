@@ -27,6 +27,15 @@ type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'fatal';
  * existing factors, registers an authenticator app (QR code of the `otpauth://` URI and the
  * secret for manual entry, then a confirming code) or a passkey (WebAuthn registration).
  *
+ * @example
+ * ```html
+ * <step-up-enroll service-url="/stepgate" ticket="enr_…"></step-up-enroll>
+ * <script type="module">
+ *   import '@stepgate/web-widget/enroll';
+ *   document.querySelector('step-up-enroll').addEventListener('step-up-factor-added', (e) => console.log(e.factor));
+ * </script>
+ * ```
+ *
  * @tag step-up-enroll
  * @attr ticket - The enrollment ticket `enr_…` (with `service-url`).
  * @attr service-url - Base URL of the service or the app's proxy.

@@ -41,6 +41,12 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * (S18), lets the user pick an allowed method and verifies it. A modal dialog by default;
  * the first one connected to the page becomes sdk-core's step-up handler.
  *
+ * @example
+ * ```html
+ * <step-up-challenge></step-up-challenge>          <!-- sdk-core's flow opens it on a step-up answer -->
+ * <step-up-challenge inline service-url="/stepgate" challenge-id="chl_…"></step-up-challenge>
+ * ```
+ *
  * @tag step-up-challenge
  * @attr service-url - Base URL of the service or the app's proxy (with `challenge-id`).
  * @attr challenge-id - The challenge id `chl_…` (with `service-url`).
