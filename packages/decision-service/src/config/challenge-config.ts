@@ -109,8 +109,8 @@ const sender = (types: readonly string[]) =>
     // A webhook needs url and secret; SMTP needs host and from.
     anyOf: [
       { properties: { type: { const: 'dev' } } },
-      { properties: { type: { const: 'webhook' } }, required: ['url', 'secret'] },
-      { properties: { type: { const: 'smtp' } }, required: ['host', 'from'] },
+      { properties: { type: { const: 'webhook' }, url: true, secret: true }, required: ['url', 'secret'] },
+      { properties: { type: { const: 'smtp' }, host: true, from: true }, required: ['host', 'from'] },
     ],
   }) as const;
 
