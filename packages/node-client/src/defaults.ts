@@ -1,8 +1,16 @@
-/** How long a decision call may take before the guard fails closed. @defaultValue 300 */
+/**
+ * How long a decision call may take before the guard fails closed, in milliseconds.
+ * @defaultValue 300
+ * @example
+ * createStepgate({ serviceUrl, apiKey, timeoutMs: DEFAULT_TIMEOUT_MS * 2 });
+ */
 export const DEFAULT_TIMEOUT_MS = 300;
 
 /**
- * Every default of {@link StepgateOptions}, in one place; `normalizeOptions()` merges them.
+ * Every default of {@link StepgateOptions} and of the guards, in one place; `normalizeOptions()` and
+ * `normalizeGuardOptions()` merge them.
+ * @example
+ * DEFAULTS.proxyPrefix; // '/stepgate'
  */
 export const DEFAULTS = {
   timeoutMs: DEFAULT_TIMEOUT_MS,

@@ -13,6 +13,9 @@
  *   does not run (SECURITY.md S20, S21).
  * - `service_unavailable`: any other call failed for the same reasons (timeout, breaker, network, 5xx, malformed).
  * - `service_rejected`: the service answered a non-decision call with a 4xx; `serviceCode` and `status` say why.
+ *
+ * @example
+ * Object.keys(CLIENT_ERROR_CODES); // ['invalid_options', 'invalid_argument', 'decision_unavailable', …]
  */
 export const CLIENT_ERROR_CODES = {
   invalid_options: 500,

@@ -2,7 +2,17 @@ import { createNodeHttpFetch } from './client/node-http-fetch.js';
 import { DEFAULTS } from './defaults.js';
 import { StepgateClientError } from './errors.js';
 
-/** Options of {@link createStepgate}. Checked when the client is created, not on the first call. */
+/**
+ * Options of {@link createStepgate}. Checked when the client is created, not on the first call.
+ * @example
+ * const options: StepgateOptions = {
+ *   serviceUrl: 'http://127.0.0.1:8787',
+ *   apiKey: process.env.STEPGATE_API_KEY!,
+ *   timeoutMs: 300,
+ *   retry: { limit: 1 },
+ *   breaker: { failures: 5, halfOpenAfterMs: 5_000 },
+ * };
+ */
 export interface StepgateOptions {
   /** Base URL of the decision service, e.g. `http://127.0.0.1:8787`. Must be http(s), without query or hash. */
   serviceUrl: string | URL;
@@ -45,7 +55,11 @@ export interface StepgateOptions {
   fetch?: typeof fetch;
 }
 
-/** {@link StepgateOptions} after defaults are merged and every value is checked. */
+/**
+ * {@link StepgateOptions} after defaults are merged and every value is checked.
+ * @example
+ * const { timeoutMs, retryLimit } = normalizeOptions({ serviceUrl, apiKey }); // 300, 1
+ */
 export interface NormalizedStepgateOptions {
   readonly serviceUrl: string;
   readonly apiKey: string;

@@ -23,7 +23,11 @@ import {
 import { assertRequest } from './schemas.js';
 import { createTransport, type Transport } from './transport.js';
 
-/** Per-call options of {@link Stepgate.decide}. */
+/**
+ * Per-call options of {@link Stepgate.decide}.
+ * @example
+ * await stepgate.decide(input, { idempotencyKey: req.get('idempotency-key') ?? randomUUID() });
+ */
 export interface DecideOptions {
   /**
    * The `Idempotency-Key` of this decision: every retry of the call carries the same one, so a token
@@ -33,7 +37,14 @@ export interface DecideOptions {
   idempotencyKey?: string;
 }
 
-/** A client of the decision service. Create it once per process with {@link createStepgate}. */
+/**
+ * A client of the decision service. Create it once per process with {@link createStepgate}.
+ * @example
+ * const ticket = await stepgate.createEnrollmentTicket('u_1', { id: 'u_1', sessionId: 's_1', acr: 'aal1' }, 'totp');
+ * if ('decision' in ticket) {
+ *   // S31: the user already has a factor; run ticket.challenge first, then call again with its token
+ * }
+ */
 export interface Stepgate {
   /**
    * Asks the service for a verdict on one request.

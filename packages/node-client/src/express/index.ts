@@ -22,7 +22,13 @@ declare global {
   }
 }
 
-/** Guards and the challenge proxy for one Express app. */
+/**
+ * Guards and the challenge proxy for one Express app.
+ * @example
+ * const sg: StepgateExpress = stepgateExpress(stepgate, { getSubject });
+ * app.use(sg.proxy());
+ * app.delete('/api/users/:id', sg.requireStepUp({ action: 'iam.user.delete' }), handler);
+ */
 export interface StepgateExpress {
   /**
    * Middleware that asks the service before the route runs: allow → `next()` with `req.stepUp`;

@@ -28,7 +28,12 @@ declare module 'fastify' {
   }
 }
 
-/** Options of {@link stepgatePlugin}: the client plus the guard options. */
+/**
+ * Options of {@link stepgatePlugin}: the client plus the guard options.
+ * @example
+ * const options: StepgateFastifyOptions = { client: stepgate, getSubject, trustProxy: 'loopback' };
+ * await app.register(stepgatePlugin, options);
+ */
 export interface StepgateFastifyOptions extends GuardOptions<FastifyRequest> {
   /** The client made by `createStepgate()`. */
   client: Stepgate;

@@ -11,16 +11,30 @@ import type { GuardOptions, RouteOptions } from '../guard/guard-options.js';
 import { type RequestView, viewFromHeaders } from '../guard/request-view.js';
 import { readWebBody } from '../proxy/read-body.js';
 
-/** What the framework knows about the connection and a Web `Request` does not carry. */
+/**
+ * What the framework knows about the connection and a Web `Request` does not carry.
+ * @example
+ * const info: ConnectionInfo = { remoteAddress: getConnInfo(c).remote.address }; // Hono on Node
+ */
 export interface ConnectionInfo {
   /** The TCP peer's address (Hono on Node: `getConnInfo(c).remote.address`). */
   remoteAddress?: string | undefined;
 }
 
-/** The outcome of a guard: run the handler with the verdict, or return `response`. */
+/**
+ * The outcome of a guard: run the handler with the verdict, or return `response`.
+ * @example
+ * const result = await transfer(request);
+ * if (!result.ok) return result.response;
+ */
 export type GuardResult = { ok: true; verdict: DecisionResponse } | { ok: false; response: Response };
 
-/** Guards and the challenge proxy for Web `Request`/`Response` frameworks. */
+/**
+ * Guards and the challenge proxy for Web `Request`/`Response` frameworks.
+ * @example
+ * const sg: StepgateFetch = stepgateFetch(stepgate, { getSubject });
+ * app.all('/stepgate/*', async (c) => (await sg.proxy(c.req.raw)) ?? c.notFound());
+ */
 export interface StepgateFetch {
   /**
    * A check for one action: allow → `{ ok: true, verdict }`; otherwise `{ ok: false, response }` with the

@@ -9,6 +9,8 @@ import type { RequestView } from './request-view.js';
  * hop, a number trusts that many hops, a string or list names addresses, CIDR ranges or the presets
  * `loopback`, `linklocal` and `uniquelocal`, and a function decides per address and hop.
  * @defaultValue false
+ * @example
+ * const trustProxy: TrustProxy = ['loopback', '10.0.0.0/8']; // a local reverse proxy and the VPC's load balancer
  */
 export type TrustProxy =
   | boolean

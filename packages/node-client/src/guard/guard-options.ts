@@ -6,7 +6,17 @@ import { compileTrust, type TrustFunction, type TrustProxy } from './client-ip.j
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** Options shared by every guard of one adapter (`stepgateExpress()`, the Fastify plugin, `stepgateFetch()`). */
+/**
+ * Options shared by every guard of one adapter (`stepgateExpress()`, the Fastify plugin, `stepgateFetch()`).
+ * @example
+ * const options: GuardOptions<express.Request> = {
+ *   getSubject: (req) => (req.user ? { id: req.user.id, sessionId: req.sessionID, authTime: req.user.authTime, acr: 'aal1' } : null),
+ *   trustProxy: ['loopback', '10.0.0.0/8'],
+ *   geo: 'cdn',
+ *   proxy: { prefix: '/stepgate', publicOrigin: 'https://bank.example' },
+ *   onError: (error) => logger.warn({ err: error }, 'stepgate guard failed closed'),
+ * };
+ */
 export interface GuardOptions<Req> {
   /**
    * The signed-in user, from the app's own session. `null`/`undefined` answers 401 `unauthorized`
@@ -37,7 +47,11 @@ export interface GuardOptions<Req> {
   onError?: (error: unknown, req: Req) => void;
 }
 
-/** Options of the challenge proxy. */
+/**
+ * Options of the challenge proxy.
+ * @example
+ * stepgateExpress(stepgate, { getSubject, proxy: { prefix: '/auth/step-up', publicOrigin: 'https://bank.example' } });
+ */
 export interface ProxyOptions {
   /** The path the proxy is mounted under. @defaultValue '/stepgate' */
   prefix?: string;
@@ -50,7 +64,15 @@ export interface ProxyOptions {
   bodyLimitBytes?: number;
 }
 
-/** Options of one guarded route. */
+/**
+ * Options of one guarded route.
+ * @example
+ * sg.requireStepUp({
+ *   action: 'payments.transfer',
+ *   transaction: (req) => ({ amount: req.body.amount, currency: req.body.currency, payee: req.body.payee }),
+ *   resource: (req) => ({ type: 'account', id: req.params.accountId }),
+ * });
+ */
 export interface RouteOptions<Req> {
   /** The action name the policies match, e.g. `payments.transfer`. */
   action: string;

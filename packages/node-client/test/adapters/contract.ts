@@ -153,6 +153,21 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
       expect(seen).toHaveLength(1);
     });
 
+    it('S20: hands the failure to onError, and the 503 reveals nothing of it', async () => {
+      service(() =>
+        HttpResponse.json(
+          { error: { code: 'internal_error', message: 'db at 10.1.2.3 down' } },
+          { status: 500 },
+        ),
+      );
+      const errors: unknown[] = [];
+      const res = await post(await start({ onError: (e) => errors.push(e) }));
+      expect(res.status).toBe(503);
+      expect(await res.text()).not.toContain('10.1.2.3');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ name: 'StepgateClientError', code: 'decision_unavailable' });
+    });
+
     it('a failing getSubject answers 500 and never allows', async () => {
       const seen = service(() => HttpResponse.json(allowAnswer()));
       const res = await post(await start({ subjectThrows: true }));

@@ -13,6 +13,7 @@ export const expressHarness: AdapterHarness = {
       geo: geoOption(options),
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
     const app = express();
     app.use(sg.proxy());

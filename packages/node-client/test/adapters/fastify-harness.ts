@@ -13,6 +13,7 @@ export const fastifyHarness: AdapterHarness = {
       geo: geoOption(options),
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
     app.post(
       '/guarded',

@@ -8,6 +8,8 @@ export interface HarnessOptions {
   trustProxy?: TrustProxy;
   geo?: 'cdn' | false | 'callback';
   proxy?: false | ProxyOptions;
+  /** Receives what the guard turned into a 5xx. */
+  onError?: (error: unknown) => void;
   /** getSubject() throws instead of reading the `x-test-user` header. */
   subjectThrows?: boolean;
 }

@@ -14,6 +14,7 @@ export const honoHarness: AdapterHarness = {
       geo: geoOption(options),
       ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
       ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
     const info = (c: Context) => ({ remoteAddress: getConnInfo(c).remote.address });
     const transfer = sg.guard({
