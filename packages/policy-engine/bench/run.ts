@@ -13,7 +13,7 @@ import { type Timing, worker } from './worker.js';
 
 const SETS = ['12', '50'] as const;
 const N = 100_000;
-const PEER_N = { jre: 10_000, casbin: 5_000, cedar: 10_000 } as const;
+const PEER_N = { jre: 5_000, casbin: 3_000, cedar: 5_000 } as const;
 const ENGINES = [
   ['stepgate+floor', N],
   ['jre', PEER_N.jre],

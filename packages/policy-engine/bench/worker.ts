@@ -100,7 +100,7 @@ export async function worker(
     const sg: Fn = (c) => policy.evaluate(c.input);
     const fl: Fn = (c) => floor(c.input);
     let best = [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY];
-    for (let round = 0; round < 6; round++) {
+    for (let round = 0; round < 4; round++) {
       best = [
         Math.min(best[0] as number, await loopNs(ctx, sg, false)),
         Math.min(best[1] as number, await loopNs(ctx, fl, false)),

@@ -123,10 +123,7 @@ function inputProblem(input: EvaluationInput): string | undefined {
  * const policy = compilePolicy(parsePolicyDocument(yamlText, { filename: 'policies.yaml' }));
  * const verdict = policy.evaluate({ request, now: Math.floor(Date.now() / 1000), history });
  */
-export function compilePolicy(
-  doc: PolicyDocument,
-  options: CompileOptions & { codegen?: boolean } = {},
-): CompiledPolicy {
+export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {}): CompiledPolicy {
   const { issues, checked } = checkDocument(doc, options.ipLists);
   if (checked === undefined) throw new PolicyError('invalid_policy', issues);
   const acrValues: AcrValues = options.acrValues ?? DEFAULT_ACR_VALUES;

@@ -89,13 +89,14 @@ function validCoords(g: Record<string, unknown> | undefined): { lat: number; lon
 }
 
 /** Signal groups, computed together. */
-export type SignalGroup = 'device' | 'session' | 'history' | 'tx' | 'geo' | 'ip' | 'score';
+export type SignalGroup = 'device' | 'client' | 'session' | 'history' | 'tx' | 'geo' | 'ip' | 'score';
 
 /** The group of a signal name. */
 export function signalGroup(name: string): SignalGroup {
   if (name === 'score' || name === 'level') return 'score';
   if (name === 'failures.recent' || name === 'action.count') return 'history';
   if (name === 'transaction.amount') return 'tx';
+  if (name === 'device.automation' || name === 'device.webview') return 'client';
   return name.slice(0, name.indexOf('.')) as SignalGroup;
 }
 
@@ -162,12 +163,15 @@ function fill(
       deviceSignals !== undefined;
     // S25: only the service-verified remembered-device token makes a device known.
     const known = contextPresent && hDevice?.rememberedToken === true;
-    const ua = context?.userAgent;
     s['device.known'] = known;
     s['device.new'] = !known;
     s['device.contextPresent'] = contextPresent;
     s['device.fingerprintSeen'] = contextPresent && hDevice?.fingerprintSeen === true;
     s['device.accounts'] = num(hDevice?.accountsOnDevice) ?? 0;
+  }
+  if (mask & GROUP_BITS.client) {
+    const deviceSignals = obj(obj(context?.device)?.signals);
+    const ua = context?.userAgent;
     s['device.automation'] =
       deviceSignals?.webdriver === true || (typeof ua === 'string' && ua.indexOf('Headless') >= 0);
     s['device.webview'] = typeof deviceSignals?.webview === 'string' ? deviceSignals.webview : undefined;
@@ -196,11 +200,12 @@ export const GROUP_BITS: Readonly<Record<SignalGroup, number>> = Object.freeze({
   tx: 8,
   geo: 16,
   ip: 32,
-  score: 64,
+  client: 64,
+  score: 128,
 });
 
 /** Every group but the score: what the score is computed from. */
-export const DATA_GROUPS = 63;
+export const DATA_GROUPS = 127;
 
 /** Geo-velocity (haversine), impossible travel and country change against the last request. */
 function geoSignals(

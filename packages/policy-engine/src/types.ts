@@ -115,6 +115,13 @@ export interface CompileOptions {
   acrValues?: AcrValues;
   /** Extra named CIDR lists (for example loaded from files by the service); they extend the document's. */
   ipLists?: Record<string, string[]>;
+  /**
+   * Generate one matching function with `new Function` (values only through a constant table).
+   * `false` interprets the same condition trees instead (for a CSP without `unsafe-eval`; the
+   * engine also falls back by itself when `new Function` throws).
+   * @defaultValue true
+   */
+  codegen?: boolean;
 }
 
 /** A user's enrolled factor as the engine sees it. */
