@@ -1,7 +1,15 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { HttpResponse, http } from 'msw';
 import { find, findText, nextEvent, q } from '../../test/helpers.js';
 import { mockEnrollment, TOTP_CODE } from '../../test/mock-enrollment.js';
-import { addVirtualAuthenticator, removeVirtualAuthenticator, startWorker, worker } from '../../test/msw.js';
+import {
+  addVirtualAuthenticator,
+  BASE,
+  removeVirtualAuthenticator,
+  startWorker,
+  worker,
+} from '../../test/msw.js';
+import { assertValid } from '../../test/schemas.js';
 import './define.js';
 import type { StepUpEnroll } from './step-up-enroll.js';
 
@@ -94,6 +102,18 @@ describe('<step-up-enroll>', () => {
     } finally {
       await removeVirtualAuthenticator(authenticatorId);
     }
+  });
+
+  it('an unknown or expired ticket says so and offers nothing to add', async () => {
+    const url = `${BASE}/v1/enrollments/enr_gone`;
+    const body = assertValid('errorBody', { error: { code: 'not_found', message: 'No such ticket' } });
+    worker.use(http.get(url, () => HttpResponse.json(body, { status: 404 })));
+    const failed = nextEvent(document, 'step-up-error'); // bubbles and is composed: listen before it loads
+    const el = await enroll(url);
+    const { error } = await failed;
+    expect([error.code, error.status]).to.deep.equal(['not_found', 404]);
+    await findText(el, '[part~=error]', 'This link expired');
+    expect(q(el, '[part~=add-totp]')).to.equal(null);
   });
 
   it('speaks French with lang="fr"', async () => {

@@ -55,8 +55,9 @@ describe('<step-up-challenge> email and SMS codes', () => {
     };
     try {
       const mock = mockChallenge({ methods: [{ method: 'sms_otp', destination: '•••• 1234' }] });
-      const el = await inline(mock.info);
-      const { answer } = await nextEvent(el, 'step-up-complete');
+      const completed = nextEvent(document, 'step-up-complete'); // may fire before the fixture resolves
+      await inline(mock.info);
+      const { answer } = await completed;
       expect(answer.token).to.be.a('string');
       expect(signal).to.be.instanceOf(AbortSignal);
       expect(mock.requests.at(-1)?.body).to.deep.equal({ method: 'sms_otp', code: '123456' });
