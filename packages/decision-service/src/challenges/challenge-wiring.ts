@@ -7,7 +7,7 @@ import type { ChallengeStore } from '../stores/challenge-store.js';
 import type { Store } from '../stores/store.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { ChallengeDeps } from './challenge-deps.js';
-import { type ChallengeEventSink, logChallengeEvents } from './challenge-events.js';
+import type { ChallengeEventSink } from './challenge-events.js';
 import type { ChallengeSettings, EnrollmentSettings } from './challenge-settings.js';
 
 /** What {@link buildChallengeDeps} takes from the running service. */
@@ -24,13 +24,14 @@ export interface ChallengeWiring {
   policies: PolicyHolder;
   log: Logger;
   now: () => number;
-  /** The audit log; without one, events go to the log. */
+  /** The audit log; every event is also written to the log. */
   audit?: ChallengeEventSink | undefined;
 }
 
 /**
  * The dependencies of the challenge and enrollment services, from the service's parts. Method
- * levels are read from the policies in force at each use, so a reload applies at once.
+ * levels are read from the policies in force at each use, so a reload applies at once. Events go
+ * to the audit log (when given; its failure fails the step) and to the log.
  */
 export function buildChallengeDeps(w: ChallengeWiring): ChallengeDeps {
   return {
@@ -39,7 +40,12 @@ export function buildChallengeDeps(w: ChallengeWiring): ChallengeDeps {
     sealer: w.sealer,
     tokens: w.tokens,
     senders: w.senders,
-    events: w.audit ?? logChallengeEvents(w.log),
+    events: {
+      async append(event) {
+        w.log.info({ event }, event.type);
+        await w.audit?.append(event);
+      },
+    },
     settings: w.config.challenges,
     enrollment: w.config.enrollment,
     acrValues: w.config.acrValues,
