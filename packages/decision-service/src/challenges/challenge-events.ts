@@ -16,6 +16,7 @@ export type ChallengeEventType =
   | 'challenge.expired'
   | 'challenge.otp_replay'
   | 'factor.added'
+  | 'factor.removed'
   | 'factor.announced';
 
 /** One challenge or factor event. */

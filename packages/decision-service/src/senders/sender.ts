@@ -6,8 +6,8 @@ import type { Transaction } from '@stepgate/protocol';
 
 /** A message for one contact point. */
 export interface OutgoingMessage {
-  /** `code`: a one-time code; `factor_added`: a new factor was added to the account (S31). */
-  kind: 'code' | 'factor_added';
+  /** `code`: a one-time code; `factor_added` / `factor_removed`: the account's factors changed (S31). */
+  kind: 'code' | 'factor_added' | 'factor_removed';
   channel: 'email' | 'sms';
   /** The email address or E.164 phone number. */
   to: string;

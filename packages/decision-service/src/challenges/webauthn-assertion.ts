@@ -1,0 +1,94 @@
+/**
+ * One WebAuthn assertion checked end to end (S12, S14): our `clientDataJSON` checks, then
+ * @simplewebauthn/server for rpIdHash, user presence, user verification and the signature, then
+ * the signature counter. Pure: the caller consumes the challenge and saves the counter.
+ */
+import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
+import { type ClientDataExpectation, checkClientData } from './webauthn-challenge.js';
+
+/** What {@link verifyAssertion} checks against. */
+export interface AssertionExpectation {
+  /** The `PublicKeyCredential` JSON from the browser. */
+  response: unknown;
+  /** base64url challenge bytes. */
+  challenge: string;
+  origins: ClientDataExpectation['origins'];
+  rpId: string;
+  /** The stored credential. */
+  credential: { id: string; publicKey: Uint8Array; counter: number };
+  /** S12: required for biometric and whenever the result counts as aal3. */
+  requireUserVerification: boolean;
+}
+
+/** The outcome; `failure` is a short code for the audit log, never shown to the caller (S10). */
+export type AssertionResult =
+  | { ok: true; counter: number; userVerified: boolean; backedUp: boolean }
+  | { ok: false; failure: string };
+
+/** The credential id a response names, or undefined when it is not a plausible one. */
+export function responseCredentialId(response: unknown): string | undefined {
+  const id = (response as { id?: unknown } | null)?.id;
+  return typeof id === 'string' && /^[A-Za-z0-9_-]{1,1400}$/.test(id) ? id : undefined;
+}
+
+/** Maps the library's error messages to short failure codes. */
+function failureOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/User verification/i.test(message)) return 'user_verification';
+  if (/not present/i.test(message)) return 'user_presence';
+  if (/RP ID/i.test(message)) return 'rp_id';
+  if (/signature/i.test(message)) return 'signature';
+  return 'invalid_assertion';
+}
+
+/**
+ * Verifies an assertion. The library gets counter 0 so that it never throws on the counter:
+ * the counter is compared here, after the signature proved the assertion genuine, so that a
+ * clone suspicion is only ever raised by a real authenticator's output (S14: new ≤ stored, either
+ * non-zero).
+ *
+ * @example
+ * const r = await verifyAssertion({ response, challenge, origins: ['https://app.example'],
+ *   rpId: 'app.example', credential, requireUserVerification: true });
+ * if (r.ok) await store.advanceCounter(credential.id, credential.counter, r.counter);
+ */
+export async function verifyAssertion(p: AssertionExpectation): Promise<AssertionResult> {
+  const response = p.response as AuthenticationResponseJSON;
+  if (responseCredentialId(response) !== p.credential.id) return { ok: false, failure: 'credential' };
+  if (response.type !== 'public-key' || typeof response.response !== 'object' || response.response === null) {
+    return { ok: false, failure: 'malformed' };
+  }
+  const clientData = checkClientData(response.response.clientDataJSON, {
+    type: 'webauthn.get',
+    challenge: p.challenge,
+    origins: p.origins,
+  });
+  if (clientData !== undefined) return { ok: false, failure: clientData };
+  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  try {
+    verified = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: p.challenge,
+      expectedOrigin: [...p.origins],
+      expectedRPID: p.rpId,
+      expectedType: 'webauthn.get',
+      credential: { id: p.credential.id, publicKey: p.credential.publicKey, counter: 0 },
+      requireUserVerification: p.requireUserVerification,
+    });
+  } catch (error) {
+    return { ok: false, failure: failureOf(error) };
+  }
+  if (!verified.verified) return { ok: false, failure: 'signature' };
+  const info = verified.authenticationInfo;
+  const stored = p.credential.counter;
+  // W3C WebAuthn L3 §6.1.1: a counter that did not grow signals a possible cloned authenticator.
+  if ((info.newCounter > 0 || stored > 0) && info.newCounter <= stored) {
+    return { ok: false, failure: 'clone_suspected' };
+  }
+  return {
+    ok: true,
+    counter: info.newCounter,
+    userVerified: info.userVerified,
+    backedUp: info.credentialBackedUp,
+  };
+}

@@ -1,0 +1,144 @@
+/**
+ * `DELETE /v1/users/{id}/factors/{factorId}` (S31, NIST SP 800-63B §6.1.2.1): removing a factor
+ * is gated exactly like adding one — an upgraded token from a step-up to the level of the factor
+ * removed (or the user's strongest when none reaches it), bound to action
+ * `stepgate.factor.remove` and `{ userId, factorId }`, single use — and announced.
+ */
+import { randomBytes } from 'node:crypto';
+import { checkRequirement, METHOD_PREFERENCE } from '@stepgate/policy-engine';
+import {
+  type EnrollmentStepUpAnswer,
+  type FactorView,
+  type Level,
+  levelAtLeast,
+  type Method,
+  maxLevel,
+  type Requirement,
+  StepgateError,
+  type Subject,
+  transactionDigest,
+} from '@stepgate/protocol';
+import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+import { openChallenge } from '../challenges/open-challenge.js';
+import type { WebAuthnStore } from '../stores/webauthn-store.js';
+import { announceFactorRemoved } from './announce-removal.js';
+import { describeFactor } from './credential-data.js';
+
+/** The action a removal step-up is bound to. */
+export const REMOVAL_ACTION = 'stepgate.factor.remove';
+
+/** Body of the removal: the backend's view of the session, and the token of the step-up. */
+export interface FactorRemovalRequest {
+  subject: Subject;
+  stepUpToken?: string;
+}
+
+/** Answer once removed. */
+export interface FactorRemovedAnswer {
+  removed: FactorView;
+}
+
+/** The requirement of removing a factor of `target` level from a user with these factors. */
+function removalRequirement(
+  deps: ChallengeDeps,
+  existing: Array<{ method: Method; maxLevel: Level }>,
+  target: Level,
+) {
+  const strongest = existing.map((f) => f.maxLevel).reduce(maxLevel);
+  const level = levelAtLeast(strongest, target) ? target : strongest;
+  const usable = new Set(existing.filter((f) => levelAtLeast(f.maxLevel, level)).map((f) => f.method));
+  const requirement: Requirement = {
+    level,
+    acr: deps.acrValues[level],
+    maxAge: 0,
+    methods: METHOD_PREFERENCE.filter((m) => usable.has(m)),
+    bindTransaction: true,
+    singleUse: true,
+  };
+  return requirement;
+}
+
+/**
+ * Removes a factor after a step-up; without a valid token, answers the `step_up` verdict with a
+ * challenge (as `POST /v1/enrollments` does).
+ *
+ * @throws StepgateError `not_found` for an unknown factor; `invalid_request` when `subject.id`
+ *   is not the user.
+ * @example
+ * const first = await removeFactor(deps, store, 'u1', 'fac_…', { subject }, { audience: 'default' });
+ * // first.decision === 'step_up' → the widget verifies first.challenge → retry with stepUpToken
+ */
+export async function removeFactor(
+  deps: ChallengeDeps,
+  webauthn: WebAuthnStore | undefined,
+  userId: string,
+  factorId: string,
+  body: FactorRemovalRequest,
+  caller: { audience: string },
+): Promise<FactorRemovedAnswer | EnrollmentStepUpAnswer> {
+  if (body.subject.id !== userId) throw new StepgateError('invalid_request', 'subject.id must be the user');
+  const levels = deps.methodLevels();
+  const [factors, user] = await Promise.all([deps.store.listFactors(userId), deps.store.getUser(userId)]);
+  const target = factors.find((f) => f.id === factorId);
+  if (!target) throw new StepgateError('not_found', 'no such factor');
+  const existing: Array<{ method: Method; maxLevel: Level }> = factors.map((f) => ({
+    method: f.method,
+    maxLevel: f.maxLevel,
+  }));
+  if (user?.email) existing.push({ method: 'email_otp', maxLevel: levels.email_otp });
+  if (user?.phone) existing.push({ method: 'sms_otp', maxLevel: levels.sms_otp });
+  const requirement = removalRequirement(deps, existing, target.maxLevel);
+  const transaction = { userId, factorId };
+  const digest = await transactionDigest({ action: REMOVAL_ACTION, transaction });
+  const now = deps.now();
+  if (!(await acceptRemovalToken(deps, body, requirement, digest, caller.audience, now))) {
+    const challenge = await openChallenge(deps, {
+      subject: body.subject,
+      action: REMOVAL_ACTION,
+      transaction,
+      digest,
+      requirement,
+      methods: requirement.methods,
+      decisionId: `rmq_${randomBytes(16).toString('base64url')}`,
+      audience: caller.audience,
+      now,
+    });
+    return { decision: 'step_up', requirement, challenge };
+  }
+  if (!(await deps.store.deleteFactor(userId, factorId)))
+    throw new StepgateError('not_found', 'no such factor');
+  await webauthn?.deleteByFactor(factorId);
+  await deps.events.append({
+    type: 'factor.removed',
+    who: { userId, ...(body.subject.sessionId === undefined ? {} : { sessionId: body.subject.sessionId }) },
+    what: { method: target.method, level: target.maxLevel },
+    factorId,
+    outcome: 'ok',
+  });
+  await announceFactorRemoved(deps, target, now);
+  return { removed: describeFactor(target) };
+}
+
+/** Verifies the token against the removal requirement (user, action, digest, level) and consumes it. */
+async function acceptRemovalToken(
+  deps: ChallengeDeps,
+  body: FactorRemovalRequest,
+  requirement: Requirement,
+  digest: string,
+  audience: string,
+  now: number,
+): Promise<boolean> {
+  if (body.stepUpToken === undefined) return false;
+  const verified = await deps.tokens.verifyStepUpToken(body.stepUpToken, audience);
+  if (!verified.ok || verified.claims.sub !== body.subject.id) return false;
+  const check = checkRequirement(requirement, {
+    now: Math.floor(now / 1000),
+    subject: body.subject,
+    action: REMOVAL_ACTION,
+    digest,
+    token: verified.claims,
+    acrValues: deps.acrValues,
+  });
+  if (!check.satisfied) return false;
+  return deps.store.consumeJti(verified.claims.jti, verified.claims.exp * 1000 + 60_000, now);
+}

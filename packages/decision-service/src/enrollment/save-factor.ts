@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { FactorView, Level, Method } from '@stepgate/protocol';
+import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+import type { WebAuthnContext } from '../challenges/webauthn.js';
+import type { EnrollmentTicketRecord } from '../stores/challenge-store.js';
+import type { FactorRecord } from '../stores/store.js';
+import { announceFactorAdded } from './announce.js';
+import { type CredentialData, describeFactor } from './credential-data.js';
+
+/** A new possession factor to save. */
+export interface NewPossessionFactor {
+  ticket: EnrollmentTicketRecord;
+  method: Method;
+  maxLevel: Level;
+  data: CredentialData;
+  /** WebAuthn: the signature counter at registration. */
+  counter?: number;
+  label?: string;
+}
+
+/**
+ * Saves a WebAuthn or device-key factor: indexes the credential id (unique across users, so a
+ * credential can never belong to two accounts, S13), spends the ticket, stores the factor,
+ * audits `factor.added` and announces it at every contact point (S31).
+ *
+ * @returns the factor's view, or undefined when the credential is already registered or the
+ *   ticket was spent meanwhile.
+ * @example
+ * const view = await saveFactor(deps, wa, { ticket, method: 'webauthn', maxLevel: 'aal3', data, counter: 0 });
+ */
+export async function saveFactor(
+  deps: ChallengeDeps,
+  wa: WebAuthnContext,
+  p: NewPossessionFactor,
+): Promise<FactorView | undefined> {
+  const now = deps.now();
+  const factorId = `fac_${randomBytes(16).toString('base64url')}`;
+  const t = p.ticket;
+  if (p.data.kind === 'webauthn') {
+    const indexed = await wa.store.insertCredential({
+      credentialId: p.data.credentialId,
+      factorId,
+      userId: t.userId,
+      counter: p.counter ?? 0,
+    });
+    if (!indexed) return undefined;
+  }
+  if (!(await deps.challenges.spendTicket(t.id, now))) {
+    await wa.store.deleteByFactor(factorId);
+    return undefined;
+  }
+  const factor: FactorRecord = {
+    id: factorId,
+    userId: t.userId,
+    method: p.method,
+    maxLevel: p.maxLevel,
+    data: JSON.stringify(p.data),
+    createdAt: now,
+    ...(p.label === undefined ? {} : { label: p.label }),
+  };
+  await deps.store.insertFactor(factor);
+  await deps.events.append({
+    type: 'factor.added',
+    who: { userId: t.userId, ...(t.sessionId === undefined ? {} : { sessionId: t.sessionId }) },
+    what: { method: p.method, level: p.maxLevel },
+    factorId,
+    outcome: 'ok',
+  });
+  await announceFactorAdded(deps, factor);
+  return describeFactor(factor);
+}

@@ -1,0 +1,168 @@
+/**
+ * WebAuthn registration with an enrollment ticket (DESIGN.md "HTTP API"):
+ * `POST /v1/enrollments/{ticket}/webauthn/options`, then `…/webauthn/verify`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  generateRegistrationOptions,
+  type RegistrationResponseJSON,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
+import type {
+  FactorAddedAnswer,
+  WebAuthnRegistrationOptionsAnswer,
+  WebAuthnRegistrationVerifyRequest,
+} from '@stepgate/protocol';
+import { type ChallengeDeps, challengeFailed } from '../challenges/challenge-deps.js';
+import { requireRpId, WEBAUTHN_CHALLENGE_MS, type WebAuthnContext } from '../challenges/webauthn.js';
+import { checkClientData } from '../challenges/webauthn-challenge.js';
+import { credentialData, type WebAuthnFactorData, webAuthnMaxLevel } from './credential-data.js';
+import { MAX_CONFIRM_FAILURES } from './enrollment-service.js';
+import { liveTicket } from './enrollment-ticket.js';
+import { saveFactor } from './save-factor.js';
+
+/** Body of `…/webauthn/options`: which method the new credential is for. @defaultValue 'webauthn' */
+export interface WebAuthnRegistrationOptionsRequest {
+  method?: 'webauthn' | 'biometric';
+}
+
+/** The WebAuthn user handle: SHA-256 of the user id, so the authenticator never holds the id itself. */
+export const userHandle = (userId: string): Uint8Array =>
+  createHash('sha256').update(`stepgate-user\0${userId}`).digest();
+
+/**
+ * Registration options for a ticket: a fresh 32-byte challenge kept server-side for ≤ 5 min (S11),
+ * the user's existing credentials excluded; `biometric` asks for a platform authenticator with
+ * user verification; `webauthn.requireAttestation` asks for `direct` attestation.
+ *
+ * @throws StepgateError `not_found`; `invalid_request`; `service_unavailable` without WebAuthn config.
+ * @example
+ * const { publicKey } = await registrationOptions(deps, wa, 'enr_…', { method: 'webauthn' });
+ */
+export async function registrationOptions(
+  deps: ChallengeDeps,
+  wa: WebAuthnContext,
+  ticketId: string,
+  body: WebAuthnRegistrationOptionsRequest,
+): Promise<WebAuthnRegistrationOptionsAnswer> {
+  const method = body.method ?? 'webauthn';
+  const t = await liveTicket(deps, ticketId, method);
+  const rpID = requireRpId(wa.settings);
+  const now = deps.now();
+  const [user, factors] = await Promise.all([deps.store.getUser(t.userId), deps.store.listFactors(t.userId)]);
+  const excludeCredentials = factors.flatMap((f) => {
+    const d = credentialData(f);
+    return d?.kind === 'webauthn' ? [{ id: d.credentialId }] : [];
+  });
+  const challenge = randomBytes(32);
+  const uv = method === 'biometric';
+  const expiresAt = Math.min(t.expiresAt, now + WEBAUTHN_CHALLENGE_MS);
+  const options = await generateRegistrationOptions({
+    rpName: wa.settings.rpName,
+    rpID,
+    userName: user?.email ?? user?.displayName ?? t.userId,
+    userDisplayName: user?.displayName ?? user?.email ?? t.userId,
+    userID: userHandle(t.userId),
+    challenge,
+    timeout: Math.min(wa.settings.timeout * 1000, expiresAt - now),
+    attestationType: wa.settings.requireAttestation ? 'direct' : 'none',
+    excludeCredentials,
+    authenticatorSelection: {
+      residentKey: 'preferred',
+      userVerification: uv ? 'required' : 'preferred',
+      ...(uv ? { authenticatorAttachment: 'platform' as const } : {}),
+    },
+  });
+  await wa.store.putChallenge({
+    key: ticketId,
+    purpose: 'register',
+    userId: t.userId,
+    method,
+    nonce: challenge.toString('base64url'),
+    userVerification: uv,
+    expiresAt,
+  });
+  return { publicKey: options as unknown as WebAuthnRegistrationOptionsAnswer['publicKey'] };
+}
+
+/** Whether attestation proved the model: a full statement (x5c) from an allow-listed AAGUID. */
+function proven(wa: WebAuthnContext, fmt: string, aaguid: string, attestationObject: Uint8Array): boolean {
+  if (fmt === 'none' || !wa.settings.allowedAuthenticators.includes(aaguid.toLowerCase())) return false;
+  const x5c = decodeAttestationObject(attestationObject).get('attStmt').get('x5c');
+  return Array.isArray(x5c) && x5c.length > 0;
+}
+
+/**
+ * Verifies the registration response and adds the factor. The challenge is consumed first (S11);
+ * origin, `crossOrigin` and `topOrigin` are checked here (S12). The factor's `maxLevel` is aal3
+ * only for a device-bound credential created with UV; backup-eligible credentials reach aal2
+ * (S3). With `requireAttestation`, only attested allow-listed models are accepted.
+ *
+ * @throws StepgateError `challenge_failed` (with `attemptsLeft`) for any failed check.
+ * @example
+ * const { factor } = await verifyRegistration(deps, wa, 'enr_…', { response, label: 'YubiKey' });
+ */
+export async function verifyRegistration(
+  deps: ChallengeDeps,
+  wa: WebAuthnContext,
+  ticketId: string,
+  body: WebAuthnRegistrationVerifyRequest,
+): Promise<FactorAddedAnswer> {
+  const taken = await wa.store.takeChallenge(ticketId, deps.now());
+  const t = await liveTicket(deps, ticketId, taken?.method ?? 'webauthn');
+  const fail = async (failure: string) => {
+    const failures = await deps.challenges.recordTicketFailure(ticketId);
+    deps.log.info({ ticket: ticketId.slice(0, 8), failure }, 'webauthn registration failed');
+    return challengeFailed(Math.max(0, MAX_CONFIRM_FAILURES - failures));
+  };
+  if (taken?.purpose !== 'register' || taken.userId !== t.userId) throw await fail('no_challenge');
+  const response = body.response as unknown as RegistrationResponseJSON;
+  const clientData = checkClientData(response?.response?.clientDataJSON, {
+    type: 'webauthn.create',
+    challenge: taken.nonce,
+    origins: wa.settings.origins,
+  });
+  if (clientData !== undefined) throw await fail(clientData);
+  let info: Extract<
+    Awaited<ReturnType<typeof verifyRegistrationResponse>>,
+    { verified: true }
+  >['registrationInfo'];
+  try {
+    const verified = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: taken.nonce,
+      expectedOrigin: [...wa.settings.origins],
+      expectedRPID: requireRpId(wa.settings),
+      requireUserVerification: taken.userVerification,
+    });
+    if (!verified.verified) throw new Error('not verified');
+    info = verified.registrationInfo;
+  } catch {
+    throw await fail('invalid_registration');
+  }
+  const attested = proven(wa, info.fmt, info.aaguid, info.attestationObject);
+  if (wa.settings.requireAttestation && !attested) throw await fail('attestation');
+  const backupEligible = info.credentialDeviceType === 'multiDevice';
+  const data: WebAuthnFactorData = {
+    kind: 'webauthn',
+    credentialId: info.credential.id,
+    publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
+    backupEligible,
+    userVerified: info.userVerified,
+    attested,
+    aaguid: info.aaguid,
+    fmt: info.fmt,
+    ...(info.credential.transports ? { transports: info.credential.transports } : {}),
+  };
+  const factor = await saveFactor(deps, wa, {
+    ticket: t,
+    method: taken.method,
+    maxLevel: webAuthnMaxLevel({ backupEligible, userVerified: info.userVerified }),
+    data,
+    counter: info.credential.counter,
+    ...(body.label === undefined ? {} : { label: body.label }),
+  });
+  if (!factor) throw await fail('credential_exists');
+  return { factor };
+}

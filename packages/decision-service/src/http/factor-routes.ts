@@ -1,0 +1,98 @@
+import {
+  enrollmentRequestSchema,
+  enrollmentStepUpSchema,
+  factorListSchema,
+  factorViewSchema,
+} from '@stepgate/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+import { describeFactor } from '../enrollment/credential-data.js';
+import { type FactorRemovalRequest, removeFactor } from '../enrollment/factor-removal.js';
+import type { WebAuthnStore } from '../stores/webauthn-store.js';
+import { errorResponse, type RouteTable } from './route-table.js';
+
+const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
+
+const { $id: _factorViewId, ...factorViewBody } = factorViewSchema;
+
+/** `{ id, factorId }` path parameters. */
+export const factorParamsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'factorId'],
+  properties: { id, factorId: id },
+} as const;
+
+/** Body of `DELETE /v1/users/{id}/factors/{factorId}`. */
+export const factorRemovalSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['subject'],
+  properties: {
+    subject: enrollmentRequestSchema.properties.subject,
+    stepUpToken: enrollmentRequestSchema.properties.stepUpToken,
+  },
+} as const;
+
+/** Answer of a removal. */
+export const factorRemovedSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['removed'],
+  properties: { removed: factorViewBody },
+} as const;
+
+/**
+ * `GET /v1/users/{id}/factors` and `DELETE /v1/users/{id}/factors/{factorId}` (DESIGN.md "HTTP
+ * API"), for the backend (API key). Removal is gated by a step-up like adding (S31).
+ */
+export function registerFactorRoutes(
+  app: FastifyInstance,
+  routes: RouteTable,
+  deps: ChallengeDeps,
+  webauthn: WebAuthnStore | undefined,
+): void {
+  routes.add(app, {
+    method: 'GET',
+    url: '/v1/users/:id/factors',
+    auth: 'api',
+    summary: "A user's factors, each with the highest level it can reach.",
+    tags: ['users'],
+    schemas: {
+      params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
+      responses: {
+        200: { description: '`{ factors }`.', schema: factorListSchema },
+        401: errorResponse('Missing or wrong API key.'),
+      },
+    },
+    handler: async (request) => {
+      const factors = await deps.store.listFactors((request.params as { id: string }).id);
+      return { factors: factors.map(describeFactor) };
+    },
+  });
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/v1/users/:id/factors/:factorId',
+    auth: 'api',
+    summary:
+      'Removes a factor after a step-up to its level (S31): without `stepUpToken`, answers a step_up with a challenge. Announced to the user.',
+    tags: ['users'],
+    schemas: {
+      params: factorParamsSchema,
+      body: factorRemovalSchema,
+      responses: {
+        200: {
+          description: '`{ removed }`, or `{ decision: "step_up", requirement, challenge }`.',
+          schema: { anyOf: [factorRemovedSchema, enrollmentStepUpSchema] },
+        },
+        400: errorResponse('Malformed body (`invalid_request`).'),
+        401: errorResponse('Missing or wrong API key.'),
+        404: errorResponse('No such factor (`not_found`).'),
+      },
+    },
+    handler: async (request, _reply, caller) => {
+      const { id: userId, factorId } = request.params as { id: string; factorId: string };
+      return removeFactor(deps, webauthn, userId, factorId, request.body as FactorRemovalRequest, caller!);
+    },
+  });
+}

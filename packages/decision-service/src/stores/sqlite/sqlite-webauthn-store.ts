@@ -1,0 +1,105 @@
+import type { Method } from '@stepgate/protocol';
+import type Database from 'better-sqlite3';
+import type { CredentialRow, WebAuthnChallengeRecord, WebAuthnStore } from '../webauthn-store.js';
+import type { Row } from './rows.js';
+
+/** Tables of the SQLite {@link WebAuthnStore}; idempotent. */
+export const WEBAUTHN_MIGRATION = `
+  CREATE TABLE IF NOT EXISTS webauthn_challenges (
+    key TEXT PRIMARY KEY, purpose TEXT NOT NULL, user_id TEXT NOT NULL, method TEXT NOT NULL,
+    nonce TEXT NOT NULL, user_verification INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS webauthn_credentials (
+    credential_id TEXT PRIMARY KEY, factor_id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,
+    counter INTEGER NOT NULL
+  );
+`;
+
+/**
+ * The embedded {@link WebAuthnStore}: two tables in the service's SQLite file. `takeChallenge`
+ * is one `DELETE … RETURNING`, so two requests can never both consume one challenge.
+ *
+ * @example
+ * const webauthn = new SqliteWebAuthnStore(sqliteStore.db);
+ * await webauthn.migrate();
+ */
+export class SqliteWebAuthnStore implements WebAuthnStore {
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+  }
+
+  #sql(text: string): Database.Statement {
+    let stmt = this.#statements.get(text);
+    if (!stmt) {
+      stmt = this.#db.prepare(text);
+      this.#statements.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  async migrate(): Promise<void> {
+    this.#db.exec(WEBAUTHN_MIGRATION);
+  }
+
+  async putChallenge(r: WebAuthnChallengeRecord): Promise<void> {
+    this.#sql(
+      `INSERT OR REPLACE INTO webauthn_challenges
+       (key, purpose, user_id, method, nonce, user_verification, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(r.key, r.purpose, r.userId, r.method, r.nonce, r.userVerification ? 1 : 0, r.expiresAt);
+  }
+
+  async takeChallenge(key: string, now: number): Promise<WebAuthnChallengeRecord | undefined> {
+    const r = this.#sql('DELETE FROM webauthn_challenges WHERE key = ? RETURNING *').get(key) as
+      | Row
+      | undefined;
+    if (!r || (r.expires_at as number) <= now) return undefined;
+    return {
+      key,
+      purpose: r.purpose as WebAuthnChallengeRecord['purpose'],
+      userId: r.user_id as string,
+      method: r.method as Method,
+      nonce: r.nonce as string,
+      userVerification: r.user_verification === 1,
+      expiresAt: r.expires_at as number,
+    };
+  }
+
+  async insertCredential(row: CredentialRow): Promise<boolean> {
+    const info = this.#sql(
+      `INSERT INTO webauthn_credentials (credential_id, factor_id, user_id, counter) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ).run(row.credentialId, row.factorId, row.userId, row.counter);
+    return info.changes === 1;
+  }
+
+  async getCredential(credentialId: string): Promise<CredentialRow | undefined> {
+    const r = this.#sql('SELECT * FROM webauthn_credentials WHERE credential_id = ?').get(credentialId) as
+      | Row
+      | undefined;
+    if (!r) return undefined;
+    return {
+      credentialId,
+      factorId: r.factor_id as string,
+      userId: r.user_id as string,
+      counter: r.counter as number,
+    };
+  }
+
+  async advanceCounter(credentialId: string, expected: number, next: number): Promise<boolean> {
+    const info = this.#sql(
+      'UPDATE webauthn_credentials SET counter = ? WHERE credential_id = ? AND counter = ?',
+    ).run(next, credentialId, expected);
+    return info.changes === 1;
+  }
+
+  async deleteByFactor(factorId: string): Promise<void> {
+    this.#sql('DELETE FROM webauthn_credentials WHERE factor_id = ?').run(factorId);
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return this.#sql('DELETE FROM webauthn_challenges WHERE expires_at <= ?').run(now).changes;
+  }
+}
