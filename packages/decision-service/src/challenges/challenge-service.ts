@@ -132,14 +132,6 @@ export class ChallengeService {
     }
     const code = newSentCode();
     const expiresAt = Math.min(now + settings.codeLifetime * 1000, c.expiresAt);
-    // The new hash replaces the old one: a resend invalidates the previous code (S8).
-    await deps.challenges.putSentCode({
-      challengeId: c.id,
-      method,
-      hash: sentCodeHash(deps.sealer, c.id, method, code),
-      sentAt: now,
-      expiresAt,
-    });
     const transaction = c.transaction === undefined ? undefined : (JSON.parse(c.transaction) as Transaction);
     const text = codeMessage({
       code,
@@ -158,6 +150,15 @@ export class ChallengeService {
       challengeId: c.id,
       action: c.action,
       ...(transaction === undefined ? {} : { transaction }),
+    });
+    // Stored once delivered, so a failed delivery can be retried at once. The new hash replaces
+    // the old one: a resend invalidates the previous code (S8).
+    await deps.challenges.putSentCode({
+      challengeId: c.id,
+      method,
+      hash: sentCodeHash(deps.sealer, c.id, method, code),
+      sentAt: now,
+      expiresAt,
     });
     const sentTo = (method === 'email_otp' ? maskEmail : maskPhone)(to);
     await deps.events.append({

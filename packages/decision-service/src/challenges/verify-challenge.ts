@@ -134,8 +134,8 @@ export async function verifyChallenge(
     deps.settings.maxFailures,
     now,
   );
-  await deps.store.recordFailure(c.userId, now);
   if (!counted) throw challengeFailed(0);
+  await deps.store.recordFailure(c.userId, now);
   const attemptsLeft =
     counted.status === 'failed' ? 0 : limits.left(counted.attempts, counted.counters, userKey);
   await deps.events.append({
