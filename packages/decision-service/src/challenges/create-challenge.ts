@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { ChallengeRef, DecisionRequest, Method, Requirement } from '@stepgate/protocol';
+import { randomId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 
 /** A challenge id: `chl_` + 160 random bits in base64url (≥ 128 bits, DESIGN.md "The flow"). */
-export const newChallengeId = (): string => `chl_${randomBytes(20).toString('base64url')}`;
+export const newChallengeId = (): string => `chl_${randomId(20)}`;
 
 /**
  * Creates the challenge of a `step_up` verdict, bound to user, session, action and transaction

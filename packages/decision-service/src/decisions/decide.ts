@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { DecisionRequest, DecisionResponse, Geo, Method, RequestContext } from '@stepgate/protocol';
 import { createChallenge } from '../challenges/create-challenge.js';
+import { randomId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
 import { checkPresentedToken } from './check-token.js';
 import { requestDigest } from './digest.js';
 
 /** A decision id: `dec_` + 128 random bits. */
-export const newDecisionId = (): string => `dec_${randomBytes(16).toString('base64url')}`;
+export const newDecisionId = (): string => `dec_${randomId(16)}`;
 
 /** Inputs of {@link decide} beyond the request body. */
 export interface DecideOptions {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   type Amr,
   DEVICE_TOKEN_TYPE,
@@ -7,6 +6,7 @@ import {
   STEP_UP_TOKEN_TYPE,
   type StepUpTokenClaims,
 } from '@stepgate/protocol';
+import { randomId } from '../ids.js';
 import type { Store } from '../stores/store.js';
 import { checkTimeAndAudience, type JwtFailure, parseJws, signEs256, verifyEs256 } from './jwt.js';
 import type { KeyRing } from './key-ring.js';
@@ -41,7 +41,7 @@ export type VerifyResult<T> = { ok: true; claims: T } | { ok: false; failure: Jw
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 1024;
 
 /** Token ids: 128 random bits. */
-export const newTokenId = (): string => randomBytes(16).toString('base64url');
+export const newTokenId = (): string => randomId(16);
 
 function stepUpClaimsShape(p: Record<string, unknown>): p is Record<string, unknown> & StepUpTokenClaims {
   return (
