@@ -246,3 +246,29 @@ default: allow
     expect(v.reasons[0]?.code).toBe('invalid_input');
   });
 });
+
+describe('edge cases', () => {
+  it('a policy without `when` matches every request', () => {
+    const p = compileYaml('policies:\n  - { id: all, effect: deny }\ndefault: allow\n');
+    expect(p.evaluate(input(request('anything'))).decision).toBe('deny');
+  });
+
+  it('a missing history means no enrolled factor: a step-up is unsatisfiable, not granted', () => {
+    const v = policy.evaluate({ request: request('admin.users'), now: NOW } as never);
+    expect(v.decision).toBe('deny');
+    expect(v.reasons).toContainEqual(expect.objectContaining({ code: 'requirement_unsatisfiable' }));
+  });
+
+  it('an unknown acr counts as aal1, never more', () => {
+    const v = policy.evaluate(
+      input(request('admin.users', { subject: { id: 'u1', acr: 'urn:idp:gold', authTime: NOW } })),
+    );
+    expect(v.decision).toBe('step_up');
+  });
+
+  it('whatIf reports report-only policies too', () => {
+    const w = policy.whatIf(input(request('reports.read', { transaction: { amount: 2000 } })));
+    expect(w.matched).toContain('watch-big');
+    expect(w.reportOnly.map((r) => r.policyId)).toEqual(['watch-big']);
+  });
+});
