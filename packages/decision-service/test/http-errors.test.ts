@@ -145,5 +145,9 @@ describe('HTTP errors: the protocol shape, never a 5xx on user input', () => {
     const op = openapi.body.paths['/v1/decisions'].post;
     expect(op.requestBody.content['application/json'].schema.required).toEqual(['subject', 'action']);
     expect(op.parameters.map((p: { name: string }) => p.name)).toContain('idempotency-key');
+    expect(Object.keys(op.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '409', '413', '415']),
+    );
+    expect(openapi.body.paths['/healthz'].get.responses['401']).toBeUndefined();
   });
 });

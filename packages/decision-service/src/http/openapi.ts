@@ -1,4 +1,4 @@
-import type { RouteSpec } from './route-table.js';
+import { errorResponse, type RouteSpec } from './route-table.js';
 
 type Json = Record<string, unknown>;
 
@@ -27,6 +27,19 @@ function parameters(route: RouteSpec): Json[] {
   return out;
 }
 
+/** The route's documented answers, plus the errors every route of its kind can give. */
+function withCommonErrors(route: RouteSpec): RouteSpec['schemas']['responses'] {
+  const common: RouteSpec['schemas']['responses'] = {};
+  if (route.auth !== 'none') common[401] = errorResponse('Missing or wrong API key (`unauthorized`).');
+  if (route.auth === 'admin') common[403] = errorResponse('Not an admin key (`forbidden`).');
+  if (route.schemas.body) {
+    common[400] = errorResponse('Malformed body (`invalid_request`, with a JSON pointer in `path`).');
+    common[413] = errorResponse('Body larger than `server.bodyLimit` (`payload_too_large`).');
+    common[415] = errorResponse('Body is not JSON (`unsupported_media_type`).');
+  }
+  return { ...common, ...route.schemas.responses };
+}
+
 /**
  * Builds the OpenAPI 3.1 document from the route table, so `/openapi.json` always matches the
  * schemas that validate requests.
@@ -40,7 +53,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
       tags: route.tags,
       operationId: `${route.method.toLowerCase()}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       responses: Object.fromEntries(
-        Object.entries(route.schemas.responses).map(([status, r]) => [
+        Object.entries(withCommonErrors(route)).map(([status, r]) => [
           status,
           r.schema
             ? { description: r.description, content: { 'application/json': { schema: plain(r.schema) } } }
