@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `pnpm demo`. The Acme Bank demo (issue "Demo, end-to-end proof and docs") is not built yet; until
-// it lands this starts the decision service from source with an example policy and prints its URL
-// and API key, so the API can be tried with curl. Data stays in .stepgate-demo/ between runs.
-//   PORT=8787 pnpm demo
+// `pnpm demo`: Acme Bank, the Stepgate demo (demo/README.md). Bundles demo/src/server with esbuild
+// — workspace packages from their TypeScript sources (the `source` condition), so no `pnpm build`
+// is needed — and runs it: the decision service in-process plus the bank app on localhost:3000.
+//   PORT=4000 pnpm demo        another port
+//   pnpm demo --reset          forget the previous run's data (.stepgate-demo/data)
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,10 +13,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.stepgate-demo');
 mkdirSync(outDir, { recursive: true });
 
-// Workspace packages are bundled from their TypeScript sources; npm packages stay external at the
-// path they resolve to, so pnpm's strict layout keeps working.
-const externalNpm = {
-  name: 'external-npm',
+// npm packages stay external at the path they resolve to (pnpm's strict layout keeps working);
+// workspace sources are bundled, with `import.meta.url` kept as each source file's own URL so
+// their relative look-ups (policy files, the page sources, better-sqlite3) still work.
+const workspaceSources = {
+  name: 'workspace-sources',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
       if (args.pluginData === 'inner' || args.path.startsWith('@stepgate/') || args.path.startsWith('node:'))
@@ -28,54 +30,25 @@ const externalNpm = {
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       return { path: pathToFileURL(resolved.path).href, external: true };
     });
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { contents: text.replaceAll('import.meta.url', url), loader: 'ts' };
+    });
   },
 };
-const bundle = join(outDir, 'decision-service.mjs');
+const bundle = join(outDir, 'demo-server.mjs');
 await build({
-  entryPoints: [join(root, 'packages/decision-service/src/index.ts')],
+  entryPoints: [join(root, 'demo/src/server/main.ts')],
   outfile: bundle,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   conditions: ['source'],
-  plugins: [externalNpm],
+  plugins: [workspaceSources],
   logLevel: 'warning',
 });
-const { startDecisionService } = await import(pathToFileURL(bundle).href);
-
-const policies = `
-policies:
-  - id: high-value-transfer
-    when: { action: payments.transfer, transaction.amount: { gt: 1000 } }
-    require: { level: aal2, maxAge: 0, bindTransaction: true }
-  - id: admin-area
-    when: { action: "admin.*" }
-    require: { level: aal2, maxAge: 15m }
-  - id: impossible-travel
-    when: { risk.geo.velocityKmh: { gt: 900 } }
-    require: { level: aal2 }
-default: allow
-`;
-const svc = await startDecisionService({
-  dataDir: join(outDir, 'data'),
-  port: Number(process.env.PORT ?? 8787),
-  policies,
-  config: { logLevel: 'warn' },
-});
-console.log(`Stepgate demo — decision service (the Acme Bank demo app has not landed yet)
-  URL        ${svc.url}
-  API key    ${svc.apiKey}
-  admin key  ${svc.adminKey}
-  JWKS       ${svc.url}/.well-known/jwks.json   OpenAPI ${svc.url}/openapi.json
-
-Try:
-  curl -s -X PUT ${svc.url}/v1/users/alice -H 'authorization: Bearer ${svc.apiKey}' \\
-    -H 'content-type: application/json' -d '{"phone":"+33612345678"}'
-  curl -s ${svc.url}/v1/decisions -H 'authorization: Bearer ${svc.apiKey}' -H 'content-type: application/json' \\
-    -d '{"subject":{"id":"alice"},"action":{"name":"payments.transfer"},"transaction":{"amount":5000}}'
-
-Ctrl-C stops it.`);
-const stop = () => void svc.close().then(() => process.exit(0));
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+const { main } = await import(pathToFileURL(bundle).href);
+await main(root, process.argv.slice(2));

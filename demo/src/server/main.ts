@@ -1,0 +1,58 @@
+/**
+ * `pnpm demo` runs this (bundled by tools/demo.mjs): Acme Bank on http://localhost:3000.
+ *   PORT=4000 pnpm demo     another port
+ *   pnpm demo --reset       start again from the demo users (deletes .stepgate-demo/data)
+ *   STEPGATE_DEMO_DIR=/tmp/x pnpm demo   keep the data elsewhere
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDemo } from './start-demo.js';
+
+/**
+ * Parses `PORT` (0–65535; 0 picks a free port). @defaultValue 3000
+ * @throws Error for anything else.
+ */
+export function portFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n > 65_535) throw new Error(`PORT must be 0–65535, got ${value}`);
+  return n;
+}
+
+/** Starts the demo from the command line; stops it on SIGINT/SIGTERM. */
+export async function main(rootDir: string, argv: string[]): Promise<void> {
+  const dataDir = process.env.STEPGATE_DEMO_DIR || join(rootDir, '.stepgate-demo', 'data');
+  const reset = argv.includes('--reset');
+  if (reset) rmSync(dataDir, { recursive: true, force: true });
+  const demo = await startDemo({ port: portFrom(process.env.PORT), dataDir });
+  const carol = demo.seed.totp.carol
+    ? '\n  carol   email code + an authenticator app (the page shows her phone)'
+    : '';
+  console.log(`
+  Acme Bank — the Stepgate demo${reset ? ' (reset)' : ''}
+  ${demo.url}
+
+  Demo users (sign in with one click):
+  alice   admin, email code
+  bob     customer, email code${carol}
+
+  Codes "sent by email" appear in the page's mailbox panel (the service's dev outbox).
+  Decision service: ${demo.service.url}   data: ${dataDir}
+  Policies: demo/policies.yaml (edit it: the service reloads it).  Ctrl-C stops; --reset starts over.
+`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n  ${signal}: stopping…`);
+    demo.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

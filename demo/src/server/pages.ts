@@ -1,0 +1,47 @@
+import type express from 'express';
+import type { WebBundle } from './web-bundle.js';
+
+const STYLE = `
+:root { font-family: system-ui, sans-serif; color: #1b1c20; background: #f4f5f7; --stepgate-accent: #0f5c4a; }
+body { margin: 0; }
+header { background: #0f5c4a; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: center; }
+header h1 { font-size: 20px; margin: 0; }
+nav { display: flex; gap: 4px; flex-wrap: wrap; }
+nav a { color: #fff; text-decoration: none; padding: 6px 10px; border-radius: 6px; }
+nav a[aria-current="page"] { background: rgb(255 255 255 / 0.2); }
+main { max-width: 980px; margin: 24px auto; padding: 0 16px; display: grid; grid-template-columns: 1fr 300px; gap: 24px; }
+section, aside > div { background: #fff; border-radius: 10px; padding: 16px 20px; box-shadow: 0 1px 3px rgb(0 0 0 / 0.1); }
+aside { display: grid; gap: 16px; align-content: start; }
+h2 { margin-top: 0; font-size: 18px; }
+label { display: block; margin: 8px 0 4px; }
+input, select, button { font: inherit; padding: 6px 10px; }
+button { background: #0f5c4a; color: #fff; border: 0; border-radius: 6px; cursor: pointer; margin: 4px 4px 4px 0; }
+button.secondary { background: #e3e6ea; color: #1b1c20; }
+.verdict { margin-top: 12px; padding: 10px; border-radius: 6px; background: #eef5f2; white-space: pre-wrap; }
+.verdict[data-status="denied"], .verdict[data-status="error"] { background: #fdecea; }
+.code { font: 600 22px ui-monospace, monospace; letter-spacing: 2px; }
+table { width: 100%; border-collapse: collapse; font-size: 13px; }
+td, th { text-align: left; border-bottom: 1px solid #e3e6ea; padding: 6px 4px; vertical-align: top; }
+.muted { color: #52555e; font-size: 13px; }
+`;
+
+const shell = (title: string, script: string, body: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><style>${STYLE}</style></head>
+<body>${body}<step-up-challenge></step-up-challenge>
+<script type="module" src="/assets/${script}"></script></body></html>`;
+
+/** Serves the two HTML pages and their bundled scripts. */
+export function registerPages(app: express.Express, web: WebBundle): void {
+  app.get('/', (_req, res) => {
+    res.type('html').send(shell('Acme Bank', 'app.js', '<div id="app"></div>'));
+  });
+  app.get('/embed', (_req, res) => {
+    res.type('html').send(shell('Acme Bank — in the app', 'embed.js', '<div id="embed"></div>'));
+  });
+  app.get('/assets/:name', (req, res) => {
+    const js = web.get(req.params.name);
+    if (js === undefined) return res.status(404).end();
+    res.type('text/javascript').set('cache-control', 'no-cache').send(js);
+  });
+}

@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { portFrom } from '../src/server/main.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'acme-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Runs `node tools/demo.mjs` (what `pnpm demo` runs) until it prints its URL. */
+function run(args: string[] = []): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+  const child = spawn(process.execPath, ['tools/demo.mjs', ...args], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', STEPGATE_DEMO_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    const timer = setInterval(() => {
+      const url = /http:\/\/localhost:\d+/.exec(out)?.[0];
+      if (url) {
+        clearInterval(timer);
+        child.removeAllListeners('exit');
+        resolve({ child, url, out: () => out });
+      }
+    }, 50);
+  });
+}
+
+const stop = (child: ChildProcess, signal: NodeJS.Signals) =>
+  new Promise<number | null>((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.kill(signal);
+  });
+
+describe('pnpm demo (tools/demo.mjs)', () => {
+  it('parses PORT', () => {
+    expect(portFrom(undefined)).toBe(3000);
+    expect(portFrom('0')).toBe(0);
+    expect(portFrom('4000')).toBe(4000);
+    for (const bad of ['-1', '70000', '3e3', 'abc', '80 ']) expect(() => portFrom(bad)).toThrow(/PORT/);
+  });
+
+  it('starts from sources, prints a localhost URL, stops cleanly on SIGINT; a second run reuses the data; --reset starts over', async () => {
+    const first = await run();
+    const login = await fetch(`${first.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'bob' }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const sent = await fetch(`${first.url}/api/transfers`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: 20, payee: 'Kiosque' }),
+    });
+    expect(sent.status).toBe(200);
+    expect(await stop(first.child, 'SIGINT')).toBe(0);
+    expect(first.out()).toContain('SIGINT: stopping');
+
+    const ledger = () => JSON.parse(readFileSync(join(dataDir, 'bank.json'), 'utf8')).transfers.length;
+    const second = await run();
+    expect(ledger()).toBe(1);
+    expect(await stop(second.child, 'SIGTERM')).toBe(0);
+
+    const third = await run(['--reset']);
+    expect(third.out()).toContain('(reset)');
+    expect(ledger()).toBe(0);
+    expect(existsSync(join(dataDir, 'stepgate.db'))).toBe(true);
+    expect(await stop(third.child, 'SIGINT')).toBe(0);
+  }, 120_000);
+});
