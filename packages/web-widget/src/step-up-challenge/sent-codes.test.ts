@@ -67,6 +67,31 @@ describe('<step-up-challenge> email and SMS codes', () => {
     }
   });
 
+  it('SMS: a code typed by hand stops the pending WebOTP request', async () => {
+    const g = globalThis as unknown as Record<string, unknown>;
+    const realGet = navigator.credentials.get.bind(navigator.credentials);
+    let signal: AbortSignal | undefined;
+    g.OTPCredential = function OTPCredential() {};
+    navigator.credentials.get = (options?: CredentialRequestOptions) => {
+      if (!(options as { otp?: unknown } | undefined)?.otp) return realGet(options);
+      signal = options?.signal ?? undefined;
+      return new Promise<Credential | null>(() => undefined); // the SMS never comes
+    };
+    try {
+      const mock = mockChallenge({ methods: [{ method: 'sms_otp', destination: '•••• 1234' }] });
+      const el = await inline(mock.info);
+      await waitUntil(() => signal, 'WebOTP was not asked');
+      expect(signal!.aborted).to.equal(false);
+      const done = nextEvent(el, 'step-up-complete');
+      await enterCode(el, '123456');
+      await done;
+      expect(signal!.aborted).to.equal(true);
+    } finally {
+      delete g.OTPCredential;
+      navigator.credentials.get = realGet;
+    }
+  });
+
   it('SMS without WebOTP: the field takes the code by hand', async () => {
     const mock = mockChallenge({ methods: [{ method: 'sms_otp', destination: '•••• 1234' }] });
     const el = await inline(mock.info);

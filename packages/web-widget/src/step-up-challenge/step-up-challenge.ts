@@ -369,6 +369,7 @@ export class StepUpChallenge extends LitElement {
   }
 
   #complete(answer: VerifyAnswer, method: Method): void {
+    this.#methodCtl.abort(); // stop a pending WebOTP listener: the code was typed by hand
     this.phase = 'done';
     this.error = undefined;
     if (answer.deviceToken) rememberDeviceToken(answer.deviceToken);
