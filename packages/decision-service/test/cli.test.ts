@@ -81,6 +81,9 @@ describe('stepgate CLI (command functions)', () => {
     await expect(stepgate(['apikey', 'create', '--audience', 'elsewhere'], dir)).rejects.toThrow(
       /not configured/,
     );
+    const id = /API key (key_\S+)/.exec(created.err)![1]!;
+    expect((await stepgate(['apikey', 'revoke', id], dir)).out).toBe(`revoked ${id}`);
+    await expect(stepgate(['apikey', 'revoke', id], dir)).rejects.toThrow(/no unrevoked API key/);
     const rotated = await stepgate(['keys', 'rotate', '--config', join(dir, 'stepgate.yaml')]);
     expect(rotated.out).toMatch(/^new step_up signing key: [A-Za-z0-9_-]{43}/);
   });

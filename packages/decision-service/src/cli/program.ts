@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { runInit } from './commands/init.js';
-import { runApiKeyCreate, runKeysRotate } from './commands/keys.js';
+import { runApiKeyCreate, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
 import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
 import { runServe } from './commands/serve.js';
 import { type CliIo, processIo } from './io.js';
@@ -72,6 +72,16 @@ export function createProgram(io: CliIo = processIo): Command {
     .option('--label <label>', 'a note to recognise the key by')
     .action(async (opts: { config?: string; admin?: boolean; audience?: string; label?: string }) => {
       await runApiKeyCreate(opts, io);
+    });
+  apikey
+    .command('revoke')
+    .description(
+      'revoke an API key by its id (printed by "apikey create"); running services stop accepting it within 30 s',
+    )
+    .argument('<id>', 'the key id, key_…')
+    .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
+    .action(async (id: string, opts: { config?: string }) => {
+      await runApiKeyRevoke(id, opts, io);
     });
 
   const keys = program.command('keys').description('manage token signing keys');

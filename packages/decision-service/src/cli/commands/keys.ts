@@ -45,6 +45,21 @@ export async function runApiKeyCreate(options: ApiKeyCreateOptions, io: CliIo): 
 }
 
 /**
+ * `stepgate apikey revoke ID`: marks an API key revoked.
+ *
+ * @throws CliError when there is no such unrevoked key.
+ */
+export async function runApiKeyRevoke(id: string, options: { config?: string }, io: CliIo): Promise<void> {
+  const { store } = await openStore(cliConfig(options.config));
+  try {
+    if (!(await store.revokeApiKey(id, Date.now()))) throw new CliError(`no unrevoked API key ${id}`);
+    io.out(`revoked ${id}`);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * `stepgate keys rotate`: adds a signing key and retires the current one. Old public keys stay
  * in the JWKS until their tokens expire; running services pick the new key up within a minute.
  */
