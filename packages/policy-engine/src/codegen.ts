@@ -23,6 +23,14 @@ export type Matcher = (
   A: Uint8Array,
 ) => number;
 
+/** Builds a reason's `values` (field path → value) for one policy. */
+export type ValuesBuilder = (
+  r: Record<string, unknown>,
+  s: Signals,
+  an: string,
+  lv: string,
+) => Record<string, unknown>;
+
 /** Whether a subtree reads only the action name (its result can be cached per action). */
 export function actionOnly(n: CondNode): boolean {
   if (n.k === 'leaf') return n.field.kind === 'action';
@@ -64,6 +72,21 @@ class Emitter {
         ? `(t = r.${f.root}, t !== null && typeof t === 'object' && HAS.call(t, ${this.k(f.keys[0])}) ? t[${this.k(f.keys[0])}] : undefined)`
         : `RP(r.${f.root}, ${this.k(f.keys)})`;
     return `(f${i} === U ? (f${i} = ${read}) : f${i})`;
+  }
+
+  /** An expression reading a field directly (no caching), for the values of a reason. */
+  read(f: Field): string {
+    if (f.kind !== 'req') return this.value(f);
+    if (!ROOTS.has(f.root)) throw new Error('unexpected root');
+    return f.keys.length === 1
+      ? `(t = r.${f.root}, t !== null && typeof t === 'object' && HAS.call(t, ${this.k(f.keys[0])}) ? t[${this.k(f.keys[0])}] : undefined)`
+      : `RP(r.${f.root}, ${this.k(f.keys)})`;
+  }
+
+  /** A function building a reason's `values` for one policy: `{ [path]: value }`. */
+  values(fields: readonly Field[]): string {
+    const stores = fields.map((f) => `o[${this.k(f.path)}] = ${this.read(f)};`).join(' ');
+    return `function (r, s, an, lv) { var t, o = {}; ${stores} return o; }`;
   }
 
   leaf(f: Field, l: Leaf): string {
@@ -122,17 +145,26 @@ class Emitter {
  * Builds the matcher for a list of condition trees (one per policy, in document order).
  * Throws when the platform forbids `new Function` (the caller then falls back to the interpreter).
  */
-export function generateMatcher(conditions: readonly CondNode[]): {
+export function generateMatcher(
+  conditions: readonly CondNode[],
+  fields: ReadonlyArray<readonly Field[]> = [],
+): {
   matcher: Matcher;
+  values: ValuesBuilder[];
   source: string;
   actionTests: CondNode[];
 } {
   const e = new Emitter();
   const tests = conditions.map((c, i) => `  if (${e.node(c)}) out[n++] = ${i | 0};`);
   const vars = ['n = 0', 't', 'x', ...e.fieldInits].join(', ');
-  const source = `"use strict";\nreturn function match(r, s, an, lv, out, A) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n};`;
-  const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', source) as (...args: unknown[]) => Matcher;
-  const matcher = factory(
+  // Each values builder has its own store sites, each seeing one key: monomorphic stores.
+  const values = fields.map((f) => `  ${e.values(f)}`).join(',\n');
+  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n}, values: [\n${values}\n] };`;
+  const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', source) as (...args: unknown[]) => {
+    match: Matcher;
+    values: ValuesBuilder[];
+  };
+  const built = factory(
     Object.freeze(e.K),
     Object.freeze({}),
     Object.prototype.hasOwnProperty,
@@ -140,5 +172,5 @@ export function generateMatcher(conditions: readonly CondNode[]): {
     testLeaf,
     Array.isArray,
   );
-  return { matcher, source, actionTests: e.actionTests };
+  return { matcher: built.match, values: built.values, source, actionTests: e.actionTests };
 }

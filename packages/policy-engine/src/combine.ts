@@ -14,6 +14,7 @@ import {
   type Reason,
   type Requirement,
 } from '@stepgate/protocol';
+import type { ValuesBuilder } from './codegen.js';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
 import { methodsOf } from './methods.js';
@@ -36,6 +37,8 @@ export interface RuntimePolicy {
   readonly methods: number;
   readonly bind: boolean;
   readonly fields: readonly Field[];
+  /** Builds the reason's `values`. */
+  values: ValuesBuilder;
 }
 
 /** What combination needs from the compiled document. */
@@ -60,9 +63,17 @@ export interface CombineInput extends MatchContext {
   readonly caps: readonly number[];
 }
 
+/** The values of a policy's fields, by the interpreter (when code generation is off). */
+export function interpretedValues(fields: readonly Field[]): ValuesBuilder {
+  return (r, s, an, lv) => {
+    const values: Record<string, unknown> = {};
+    for (const f of fields) values[f.path] = fieldValue(f, { r, s, an, lv });
+    return values;
+  };
+}
+
 function reasonFor(p: RuntimePolicy, m: MatchContext): Reason {
-  const values: Record<string, unknown> = {};
-  for (const f of p.fields) values[f.path] = fieldValue(f, m);
+  const values = p.values(m.r, m.s, m.an, m.lv);
   return { policyId: p.id, code: 'policy_matched', detail: p.detail, values };
 }
 

@@ -11,7 +11,13 @@ import {
   type Method,
 } from '@stepgate/protocol';
 import { generateMatcher, type Matcher } from './codegen.js';
-import { type CombineConfig, type CombineInput, combine, type RuntimePolicy } from './combine.js';
+import {
+  type CombineConfig,
+  type CombineInput,
+  combine,
+  interpretedValues,
+  type RuntimePolicy,
+} from './combine.js';
 import type { CondNode } from './condition.js';
 import { parseDuration } from './duration.js';
 import { PolicyError } from './errors.js';
@@ -162,14 +168,21 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     methods: p.require?.methods?.reduce((mask, m) => mask | methodBit(m), 0) ?? 31,
     bind: p.require?.bindTransaction ?? false,
     fields: fieldsOf(checked.conditions[index] as CondNode),
+    values: interpretedValues(fieldsOf(checked.conditions[index] as CondNode)),
   }));
   const conditions = checked.conditions;
   let matcher: Matcher;
   let actionTests: CondNode[] = [];
   try {
     if (options.codegen === false) throw new Error('code generation disabled');
-    const generated = generateMatcher(conditions);
+    const generated = generateMatcher(
+      conditions,
+      policies.map((p) => p.fields),
+    );
     matcher = generated.matcher;
+    generated.values.forEach((v, i) => {
+      (policies[i] as RuntimePolicy).values = v;
+    });
     actionTests = generated.actionTests;
   } catch {
     // No `new Function` (CSP without unsafe-eval): interpret the same trees.
