@@ -1,0 +1,38 @@
+import type Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+import type { WebAuthnContext } from '../challenges/webauthn.js';
+import type { WebAuthnSettings } from '../config/webauthn-config.js';
+import { SqliteWebAuthnStore } from '../stores/sqlite/sqlite-webauthn-store.js';
+import { registerFactorRoutes } from './factor-routes.js';
+import type { RouteTable } from './route-table.js';
+import { registerWebAuthnRoutes } from './webauthn-routes.js';
+
+/**
+ * Opens the WebAuthn state beside the main store (same SQLite file) with the service's settings.
+ *
+ * @example
+ * const webauthn = await openWebAuthn(sqliteStore.db, config.webauthn);
+ */
+export async function openWebAuthn(
+  db: Database.Database,
+  settings: WebAuthnSettings,
+): Promise<WebAuthnContext> {
+  const store = new SqliteWebAuthnStore(db);
+  await store.migrate();
+  return { settings, store };
+}
+
+/**
+ * Registers the factor routes (`GET`/`DELETE /v1/users/{id}/factors…`) and the WebAuthn and
+ * device-key registration routes.
+ */
+export function registerWebAuthnFeatures(
+  app: FastifyInstance,
+  routes: RouteTable,
+  deps: ChallengeDeps,
+  wa: WebAuthnContext,
+): void {
+  registerFactorRoutes(app, routes, deps, wa.store);
+  registerWebAuthnRoutes(app, routes, deps, wa);
+}
