@@ -12,7 +12,7 @@ afterAll(() => server.close());
 
 const input = { subject: { id: 'u_1' }, action: { name: 'payments.transfer' } };
 const client = (extra = {}) =>
-  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 200, ...extra });
+  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...extra });
 
 async function failure(promise: Promise<unknown>): Promise<StepgateClientError> {
   const error = await promise.then(

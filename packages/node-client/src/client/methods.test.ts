@@ -10,7 +10,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY });
+const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000 });
 const subject = { id: 'u 1', sessionId: 's_1', authTime: 1_700_000_000, acr: 'aal1' };
 
 describe('upsertUser(), createEnrollmentTicket(), feedback()', () => {

@@ -1,6 +1,6 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { API_KEY, allowAnswer, SERVICE } from '../../test/support/fixtures.js';
 import { StepgateClientError } from '../errors.js';
 import type { StepgateOptions } from '../options.js';
@@ -8,12 +8,17 @@ import { createStepgate } from './create-stepgate.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
+afterEach(() => {
+  server.resetHandlers();
+  vi.useRealTimers();
+});
 afterAll(() => server.close());
 
 const input = { subject: { id: 'u_1' }, action: { name: 'payments.transfer' } };
 const client = (extra: Partial<StepgateOptions> = {}) =>
-  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 200, ...extra });
+  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...extra });
+/** Moves the clock the breaker reads (cockatiel uses Date.now) past its half-open delay. */
+const pastHalfOpen = () => vi.setSystemTime(Date.now() + 61_000);
 const code = (promise: Promise<unknown>) =>
   promise.then(
     () => 'resolved',
@@ -38,12 +43,13 @@ describe('circuit breaker (S21)', () => {
   });
 
   it('S21: half-open lets one trial call through; success closes the breaker', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
     server.use(http.post(`${SERVICE}/v1/decisions`, () => HttpResponse.error()));
-    const stepgate = client({ retry: 0, breaker: { failures: 2, halfOpenAfterMs: 50 } });
+    const stepgate = client({ retry: 0, breaker: { failures: 2, halfOpenAfterMs: 60_000 } });
     await code(stepgate.decide(input));
     await code(stepgate.decide(input));
     expect(stepgate.breakerState()).toBe('open');
-    await delay(80);
+    pastHalfOpen();
     server.use(http.post(`${SERVICE}/v1/decisions`, () => HttpResponse.json(allowAnswer())));
     expect(await code(stepgate.decide(input))).toBe('resolved');
     expect(stepgate.breakerState()).toBe('closed');
@@ -57,9 +63,10 @@ describe('circuit breaker (S21)', () => {
         return HttpResponse.json({ decision: 'maybe' });
       }),
     );
-    const stepgate = client({ retry: 0, breaker: { failures: 1, halfOpenAfterMs: 50 } });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const stepgate = client({ retry: 0, breaker: { failures: 1, halfOpenAfterMs: 60_000 } });
     await code(stepgate.decide(input));
-    await delay(80);
+    pastHalfOpen();
     expect(await code(stepgate.decide(input))).toBe('decision_unavailable');
     expect(stepgate.breakerState()).toBe('open');
     expect(await code(stepgate.decide(input))).toBe('decision_unavailable');
@@ -137,7 +144,7 @@ describe('retries', () => {
         return HttpResponse.json(allowAnswer());
       }),
     );
-    expect(await code(client({ retry: 2, timeoutMs: 40 }).decide(input))).toBe('decision_unavailable');
+    expect(await code(client({ retry: 2, timeoutMs: 100 }).decide(input))).toBe('decision_unavailable');
     expect(slow).toBe(1);
   });
 

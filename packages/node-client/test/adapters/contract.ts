@@ -33,7 +33,7 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
 
     async function start(options: HarnessOptions = {}, client?: Stepgate): Promise<HarnessApp> {
       app = await harness.start(
-        client ?? createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, retry: 0 }),
+        client ?? createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, retry: 0, timeoutMs: 5_000 }),
         options,
       );
       return app;
@@ -144,6 +144,7 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
         serviceUrl: SERVICE,
         apiKey: API_KEY,
         retry: 0,
+        timeoutMs: 5_000,
         breaker: { failures: 1, halfOpenAfterMs: 60_000 },
       });
       const a = await start({}, client);
