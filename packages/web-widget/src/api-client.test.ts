@@ -2,7 +2,13 @@ import { expect } from '@open-wc/testing';
 import { HttpResponse, http } from 'msw';
 import { BASE, startWorker, worker } from '../test/msw.js';
 import { assertValid } from '../test/schemas.js';
-import { appendPath, challengeUrlFor, getChallenge, verifyMethod } from './api-client.js';
+import {
+  appendPath,
+  challengeUrlFor,
+  getChallenge,
+  startTotpEnrollment,
+  verifyMethod,
+} from './api-client.js';
 import { WidgetError } from './errors.js';
 
 async function rejection(promise: Promise<unknown>): Promise<WidgetError> {
@@ -50,6 +56,13 @@ describe('api-client', () => {
     worker.use(http.post(`${url}/verify`, () => HttpResponse.json({ ok: true })));
     const error = await rejection(verifyMethod(url, { method: 'totp', code: '123456' }));
     expect(error.code).to.equal('invalid_response');
+  });
+
+  it('refuses a TOTP enrollment whose URI is not otpauth:// (it becomes a QR code)', async () => {
+    const url = `${BASE}/v1/enrollments/enr_q`;
+    const body = { secret: 'JBSWY3DPEHPK3PXPJBSWY3DP', otpauthUri: 'https://evil.example/' };
+    worker.use(http.post(`${url}/totp`, () => HttpResponse.json(body)));
+    expect((await rejection(startTotpEnrollment(url))).code).to.equal('invalid_response');
   });
 
   it('a network failure is network_error; an abort rethrows the reason', async () => {

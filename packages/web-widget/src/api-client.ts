@@ -93,7 +93,7 @@ const str = (v: unknown) => typeof v === 'string';
 const isView: Check = (v) => str(v.id) && Array.isArray(v.methods) && str(v.expiresAt);
 const isAnswer: Check = (v) => str(v.token);
 const isEnrollment: Check = (v) => Array.isArray(v.methods) && Array.isArray(v.factors);
-const isTotp: Check = (v) => str(v.secret) && str(v.otpauthUri);
+const isTotp: Check = (v) => str(v.secret) && /^otpauth:\/\//.test(String(v.otpauthUri));
 const hasKey: Check = (v) => isObject(v.publicKey);
 const hasFactor: Check = (v) => isObject(v.factor);
 
