@@ -1,5 +1,5 @@
 import type { Method } from '@stepgate/protocol';
-import type { AttemptCounter, ChallengeStore } from '../stores/challenge-store.js';
+import type { AttemptCounter, AttemptReservation } from '../stores/challenge-store.js';
 import type { ChallengeSettings } from './challenge-settings.js';
 
 /** Counter key of a user (every method, every challenge, every session and IP: S7). */
@@ -24,45 +24,43 @@ export function isLocked(
 }
 
 /**
- * Attempt limits of one verification: which of its counters are locked, and how many attempts
- * are left before the challenge dies or a counter locks.
+ * Attempt limits of one verification, read from its reservation (the counters with this attempt
+ * already counted, so parallel attempts cannot slip past a limit): which counters are locked,
+ * and how many attempts are left.
  */
 export class AttemptLimits {
-  readonly #store: ChallengeStore;
   readonly #settings: ChallengeSettings;
+  readonly #userKey: string;
 
-  constructor(store: ChallengeStore, settings: ChallengeSettings) {
-    this.#store = store;
+  constructor(settings: ChallengeSettings, userKey: string) {
     this.#settings = settings;
+    this.#userKey = userKey;
   }
 
-  /** Reads the counters of a user and authenticators; tells which are locked at `now`. */
-  async check(userKey: string, authKeys: string[], now: number) {
-    const counters = await this.#store.readCounters([userKey, ...authKeys]);
-    const { lockout } = this.#settings;
-    const ms = lockout.duration * 1000;
-    return {
-      counters,
-      userLocked: isLocked(counters[userKey], lockout.user, ms, now),
-      openAuthKeys: authKeys.filter((k) => !isLocked(counters[k], lockout.authenticator, ms, now)),
-    };
+  #limit(key: string): number {
+    return key === this.#userKey ? this.#settings.lockout.user : this.#settings.lockout.authenticator;
+  }
+
+  /** Whether a counter was locked before this attempt: at its limit, the last failure recent. */
+  locked(reservation: AttemptReservation, key: string, now: number): boolean {
+    const c = reservation.counters[key];
+    if (!c) return false;
+    const before: AttemptCounter = { failures: c.failures - 1 };
+    if (c.previousFailureAt !== undefined) before.lastFailureAt = c.previousFailureAt;
+    return isLocked(before, this.#limit(key), this.#settings.lockout.duration * 1000, now);
   }
 
   /** Attempts left after a failure: the smallest of the challenge's, the user's and the authenticators'. */
-  left(challengeAttempts: number, counters: Record<string, number>, userKey: string): number {
-    const { maxFailures, lockout } = this.#settings;
-    let left = maxFailures - challengeAttempts;
-    for (const [key, failures] of Object.entries(counters)) {
-      left = Math.min(left, (key === userKey ? lockout.user : lockout.authenticator) - failures);
+  left(reservation: AttemptReservation): number {
+    let left = this.#settings.maxFailures - reservation.attempts;
+    for (const [key, c] of Object.entries(reservation.counters)) {
+      left = Math.min(left, this.#limit(key) - c.failures);
     }
     return Math.max(0, left);
   }
 
-  /** Whether any counter reached its lock limit with this failure. */
-  reachedLock(counters: Record<string, number>, userKey: string): boolean {
-    const { lockout } = this.#settings;
-    return Object.entries(counters).some(
-      ([key, n]) => n >= (key === userKey ? lockout.user : lockout.authenticator),
-    );
+  /** Whether a counter reached its lock limit with this attempt. */
+  reachedLock(reservation: AttemptReservation): boolean {
+    return Object.entries(reservation.counters).some(([key, c]) => c.failures >= this.#limit(key));
   }
 }

@@ -94,16 +94,32 @@ export async function verifyChallenge(
     });
     throw challengeFailed(0);
   }
-  const limits = new AttemptLimits(deps.challenges, deps.settings);
   const userKey = userCounterKey(c.userId);
+  const limits = new AttemptLimits(deps.settings, userKey);
   const allowed = c.methods.includes(method);
   const { factors, keys } = allowed ? await candidates(deps, c, b, method) : { factors: [], keys: [] };
-  const lock = await limits.check(userKey, keys, now);
-  const open = factors.filter((f) => lock.openAuthKeys.includes(authenticatorKey('totp', c.userId, f.id)));
+  // Counted before comparing (S7): parallel guesses cannot compare more codes than the limits allow.
+  const reservation = await deps.challenges.reserveAttempt(
+    id,
+    [userKey, ...keys],
+    deps.settings.maxFailures,
+    now,
+  );
+  if (!reservation) {
+    await deps.events.append({
+      type: 'challenge.failed',
+      ...base,
+      detail: { failure: 'no_attempts_left', attemptsLeft: 0 },
+    });
+    throw challengeFailed(0);
+  }
+  const openKeys = keys.filter((k) => !limits.locked(reservation, k, now));
+  const open = factors.filter((f) => openKeys.includes(authenticatorKey('totp', c.userId, f.id)));
   let match: Match;
   if (!allowed) match = { ok: false, failure: 'method_not_allowed' };
   else if (keys.length === 0) match = { ok: false, failure: 'no_authenticator' };
-  else if (lock.userLocked || lock.openAuthKeys.length === 0) match = { ok: false, failure: 'locked' };
+  else if (limits.locked(reservation, userKey, now) || openKeys.length === 0)
+    match = { ok: false, failure: 'locked' };
   else if (!('code' in body)) match = { ok: false, failure: 'method_unavailable' };
   else match = await compare(deps, c, method, body.code, method === 'totp' ? open : [], now);
 
@@ -112,8 +128,7 @@ export async function verifyChallenge(
       match.factor && match.step !== undefined ? { factorId: match.factor.id, step: match.step } : undefined;
     const outcome = await deps.challenges.completeChallenge(id, now, totp);
     if (outcome === 'ok') {
-      const authKey = authenticatorKey(method, c.userId, match.factor?.id);
-      await deps.challenges.resetCounters([userKey, authKey]);
+      await deps.challenges.resetCounters([userKey, ...keys]);
       return mintUpgrade(deps, { challenge: c, binding: b, method, factor: match.factor, body, base, now });
     }
     if (outcome === 'not_pending') {
@@ -128,26 +143,20 @@ export async function verifyChallenge(
     await deps.events.append({ type: 'challenge.otp_replay', ...base, factorId: match.factor?.id ?? '' });
     match = { ok: false, failure: 'otp_replay' };
   }
-  const counted = await deps.challenges.recordChallengeFailure(
-    id,
-    [userKey, ...keys],
-    deps.settings.maxFailures,
-    now,
-  );
-  if (!counted) throw challengeFailed(0);
+  const settled = await deps.challenges.settleFailure(id, deps.settings.maxFailures);
+  const dead = settled === 'failed' || reservation.attempts >= deps.settings.maxFailures;
   await deps.store.recordFailure(c.userId, now);
-  const attemptsLeft =
-    counted.status === 'failed' ? 0 : limits.left(counted.attempts, counted.counters, userKey);
+  const attemptsLeft = dead ? 0 : limits.left(reservation);
   await deps.events.append({
     type: 'challenge.failed',
     ...base,
     detail: { failure: match.failure, attemptsLeft },
   });
-  if (counted.status === 'failed' || limits.reachedLock(counted.counters, userKey)) {
+  if (dead || limits.reachedLock(reservation)) {
     await deps.events.append({
       type: 'challenge.locked',
       ...base,
-      outcome: counted.status === 'failed' ? 'challenge_dead' : 'authenticator_locked',
+      outcome: dead ? 'challenge_dead' : 'authenticator_locked',
     });
   }
   throw challengeFailed(attemptsLeft);

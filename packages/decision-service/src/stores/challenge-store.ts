@@ -39,14 +39,12 @@ export interface AttemptCounter {
   lastFailureAt?: number;
 }
 
-/** The outcome of {@link ChallengeStore.recordChallengeFailure}. */
-export interface FailureOutcome {
-  /** Failures of the challenge after this one. */
+/** The outcome of {@link ChallengeStore.reserveAttempt}. */
+export interface AttemptReservation {
+  /** Attempts of the challenge, this one included. */
   attempts: number;
-  /** `failed` once the challenge reached its limit (S26). */
-  status: 'pending' | 'failed';
-  /** Each counter after this failure, by key. */
-  counters: Record<string, number>;
+  /** Each counter with this attempt, by key, and the time of the failure before it. */
+  counters: Record<string, { failures: number; previousFailureAt?: number }>;
 }
 
 /** The outcome of {@link ChallengeStore.completeChallenge}. */
@@ -82,16 +80,21 @@ export interface ChallengeStore {
   getSentCode(challengeId: string): Promise<SentCodeRecord | undefined>;
 
   /**
-   * Counts one failed attempt, atomically, on the challenge (which turns `failed` at
-   * `maxFailures`) and on each counter key — only while the challenge is pending and unexpired.
-   * @returns undefined when the challenge is not pending (nothing is counted).
+   * Counts one attempt before its code is compared, atomically, on the challenge and on each
+   * counter key, so that parallel guesses can never compare more codes than the limits allow
+   * (S7). Only while the challenge is pending, unexpired and below `maxFailures` attempts.
+   * A success resets the counters ({@link ChallengeStore.resetCounters}).
+   * @returns undefined when nothing was counted (the challenge cannot take another attempt).
    */
-  recordChallengeFailure(
+  reserveAttempt(
     challengeId: string,
     counterKeys: string[],
     maxFailures: number,
     now: number,
-  ): Promise<FailureOutcome | undefined>;
+  ): Promise<AttemptReservation | undefined>;
+
+  /** After a failed attempt: marks the challenge `failed` once it has `maxFailures` attempts (S26). */
+  settleFailure(challengeId: string, maxFailures: number): Promise<'pending' | 'failed'>;
 
   /**
    * Marks a pending, unexpired challenge `verified`, atomically; with `totp`, only when `step` is

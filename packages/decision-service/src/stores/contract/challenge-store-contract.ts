@@ -52,16 +52,18 @@ export function describeChallengeStoreContract(name: string, factory: ChallengeS
       expect((await store.getSentCode('c1'))?.hash).toBe('h2');
     });
 
-    it('S7/S26: counts failures atomically and kills the challenge at the limit', async () => {
+    it('S7/S26: reserves attempts atomically, never past the challenge limit; counters survive a new challenge', async () => {
       const { store, addChallenge } = await factory();
       await addChallenge('c1', T0 + 60_000);
       const outcomes = await Promise.all(
-        Array.from({ length: 7 }, () => store.recordChallengeFailure('c1', ['user:u', 'factor:f'], 5, T0)),
+        Array.from({ length: 7 }, () => store.reserveAttempt('c1', ['user:u', 'factor:f'], 5, T0)),
       );
       const counted = outcomes.filter((o) => o !== undefined);
       expect(counted).toHaveLength(5);
       expect(counted.map((o) => o.attempts).sort()).toEqual([1, 2, 3, 4, 5]);
-      expect(counted.find((o) => o.attempts === 5)?.status).toBe('failed');
+      expect(counted.map((o) => o.counters['factor:f']?.failures).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(counted.find((o) => o.attempts === 2)?.counters['user:u']?.previousFailureAt).toBe(T0);
+      expect(await store.settleFailure('c1', 5)).toBe('failed');
       expect(await store.readCounters(['user:u', 'factor:f', 'other'])).toMatchObject({
         'user:u': { failures: 5, lastFailureAt: T0 },
         'factor:f': { failures: 5 },
@@ -69,13 +71,14 @@ export function describeChallengeStoreContract(name: string, factory: ChallengeS
       });
       // A new challenge does not reset the counters (S7).
       await addChallenge('c2', T0 + 60_000);
-      expect((await store.recordChallengeFailure('c2', ['factor:f'], 5, T0))?.counters).toEqual({
-        'factor:f': 6,
+      expect((await store.reserveAttempt('c2', ['factor:f'], 5, T0 + 1))?.counters).toEqual({
+        'factor:f': { failures: 6, previousFailureAt: T0 },
       });
+      expect(await store.settleFailure('c2', 5)).toBe('pending');
       await store.resetCounters(['factor:f']);
       expect((await store.readCounters(['factor:f']))['factor:f']?.failures).toBe(0);
       // Nothing counts on an expired challenge.
-      expect(await store.recordChallengeFailure('c2', ['factor:f'], 5, T0 + 60_000)).toBeUndefined();
+      expect(await store.reserveAttempt('c2', ['factor:f'], 5, T0 + 60_000)).toBeUndefined();
     });
 
     it('S6: completes a challenge once; a TOTP step at or before the last one is a replay', async () => {

@@ -2,11 +2,11 @@ import type { Level, Method } from '@stepgate/protocol';
 import type Database from 'better-sqlite3';
 import type {
   AttemptCounter,
+  AttemptReservation,
   ChallengeBinding,
   ChallengeStore,
   CompleteOutcome,
   EnrollmentTicketRecord,
-  FailureOutcome,
   SentCodeRecord,
 } from '../challenge-store.js';
 import { CHALLENGE_MIGRATION } from './challenge-migration.js';
@@ -96,36 +96,44 @@ export class SqliteChallengeStore implements ChallengeStore {
     );
   }
 
-  async recordChallengeFailure(
+  async reserveAttempt(
     challengeId: string,
     counterKeys: string[],
     maxFailures: number,
     now: number,
-  ): Promise<FailureOutcome | undefined> {
+  ): Promise<AttemptReservation | undefined> {
     return this.#db
-      .transaction((): FailureOutcome | undefined => {
+      .transaction((): AttemptReservation | undefined => {
         const row = this.#sql(
-          `UPDATE challenges SET attempts = attempts + 1,
-           status = CASE WHEN attempts + 1 >= ? THEN 'failed' ELSE status END
-           WHERE id = ? AND status = 'pending' AND expires_at > ? RETURNING attempts, status`,
-        ).get(maxFailures, challengeId, now) as Row | undefined;
+          `UPDATE challenges SET attempts = attempts + 1
+           WHERE id = ? AND status = 'pending' AND expires_at > ? AND attempts < ? RETURNING attempts`,
+        ).get(challengeId, now, maxFailures) as Row | undefined;
         if (!row) return undefined;
-        const counters: Record<string, number> = {};
+        const counters: AttemptReservation['counters'] = {};
         for (const key of counterKeys) {
+          const before = this.#sql('SELECT last_failure_at FROM attempt_counters WHERE key = ?').get(key) as
+            | Row
+            | undefined;
           const c = this.#sql(
             `INSERT INTO attempt_counters (key, failures, last_failure_at) VALUES (?, 1, ?)
              ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at
              RETURNING failures`,
           ).get(key, now) as Row;
-          counters[key] = c.failures as number;
+          counters[key] = withOptional(
+            { failures: c.failures as number },
+            { previousFailureAt: before?.last_failure_at },
+          );
         }
-        return {
-          attempts: row.attempts as number,
-          status: row.status as FailureOutcome['status'],
-          counters,
-        };
+        return { attempts: row.attempts as number, counters };
       })
       .immediate();
+  }
+
+  async settleFailure(challengeId: string, maxFailures: number): Promise<'pending' | 'failed'> {
+    const changed = this.#sql(
+      "UPDATE challenges SET status = 'failed' WHERE id = ? AND status = 'pending' AND attempts >= ?",
+    ).run(challengeId, maxFailures).changes;
+    return changed > 0 ? 'failed' : 'pending';
   }
 
   async completeChallenge(
