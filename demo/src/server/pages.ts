@@ -2,7 +2,7 @@ import type express from 'express';
 import type { WebBundle } from './web-bundle.js';
 
 const STYLE = `
-:root { font-family: system-ui, sans-serif; color: #1b1c20; background: #f4f5f7; --stepgate-accent: #0f5c4a; }
+:root { font-family: system-ui, sans-serif; color: #1b1c20; background: #f4f5f7; }
 body { margin: 0; }
 header { background: #0f5c4a; color: #fff; padding: 12px 24px; display: flex; gap: 24px; align-items: center; }
 header h1 { font-size: 20px; margin: 0; }
@@ -23,6 +23,17 @@ button.secondary { background: #e3e6ea; color: #1b1c20; }
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
 td, th { text-align: left; border-bottom: 1px solid #e3e6ea; padding: 6px 4px; vertical-align: top; }
 .muted { color: #52555e; font-size: 13px; }
+.notice { position: fixed; bottom: 16px; right: 16px; background: #1b1c20; color: #fff; padding: 10px 14px; border-radius: 8px; }
+/* The widget's theme: Acme's green, rounder corners, the page's font. */
+step-up-challenge,
+step-up-enroll {
+  --stepgate-accent: #0f5c4a;
+  --stepgate-radius: 14px;
+  --stepgate-font: system-ui, sans-serif;
+}
+step-up-challenge::part(title) {
+  letter-spacing: 0.01em;
+}
 `;
 
 const shell = (title: string, script: string, body: string) => `<!doctype html>

@@ -2,7 +2,6 @@
  * Acme Bank's page: plain DOM, @stepgate/sdk-core's fetch wrapper, and the widgets.
  * Views (hash routes): #account, #security, #roles, #risk, #audit.
  */
-import { StepUpChallenge } from '@stepgate/web-widget';
 import { plain } from './api.js';
 import { h } from './dom.js';
 import { renderAccount } from './views/account.js';
@@ -11,6 +10,7 @@ import { renderRisk } from './views/risk.js';
 import { renderRoles } from './views/roles.js';
 import { renderSecurity } from './views/security.js';
 import { renderSidebar } from './views/sidebar.js';
+import { languageSwitch, setUpWidget } from './widget-setup.js';
 
 /** The signed-in user and the bank's users. */
 export interface Me {
@@ -26,10 +26,6 @@ const VIEWS = {
   audit: ['Audit', renderAudit],
 } as const;
 type ViewName = keyof typeof VIEWS;
-
-// A named import, not a bare one: the widget's package.json marks its index as free of side
-// effects, so bundlers drop `import '@stepgate/web-widget'` (reported to the widget's owner).
-if (!customElements.get('step-up-challenge')) customElements.define('step-up-challenge', StepUpChallenge);
 
 const root = document.getElementById('app') as HTMLElement;
 
@@ -86,7 +82,7 @@ async function render(): Promise<void> {
         `Sign out ${me.user.name}`,
       )
     : null;
-  const header = h('header', {}, h('h1', {}, 'Acme Bank'), nav, signOut);
+  const header = h('header', {}, h('h1', {}, 'Acme Bank'), nav, languageSwitch(), signOut);
   const main = h('main', {});
   root.replaceChildren(header, main);
   if (!me.user) {
@@ -98,5 +94,6 @@ async function render(): Promise<void> {
   await VIEWS[view][1](section, me);
 }
 
+setUpWidget();
 window.addEventListener('hashchange', () => void render());
 void render();

@@ -1,0 +1,43 @@
+/**
+ * How the bank page sets up the widget: one `<step-up-challenge>` in the page (pages.ts), its
+ * events, its strings and the language. docs/frontend.md quotes this file.
+ */
+import { StepUpChallenge } from '@stepgate/web-widget';
+import { h } from './dom.js';
+
+// A named import, not a bare one: the widget's package.json marks its index as free of side
+// effects, so bundlers drop `import '@stepgate/web-widget'` (reported to the widget's owner).
+if (!customElements.get('step-up-challenge')) customElements.define('step-up-challenge', StepUpChallenge);
+
+/** Listens to the widget's events and shows what happened in a small notice. */
+export function setUpWidget(): void {
+  const challenge = document.querySelector('step-up-challenge');
+  if (!challenge) return;
+  challenge.messages = { title: 'Confirm it is you — Acme Bank' };
+  challenge.addEventListener('step-up-complete', (event) => {
+    notice(`Confirmed with ${event.method} (${event.answer.acr}).`);
+  });
+  challenge.addEventListener('step-up-cancel', () => notice('Cancelled: nothing was sent.'));
+  challenge.addEventListener('step-up-error', (event) => {
+    if (event.error.code === 'locked') notice('Too many wrong codes: start again.');
+  });
+}
+
+/** Switches the page between English and French; the widget follows the nearest `lang`. */
+export function languageSwitch(): HTMLElement {
+  const set = (lang: string) => {
+    document.documentElement.lang = lang;
+  };
+  return h(
+    'span',
+    {},
+    h('button', { className: 'secondary', lang: 'en', onclick: () => set('en') }, 'EN'),
+    h('button', { className: 'secondary', lang: 'fr', onclick: () => set('fr') }, 'FR'),
+  );
+}
+
+function notice(text: string): void {
+  const el = h('div', { className: 'notice', role: 'status' }, text);
+  document.body.append(el);
+  setTimeout(() => el.remove(), 4000);
+}

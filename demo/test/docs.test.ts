@@ -1,0 +1,156 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type RunningService, startDecisionService } from '@stepgate/decision-service';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DocBlock, docBlocks, normalize } from './doc-blocks.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const GUIDES = ['docs/frontend.md', 'docs/backend.md', 'docs/operators.md', 'docs/README.md'];
+const blocks = GUIDES.flatMap((f) => docBlocks(`${root}${f}`, f));
+// Samples are written inside demo/ so their imports resolve from demo/node_modules.
+const sampleDir = `${root}demo/.doc-samples/`;
+/** Shell commands the guides may show: each is run by another test (cli.test.ts) or is an install line. */
+const SHELL = [/^pnpm (add|install)\b/, /^pnpm demo( --reset)?$/, /^PORT=\d+ pnpm demo$/, /^pnpm test$/];
+
+const POLICY = `
+policies:
+  - id: high-value-transfer
+    when: { action: payments.transfer, transaction.amount: { gt: 1000 } }
+    require: { level: aal2, maxAge: 0, bindTransaction: true }
+default: allow
+`;
+
+let svc: RunningService;
+beforeAll(async () => {
+  svc = await startDecisionService({ port: 0, policies: POLICY });
+  const call = (id: string, body: unknown) =>
+    fetch(`${svc.url}/v1/users/${id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${svc.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  await call('ann', { email: 'ann@example.com', phone: '+33612345678' });
+  mkdirSync(sampleDir, { recursive: true });
+});
+afterAll(async () => {
+  rmSync(sampleDir, { recursive: true, force: true });
+  await svc?.close();
+});
+
+/** Starts the app a sample exports (Express, Fastify or Hono) on a free port. */
+async function listen(name: string, app: unknown): Promise<{ base: string; close(): Promise<void> }> {
+  if (name === 'fastify') {
+    const f = app as { listen(o: object): Promise<string>; close(): Promise<void> };
+    const base = await f.listen({ port: 0, host: '127.0.0.1' });
+    return { base, close: () => f.close() };
+  }
+  if (name === 'hono') {
+    const { serve } = await import('@hono/node-server');
+    const server = serve({
+      fetch: (app as { fetch: (r: Request) => Response }).fetch,
+      port: 0,
+      hostname: '127.0.0.1',
+    });
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as AddressInfo).port;
+    return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  }
+  const server = (app as { listen(port: number, host: string): import('node:http').Server }).listen(
+    0,
+    '127.0.0.1',
+  );
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  return { base: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const transfer = (base: string, amount: number, user?: string) =>
+  fetch(`${base}/api/transfers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(user ? { 'x-user': user } : {}) },
+    body: JSON.stringify({ amount, payee: 'Bob' }),
+  });
+
+describe('every code block of the guides runs or is checked', () => {
+  it('each block is a sample, an excerpt of a tested file, or an allowed command', () => {
+    expect(blocks.length).toBeGreaterThan(5);
+    for (const b of blocks) {
+      const where = `${b.file}:${b.line}`;
+      if (b.attrs.sample || b.attrs.excerpt) continue;
+      if (b.lang === 'sh') {
+        for (const line of b.code.split('\n').filter((l) => l.trim() && !l.startsWith('#'))) {
+          const command = line.replace(/\s+#.*$/, '').trim();
+          expect(
+            SHELL.some((re) => re.test(command)),
+            `${where}: ${command}`,
+          ).toBe(true);
+        }
+        continue;
+      }
+      expect.fail(`${where}: a \`\`\`${b.lang} block needs sample="…" or excerpt="…"`);
+    }
+  });
+
+  const excerpts = blocks.filter((b) => b.attrs.excerpt);
+  it.each(excerpts.map((b) => [`${b.file}:${b.line} ⊂ ${b.attrs.excerpt}`, b] as [string, DocBlock]))(
+    'excerpt %s is verbatim',
+    (_, b) => {
+      const source = normalize(readFileSync(`${root}${b.attrs.excerpt}`, 'utf8'));
+      // A line `// …`, `# …` or `<!-- … -->` marks left-out lines: each part must appear as it is.
+      const parts = b.code.split(/^\s*(?:\/\/|#|<!--)\s*….*$/m);
+      for (const part of parts) expect(source, `${b.file}:${b.line}`).toContain(normalize(part));
+    },
+  );
+
+  for (const name of ['express', 'fastify', 'hono']) {
+    it(`backend.md ${name} sample: small transfer runs, large one steps up, no user is 401`, async () => {
+      const b = blocks.find((x) => x.attrs.sample === name);
+      expect(b, name).toBeDefined();
+      process.env.STEPGATE_URL = svc.url;
+      process.env.STEPGATE_API_KEY = svc.apiKey;
+      writeFileSync(`${sampleDir}${name}.ts`, b!.code);
+      const { app } = (await import(`${sampleDir}${name}.ts`)) as { app: unknown };
+      const server = await listen(name, app);
+      try {
+        expect((await transfer(server.base, 10)).status).toBe(401);
+        const small = await transfer(server.base, 10, 'ann');
+        expect(small.status).toBe(200);
+        expect((await small.json()).decisionId).toMatch(/^dec_/);
+        const big = await transfer(server.base, 5000, 'ann');
+        expect(big.status).toBe(401);
+        expect(big.headers.get('www-authenticate')).toMatch(/step_up_challenge="chl_/);
+        expect((await big.json()).stepUp.challengeUrl).toContain('/stepgate/v1/challenges/chl_');
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
+describe('operators.md', () => {
+  it('the sample configuration starts a service that is ready', async () => {
+    const { mkdtempSync, copyFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/stepgate-config-`);
+    const b = blocks.find((x) => x.attrs.sample === 'config');
+    expect(b).toBeDefined();
+    writeFileSync(`${dir}/stepgate.yaml`, b!.code);
+    copyFileSync(`${root}demo/policies.yaml`, `${dir}/policies.yaml`);
+    const started = await startDecisionService({
+      config: `${dir}/stepgate.yaml`,
+      port: 0,
+      watchPolicies: false,
+    });
+    try {
+      expect(started.config.issuer).toBe('https://stepgate.bank.example');
+      expect(started.config.trustedClients).toEqual(['10.0.0.0/8']);
+      const ready = await fetch(`${started.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect((await ready.json()).policyVersion).toBe(started.policyVersion());
+    } finally {
+      await started.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
