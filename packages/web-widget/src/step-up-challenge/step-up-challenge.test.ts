@@ -34,6 +34,18 @@ describe('<step-up-challenge>', () => {
     await find(el, 'input[name=code]');
   });
 
+  it('header and footer slots take page content', async () => {
+    const mock = mockChallenge();
+    const el = await fixture<StepUpChallenge>(
+      html`<step-up-challenge inline .challenge=${mock.info}
+        ><img slot="header" alt="Acme Bank" src="data:," /><a slot="footer" href="/help">Help</a></step-up-challenge
+      >`,
+    );
+    const slot = (name: string) => q<HTMLSlotElement>(el, `slot[name=${name}]`)!.assignedElements();
+    expect(slot('header').map((e) => e.getAttribute('alt'))).to.deep.equal(['Acme Bank']);
+    expect(slot('footer').map((e) => e.textContent)).to.deep.equal(['Help']);
+  });
+
   it('TOTP: one numeric field with autocomplete="one-time-code"; the right code completes with the token', async () => {
     const mock = mockChallenge();
     const el = await inline(mock.info);
