@@ -147,7 +147,6 @@ function finishStepUp(
       reasons: [
         { policyId: 'stepgate', code: 'requirement_unsatisfiable', detail, values: { level: levelName } },
       ],
-      requirement,
     };
   }
   return { decision: 'step_up', reasons: [], requirement, usableMethods: methodsOf(usable) };

@@ -120,6 +120,8 @@ default: allow
       }),
     );
     expect(policy.evaluate(input(request('admin.users'), history([]))).decision).toBe('deny');
+    // The protocol carries a requirement only with step_up, or with allow when it was met.
+    expect(v.requirement).toBeUndefined();
   });
 
   it('the session itself meets a requirement: allow, with the requirement and a reason', () => {
