@@ -15,7 +15,7 @@ import { stepgateExpress } from '../src/express/index.js';
 import { createStepgate } from '../src/index.js';
 
 const WARMUP = 500;
-const PAIRS = Number(process.env.BENCH_PAIRS ?? 4000);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 2000);
 const CPU_ROUNDS = 2000;
 
 const failures: string[] = [];

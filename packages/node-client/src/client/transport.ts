@@ -11,7 +11,10 @@ export interface CallSpec<T> {
   json?: unknown;
   /** Sent as `Idempotency-Key`, the same on every attempt. */
   idempotencyKey?: string;
-  /** Whether a network error or a 502/503/504 may be retried (only for calls safe to repeat). */
+  /**
+   * Whether a network error or a 502/503/504 may be retried: only for calls safe to repeat (GET, PUT,
+   * and a POST that carries an `Idempotency-Key`).
+   */
   retry: boolean;
   /** The code thrown for a failure of the service (timeout, breaker, network, 5xx, malformed). */
   failCode: 'decision_unavailable' | 'service_unavailable';
@@ -51,7 +54,7 @@ const STATES = ['closed', 'open', 'half-open', 'open'] as const;
 
 /** Creates the transport for one client. */
 export function createTransport(options: NormalizedStepgateOptions): Transport {
-  const api = ky.create({
+  const base = ky.create({
     prefix: options.serviceUrl,
     // One deadline signal per call (below) bounds every attempt, the retry delays and the body; ky's
     // own per-attempt and total timers would only add work on the hot path.
@@ -61,6 +64,18 @@ export function createTransport(options: NormalizedStepgateOptions): Transport {
     // Redirects are not followed: a decision service never redirects, and following one could send
     // the API key elsewhere.
     redirect: 'manual',
+    retry: 0,
+  });
+  // Retrying calls get their own instance, so no retry options are merged on the hot path.
+  const retrying = base.extend({
+    retry: {
+      limit: options.retryLimit,
+      methods: ['get', 'put', 'post'],
+      statusCodes: [502, 503, 504],
+      afterStatusCodes: [],
+      retryOnTimeout: false,
+      delay: () => options.retryDelayMs,
+    },
   });
   const breaker = circuitBreaker(
     handleWhen((error) => error instanceof ServiceFailure),
@@ -75,19 +90,11 @@ export function createTransport(options: NormalizedStepgateOptions): Transport {
     // One deadline for the whole call: attempts, retry delays and the body.
     const deadline = AbortSignal.timeout(options.timeoutMs);
     try {
-      const response = await api(spec.path, {
+      const response = await (spec.retry ? retrying : base)(spec.path, {
         signal: deadline,
         method: spec.method,
         ...(spec.json === undefined ? {} : { json: spec.json }),
         ...(spec.idempotencyKey === undefined ? {} : { headers: { 'idempotency-key': spec.idempotencyKey } }),
-        retry: {
-          limit: spec.retry ? options.retryLimit : 0,
-          methods: [spec.method],
-          statusCodes: [502, 503, 504],
-          afterStatusCodes: [],
-          retryOnTimeout: false,
-          delay: () => options.retryDelayMs,
-        },
       });
       if (response.status < 200 || response.status > 299) {
         throw new ServiceFailure(`the service answered ${response.status}`);
