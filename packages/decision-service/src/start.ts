@@ -201,7 +201,10 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
     // Housekeeping: expired rows go, and keys rotated by `stepgate keys rotate` or another
     // replica are picked up.
     const purge = setInterval(() => {
-      store.purgeExpired(now()).catch((err: unknown) => log.warn({ err }, 'purge failed'));
+      const t = now();
+      store
+        .purgeExpired(t, t - config.history.window * 1000)
+        .catch((err: unknown) => log.warn({ err }, 'purge failed'));
       keys.refresh().catch((err: unknown) => log.warn({ err }, 'key refresh failed'));
     }, KEY_REFRESH_MS);
     purge.unref();

@@ -129,7 +129,8 @@ export async function decide(
     userId,
     action: request.action.name,
     at: now,
-    pruneBefore: now - ctx.config.history.window * 1000,
+    deviceKnown: state.deviceKnown,
+    fingerprintSeen: state.fingerprintSeen,
   };
   if (ip !== undefined) effects.ip = ip;
   if (geo !== undefined) effects.geo = geo;

@@ -113,8 +113,10 @@ export interface DecisionEffects {
   geo?: Geo;
   deviceId?: string;
   fingerprintHash?: string;
-  /** Prune counted events older than this, ms. */
-  pruneBefore: number;
+  /** The device id is already stored for this user (from `loadUserState`): nothing to write. */
+  deviceKnown?: boolean;
+  /** The fingerprint hash is already stored for this user: nothing to write. */
+  fingerprintSeen?: boolean;
 }
 
 /** A challenge created with a `step_up` verdict (the challenge issue adds its lifecycle). */
@@ -222,6 +224,9 @@ export interface Store {
   /** Revokes every remembered-device token of a user (or of one device). @returns how many. */
   revokeDeviceTokens(userId: string, deviceId: string | undefined, at: number): Promise<number>;
 
-  /** Deletes expired jtis, idempotency records and challenges. @returns rows removed. */
-  purgeExpired(now: number): Promise<number>;
+  /**
+   * Deletes expired jtis, idempotency records and challenges, and — when `historyBefore` is given —
+   * action counts and failures older than it (outside every sliding window). @returns rows removed.
+   */
+  purgeExpired(now: number, historyBefore?: number): Promise<number>;
 }

@@ -34,7 +34,6 @@ function effects(
     userId,
     action,
     at,
-    pruneBefore: at - 3_600_000,
     ...extra,
   };
 }
@@ -161,6 +160,29 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.getDecision(`dec_u1_${T0 + 2000}_c.d`))?.action).toBe('c.d');
     });
 
+    it('does not need to rewrite a known device or fingerprint', async () => {
+      await store.recordDecision(effects('u1', 'a.b', T0, { deviceId: 'd1', fingerprintHash: 'fp' }));
+      await store.recordDecision(
+        effects('u1', 'a.c', T0 + 1, {
+          deviceId: 'd1',
+          fingerprintHash: 'fp',
+          deviceKnown: true,
+          fingerprintSeen: true,
+        }),
+      );
+      const state = await store.loadUserState({
+        userId: 'u1',
+        deviceId: 'd1',
+        fingerprintHash: 'fp',
+        windowStart: 0,
+      });
+      expect(state).toMatchObject({
+        deviceKnown: true,
+        fingerprintSeen: true,
+        actionCounts: { 'a.b': 1, 'a.c': 1 },
+      });
+    });
+
     it('keeps feedback on a decision', async () => {
       await store.recordDecision(effects('u1', 'a.b', T0));
       expect(await store.setFeedback(`dec_u1_${T0}_a.b`, 'fraud', 'chargeback', T0 + 1)).toBe(true);
@@ -225,6 +247,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.consumeJti('old', T0 + 10, T0);
       expect(await store.purgeExpired(T0 + 400_000)).toBe(2);
       expect(await store.getChallenge('chl_1')).toBeUndefined();
+      // History outside every window goes too; what is inside stays.
+      await store.recordDecision(effects('u1', 'a.b', T0 - 7_200_000));
+      await store.recordDecision(effects('u1', 'a.b', T0));
+      await store.recordFailure('u1', T0 - 7_200_000);
+      expect(await store.purgeExpired(T0, T0 - 3_600_000)).toBe(2);
+      expect((await store.loadUserState({ userId: 'u1', windowStart: 0 })).actionCounts).toEqual({
+        'a.b': 1,
+      });
     });
 
     it('records and revokes remembered-device tokens', async () => {

@@ -27,7 +27,7 @@ import {
   signingKeyFromRow,
   userFromRow,
 } from './rows.js';
-import { loadUserState, recordDecision } from './user-state.js';
+import { bucketOf, loadUserState, recordDecision } from './user-state.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
 export const ABANDONED_CLAIM_MS = 60_000;
@@ -317,9 +317,13 @@ export class SqliteStore implements Store {
     return stmt.changes;
   }
 
-  async purgeExpired(now: number): Promise<number> {
+  async purgeExpired(now: number, historyBefore?: number): Promise<number> {
     return this.transact(() => {
       let n = this.sql('DELETE FROM used_jtis WHERE expires_at < ?').run(now).changes;
+      if (historyBefore !== undefined) {
+        n += this.sql('DELETE FROM action_counts WHERE bucket < ?').run(bucketOf(historyBefore)).changes;
+        n += this.sql('DELETE FROM failures WHERE at < ?').run(historyBefore).changes;
+      }
       n += this.sql('DELETE FROM idempotency WHERE expires_at < ?').run(now).changes;
       n += this.sql("DELETE FROM challenges WHERE expires_at < ? AND status <> 'verified'").run(now).changes;
       return n;

@@ -83,11 +83,8 @@ export function recordDecision(store: SqliteStore, e: DecisionEffects): void {
          ON CONFLICT (user_id, action, bucket) DO UPDATE SET n = n + 1`,
       )
       .run(e.userId, e.action, bucketOf(e.at));
-    store
-      .sql('DELETE FROM action_counts WHERE user_id = ? AND bucket < ?')
-      .run(e.userId, bucketOf(e.pruneBefore));
-    store.sql('DELETE FROM failures WHERE user_id = ? AND at < ?').run(e.userId, e.pruneBefore);
-    if (e.deviceId !== undefined) {
+    // Rows that already exist are not rewritten: each skipped write is a page less in the WAL.
+    if (e.deviceId !== undefined && !e.deviceKnown) {
       store
         .sql(
           `INSERT INTO devices (user_id, device_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
@@ -95,7 +92,7 @@ export function recordDecision(store: SqliteStore, e: DecisionEffects): void {
         )
         .run(e.userId, e.deviceId, e.at, e.at);
     }
-    if (e.fingerprintHash !== undefined) {
+    if (e.fingerprintHash !== undefined && !e.fingerprintSeen) {
       store
         .sql(
           `INSERT INTO device_fingerprints (user_id, fingerprint_hash, last_seen) VALUES (?, ?, ?)
