@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -58,17 +58,19 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
   });
 }
 
-/** The newest code in the page's mailbox panel that differs from `previous`. */
-export async function nextMailCode(page: Page, previous?: string): Promise<string> {
-  const code = page.locator('[data-testid="mail-code"]').first();
-  await code.waitFor();
-  if (previous !== undefined) {
-    await page.waitForFunction(
-      (prev) => document.querySelector('[data-testid="mail-code"]')?.textContent !== prev,
-      previous,
-    );
-  }
-  return (await code.textContent())?.trim() ?? '';
+/**
+ * The code just sent to the signed-in user, read from the page's mailbox panel once the panel
+ * shows the newest message of the dev outbox (call it after the code field appears).
+ */
+export async function nextMailCode(page: Page): Promise<string> {
+  const newest = await page.evaluate(async () => {
+    const res = await fetch('/api/demo/mailbox');
+    const { messages } = (await res.json()) as { messages: Array<{ code?: string }> };
+    return messages.filter((m) => m.code).at(-1)?.code ?? '';
+  });
+  if (!newest) throw new Error('no code in the dev outbox');
+  await page.locator('[data-testid="mail-code"]').first().filter({ hasText: newest }).waitFor();
+  return newest;
 }
 
 /** The challenge dialog: picks `method` when a picker is shown, then types and submits `code`. */
@@ -88,5 +90,6 @@ export const SCREENSHOT_DIR = new URL('../../docs/screenshots/', import.meta.url
 /** Saves a screenshot of the page when `DEMO_SCREENSHOTS=1` (docs/screenshots/NAME.png). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env.DEMO_SCREENSHOTS !== '1') return;
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOT_DIR).pathname });
 }
