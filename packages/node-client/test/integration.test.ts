@@ -100,7 +100,24 @@ describe('against the real decision service', () => {
     });
   }
 
-  it('decide(), feedback() and listFactors() work against the service', async () => {
+  it('S23: a forged client-side "verified" changes nothing — an unsigned token and made-up headers still step up', async () => {
+    const app = await expressHarness.start(stepgate);
+    try {
+      const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+      const forged = `${b64({ alg: 'none', typ: 'stepup+jwt' })}.${b64({ sub: 'alice', acr: 'urn:stepgate:aal3' })}.`;
+      const res = await post(app, TRANSFER, {
+        'step-up-token': forged,
+        'x-step-up-verified': 'true',
+        'x-stepgate-decision': 'allow',
+      });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as StepUpAnswerBody).error.code).toBe('insufficient_user_authentication');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('decide() and feedback() work against the service', async () => {
     const verdict = await stepgate.decide({ subject: { id: 'alice' }, action: { name: 'reports.view' } });
     expect(verdict.decision).toBe('allow');
     await stepgate.feedback(verdict.decisionId, 'legit');
