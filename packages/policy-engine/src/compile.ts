@@ -21,8 +21,8 @@ import {
 import type { CondNode } from './condition.js';
 import { parseDuration } from './duration.js';
 import { PolicyError } from './errors.js';
+import { EMPTY_HISTORY, inputProblem } from './input.js';
 import { fieldsOf, firstFailure, type MatchContext, matches } from './interpret.js';
-import { compileRanges } from './ip.js';
 import { LazyRisk } from './lazy-risk.js';
 import {
   DEFAULT_METHOD_LEVELS,
@@ -32,14 +32,8 @@ import {
   methodCap,
   sessionLevel,
 } from './methods.js';
-import {
-  computeSignals,
-  DATA_GROUPS,
-  DEFAULT_RISK_WEIGHTS,
-  GROUP_BITS,
-  type RiskConfig,
-  signalGroup,
-} from './signals.js';
+import { riskConfig } from './risk-config.js';
+import { computeSignals } from './signals.js';
 import type {
   CompiledPolicy,
   CompileOptions,
@@ -50,75 +44,6 @@ import type {
 } from './types.js';
 import { checkDocument } from './validate.js';
 import { documentVersion } from './version.js';
-
-function riskConfig(
-  doc: PolicyDocument,
-  lists: Map<string, readonly string[]>,
-  conditions: readonly CondNode[],
-): RiskConfig {
-  const r = doc.risk ?? {};
-  const weights = { ...DEFAULT_RISK_WEIGHTS, ...r.weights };
-  const reads = new Set(conditions.flatMap((c) => fieldsOf(c)).map((f) => f.path));
-  return {
-    weights,
-    medium: r.thresholds?.medium ?? 30,
-    high: r.thresholds?.high ?? 60,
-    impossibleTravelKmh: r.impossibleTravelKmh ?? 900,
-    minTravelKm: r.minTravelKm ?? 100,
-    sessionAgeHigh: parseDuration(r.sessionAgeHigh ?? '24h') ?? 86400,
-    amountHigh: r.amountHigh ?? 10000,
-    failuresHigh: r.failuresHigh ?? 5,
-    actionCountHigh: r.actionCountHigh ?? 20,
-    accountsHigh: r.accountsHigh ?? 4,
-    lists: [...lists].map(([name, cidrs]) => ({
-      name,
-      ranges: compileRanges(cidrs),
-      strength: r.lists?.[name] ?? 0,
-    })),
-    // Geo, IP and the score are the expensive ones: before matching only when a policy reads
-    // them; otherwise when the verdict's risk is first read (lazy-risk.ts).
-    eager: withScoreInputs(
-      [...reads]
-        .filter((p) => p.startsWith('risk.'))
-        .reduce((mask, p) => mask | GROUP_BITS[signalGroup(p.slice(5))], 0),
-    ),
-    strengths: new Map(Object.entries(r.lists ?? {})),
-  };
-}
-
-/** The score needs every data group. */
-const withScoreInputs = (mask: number): number => (mask & GROUP_BITS.score ? mask | DATA_GROUPS : mask);
-
-const EMPTY_HISTORY = Object.freeze({
-  enrolledMethods: [],
-  device: { rememberedToken: false, fingerprintSeen: false, accountsOnDevice: 0 },
-  recentFailures: 0,
-  actionCounts: {},
-});
-
-/** The request's basic shape; anything else is an `invalid_input` deny (fail closed). */
-function inputProblem(input: EvaluationInput): string | undefined {
-  if (input === null || typeof input !== 'object') return 'the input is not an object';
-  const r = input.request as unknown;
-  if (r === null || typeof r !== 'object') return 'request is not an object';
-  const { subject, action } = r as Record<string, unknown>;
-  if (
-    subject === null ||
-    typeof subject !== 'object' ||
-    typeof (subject as { id?: unknown }).id !== 'string'
-  ) {
-    return 'request.subject.id is missing';
-  }
-  if (
-    action === null ||
-    typeof action !== 'object' ||
-    typeof (action as { name?: unknown }).name !== 'string'
-  ) {
-    return 'request.action.name is missing';
-  }
-  if (typeof input.now !== 'number' || !Number.isFinite(input.now)) return 'now is not a number';
-  return undefined;
-}
 
 /**
  * Compiles a policy document into one decision function. Validates it first (schema, then
