@@ -27,7 +27,10 @@ const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !
 function merge(base: unknown, over: unknown): unknown {
   if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
   const out: Obj = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    out[k] = merge(base[k], v);
+  }
   return out;
 }
 

@@ -63,6 +63,10 @@ export function checkDocument(
   const lists = new Map<string, readonly string[]>();
   const addLists = (source: Record<string, string[]>, at: string) => {
     for (const [name, cidrs] of Object.entries(source)) {
+      if (name === '__proto__' || name === 'constructor' || name === 'prototype') {
+        issues.push({ path: `${at}/${name}`, message: `"${name}" is a reserved name` });
+        continue;
+      }
       if (!Array.isArray(cidrs)) {
         issues.push({ path: `${at}/${name}`, message: 'an IP list is a list of CIDR ranges' });
         continue;

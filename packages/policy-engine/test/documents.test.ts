@@ -168,3 +168,11 @@ describe('malformed documents are rejected with located errors', () => {
     expect(published).toEqual(policySchema);
   });
 });
+
+describe('reserved names', () => {
+  it('rejects __proto__ as an IP list name', () => {
+    const e = errorOf('ipLists:\n  __proto__: [10.0.0.0/8]\npolicies: []\ndefault: allow\n');
+    expect(e.path).toBe('/ipLists/__proto__');
+    expect(e.message).toMatch(/reserved/);
+  });
+});
