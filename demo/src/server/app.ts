@@ -1,6 +1,6 @@
-import type { Stepgate } from '@stepgate/node-client';
+import { isStepgateClientError, type Stepgate } from '@stepgate/node-client';
 import { stepgateExpress } from '@stepgate/node-client/express';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { type Bank, ROLES, type Role } from './bank.js';
 import { createDemoGeo, demoNetwork } from './network.js';
 import { registerPages } from './pages.js';
@@ -157,5 +157,25 @@ export function createApp(deps: AppDeps): express.Express {
     if (!me(req)) return res.status(401).json({ error: { code: 'unauthorized', message: 'Sign in first.' } });
     res.json(await admin.audit(100));
   });
+  app.use(apiError);
   return app;
+}
+
+/** JSON for errors the routes did not answer: a service refusal keeps its code; the rest is a 503. */
+function apiError(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (isStepgateClientError(error, 'service_rejected') && error.status !== undefined && error.status < 500) {
+    res
+      .status(error.status)
+      .json({ error: { code: error.serviceCode ?? 'invalid_request', message: error.message } });
+    return;
+  }
+  const status = (error as { status?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const code = status === 413 ? 'payload_too_large' : 'invalid_request';
+    res.status(status).json({ error: { code, message: 'Malformed request.' } });
+    return;
+  }
+  res
+    .status(503)
+    .json({ error: { code: 'service_unavailable', message: 'The security service did not answer.' } });
 }

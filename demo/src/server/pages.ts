@@ -23,6 +23,7 @@ button.secondary { background: #e3e6ea; color: #1b1c20; }
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
 td, th { text-align: left; border-bottom: 1px solid #e3e6ea; padding: 6px 4px; vertical-align: top; }
 .muted { color: #52555e; font-size: 13px; }
+aside > div:empty { display: none; }
 .notice { position: fixed; bottom: 16px; right: 16px; background: #1b1c20; color: #fff; padding: 10px 14px; border-radius: 8px; }
 /* The widget's theme: Acme's green, rounder corners, the page's font. */
 step-up-challenge,
