@@ -114,14 +114,6 @@ function finishStepUp(
 ): Outcome {
   const levelName = LEVELS[level] ?? 'aal3';
   const allowed = mask & (cfg.reachable[level] ?? 0);
-  const requirement: Requirement = {
-    level: levelName,
-    acr: cfg.acrValues[levelName],
-    methods: methodsOf(allowed),
-    bindTransaction: bind,
-    singleUse: bind || maxAge === 0,
-  };
-  if (maxAge !== undefined) requirement.maxAge = maxAge;
   if (allowed === 0) {
     const detail = `requirement unsatisfiable: no allowed method can reach ${levelName} (allowed by policy: ${methodsOf(mask).join(', ') || 'none'})`;
     return {
@@ -131,6 +123,25 @@ function finishStepUp(
       ],
     };
   }
+  // One literal per shape: no property added after creation, so no out-of-object storage.
+  const singleUse = bind || maxAge === 0;
+  const requirement: Requirement =
+    maxAge === undefined
+      ? {
+          level: levelName,
+          acr: cfg.acrValues[levelName],
+          methods: methodsOf(allowed),
+          bindTransaction: bind,
+          singleUse,
+        }
+      : {
+          level: levelName,
+          acr: cfg.acrValues[levelName],
+          maxAge,
+          methods: methodsOf(allowed),
+          bindTransaction: bind,
+          singleUse,
+        };
   const usable = userMethods(input, level) & allowed;
   if (sessionMeets(input.r.subject, level, maxAge, bind, input.now, cfg.acrValues)) {
     const reason: Reason = {
@@ -160,10 +171,13 @@ function verdict(
   input: CombineInput,
   out?: Outcome,
 ): Verdict {
-  const v: Verdict = { decision, reasons, risk: input.risk, reportOnly, policyVersion: input.policyVersion };
-  if (out?.requirement !== undefined) v.requirement = out.requirement;
-  if (out?.usableMethods !== undefined) v.usableMethods = out.usableMethods;
-  return v;
+  const { risk, policyVersion } = input;
+  if (out?.requirement === undefined) return { decision, reasons, risk, reportOnly, policyVersion };
+  if (out.usableMethods === undefined) {
+    return { decision, reasons, risk, requirement: out.requirement, reportOnly, policyVersion };
+  }
+  const { requirement, usableMethods } = out;
+  return { decision, reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
 }
 
 /** Decides from the indexes of matched policies. */
