@@ -136,7 +136,9 @@ describe('stepgate CLI (bundled binary, spawned)', () => {
       expect(((await res.json()) as { decision: string }).decision).toBe('allow');
     } finally {
       child.kill('SIGTERM');
-      await once(child, 'exit');
+      // A clean stop: in-flight requests finish, the store closes, exit code 0.
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
     }
   }, 60_000);
 
