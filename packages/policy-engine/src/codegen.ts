@@ -83,10 +83,10 @@ class Emitter {
       : `RP(r.${f.root}, ${this.k(f.keys)})`;
   }
 
-  /** A function building a reason's `values` for one policy: `{ [path]: value }`. */
-  values(fields: readonly Field[]): string {
+  /** A `case` of the values function: builds `{ [path]: value }` for one policy. */
+  valuesCase(i: number, fields: readonly Field[]): string {
     const stores = fields.map((f) => `o[${this.k(f.path)}] = ${this.read(f)};`).join(' ');
-    return `function (r, s, an, lv) { var t, o = {}; ${stores} return o; }`;
+    return `    case ${i | 0}: ${stores} break;`;
   }
 
   leaf(f: Field, l: Leaf): string {
@@ -157,12 +157,19 @@ export function generateMatcher(
   const e = new Emitter();
   const tests = conditions.map((c, i) => `  if (${e.node(c)}) out[n++] = ${i | 0};`);
   const vars = ['n = 0', 't', 'x', ...e.fieldInits].join(', ');
-  // Each values builder has its own store sites, each seeing one key: monomorphic stores.
-  const values = fields.map((f) => `  ${e.values(f)}`).join(',\n');
-  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n}, values: [\n${values}\n] };`;
+  // One values function for all policies (so it gets hot and optimised), one case per policy:
+  // each store site sees one key, so the stores stay monomorphic.
+  const cases = fields.map((f, i) => e.valuesCase(i, f)).join('\n');
+  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
   const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', source) as (...args: unknown[]) => {
     match: Matcher;
-    values: ValuesBuilder[];
+    values: (
+      i: number,
+      r: Record<string, unknown>,
+      s: Signals,
+      an: string,
+      lv: string,
+    ) => Record<string, unknown>;
   };
   const built = factory(
     Object.freeze(e.K),
@@ -172,5 +179,10 @@ export function generateMatcher(
     testLeaf,
     Array.isArray,
   );
-  return { matcher: built.match, values: built.values, source, actionTests: e.actionTests };
+  const values = fields.map(
+    (_, i): ValuesBuilder =>
+      (r, s, an, lv) =>
+        built.values(i, r, s, an, lv),
+  );
+  return { matcher: built.match, values, source, actionTests: e.actionTests };
 }
