@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAuditCommands } from './audit-commands.js';
 import { runInit } from './commands/init.js';
 import { runApiKeyCreate, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
 import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
@@ -95,6 +96,8 @@ export function createProgram(io: CliIo = processIo): Command {
     .action(async (opts: { config?: string; use: 'step_up' | 'device' }) => {
       await runKeysRotate(opts, io);
     });
+
+  registerAuditCommands(program, io);
 
   return program;
 }

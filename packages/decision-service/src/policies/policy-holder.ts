@@ -19,6 +19,7 @@ export class PolicyHolder {
   #watchers: FSWatcher[] = [];
   #timer: NodeJS.Timeout | undefined;
   #reloads = 0;
+  #failedReloads = 0;
 
   /** @throws PolicyError when the initial policies are invalid (the service does not start). */
   constructor(sources: PolicySources, log: Logger) {
@@ -37,6 +38,11 @@ export class PolicyHolder {
     return this.#reloads;
   }
 
+  /** Reloads that failed (the previous policies stayed in force). */
+  get failedReloads(): number {
+    return this.#failedReloads;
+  }
+
   /** Re-reads every source; keeps the running policies when the new ones are invalid. */
   reload(): ReloadResult {
     try {
@@ -47,6 +53,7 @@ export class PolicyHolder {
       if (changed) this.#log.info({ policyVersion: next.version }, 'policies reloaded');
       return { ok: true, version: next.version, changed };
     } catch (error) {
+      this.#failedReloads++;
       this.#log.error({ err: error }, 'policy reload failed; the previous policies stay in force');
       return { ok: false, error: error as Error };
     }
