@@ -103,5 +103,13 @@ describe('full step-up with an email code (real service, through the proxy)', ()
       'totp',
     );
     expect('ticket' in ticket && ticket.ticket).toMatch(/^enr_/);
+    const id = 'ticket' in ticket ? ticket.ticket : '';
+    // The widget's enrollment routes, through the proxy with the ticket as the capability.
+    const view = await fetch(`${app.url}/stepgate/v1/enrollments/${id}`);
+    expect(view.status).toBe(200);
+    expect(await view.json()).toMatchObject({ userId: 'newbie', factors: [] });
+    const totp = await json(`${app.url}/stepgate/v1/enrollments/${id}/totp`, {});
+    expect(totp.status).toBe(200);
+    expect(((await totp.json()) as { otpauthUri: string }).otpauthUri).toMatch(/^otpauth:\/\/totp\//);
   });
 });
