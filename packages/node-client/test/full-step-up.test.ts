@@ -3,7 +3,9 @@ import type { StepUpAnswerBody, VerifyAnswer } from '@stepgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStepgate, type Stepgate } from '../src/index.js';
 import { expressHarness } from './adapters/express-harness.js';
-import type { HarnessApp } from './adapters/harness.js';
+import { fastifyHarness } from './adapters/fastify-harness.js';
+import type { AdapterHarness, HarnessApp } from './adapters/harness.js';
+import { honoHarness } from './adapters/hono-harness.js';
 import { POLICY } from './support/service.js';
 
 /**
@@ -12,82 +14,90 @@ import { POLICY } from './support/service.js';
  */
 const TRANSFER = { amount: 700, currency: 'EUR', payee: 'FR7630006000011234567890189' };
 
-describe('full step-up with an email code (real service, through the proxy)', () => {
-  let svc: RunningService;
-  let stepgate: Stepgate;
+let svc: RunningService;
+let stepgate: Stepgate;
+beforeAll(async () => {
+  svc = await startDecisionService({
+    port: 0,
+    policies: POLICY,
+    watchPolicies: false,
+    config: { senders: { email: { type: 'dev' } } },
+  });
+  stepgate = createStepgate({ serviceUrl: svc.url, apiKey: svc.apiKey, timeoutMs: 5_000 });
+  await stepgate.upsertUser('alice', { email: 'alice@example.com' });
+});
+afterAll(() => svc.close());
+
+const json = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+for (const harness of [expressHarness, fastifyHarness, honoHarness] satisfies AdapterHarness[]) {
+  describe(`full step-up with an email code through the ${harness.name} proxy (real service)`, () => {
+    let app: HarnessApp;
+    beforeAll(async () => {
+      app = await harness.start(stepgate);
+    });
+    afterAll(() => app.close());
+
+    const transfer = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${app.url}/guarded`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-test-user': 'alice', ...headers },
+        body: JSON.stringify(body),
+      });
+
+    it('S17, S26: code → token → the retried request is allowed once; a replay and another amount are refused', async () => {
+      const first = await transfer(TRANSFER);
+      expect(first.status).toBe(401);
+      const { stepUp } = (await first.json()) as StepUpAnswerBody;
+      expect(stepUp.challengeUrl.startsWith(`${app.url}/stepgate/v1/challenges/`)).toBe(true);
+
+      const view = await fetch(stepUp.challengeUrl);
+      expect(view.status).toBe(200);
+      expect(await view.json()).toMatchObject({
+        id: stepUp.challengeId,
+        action: 'payments.transfer',
+        transaction: TRANSFER,
+      });
+
+      const started = await json(`${stepUp.challengeUrl}/start`, { method: 'email_otp' });
+      expect(started.status).toBe(200);
+      const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=alice%40example.com`, {
+        headers: { authorization: `Bearer ${svc.adminKey}` },
+      });
+      const { messages } = (await outbox.json()) as { messages: Array<{ code: string }> };
+      const code = messages.at(-1)?.code;
+      expect(code).toMatch(/^\d{6}$/);
+
+      const verified = await json(`${stepUp.challengeUrl}/verify`, { method: 'email_otp', code });
+      expect(verified.status).toBe(200);
+      const { token } = (await verified.json()) as VerifyAnswer;
+
+      expect((await transfer({ ...TRANSFER, amount: 9000 }, { 'step-up-token': token })).status).toBe(401);
+      expect(
+        (await transfer({ ...TRANSFER, payee: 'GB29NWBK60161331926819' }, { 'step-up-token': token })).status,
+      ).toBe(401);
+      const retried = await transfer(TRANSFER, { 'step-up-token': token });
+      expect(retried.status).toBe(200);
+      expect((await transfer(TRANSFER, { 'step-up-token': token })).status).toBe(401);
+    });
+
+    it('S10: a wrong code through the proxy answers the service’s challenge_failed unchanged', async () => {
+      const { stepUp } = (await (await transfer(TRANSFER)).json()) as StepUpAnswerBody;
+      await json(`${stepUp.challengeUrl}/start`, { method: 'email_otp' });
+      const wrong = await json(`${stepUp.challengeUrl}/verify`, { method: 'email_otp', code: '000000' });
+      expect(wrong.status).toBe(400);
+      expect(await wrong.json()).toMatchObject({ error: { code: 'challenge_failed' } });
+    });
+  });
+}
+
+describe('enrollment (real service, through the proxy)', () => {
   let app: HarnessApp;
   beforeAll(async () => {
-    svc = await startDecisionService({
-      port: 0,
-      policies: POLICY,
-      watchPolicies: false,
-      config: { senders: { email: { type: 'dev' } } },
-    });
-    stepgate = createStepgate({ serviceUrl: svc.url, apiKey: svc.apiKey, timeoutMs: 5_000 });
-    await stepgate.upsertUser('alice', { email: 'alice@example.com' });
     app = await expressHarness.start(stepgate);
   });
-  afterAll(async () => {
-    await app.close();
-    await svc.close();
-  });
-
-  const transfer = (body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${app.url}/guarded`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-test-user': 'alice', ...headers },
-      body: JSON.stringify(body),
-    });
-  const json = (url: string, body: unknown) =>
-    fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-
-  it('S17, S26: code → token → the retried request is allowed once; a replay and another amount are refused', async () => {
-    const first = await transfer(TRANSFER);
-    expect(first.status).toBe(401);
-    const { stepUp } = (await first.json()) as StepUpAnswerBody;
-    expect(stepUp.challengeUrl.startsWith(`${app.url}/stepgate/v1/challenges/`)).toBe(true);
-
-    const view = await fetch(stepUp.challengeUrl);
-    expect(view.status).toBe(200);
-    expect(await view.json()).toMatchObject({
-      id: stepUp.challengeId,
-      action: 'payments.transfer',
-      transaction: TRANSFER,
-    });
-
-    const started = await json(`${stepUp.challengeUrl}/start`, { method: 'email_otp' });
-    expect(started.status).toBe(200);
-    const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=alice%40example.com`, {
-      headers: { authorization: `Bearer ${svc.adminKey}` },
-    });
-    const { messages } = (await outbox.json()) as { messages: Array<{ code: string }> };
-    const code = messages.at(-1)?.code;
-    expect(code).toMatch(/^\d{6}$/);
-
-    const verified = await json(`${stepUp.challengeUrl}/verify`, { method: 'email_otp', code });
-    expect(verified.status).toBe(200);
-    const { token } = (await verified.json()) as VerifyAnswer;
-
-    expect((await transfer({ ...TRANSFER, amount: 9000 }, { 'step-up-token': token })).status).toBe(401);
-    expect(
-      (await transfer({ ...TRANSFER, payee: 'GB29NWBK60161331926819' }, { 'step-up-token': token })).status,
-    ).toBe(401);
-    const retried = await transfer(TRANSFER, { 'step-up-token': token });
-    expect(retried.status).toBe(200);
-    expect((await transfer(TRANSFER, { 'step-up-token': token })).status).toBe(401);
-  });
-
-  it('S10: a wrong code through the proxy answers the service’s challenge_failed unchanged', async () => {
-    const { stepUp } = (await (await transfer(TRANSFER)).json()) as StepUpAnswerBody;
-    await json(`${stepUp.challengeUrl}/start`, { method: 'email_otp' });
-    const wrong = await json(`${stepUp.challengeUrl}/verify`, { method: 'email_otp', code: '000000' });
-    expect(wrong.status).toBe(400);
-    expect(await wrong.json()).toMatchObject({ error: { code: 'challenge_failed' } });
-  });
+  afterAll(() => app.close());
 
   it('S31: an enrollment for a user who already has a factor asks for a step-up first', async () => {
     const answer = await stepgate.createEnrollmentTicket(
