@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ChallengeDeps } from './challenges/challenge-deps.js';
 import type { ServiceConfig } from './config/service-config.js';
 import type { PolicyHolder } from './policies/policy-holder.js';
 import type { Sealer } from './secrets/sealer.js';
@@ -19,6 +20,8 @@ export interface ServiceContext {
   log: Logger;
   /** Unix milliseconds (injectable for tests). */
   now: () => number;
+  /** What the challenge and enrollment services use. */
+  challengeDeps: ChallengeDeps;
 }
 
 /** The caller, as its API key says. */

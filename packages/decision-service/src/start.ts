@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { buildChallengeDeps } from './challenges/challenge-wiring.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import type { ServiceConfig, ServiceConfigInput } from './config/service-config.js';
@@ -12,8 +13,10 @@ import { PolicyHolder, type ReloadResult } from './policies/policy-holder.js';
 import { createApiKey } from './secrets/api-keys.js';
 import { loadMasterKey } from './secrets/master-key.js';
 import { Sealer } from './secrets/sealer.js';
+import { createSenders } from './senders/create-senders.js';
 import type { ServiceContext } from './service-context.js';
 import { type GeoResolver, openMaxmind } from './state/geo-resolver.js';
+import { SqliteChallengeStore } from './stores/sqlite/sqlite-challenge-store.js';
 import { SqliteStore } from './stores/sqlite/sqlite-store.js';
 import type { Store } from './stores/store.js';
 import { KeyRing, keyRetention } from './tokens/key-ring.js';
@@ -180,7 +183,31 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       },
       now,
     );
-    const ctx: ServiceContext = { config, store, sealer, keys, tokens, policies, geo, log, now };
+    const challengeStore = new SqliteChallengeStore(store.db);
+    const senders = createSenders(config.senders, now);
+    const challengeDeps = buildChallengeDeps({
+      config,
+      store,
+      challengeStore,
+      sealer,
+      tokens,
+      senders,
+      policies,
+      log,
+      now,
+    });
+    const ctx: ServiceContext = {
+      config,
+      store,
+      sealer,
+      keys,
+      tokens,
+      policies,
+      geo,
+      log,
+      now,
+      challengeDeps,
+    };
     const audience = options.audience ?? config.audiences[0]!;
     const admin = await createApiKey(store, sealer, {
       audience,
@@ -206,6 +233,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         .purgeExpired(t, t - config.history.window * 1000)
         .catch((err: unknown) => log.warn({ err }, 'purge failed'));
       keys.refresh().catch((err: unknown) => log.warn({ err }, 'key refresh failed'));
+      challengeStore.purgeExpired(t).catch((err: unknown) => log.warn({ err }, 'purge failed'));
     }, KEY_REFRESH_MS);
     purge.unref();
     log.info(
@@ -230,6 +258,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         if (options.handleSignals) process.off('SIGHUP', onHup);
         holder.close();
         await app.close();
+        senders.close();
         geo?.close();
         await store.close();
       },

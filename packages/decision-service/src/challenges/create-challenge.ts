@@ -1,14 +1,13 @@
 import type { ChallengeRef, DecisionRequest, Method, Requirement } from '@stepgate/protocol';
-import { randomId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
+import { openChallenge } from './open-challenge.js';
 
-/** A challenge id: `chl_` + 160 random bits in base64url (≥ 128 bits, DESIGN.md "The flow"). */
-export const newChallengeId = (): string => `chl_${randomId(20)}`;
+export { newChallengeId } from './open-challenge.js';
 
 /**
  * Creates the challenge of a `step_up` verdict, bound to user, session, action and transaction
- * digest, with the methods this user may use (requirement ∩ enrolled). The challenge routes and
- * methods follow in the challenge issue; they read this record.
+ * digest, with the methods this user may use (requirement ∩ enrolled), and records what it may
+ * use (`openChallenge`: the factors and contact points it was created with, S24).
  */
 export async function createChallenge(
   ctx: ServiceContext,
@@ -22,25 +21,20 @@ export async function createChallenge(
     now: number;
   },
 ): Promise<ChallengeRef> {
-  const { request, now } = params;
-  const id = newChallengeId();
-  const expiresAt = now + ctx.config.challenges.lifetime * 1000;
-  const record: Parameters<ServiceContext['store']['insertChallenge']>[0] = {
-    id,
-    userId: request.subject.id,
+  const { request } = params;
+  const deviceId = request.context?.device?.deviceId;
+  const ip = request.context?.ip;
+  return openChallenge(ctx.challengeDeps, {
+    subject: request.subject,
     action: request.action.name,
     digest: params.digest,
-    requirement: JSON.stringify(params.requirement),
+    requirement: params.requirement,
     methods: params.methods,
     decisionId: params.decisionId,
     audience: params.caller.audience,
-    createdAt: now,
-    expiresAt,
-    status: 'pending',
-    attempts: 0,
-  };
-  if (request.subject.sessionId !== undefined) record.sessionId = request.subject.sessionId;
-  if (request.transaction !== undefined) record.transaction = JSON.stringify(request.transaction);
-  await ctx.store.insertChallenge(record);
-  return { id, expiresAt: new Date(expiresAt).toISOString(), methods: params.methods };
+    now: params.now,
+    ...(request.transaction === undefined ? {} : { transaction: request.transaction }),
+    ...(deviceId === undefined ? {} : { deviceId }),
+    ...(ip === undefined ? {} : { ip }),
+  });
 }

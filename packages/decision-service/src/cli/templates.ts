@@ -21,6 +21,24 @@ tokens:
 
 challenges:
   lifetime: 5m
+  maxFailures: 5          # a challenge dies after this many failures; the step-up restarts
+  codeLifetime: 10m       # emailed / texted codes
+  resendAfter: 30         # seconds before a code can be sent again (the old one stops working)
+  lockout: { authenticator: 10, user: 20, duration: 15m }
+  rateLimits: { window: 60, startPerIp: 30, startPerUser: 10, verifyPerIp: 60, verifyPerUser: 30 }
+
+# How email and SMS codes and new-factor notices leave the service (docs/deployment.md).
+${
+  options.dev
+    ? `# dev: kept in memory, read with GET /v1/dev/outbox and the admin key. Never in production.
+senders:
+  email: { type: dev }
+  sms: { type: dev }`
+    : `# A signed POST to your app, which sends through its own provider; or SMTP for email.
+# senders:
+#   email: { type: smtp, host: smtp.example.com, port: 587, user: stepgate, from: "Bank <no-reply@bank.example>" }  # password: STEPGATE_SMTP_PASSWORD
+#   sms: { type: webhook, url: "https://app.example/stepgate/messages" }  # secret: STEPGATE_SMS_WEBHOOK_SECRET`
+}
 
 # Browser origins of your app (CORS for the challenge routes the widget calls directly).
 origins: [${options.dev ? 'http://localhost:3000' : ''}]

@@ -2,6 +2,13 @@
  * JSON Schema of the service configuration (`stepgate.yaml`, docs/deployment.md). Every field is
  * optional in the file; `normalizeConfig` fills the defaults.
  */
+import {
+  challengesConfigSchema,
+  enrollmentConfigSchema,
+  SENDER_ENV_VARS,
+  sendersConfigSchema,
+} from './challenge-config.js';
+
 const duration = {
   anyOf: [
     { type: 'integer', minimum: 0, maximum: 31_536_000 },
@@ -33,7 +40,9 @@ export const configSchema = {
       additionalProperties: false,
       properties: { lifetime: duration, deviceLifetime: duration, clockSkew: duration },
     },
-    challenges: { type: 'object', additionalProperties: false, properties: { lifetime: duration } },
+    challenges: challengesConfigSchema,
+    enrollment: enrollmentConfigSchema,
+    senders: sendersConfigSchema,
     history: { type: 'object', additionalProperties: false, properties: { window: duration } },
     idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },
     origins: stringList(500),
@@ -75,6 +84,7 @@ export const ENV_VARS = {
   STEPGATE_HOST: { path: ['server', 'host'], kind: 'string' },
   STEPGATE_PORT: { path: ['server', 'port'], kind: 'integer' },
   STEPGATE_TOKEN_LIFETIME: { path: ['tokens', 'lifetime'], kind: 'duration' },
+  ...SENDER_ENV_VARS,
 } as const satisfies Record<
   string,
   { path: readonly string[]; kind: 'string' | 'list' | 'integer' | 'duration' }

@@ -1,4 +1,12 @@
 import { type AcrValues, DEFAULT_ACR_VALUES } from '@stepgate/protocol';
+import type { ChallengeSettings, EnrollmentSettings } from '../challenges/challenge-settings.js';
+import type { SendersConfig } from '../senders/sender.js';
+import {
+  type ChallengesConfigInput,
+  type EnrollmentConfigInput,
+  normalizeChallenges,
+  normalizeEnrollment,
+} from './challenge-config.js';
 
 /** Log levels of pino. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -22,8 +30,12 @@ export interface ServiceConfigInput {
     /** Tolerated clock difference. @defaultValue 30 */
     clockSkew?: DurationInput;
   };
-  /** @defaultValue `{ lifetime: 300 }` */
-  challenges?: { lifetime?: DurationInput };
+  /** Challenge lifetimes, attempt limits, lockout and rate limits (docs/deployment.md). */
+  challenges?: ChallengesConfigInput;
+  /** Enrollment tickets. */
+  enrollment?: EnrollmentConfigInput;
+  /** How email and SMS codes and notices are delivered. @defaultValue {} (none) */
+  senders?: SendersConfig;
   /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
   history?: { window?: DurationInput };
   /** How long an `Idempotency-Key` answer is kept. @defaultValue `{ ttl: '24h' }` */
@@ -63,7 +75,9 @@ export interface ServiceConfig {
   audiences: string[];
   acrValues: AcrValues;
   tokens: { lifetime: number; deviceLifetime: number; clockSkew: number };
-  challenges: { lifetime: number };
+  challenges: ChallengeSettings;
+  enrollment: EnrollmentSettings;
+  senders: SendersConfig;
   history: { window: number };
   idempotency: { ttl: number };
   origins: string[];
@@ -99,7 +113,9 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
       deviceLifetime: durationSeconds(input.tokens?.deviceLifetime ?? '30d'),
       clockSkew: durationSeconds(input.tokens?.clockSkew ?? 30),
     },
-    challenges: { lifetime: durationSeconds(input.challenges?.lifetime ?? 300) },
+    challenges: normalizeChallenges(input.challenges),
+    enrollment: normalizeEnrollment(input.enrollment),
+    senders: input.senders ?? {},
     history: { window: durationSeconds(input.history?.window ?? '1h') },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
     origins: input.origins ?? [],

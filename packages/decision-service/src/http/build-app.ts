@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ServiceContext } from '../service-context.js';
 import { ApiKeyCache } from './auth.js';
+import { registerChallengeFeatures } from './challenge-features.js';
 import { parseTrustedClients } from './client-ip.js';
 import { installErrorHandlers } from './error-handler.js';
 import { RouteTable } from './route-table.js';
@@ -34,9 +35,11 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
     reply.header('x-content-type-options', 'nosniff');
     return payload;
   });
-  registerDecisionRoutes(app, routes, parseTrustedClients(ctx.config.trustedClients));
+  const trusted = parseTrustedClients(ctx.config.trustedClients);
+  registerDecisionRoutes(app, routes, trusted);
   registerUserRoutes(app, routes);
   registerOpsRoutes(app, routes);
+  await registerChallengeFeatures(app, routes, ctx.challengeDeps, { origins: ctx.config.origins, trusted });
   await app.ready();
   return { app, routes };
 }

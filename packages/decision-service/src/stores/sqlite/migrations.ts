@@ -1,3 +1,5 @@
+import { CHALLENGE_MIGRATION } from './challenge-migration.js';
+
 /**
  * Numbered migrations of the SQLite store. Append only: a released migration never changes.
  * `PRAGMA user_version` records the last one applied.
@@ -70,4 +72,6 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX action_counts_user ON action_counts (user_id, bucket);
   `,
+  // 2: challenges, sent codes, attempt counters, TOTP steps, rate limits, enrollment tickets.
+  CHALLENGE_MIGRATION,
 ];
