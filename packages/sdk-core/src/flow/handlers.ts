@@ -1,6 +1,11 @@
 /**
  * The registered handlers: the Stepgate step-up handler (the widget registers itself) and the
- * app's handler for other providers' dialects. Module state, set only by explicit calls.
+ * app's handler for other providers' dialects. Set only by explicit calls.
+ *
+ * They live on `globalThis` under a `Symbol.for` key rather than in module state, so that a page
+ * with two copies of sdk-core (the widget's standalone `<script>` bundle carries its own, the
+ * app's bundle another) still has one registry: the widget's registration reaches the app's
+ * fetch wrapper.
  */
 import type { ParsedStepUpChallenge, StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
 
@@ -43,8 +48,19 @@ export type ForeignStepUpHandler = (
   context: ForeignStepUpContext,
 ) => Promise<Response | undefined> | Response | undefined;
 
-let stepUpHandler: StepUpHandler | null = null;
-let foreignHandler: ForeignStepUpHandler | null = null;
+interface HandlerSlots {
+  stepUp: StepUpHandler | null;
+  foreign: ForeignStepUpHandler | null;
+}
+
+/** The global key of the shared registry (also read by tests). */
+export const HANDLER_REGISTRY_KEY: unique symbol = Symbol.for('stepgate.sdk-core.handlers') as never;
+
+function slots(): HandlerSlots {
+  const g = globalThis as { [HANDLER_REGISTRY_KEY]?: HandlerSlots };
+  g[HANDLER_REGISTRY_KEY] ??= { stepUp: null, foreign: null };
+  return g[HANDLER_REGISTRY_KEY];
+}
 
 /**
  * Registers the handler that runs Stepgate challenges (the widget calls this when it is
@@ -58,15 +74,16 @@ let foreignHandler: ForeignStepUpHandler | null = null;
  * off();
  */
 export function setStepUpHandler(handler: StepUpHandler | null): () => void {
-  stepUpHandler = handler;
+  const registry = slots();
+  registry.stepUp = handler;
   return () => {
-    if (stepUpHandler === handler) stepUpHandler = null;
+    if (registry.stepUp === handler) registry.stepUp = null;
   };
 }
 
 /** The registered Stepgate step-up handler, if any. */
 export function getStepUpHandler(): StepUpHandler | null {
-  return stepUpHandler;
+  return slots().stepUp;
 }
 
 /**
@@ -78,13 +95,14 @@ export function getStepUpHandler(): StepUpHandler | null {
  * setForeignStepUpHandler((parsed, response) => (parsed.dialect === 'entra' ? reauthenticate(parsed) : response));
  */
 export function setForeignStepUpHandler(handler: ForeignStepUpHandler | null): () => void {
-  foreignHandler = handler;
+  const registry = slots();
+  registry.foreign = handler;
   return () => {
-    if (foreignHandler === handler) foreignHandler = null;
+    if (registry.foreign === handler) registry.foreign = null;
   };
 }
 
 /** The registered foreign-dialect handler, if any. */
 export function getForeignStepUpHandler(): ForeignStepUpHandler | null {
-  return foreignHandler;
+  return slots().foreign;
 }
