@@ -7,6 +7,7 @@ import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
 import type { ServiceConfig, ServiceConfigInput } from './config/service-config.js';
 import { buildApp } from './http/build-app.js';
+import { openWebAuthn } from './http/webauthn-features.js';
 import { createLogger } from './logging/logger.js';
 import { isInlinePolicyText, type PolicyInput } from './policies/load-policies.js';
 import { PolicyHolder, type ReloadResult } from './policies/policy-holder.js';
@@ -184,6 +185,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       now,
     );
     const challengeStore = new SqliteChallengeStore(store.db);
+    const webauthn = await openWebAuthn(store.db, config.webauthn);
     const senders = createSenders(config.senders, now);
     const challengeDeps = buildChallengeDeps({
       config,
@@ -195,6 +197,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       policies,
       log,
       now,
+      webauthn,
     });
     const ctx: ServiceContext = {
       config,
@@ -234,6 +237,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         .catch((err: unknown) => log.warn({ err }, 'purge failed'));
       keys.refresh().catch((err: unknown) => log.warn({ err }, 'key refresh failed'));
       challengeStore.purgeExpired(t).catch((err: unknown) => log.warn({ err }, 'purge failed'));
+      webauthn.store.purgeExpired(t).catch((err: unknown) => log.warn({ err }, 'purge failed'));
     }, KEY_REFRESH_MS);
     purge.unref();
     log.info(

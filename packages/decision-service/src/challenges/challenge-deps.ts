@@ -7,6 +7,7 @@ import type { ChallengeRecord, Store } from '../stores/store.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { ChallengeEventSink } from './challenge-events.js';
 import type { ChallengeSettings, EnrollmentSettings } from './challenge-settings.js';
+import type { WebAuthnContext } from './webauthn.js';
 
 /** What the challenge and enrollment services need; built once by the service. */
 export interface ChallengeDeps {
@@ -24,6 +25,8 @@ export interface ChallengeDeps {
   /** Unix milliseconds. */
   now: () => number;
   log: Logger;
+  /** WebAuthn and device-key state and settings (methods `webauthn`, `biometric`). */
+  webauthn?: WebAuthnContext;
 }
 
 /** The one message of every failed verification (S10). */

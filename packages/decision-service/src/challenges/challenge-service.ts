@@ -20,6 +20,7 @@ import type { ChallengeEvent } from './challenge-events.js';
 import { maskEmail, maskPhone } from './mask.js';
 import { codeMessage, newSentCode, type SentCodeMethod, sentCodeHash } from './sent-code.js';
 import { verifyChallenge } from './verify-challenge.js';
+import { startPossession } from './webauthn.js';
 
 /** Where a sent-code method delivers, masked, or undefined. */
 function destination(method: Method, binding: ChallengeBinding | undefined): string | undefined {
@@ -103,6 +104,11 @@ export class ChallengeService {
     if (method === 'totp') {
       await deps.events.append({ type: 'challenge.started', ...base });
       return {};
+    }
+    if ((method === 'webauthn' || method === 'biometric') && deps.webauthn) {
+      const answer = await startPossession(deps.store, deps.webauthn, c, binding, method, now);
+      await deps.events.append({ type: 'challenge.started', ...base });
+      return answer;
     }
     if (method !== 'email_otp' && method !== 'sms_otp') {
       throw new StepgateError('invalid_request', `${method} is not available on this service yet`);

@@ -9,6 +9,7 @@ import type { TokenService } from '../tokens/token-service.js';
 import type { ChallengeDeps } from './challenge-deps.js';
 import type { ChallengeEventSink } from './challenge-events.js';
 import type { ChallengeSettings, EnrollmentSettings } from './challenge-settings.js';
+import type { WebAuthnContext } from './webauthn.js';
 
 /** What {@link buildChallengeDeps} takes from the running service. */
 export interface ChallengeWiring {
@@ -26,6 +27,8 @@ export interface ChallengeWiring {
   now: () => number;
   /** The audit log; every event is also written to the log. */
   audit?: ChallengeEventSink | undefined;
+  /** WebAuthn and device-key state (methods `webauthn`, `biometric`). */
+  webauthn?: WebAuthnContext | undefined;
 }
 
 /**
@@ -52,5 +55,6 @@ export function buildChallengeDeps(w: ChallengeWiring): ChallengeDeps {
     methodLevels: () => w.policies.current.methodLevels,
     now: w.now,
     log: w.log,
+    ...(w.webauthn === undefined ? {} : { webauthn: w.webauthn }),
   };
 }

@@ -27,7 +27,11 @@ export function upgradeLevel(p: {
   sessionLevel: Level;
   methodLevels: Readonly<Record<Method, Level>>;
   factor?: FactorRecord;
+  /** What a possession method (WebAuthn, device key) proved: its level and `amr` replace the defaults. */
+  proof?: { level: Level; amr: Amr[] };
 }): { level: Level; methodLevel: Level; amr: Amr[] } {
+  if (p.proof)
+    return { level: maxLevel(p.sessionLevel, p.proof.level), methodLevel: p.proof.level, amr: p.proof.amr };
   let methodLevel = p.methodLevels[p.method];
   if (p.factor) methodLevel = weaker(methodLevel, p.factor.maxLevel);
   const level = maxLevel(p.sessionLevel, methodLevel);
@@ -50,6 +54,7 @@ export async function mintUpgrade(
     binding: ChallengeBinding;
     method: Method;
     factor: FactorRecord | undefined;
+    proof?: { level: Level; amr: Amr[] } | undefined;
     body: VerifyRequest;
     base: Omit<ChallengeEvent, 'type'>;
     now: number;
@@ -61,6 +66,7 @@ export async function mintUpgrade(
     sessionLevel: b.sessionLevel,
     methodLevels: deps.methodLevels(),
     ...(p.factor === undefined ? {} : { factor: p.factor }),
+    ...(p.proof === undefined ? {} : { proof: p.proof }),
   });
   const acr = deps.acrValues[level];
   const { token, claims } = deps.tokens.mintStepUpToken({

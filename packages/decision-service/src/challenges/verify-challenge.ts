@@ -11,20 +11,25 @@ import {
 } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
 import { mintUpgrade } from './mint-upgrade.js';
+import { comparePossession, isPossessionMethod, type PossessionProof } from './possession-verify.js';
 import { sentCodeHash } from './sent-code.js';
 import { constantTimeEqual, matchTotp } from './totp.js';
 import { openTotpFactor } from './totp-factor.js';
 
 /** What a comparison found. */
-type Match = { ok: true; factor?: FactorRecord; step?: number } | { ok: false; failure: string };
+type Match =
+  | { ok: true; factor?: FactorRecord; step?: number; proof?: PossessionProof }
+  | { ok: false; failure: string };
 
 /** The authenticators a method may use in this challenge: only factors it captured at creation (S24). */
 async function candidates(deps: ChallengeDeps, c: ChallengeRecord, b: ChallengeBinding, method: Method) {
-  if (method !== 'totp') return { factors: [] as FactorRecord[], keys: [authenticatorKey(method, c.userId)] };
+  if (method !== 'totp' && !isPossessionMethod(method)) {
+    return { factors: [] as FactorRecord[], keys: [authenticatorKey(method, c.userId)] };
+  }
   const factors = (await deps.store.listFactors(c.userId)).filter(
-    (f) => f.method === 'totp' && b.factorIds.includes(f.id),
+    (f) => f.method === method && b.factorIds.includes(f.id),
   );
-  return { factors, keys: factors.map((f) => authenticatorKey('totp', c.userId, f.id)) };
+  return { factors, keys: factors.map((f) => authenticatorKey(method, c.userId, f.id)) };
 }
 
 async function compare(
@@ -120,6 +125,8 @@ export async function verifyChallenge(
   else if (keys.length === 0) match = { ok: false, failure: 'no_authenticator' };
   else if (limits.locked(reservation, userKey, now) || openKeys.length === 0)
     match = { ok: false, failure: 'locked' };
+  else if (isPossessionMethod(method))
+    match = await comparePossession(deps, deps.webauthn, c, open, body, now);
   else if (!('code' in body)) match = { ok: false, failure: 'method_unavailable' };
   else match = await compare(deps, c, method, body.code, method === 'totp' ? open : [], now);
 
@@ -129,7 +136,16 @@ export async function verifyChallenge(
     const outcome = await deps.challenges.completeChallenge(id, now, totp);
     if (outcome === 'ok') {
       await deps.challenges.resetCounters([userKey, ...keys]);
-      return mintUpgrade(deps, { challenge: c, binding: b, method, factor: match.factor, body, base, now });
+      return mintUpgrade(deps, {
+        challenge: c,
+        binding: b,
+        method,
+        factor: match.factor,
+        proof: match.proof,
+        body,
+        base,
+        now,
+      });
     }
     if (outcome === 'not_pending') {
       await deps.events.append({

@@ -72,7 +72,7 @@ export async function verifyAssertion(p: AssertionExpectation): Promise<Assertio
       expectedOrigin: [...p.origins],
       expectedRPID: p.rpId,
       expectedType: 'webauthn.get',
-      credential: { id: p.credential.id, publicKey: p.credential.publicKey, counter: 0 },
+      credential: { id: p.credential.id, publicKey: new Uint8Array(p.credential.publicKey), counter: 0 },
       requireUserVerification: p.requireUserVerification,
     });
   } catch (error) {

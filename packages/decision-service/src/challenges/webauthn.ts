@@ -93,7 +93,7 @@ export async function startPossession(
   });
   const options = await generateAuthenticationOptions({
     rpID,
-    challenge: Buffer.from(assertionChallenge(c.digest, nonce), 'base64url'),
+    challenge: new Uint8Array(Buffer.from(assertionChallenge(c.digest, nonce), 'base64url')),
     timeout: Math.min(wa.settings.timeout * 1000, expiresAt - now),
     userVerification: uv ? 'required' : 'preferred',
     allowCredentials,

@@ -8,6 +8,7 @@ import {
   SENDER_ENV_VARS,
   sendersConfigSchema,
 } from './challenge-config.js';
+import { webAuthnConfigSchema } from './webauthn-config.js';
 
 const duration = {
   anyOf: [
@@ -43,6 +44,7 @@ export const configSchema = {
     challenges: challengesConfigSchema,
     enrollment: enrollmentConfigSchema,
     senders: sendersConfigSchema,
+    webauthn: webAuthnConfigSchema,
     history: { type: 'object', additionalProperties: false, properties: { window: duration } },
     idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },
     origins: stringList(500),

@@ -7,6 +7,7 @@ import {
   normalizeChallenges,
   normalizeEnrollment,
 } from './challenge-config.js';
+import { normalizeWebAuthn, type WebAuthnConfigInput, type WebAuthnSettings } from './webauthn-config.js';
 
 /** Log levels of pino. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -36,6 +37,8 @@ export interface ServiceConfigInput {
   enrollment?: EnrollmentConfigInput;
   /** How email and SMS codes and notices are delivered. @defaultValue {} (none) */
   senders?: SendersConfig;
+  /** WebAuthn relying party, origin allowlist and attestation (docs/deployment.md). */
+  webauthn?: WebAuthnConfigInput;
   /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
   history?: { window?: DurationInput };
   /** How long an `Idempotency-Key` answer is kept. @defaultValue `{ ttl: '24h' }` */
@@ -78,6 +81,7 @@ export interface ServiceConfig {
   challenges: ChallengeSettings;
   enrollment: EnrollmentSettings;
   senders: SendersConfig;
+  webauthn: WebAuthnSettings;
   history: { window: number };
   idempotency: { ttl: number };
   origins: string[];
@@ -116,6 +120,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     challenges: normalizeChallenges(input.challenges),
     enrollment: normalizeEnrollment(input.enrollment),
     senders: input.senders ?? {},
+    webauthn: normalizeWebAuthn(input.webauthn, input.origins ?? []),
     history: { window: durationSeconds(input.history?.window ?? '1h') },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
     origins: input.origins ?? [],

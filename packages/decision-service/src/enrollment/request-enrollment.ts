@@ -16,7 +16,7 @@ import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import { openChallenge } from '../challenges/open-challenge.js';
 
 /** Methods that enrollment tickets can add on this service (WebAuthn follows). */
-export const ENROLLABLE_METHODS: readonly Method[] = ['totp'];
+export const ENROLLABLE_METHODS: readonly Method[] = ['totp', 'webauthn', 'biometric'];
 
 /** The action a step-up for enrollment is bound to. */
 export const ENROLLMENT_ACTION = 'stepgate.factor.add';

@@ -28,8 +28,8 @@ export interface WebAuthnRegistrationOptionsRequest {
 }
 
 /** The WebAuthn user handle: SHA-256 of the user id, so the authenticator never holds the id itself. */
-export const userHandle = (userId: string): Uint8Array =>
-  createHash('sha256').update(`stepgate-user\0${userId}`).digest();
+export const userHandle = (userId: string): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(createHash('sha256').update(`stepgate-user\0${userId}`).digest());
 
 /**
  * Registration options for a ticket: a fresh 32-byte challenge kept server-side for ≤ 5 min (S11),
@@ -55,7 +55,7 @@ export async function registrationOptions(
     const d = credentialData(f);
     return d?.kind === 'webauthn' ? [{ id: d.credentialId }] : [];
   });
-  const challenge = randomBytes(32);
+  const challenge = new Uint8Array(randomBytes(32));
   const uv = method === 'biometric';
   const expiresAt = Math.min(t.expiresAt, now + WEBAUTHN_CHALLENGE_MS);
   const options = await generateRegistrationOptions({
@@ -79,7 +79,7 @@ export async function registrationOptions(
     purpose: 'register',
     userId: t.userId,
     method,
-    nonce: challenge.toString('base64url'),
+    nonce: Buffer.from(challenge).toString('base64url'),
     userVerification: uv,
     expiresAt,
   });
@@ -89,7 +89,7 @@ export async function registrationOptions(
 /** Whether attestation proved the model: a full statement (x5c) from an allow-listed AAGUID. */
 function proven(wa: WebAuthnContext, fmt: string, aaguid: string, attestationObject: Uint8Array): boolean {
   if (fmt === 'none' || !wa.settings.allowedAuthenticators.includes(aaguid.toLowerCase())) return false;
-  const x5c = decodeAttestationObject(attestationObject).get('attStmt').get('x5c');
+  const x5c = decodeAttestationObject(new Uint8Array(attestationObject)).get('attStmt').get('x5c');
   return Array.isArray(x5c) && x5c.length > 0;
 }
 

@@ -7,9 +7,11 @@ import type { TrustedNetworks } from './client-ip.js';
 import type { RouteTable } from './route-table.js';
 import { registerChallengeRoutes } from './routes/challenges.js';
 import { registerEnrollmentRoutes } from './routes/enrollments.js';
+import { registerWebAuthnFeatures } from './webauthn-features.js';
 
 /**
- * Registers CORS for the browser routes, the challenge and enrollment routes, and — only when
+ * Registers CORS for the browser routes, the challenge and enrollment routes, the factor and
+ * WebAuthn/device-key registration routes, and — only when
  * the dev sender is configured — `GET /v1/dev/outbox` (S32).
  */
 export async function registerChallengeFeatures(
@@ -25,4 +27,5 @@ export async function registerChallengeFeatures(
     outbox: deps.senders.outbox,
   });
   registerEnrollmentRoutes(app, routes, new EnrollmentService(deps));
+  if (deps.webauthn) registerWebAuthnFeatures(app, routes, deps, deps.webauthn);
 }
