@@ -38,7 +38,8 @@ describe('enrollment', () => {
     const ticket = first.body.ticket as string;
     const view = await ctx.browser('GET', `/v1/enrollments/${ticket}`);
     expect(ajv.validate(enrollmentViewSchema, view.body)).toBe(true);
-    expect(view.body).toMatchObject({ userId: 'gus', methods: ['totp'], factors: [] });
+    expect(view.body).toMatchObject({ userId: 'gus', factors: [] });
+    expect(view.body.methods).toContain('totp');
     const totp = await ctx.browser('POST', `/v1/enrollments/${ticket}/totp`, {});
     expect(ajv.validate(totpEnrollmentSchema, totp.body)).toBe(true);
     expect(Secret.fromBase32(totp.body.secret).bytes.length).toBeGreaterThanOrEqual(20);
