@@ -17,7 +17,7 @@ import {
 import type { ValuesBuilder } from './codegen.js';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
-import { methodsOf } from './methods.js';
+import { methodList, methodsOf } from './methods.js';
 import { sessionMeets } from './requirement.js';
 import type { EnrolledMethod, HistorySnapshot, PolicyEffect, PolicyMode, Verdict } from './types.js';
 
@@ -51,6 +51,12 @@ export interface CombineConfig {
   readonly reachable: readonly number[];
   /** Per method index: its cap rank (−1 when disabled). */
   readonly caps: readonly number[];
+  /** The default verdict's reasons (one frozen, shared array). */
+  readonly defaultReasons: Reason[];
+  /** Per level rank: the frozen `requirement_met_by_session` reason. */
+  readonly metBySession: readonly Reason[];
+  /** Shared requirements (see `requirementFor`); filled as combinations occur. */
+  readonly requirements: Map<number, Requirement>;
 }
 
 /** The per-request facts combination needs. */
@@ -103,6 +109,40 @@ function userMethods(input: CombineInput, level: number): number {
   return mask;
 }
 
+/**
+ * The requirement for a combination, built once and then shared (frozen, methods included):
+ * verdicts of the same shape reuse one object instead of allocating a requirement and a method
+ * list per call. The cache is keyed by maxAge, level, binding and allowed methods, and bounded.
+ */
+function requirementFor(
+  cfg: CombineConfig,
+  level: number,
+  maxAge: number | undefined,
+  allowed: number,
+  bind: boolean,
+): Requirement {
+  const levelName = LEVELS[level] ?? 'aal3';
+  const key =
+    maxAge === undefined
+      ? level * 64 + (bind ? 32 : 0) + allowed
+      : maxAge < 2 ** 40
+        ? (maxAge + 1) * 256 + level * 64 + (bind ? 32 : 0) + allowed
+        : -1;
+  const cached = key < 0 ? undefined : cfg.requirements.get(key);
+  if (cached !== undefined) return cached;
+  // One literal per shape: no property added after creation, so no out-of-object storage.
+  const singleUse = bind || maxAge === 0;
+  const methods = methodList(allowed);
+  const acr = cfg.acrValues[levelName];
+  const requirement: Requirement = Object.freeze(
+    maxAge === undefined
+      ? { level: levelName, acr, methods, bindTransaction: bind, singleUse }
+      : { level: levelName, acr, maxAge, methods, bindTransaction: bind, singleUse },
+  ) as Requirement;
+  if (key >= 0 && cfg.requirements.size < 4096) cfg.requirements.set(key, requirement);
+  return requirement;
+}
+
 /** Turns a combined step-up into allow, step_up or an unsatisfiable deny. */
 function finishStepUp(
   level: number,
@@ -112,9 +152,9 @@ function finishStepUp(
   cfg: CombineConfig,
   input: CombineInput,
 ): Outcome {
-  const levelName = LEVELS[level] ?? 'aal3';
   const allowed = mask & (cfg.reachable[level] ?? 0);
   if (allowed === 0) {
+    const levelName = LEVELS[level] ?? 'aal3';
     const detail = `requirement unsatisfiable: no allowed method can reach ${levelName} (allowed by policy: ${methodsOf(mask).join(', ') || 'none'})`;
     return {
       decision: 'deny',
@@ -123,35 +163,14 @@ function finishStepUp(
       ],
     };
   }
-  // One literal per shape: no property added after creation, so no out-of-object storage.
-  const singleUse = bind || maxAge === 0;
-  const requirement: Requirement =
-    maxAge === undefined
-      ? {
-          level: levelName,
-          acr: cfg.acrValues[levelName],
-          methods: methodsOf(allowed),
-          bindTransaction: bind,
-          singleUse,
-        }
-      : {
-          level: levelName,
-          acr: cfg.acrValues[levelName],
-          maxAge,
-          methods: methodsOf(allowed),
-          bindTransaction: bind,
-          singleUse,
-        };
+  const requirement = requirementFor(cfg, level, maxAge, allowed, bind);
   const usable = userMethods(input, level) & allowed;
   if (sessionMeets(input.r.subject, level, maxAge, bind, input.now, cfg.acrValues)) {
-    const reason: Reason = {
-      policyId: 'stepgate',
-      code: 'requirement_met_by_session',
-      detail: `the session already meets ${levelName}`,
-    };
-    return { decision: 'allow', reasons: [reason], requirement, usableMethods: methodsOf(usable) };
+    const reasons = [cfg.metBySession[level] as Reason];
+    return { decision: 'allow', reasons, requirement, usableMethods: methodList(usable) };
   }
   if (usable === 0) {
+    const levelName = requirement.level;
     const detail = `requirement unsatisfiable: the user has no enrolled method that reaches ${levelName} (allowed: ${requirement.methods.join(', ')})`;
     return {
       decision: 'deny',
@@ -160,8 +179,12 @@ function finishStepUp(
       ],
     };
   }
-  return { decision: 'step_up', reasons: [], requirement, usableMethods: methodsOf(usable) };
+  return { decision: 'step_up', reasons: NO_REASONS, requirement, usableMethods: methodList(usable) };
 }
+
+/** Shared empty lists (frozen): most verdicts have no report-only outcome and no extra reason. */
+const NO_REASONS: Reason[] = Object.freeze([]) as unknown as Reason[];
+const NO_REPORT_ONLY: Verdict['reportOnly'] = Object.freeze([]) as unknown as Verdict['reportOnly'];
 
 /** Builds a verdict with one property order, so every verdict shares a few hidden classes. */
 function verdict(
@@ -195,22 +218,24 @@ export function combine(
   let maxAge: number | undefined;
   let mask = 31;
   let bind = false;
-  const reasons: Reason[] = [];
-  const reportOnly: Verdict['reportOnly'] = [];
+  let reasons = NO_REASONS;
+  let reportOnly = NO_REPORT_ONLY;
   for (let k = 0; k < n; k++) {
     const p = policies[matched[k] as number] as RuntimePolicy;
     if (p.mode === 'report-only') {
       const alone =
         p.effect === 'step_up' ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, cfg, input) : undefined;
       const reason = reasonFor(p, input);
+      if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
       reportOnly.push({
         policyId: p.id,
         decision: alone?.decision ?? (p.effect as Decision),
-        reasons: [reason, ...(alone?.reasons ?? [])],
+        reasons: alone === undefined || alone.reasons.length === 0 ? [reason] : [reason, ...alone.reasons],
       });
       continue;
     }
     enforced++;
+    if (reasons === NO_REASONS) reasons = [];
     reasons.push(reasonFor(p, input));
     if (p.effect === 'deny') deny = true;
     else if (p.effect === 'step_up') {
@@ -221,10 +246,7 @@ export function combine(
       bind ||= p.bind;
     }
   }
-  if (enforced === 0) {
-    const reason: Reason = { policyId: 'default', code: 'default_effect', detail: cfg.defaultDetail };
-    return verdict(cfg.defaultEffect, [reason], reportOnly, input);
-  }
+  if (enforced === 0) return verdict(cfg.defaultEffect, cfg.defaultReasons, reportOnly, input);
   if (deny || !step) return verdict(deny ? 'deny' : 'allow', reasons, reportOnly, input);
   const out = finishStepUp(level, maxAge, mask, bind, cfg, input);
   for (const r of out.reasons) reasons.push(r);

@@ -9,6 +9,7 @@ import {
   type Level,
   METHODS,
   type Method,
+  type Reason,
 } from '@stepgate/protocol';
 import { generateMatcher, type Matcher } from './codegen.js';
 import {
@@ -71,12 +72,26 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   const reachable = LEVELS.map((_, rank) =>
     METHODS.reduce((mask, m, i) => ((caps[i] ?? -1) >= rank ? mask | methodBit(m) : mask), 0),
   );
+  const defaultReason = Object.freeze({
+    policyId: 'default',
+    code: 'default_effect',
+    detail: `no policy matched; the document's default is ${doc.default}`,
+  });
   const cfg: CombineConfig = {
     acrValues,
     defaultEffect: doc.default,
-    defaultDetail: `no policy matched; the document's default is ${doc.default}`,
+    defaultDetail: defaultReason.detail,
     reachable,
     caps,
+    defaultReasons: Object.freeze([defaultReason]) as unknown as Reason[],
+    metBySession: LEVELS.map((level) =>
+      Object.freeze({
+        policyId: 'stepgate',
+        code: 'requirement_met_by_session',
+        detail: `the session already meets ${level}`,
+      }),
+    ),
+    requirements: new Map(),
   };
   const riskCfg = riskConfig(doc, checked.lists, checked.conditions);
   const policies: RuntimePolicy[] = doc.policies.map((p, index) => ({

@@ -40,8 +40,16 @@ export const levelRank = (level: Level): number => LEVELS.indexOf(level);
 export const methodBit = (m: Method): number => 1 << METHODS.indexOf(m);
 
 const BY_MASK: ReadonlyArray<readonly Method[]> = Array.from({ length: 32 }, (_, mask) =>
-  METHOD_PREFERENCE.filter((m) => mask & methodBit(m)),
+  Object.freeze(METHOD_PREFERENCE.filter((m) => mask & methodBit(m))),
 );
+
+/**
+ * Methods of a mask in preference order: one frozen array per mask, shared by every verdict
+ * (no allocation on the hot path). Typed as `Method[]` for the wire types; mutating it throws.
+ */
+export function methodList(mask: number): Method[] {
+  return BY_MASK[mask & 31] as Method[];
+}
 
 /** Methods of a mask in preference order (a fresh array the caller may keep). */
 export function methodsOf(mask: number): Method[] {
