@@ -117,10 +117,16 @@ describe('against the real decision service', () => {
     }
   });
 
-  it('decide() and feedback() work against the service', async () => {
+  it('decide(), feedback() and listFactors() work against the service', async () => {
     const verdict = await stepgate.decide({ subject: { id: 'alice' }, action: { name: 'reports.view' } });
     expect(verdict.decision).toBe('allow');
     await stepgate.feedback(verdict.decisionId, 'legit');
+    const { factors } = await stepgate.listFactors('alice');
+    expect(Array.isArray(factors)).toBe(true);
+    await expect(stepgate.feedback('dec_doesnotexist', 'fraud')).rejects.toMatchObject({
+      code: 'service_rejected',
+      status: 404,
+    });
   });
 
   it('S20: the service stopped mid-run fails closed with 503', async () => {
