@@ -13,6 +13,8 @@ import { chromiumArgs, chromiumPath } from '../../../tools/chromium.mjs';
 
 /** Options of {@link WebAuthnBrowser.addAuthenticator}. */
 export interface AuthenticatorOptions {
+  /** Whether the authenticator can verify the user at all. @defaultValue true */
+  hasUserVerification?: boolean;
   isUserVerified?: boolean;
   /** Backup eligibility and state of new credentials (a synced passkey). */
   backup?: boolean;
@@ -72,7 +74,7 @@ export class WebAuthnBrowser {
         protocol: 'ctap2',
         transport: 'internal',
         hasResidentKey: true,
-        hasUserVerification: true,
+        hasUserVerification: options.hasUserVerification ?? true,
         isUserVerified: options.isUserVerified ?? true,
         automaticPresenceSimulation: true,
         defaultBackupEligibility: options.backup ?? false,

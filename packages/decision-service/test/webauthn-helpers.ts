@@ -76,20 +76,20 @@ export async function registerCredential(
   b: WebAuthnBrowser,
   userId: string,
   method: 'webauthn' | 'biometric' = 'webauthn',
-  stepUpToken?: string,
+  /** Changes the options before the browser sees them (to make a response the service must refuse). */
+  editOptions: (publicKey: Record<string, unknown>) => Record<string, unknown> = (o) => o,
 ) {
   const ticket = await ctx.call('POST', '/v1/enrollments', {
     userId,
     subject: session(userId),
     method,
-    ...(stepUpToken === undefined ? {} : { stepUpToken }),
   });
   if (!ticket.body.ticket) throw new Error(`no ticket: ${JSON.stringify(ticket.body)}`);
   const options = await ctx.browser('POST', `/v1/enrollments/${ticket.body.ticket}/webauthn/options`, {
     method,
   });
   if (options.status !== 200) throw new Error(`options: ${JSON.stringify(options.body)}`);
-  const response = await b.create(options.body.publicKey);
+  const response = await b.create(editOptions(options.body.publicKey));
   return ctx.browser('POST', `/v1/enrollments/${ticket.body.ticket}/webauthn/verify`, {
     response,
     label: 'key',

@@ -1,0 +1,250 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_FILE_NAME } from '../src/start.js';
+import { type AuthenticatorOptions, hasChromiumBrowser, WebAuthnBrowser } from './webauthn-browser.js';
+import {
+  assert,
+  decide,
+  registerCredential,
+  startWebAuthnService,
+  type WebAuthnCtx,
+} from './webauthn-helpers.js';
+
+/** Real WebAuthn from headless Chromium (CDP virtual authenticators) against the real service. */
+describe.runIf(hasChromiumBrowser())('WebAuthn with a real browser', () => {
+  let b: WebAuthnBrowser;
+  let ctx: WebAuthnCtx;
+  const counter = (credentialId: string): number => {
+    const db = new Database(join(ctx.dataDir, DB_FILE_NAME), { readonly: true });
+    try {
+      const row = db
+        .prepare('SELECT counter FROM webauthn_credentials WHERE credential_id = ?')
+        .get(credentialId);
+      return (row as { counter: number }).counter;
+    } finally {
+      db.close();
+    }
+  };
+
+  let bobAuthenticator = '';
+  /** Chromium allows one internal authenticator at a time: replace it. */
+  const fresh = async (options: AuthenticatorOptions) => {
+    await b.removeAllAuthenticators();
+    return b.addAuthenticator(options);
+  };
+  beforeAll(async () => {
+    b = await WebAuthnBrowser.open();
+    ctx = await startWebAuthnService(b.origin);
+  }, 90_000);
+  afterAll(async () => {
+    await ctx?.svc.close();
+    await b?.close();
+  });
+
+  it('S3, S12: a device-bound credential with UV reaches aal3; a full step-up ends in a token accepted once', async () => {
+    await fresh({ isUserVerified: true, backup: false });
+    const added = await registerCredential(ctx, b, 'alice');
+    expect(added.status).toBe(200);
+    expect(added.body.factor).toMatchObject({ method: 'webauthn', maxLevel: 'aal3', backupEligible: false });
+    const wire = { amount: 50_000, currency: 'EUR', payee: 'Mallory' };
+    const first = await decide(ctx, 'alice', 'payments.wire', wire);
+    expect(first.decision).toBe('step_up');
+    expect(first.challenge.methods).toContain('webauthn');
+    const { publicKey, response } = await assert(ctx, b, first.challenge.id);
+    expect(publicKey.userVerification).toBe('required');
+    expect(Buffer.from(publicKey.challenge, 'base64url').length).toBeGreaterThanOrEqual(16);
+    const verified = await ctx.browser('POST', `/v1/challenges/${first.challenge.id}/verify`, {
+      method: 'webauthn',
+      response,
+    });
+    expect(verified.status).toBe(200);
+    expect(verified.body.amr).toEqual(['swk', 'user', 'mfa']);
+    expect(verified.body.acr).toBe(ctx.svc.config.acrValues.aal3);
+    expect((await decide(ctx, 'alice', 'payments.wire', wire, verified.body.token)).decision).toBe('allow');
+    expect((await decide(ctx, 'alice', 'payments.wire', wire, verified.body.token)).decision).toBe('step_up');
+  });
+
+  it('S11: the assertion nonce is consumed before verification; a replay or a retry after a failure fails', async () => {
+    const tx = { amount: 2000, currency: 'EUR', payee: 'Bob' };
+    const d = await decide(ctx, 'alice', 'payments.transfer', tx);
+    const { response } = await assert(ctx, b, d.challenge.id);
+    const tampered = { ...response, response: { ...(response.response as object), signature: 'MEUCIQ' } };
+    const bad = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      method: 'webauthn',
+      response: tampered,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('challenge_failed');
+    const genuine = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      method: 'webauthn',
+      response,
+    });
+    expect(genuine.status).toBe(400);
+  });
+
+  it('S11: an assertion made for one transaction fails on the challenge of another', async () => {
+    const a = await decide(ctx, 'alice', 'payments.transfer', {
+      amount: 2000,
+      currency: 'EUR',
+      payee: 'Bob',
+    });
+    const c = await decide(ctx, 'alice', 'payments.transfer', {
+      amount: 9000,
+      currency: 'EUR',
+      payee: 'Eve',
+    });
+    const { response } = await assert(ctx, b, a.challenge.id);
+    await ctx.browser('POST', `/v1/challenges/${c.challenge.id}/start`, { method: 'webauthn' });
+    const moved = await ctx.browser('POST', `/v1/challenges/${c.challenge.id}/verify`, {
+      method: 'webauthn',
+      response,
+    });
+    expect(moved.status).toBe(400);
+  });
+
+  it('S11: a WebAuthn challenge expires within 5 minutes', async () => {
+    const d = await decide(ctx, 'alice', 'payments.transfer', {
+      amount: 3000,
+      currency: 'EUR',
+      payee: 'Bob',
+    });
+    const { publicKey, response } = await assert(ctx, b, d.challenge.id);
+    expect(publicKey.timeout).toBeLessThanOrEqual(300_000);
+    ctx.clock.advance(301_000);
+    const late = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      method: 'webauthn',
+      response,
+    });
+    expect(late.status).toBe(400);
+  });
+
+  it('S3: a backup-eligible credential (synced passkey) is capped at aal2 and cannot satisfy aal3', async () => {
+    bobAuthenticator = await fresh({ isUserVerified: true, backup: true });
+    const added = await registerCredential(ctx, b, 'bob');
+    expect(added.body.factor).toMatchObject({ maxLevel: 'aal2', backupEligible: true });
+    const factors = await ctx.call('GET', '/v1/users/bob/factors');
+    expect(factors.body.factors).toEqual([
+      expect.objectContaining({ maxLevel: 'aal2', backupEligible: true }),
+    ]);
+    const wire = await decide(ctx, 'bob', 'payments.wire', { amount: 50_000, currency: 'EUR', payee: 'X' });
+    expect(wire.challenge?.methods ?? []).not.toContain('webauthn');
+    const d = await decide(ctx, 'bob', 'payments.transfer', { amount: 2000, currency: 'EUR', payee: 'Y' });
+    const { response } = await assert(ctx, b, d.challenge.id);
+    const ok = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      method: 'webauthn',
+      response,
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.acr).toBe(ctx.svc.config.acrValues.aal2);
+  });
+
+  it('S13: user B’s valid passkey during user A’s challenge is rejected', async () => {
+    const d = await decide(ctx, 'alice', 'payments.transfer', {
+      amount: 4000,
+      currency: 'EUR',
+      payee: 'Bob',
+    });
+    const started = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/start`, {
+      method: 'webauthn',
+    });
+    const [bobs] = await b.credentials(bobAuthenticator);
+    // Bob's authenticator signs Alice's challenge bytes.
+    const response = await b.get({
+      ...started.body.publicKey,
+      allowCredentials: [{ id: bobs!.id, type: 'public-key' }],
+    });
+    const stolen = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      method: 'webauthn',
+      response,
+    });
+    expect(stolen.status).toBe(400);
+    expect(ctx.lines.some((l) => l.includes('unknown_credential'))).toBe(true);
+  });
+
+  it('S12: without user verification: a biometric registration is refused, a passkey counts at aal2 without mfa', async () => {
+    await fresh({ hasUserVerification: false, isUserVerified: false, backup: false });
+    // The browser is told UV is discouraged; the service still requires it for biometric.
+    const refused = await registerCredential(ctx, b, 'carol', 'biometric', (o) => ({
+      ...o,
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'discouraged' },
+    }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('challenge_failed');
+    const added = await registerCredential(ctx, b, 'dave');
+    expect(added.body.factor).toMatchObject({ maxLevel: 'aal2', backupEligible: false });
+    const d = await decide(ctx, 'dave', 'payments.transfer', { amount: 2000, currency: 'EUR', payee: 'Z' });
+    const { publicKey, response } = await assert(ctx, b, d.challenge.id);
+    expect(publicKey.userVerification).toBe('preferred');
+    const ok = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      method: 'webauthn',
+      response,
+    });
+    expect(ok.body.amr).toEqual(['swk', 'user']);
+  });
+
+  it('S14: a cloned credential (counter not above the stored one) fails, is audited, and leaves the counter', async () => {
+    const authenticatorId = await fresh({ isUserVerified: true, backup: false });
+    const added = await registerCredential(ctx, b, 'erin');
+    const credentialId = (await b.credentials(authenticatorId))[0]!;
+    const login = async () => {
+      const d = await decide(ctx, 'erin', 'payments.transfer', { amount: 2000, currency: 'EUR', payee: 'Q' });
+      const { response } = await assert(ctx, b, d.challenge.id);
+      return ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, { method: 'webauthn', response });
+    };
+    expect(added.status).toBe(200);
+    expect((await login()).status).toBe(200);
+    expect((await login()).status).toBe(200);
+    const stored = counter(credentialId.id);
+    expect(stored).toBeGreaterThan(0);
+    // The clone: the same private key on another authenticator, its counter behind.
+    await b.removeAllAuthenticators();
+    const clone = await b.addAuthenticator({ isUserVerified: true, backup: false });
+    await b.addCredential(clone, { ...credentialId, signCount: 0 });
+    const cloned = await login();
+    expect(cloned.status).toBe(400);
+    expect(counter(credentialId.id)).toBe(stored);
+    expect(ctx.lines.some((l) => l.includes('clone_suspected'))).toBe(true);
+  });
+
+  it('S12: a page origin that is not on the allowlist cannot register', async () => {
+    const other = await startWebAuthnService(b.origin, {
+      config: { webauthn: { rpId: 'localhost', origins: ['https://bank.example'] } },
+    });
+    try {
+      await fresh({ isUserVerified: true, backup: false });
+      const refused = await registerCredential(other, b, 'gina');
+      expect(refused.status).toBe(400);
+      expect(other.lines.some((l) => l.includes('"failure":"origin"'))).toBe(true);
+    } finally {
+      await other.svc.close();
+    }
+  });
+
+  it('webauthn.requireAttestation: only allow-listed attested models register, and only they give amr hwk', async () => {
+    // Chromium's virtual authenticator attests (packed, with a certificate) as this AAGUID.
+    const virtual = '01020304-0506-0708-0102-030405060708';
+    const strict = await startWebAuthnService(b.origin, {
+      config: { webauthn: { rpId: 'localhost', requireAttestation: true, allowedAuthenticators: [virtual] } },
+    });
+    const closed = await startWebAuthnService(b.origin, {
+      config: { webauthn: { rpId: 'localhost', requireAttestation: true, allowedAuthenticators: [] } },
+    });
+    try {
+      await fresh({ isUserVerified: true, backup: false });
+      expect((await registerCredential(closed, b, 'hank')).status).toBe(400);
+      const added = await registerCredential(strict, b, 'hank');
+      expect(added.status).toBe(200);
+      const d = await decide(strict, 'hank', 'payments.wire', { amount: 9, currency: 'EUR', payee: 'W' });
+      const { response } = await assert(strict, b, d.challenge.id);
+      const ok = await strict.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+        method: 'webauthn',
+        response,
+      });
+      expect(ok.body.amr).toEqual(['hwk', 'user', 'mfa']);
+    } finally {
+      await strict.svc.close();
+      await closed.svc.close();
+    }
+  });
+});
