@@ -3,6 +3,41 @@
  * @packageDocumentation
  */
 
+export {
+  type AuditCheckpoint,
+  type CheckpointKey,
+  checkpointKey,
+  createCheckpoint,
+  parseCheckpoint,
+} from './audit/audit-checkpoint.js';
+export {
+  AUDIT_EVENT_TYPES,
+  type AuditDetail,
+  type AuditEventType,
+  type AuditInput,
+  type AuditReason,
+  type AuditSink,
+  type AuditWhat,
+  type AuditWhere,
+  type AuditWho,
+  type DecisionAuditInput,
+  type LifecycleAuditInput,
+} from './audit/audit-event.js';
+export { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
+export { type AuditQuery, AuditReader, type AuditRow } from './audit/audit-reader.js';
+export {
+  type AuditEventBody,
+  type AuditRecord,
+  buildAuditEvent,
+  GENESIS_HASH,
+} from './audit/audit-record.js';
+export { AUDIT_DB_FILE_NAME } from './audit/audit-schema.js';
+export {
+  type AuditProblem,
+  type AuditProblemKind,
+  type AuditVerifyReport,
+  verifyAuditLog,
+} from './audit/audit-verify.js';
 export type {
   ChallengeEvent,
   ChallengeEventSink,
@@ -15,6 +50,7 @@ export { configSchema, ENV_VARS } from './config/config-schema.js';
 export { type LoadConfigOptions, loadConfig, parseConfigText } from './config/load-config.js';
 export type { DurationInput, LogLevel, ServiceConfig, ServiceConfigInput } from './config/service-config.js';
 export { createLogger, REDACT_PATHS } from './logging/logger.js';
+export { ServiceMetrics, type ServiceMetricsOptions } from './metrics/service-metrics.js';
 export type { PolicyInput } from './policies/load-policies.js';
 export type { ReloadResult } from './policies/policy-holder.js';
 export { Sealer } from './secrets/sealer.js';

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { AuditLog } from './audit/audit-log.js';
 import type { ChallengeDeps } from './challenges/challenge-deps.js';
 import type { ServiceConfig } from './config/service-config.js';
+import type { ServiceMetrics } from './metrics/service-metrics.js';
 import type { PolicyHolder } from './policies/policy-holder.js';
 import type { Sealer } from './secrets/sealer.js';
 import type { GeoResolver } from './state/geo-resolver.js';
@@ -20,6 +22,10 @@ export interface ServiceContext {
   log: Logger;
   /** Unix milliseconds (injectable for tests). */
   now: () => number;
+  /** The hash-chained audit log (an `AuditSink`): `append` resolves once the event is durable. */
+  audit: AuditLog;
+  /** Prometheus metrics of this service. */
+  metrics: ServiceMetrics;
   /** What the challenge and enrollment services use. */
   challengeDeps: ChallengeDeps;
 }

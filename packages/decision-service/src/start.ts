@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import type { AuditLog } from './audit/audit-log.js';
+import { openServiceAudit } from './audit/service-audit.js';
 import { buildChallengeDeps } from './challenges/challenge-wiring.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
@@ -9,6 +11,7 @@ import type { ServiceConfig, ServiceConfigInput } from './config/service-config.
 import { buildApp } from './http/build-app.js';
 import { openWebAuthn } from './http/webauthn-features.js';
 import { createLogger } from './logging/logger.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
 import { isInlinePolicyText, type PolicyInput } from './policies/load-policies.js';
 import { PolicyHolder, type ReloadResult } from './policies/policy-holder.js';
 import { createApiKey } from './secrets/api-keys.js';
@@ -78,6 +81,10 @@ export interface RunningService {
   tokens: TokenService;
   /** The store (for tests and tools). */
   store: Store;
+  /** The audit log (`<dataDir>/audit.db`): challenge events and tools append to it. */
+  audit: AuditLog;
+  /** The Prometheus metrics served at `/metrics`. */
+  metrics: ServiceMetrics;
   /** Re-reads the policies now (as SIGHUP does). */
   reloadPolicies(): ReloadResult;
   /** The compiled policy version in force. */
@@ -141,6 +148,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
   const store = new SqliteStore({ file: dbFile });
   let policies: PolicyHolder | undefined;
   let geo: GeoResolver | undefined;
+  let audit: AuditLog | undefined;
   try {
     await store.migrate();
     const inline: PolicyInput[] = [];
@@ -184,6 +192,17 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       },
       now,
     );
+    const holderForMetrics = policies;
+    const metrics = new ServiceMetrics({
+      policyReloads: () => ({ ok: holderForMetrics.reloads, failed: holderForMetrics.failedReloads }),
+    });
+    audit = await openServiceAudit({
+      dataDir,
+      settings: config.audit,
+      metrics,
+      log,
+      now,
+    });
     const challengeStore = new SqliteChallengeStore(store.db);
     const webauthn = await openWebAuthn(store.db, config.webauthn);
     const senders = createSenders(config.senders, now);
@@ -198,6 +217,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       log,
       now,
       webauthn,
+      audit,
     });
     const ctx: ServiceContext = {
       config,
@@ -210,6 +230,8 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       log,
       now,
       challengeDeps,
+      audit,
+      metrics,
     };
     const audience = options.audience ?? config.audiences[0]!;
     const admin = await createApiKey(store, sealer, {
@@ -245,6 +267,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       'stepgate decision service started',
     );
     let closed = false;
+    const auditLog = audit;
     return {
       url: `http://${host}:${port}`,
       port,
@@ -253,6 +276,8 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       config,
       tokens,
       store,
+      audit,
+      metrics,
       reloadPolicies: () => holder.reload(),
       policyVersion: () => holder.current.version,
       async close() {
@@ -264,12 +289,14 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         await app.close();
         senders.close();
         geo?.close();
+        await auditLog.close();
         await store.close();
       },
     };
   } catch (error) {
     policies?.close();
     geo?.close();
+    await audit?.close();
     await store.close();
     throw error;
   }

@@ -2,6 +2,7 @@
  * JSON Schema of the service configuration (`stepgate.yaml`, docs/deployment.md). Every field is
  * optional in the file; `normalizeConfig` fills the defaults.
  */
+import { auditConfigSchema } from './audit-config.js';
 import {
   challengesConfigSchema,
   enrollmentConfigSchema,
@@ -41,6 +42,7 @@ export const configSchema = {
       additionalProperties: false,
       properties: { lifetime: duration, deviceLifetime: duration, clockSkew: duration },
     },
+    audit: auditConfigSchema,
     challenges: challengesConfigSchema,
     enrollment: enrollmentConfigSchema,
     senders: sendersConfigSchema,

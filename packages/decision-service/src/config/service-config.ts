@@ -1,6 +1,8 @@
 import { type AcrValues, DEFAULT_ACR_VALUES } from '@stepgate/protocol';
+import type { AuditSettings } from '../audit/service-audit.js';
 import type { ChallengeSettings, EnrollmentSettings } from '../challenges/challenge-settings.js';
 import type { SendersConfig } from '../senders/sender.js';
+import { type AuditConfigInput, normalizeAudit } from './audit-config.js';
 import {
   type ChallengesConfigInput,
   type EnrollmentConfigInput,
@@ -32,6 +34,8 @@ export interface ServiceConfigInput {
     clockSkew?: DurationInput;
   };
   /** Challenge lifetimes, attempt limits, lockout and rate limits (docs/deployment.md). */
+  /** The audit log (docs/audit.md). @defaultValue `{ batchWindowMs: 0, maxBatch: 1000, synchronous: 'full' }` */
+  audit?: AuditConfigInput;
   challenges?: ChallengesConfigInput;
   /** Enrollment tickets. */
   enrollment?: EnrollmentConfigInput;
@@ -78,6 +82,7 @@ export interface ServiceConfig {
   audiences: string[];
   acrValues: AcrValues;
   tokens: { lifetime: number; deviceLifetime: number; clockSkew: number };
+  audit: AuditSettings;
   challenges: ChallengeSettings;
   enrollment: EnrollmentSettings;
   senders: SendersConfig;
@@ -117,6 +122,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
       deviceLifetime: durationSeconds(input.tokens?.deviceLifetime ?? '30d'),
       clockSkew: durationSeconds(input.tokens?.clockSkew ?? 30),
     },
+    audit: normalizeAudit(input.audit),
     challenges: normalizeChallenges(input.challenges),
     enrollment: normalizeEnrollment(input.enrollment),
     senders: input.senders ?? {},

@@ -1,4 +1,6 @@
 import type { DecisionRequest, DecisionResponse, Geo, Method, RequestContext } from '@stepgate/protocol';
+import { decisionAuditInput } from '../audit/decision-audit.js';
+import { auditOrWithhold } from '../audit/service-audit.js';
 import { createChallenge } from '../challenges/create-challenge.js';
 import { randomId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
@@ -37,6 +39,7 @@ export async function decide(
   body: DecisionRequest,
   options: DecideOptions,
 ): Promise<DecisionResponse> {
+  const started = performance.now();
   const now = ctx.now();
   const nowSec = Math.floor(now / 1000);
   const policy = ctx.policies.current; // read once: a reload mid-request cannot mix two versions
@@ -72,8 +75,9 @@ export async function decide(
   };
   if (verdict.requirement) response.requirement = verdict.requirement;
 
+  let digest: string | undefined;
   if (verdict.decision === 'step_up' && verdict.requirement) {
-    const digest = requestDigest(request.action.name, request.transaction);
+    digest = requestDigest(request.action.name, request.transaction);
     let accepted = false;
     if (stepUpToken !== undefined) {
       const outcome = await checkPresentedToken(ctx, {
@@ -136,7 +140,23 @@ export async function decide(
   if (geo !== undefined) effects.geo = geo;
   if (device?.deviceId) effects.deviceId = device.deviceId;
   if (fingerprintHash) effects.fingerprintHash = fingerprintHash;
+  // S29: the record goes to the audit writer first, so its commit overlaps the state write; the
+  // answer leaves only once the record is durable (else the decision is withheld: 503).
+  const audited = ctx.audit.append(
+    decisionAuditInput({
+      request,
+      response,
+      caller: options.caller,
+      deviceKnown: rememberedToken,
+      ...(digest !== undefined || request.transaction !== undefined
+        ? { digest: digest ?? requestDigest(request.action.name, request.transaction) }
+        : {}),
+    }),
+  );
+  audited.catch(() => {}); // awaited below; this only keeps a failed write from being "unhandled" meanwhile
   await ctx.store.recordDecision(effects);
+  await auditOrWithhold(ctx, audited);
+  ctx.metrics.observeDecision(response, (performance.now() - started) / 1000);
   ctx.log.info(
     {
       decisionId,

@@ -1,9 +1,12 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ServiceContext } from '../service-context.js';
+import { registerAuditRoutes } from './audit-routes.js';
 import { ApiKeyCache } from './auth.js';
+import { registerAuthzenRoutes } from './authzen-routes.js';
 import { registerChallengeFeatures } from './challenge-features.js';
 import { parseTrustedClients } from './client-ip.js';
 import { installErrorHandlers } from './error-handler.js';
+import { registerMetricsRoutes } from './metrics-routes.js';
 import { RouteTable } from './route-table.js';
 import { registerDecisionRoutes } from './routes/decisions.js';
 import { registerOpsRoutes } from './routes/ops.js';
@@ -39,6 +42,9 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   registerDecisionRoutes(app, routes, trusted);
   registerUserRoutes(app, routes);
   registerOpsRoutes(app, routes);
+  registerAuthzenRoutes(app, routes, trusted);
+  registerAuditRoutes(app, routes, () => ctx.audit.reader);
+  registerMetricsRoutes(app, routes, ctx.metrics);
   await registerChallengeFeatures(app, routes, ctx.challengeDeps, { origins: ctx.config.origins, trusted });
   await app.ready();
   return { app, routes };

@@ -32,7 +32,7 @@ export function registerOpsRoutes(app: FastifyInstance, routes: RouteTable): voi
     method: 'GET',
     url: '/readyz',
     auth: 'none',
-    summary: 'Readiness: the store answers and policies are loaded.',
+    summary: 'Readiness: the store answers, the audit log accepts writes and policies are loaded.',
     tags: ['ops'],
     schemas: {
       responses: {
@@ -46,6 +46,12 @@ export function registerOpsRoutes(app: FastifyInstance, routes: RouteTable): voi
         return reply
           .status(503)
           .send({ error: { code: 'service_unavailable', message: 'the store does not answer' } });
+      }
+      // S29: decisions are withheld while the audit log cannot be written.
+      if (!ctx.audit.healthy) {
+        return reply
+          .status(503)
+          .send({ error: { code: 'service_unavailable', message: 'the audit log cannot be written' } });
       }
       return { status: 'ok', version: VERSION, policyVersion: ctx.policies.current.version };
     },

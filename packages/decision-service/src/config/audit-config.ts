@@ -1,0 +1,40 @@
+/**
+ * The `audit` section of the configuration: its JSON Schema part (in `configSchema`) and the
+ * function that fills its defaults. docs/audit.md explains the trade-offs.
+ */
+import { AUDIT_DEFAULTS, type AuditSettings } from '../audit/service-audit.js';
+
+/** `audit` as written in the file. */
+export interface AuditConfigInput {
+  /** Extra wait before the first commit of a batch, ms. @defaultValue 0 */
+  batchWindowMs?: number;
+  /** Most records per transaction. @defaultValue 1000 */
+  maxBatch?: number;
+  /** `full` survives power loss; `normal` only process crashes. @defaultValue 'full' */
+  synchronous?: 'full' | 'normal';
+}
+
+/** JSON Schema of the `audit` section. */
+export const auditConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    batchWindowMs: { type: 'integer', minimum: 0, maximum: 1000 },
+    maxBatch: { type: 'integer', minimum: 1, maximum: 10_000 },
+    synchronous: { enum: ['full', 'normal'] },
+  },
+} as const;
+
+/**
+ * Fills the defaults of the `audit` section.
+ *
+ * @example
+ * normalizeAudit({ maxBatch: 500 }); // { batchWindowMs: 0, maxBatch: 500, synchronous: 'full' }
+ */
+export function normalizeAudit(input: AuditConfigInput | undefined): AuditSettings {
+  return {
+    batchWindowMs: input?.batchWindowMs ?? AUDIT_DEFAULTS.batchWindowMs,
+    maxBatch: input?.maxBatch ?? AUDIT_DEFAULTS.maxBatch,
+    synchronous: input?.synchronous ?? AUDIT_DEFAULTS.synchronous,
+  };
+}
