@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDemo } from './harness.js';
-import { apiClient } from './http.js';
+import { apiClient, passEmailChallenge } from './http.js';
 
 let demo: Awaited<ReturnType<typeof startTestDemo>>;
 beforeAll(async () => {
@@ -27,6 +27,16 @@ describe('Acme Bank API (no browser)', () => {
     }
   });
 
+  it('answers malformed JSON with 400 invalid_request', async () => {
+    const broken = await fetch(`${demo.url}/api/transfers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"amount":',
+    });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error.code).toBe('invalid_request');
+  });
+
   it('allows the balance and a small transfer', async () => {
     const api = await apiClient(demo.url, 'bob');
     const before = await api('GET', '/api/balance');
@@ -49,7 +59,7 @@ describe('Acme Bank API (no browser)', () => {
     expect(res.body.stepUp.methods).toContain('email_otp');
   });
 
-  it('S7: a request from a Tor exit is denied with the policy as the reason, and the browser cannot pick the IP itself', async () => {
+  it('a request from a Tor exit is denied with the policy as the reason, and the browser cannot pick the IP itself', async () => {
     const api = await apiClient(demo.url, 'bob');
     const tor = await api('GET', '/api/balance', undefined, { 'x-acme-demo-network': 'tor' });
     expect(tor.status).toBe(403);
@@ -72,5 +82,33 @@ describe('Acme Bank API (no browser)', () => {
     expect(tokyo.status).toBe(403);
     expect(tokyo.body.reasons.map((r: { policyId: string }) => r.policyId)).toContain('impossible-travel');
     expect((await api('GET', '/api/balance')).status).toBe(200); // back home (see network.ts)
+  });
+  it('S17: an upgraded token replayed by hand is refused (single use), and the money moves once', async () => {
+    const api = await apiClient(demo.url, 'bob');
+    const transfer = { amount: 700, payee: 'Plombier Martin' };
+    const first = await api('POST', '/api/transfers', transfer);
+    expect(first.status).toBe(401);
+    const token = await passEmailChallenge(api, first.body.stepUp.challengeId);
+    const paid = await api('POST', '/api/transfers', transfer, { 'step-up-token': token });
+    expect(paid.status).toBe(200);
+    const replay = await api('POST', '/api/transfers', transfer, { 'step-up-token': token });
+    expect(replay.status).toBe(401);
+    expect(replay.body.stepUp.challengeId).not.toBe(first.body.stepUp.challengeId);
+    expect((await api('GET', '/api/balance')).body.balance).toBe(paid.body.balance);
+  });
+
+  it('S17, S18: a transfer changed after its challenge is refused (the token is bound to amount and payee)', async () => {
+    const api = await apiClient(demo.url, 'bob');
+    const before = (await api('GET', '/api/balance')).body.balance;
+    const asked = await api('POST', '/api/transfers', { amount: 600, payee: 'Bob' });
+    const token = await passEmailChallenge(api, asked.body.stepUp.challengeId);
+    for (const changed of [
+      { amount: 950, payee: 'Bob' },
+      { amount: 600, payee: 'Eve' },
+    ]) {
+      const res = await api('POST', '/api/transfers', changed, { 'step-up-token': token });
+      expect(res.status).toBe(401);
+    }
+    expect((await api('GET', '/api/balance')).body.balance).toBe(before);
   });
 });

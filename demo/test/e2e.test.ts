@@ -1,6 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, signedIn, startTestDemo } from './harness.js';
+import { totpCode } from '../src/server/index.js';
+import {
+  addVirtualAuthenticator,
+  answerWithCode,
+  launchBrowser,
+  nextMailCode,
+  screenshot,
+  signedIn,
+  startTestDemo,
+} from './harness.js';
 
 let demo: Awaited<ReturnType<typeof startTestDemo>>;
 let browser: Browser;
@@ -12,7 +21,7 @@ afterAll(async () => {
   await demo?.stop();
 });
 
-describe('Acme Bank in Chromium', () => {
+describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
   it('signs in, shows the balance, and runs a small transfer without a challenge', async () => {
     const { context, page } = await signedIn(browser, demo.url, 'bob');
     await expect(page.locator('[data-testid="balance"]').textContent()).resolves.toContain('3,200.00');
@@ -37,6 +46,149 @@ describe('Acme Bank in Chromium', () => {
     await page.click('button[data-scenario="datacenter"]');
     await page.click('#check-balance');
     await page.locator('[data-testid="risk-result"] .verdict[data-status="ok"]').waitFor();
+    await context.close();
+  });
+  it('a medium transfer asks for the email code shown in the mailbox, then runs', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'bob');
+    await page.fill('#amount', '900');
+    await page.fill('#payee', 'Garage Dupont');
+    await page.click('#send');
+    await answerWithCode(page, 'email_otp', async () => {
+      await screenshot(page, 'email-code');
+      return nextMailCode(page);
+    });
+    const done = page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]');
+    await done.waitFor();
+    await expect(done.textContent()).resolves.toContain('Garage Dupont');
+    await context.close();
+  });
+
+  it('the embed page in a React Native webview: the bridge tells the app when a challenge starts and completes', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'bob');
+    await page.addInitScript(() => {
+      const sent: string[] = [];
+      Object.assign(window, {
+        __sent: sent,
+        ReactNativeWebView: { postMessage: (m: string) => sent.push(m) },
+      });
+    });
+    await page.goto(`${demo.url}/embed`);
+    await expect(page.locator('[data-testid="webview"]').textContent()).resolves.toContain('react-native');
+    await page.click('button:has-text("email code")');
+    // The embed page has no mailbox panel: read the same dev outbox through the bank's helper.
+    await answerWithCode(page, 'email_otp', () =>
+      page.evaluate(async () => {
+        const { messages } = (await (await fetch('/api/demo/mailbox')).json()) as {
+          messages: { code?: string }[];
+        };
+        return messages.filter((m) => m.code).at(-1)?.code ?? '';
+      }),
+    );
+    await page.locator('[data-testid="embed-result"] .verdict[data-status="ok"]').waitFor();
+    await screenshot(page, 'embed');
+    const types = await page.evaluate(() =>
+      (window as unknown as { __sent: string[] }).__sent.map((m) => (JSON.parse(m) as { type: string }).type),
+    );
+    expect(types).toEqual(['challenge_started', 'challenge_completed']);
+    await context.close();
+  });
+
+  describe('Alice: an authenticator app, then a large transfer with it', () => {
+    let secret = '';
+    let enrolledAt = 0;
+
+    it('S31: adds an authenticator app after confirming with an email code', async () => {
+      const { context, page } = await signedIn(browser, demo.url, 'alice');
+      await page.goto(`${demo.url}/#security`);
+      await page.click('#add-factor');
+      await answerWithCode(page, 'email_otp', () => nextMailCode(page));
+      const enroll = page.locator('step-up-enroll');
+      await enroll.locator('[part~="add-totp"]').click();
+      const shown = enroll.locator('[part~="secret"] code');
+      await shown.waitFor();
+      await screenshot(page, 'enroll-totp');
+      secret = ((await shown.textContent()) ?? '').replace(/\s/g, '');
+      enrolledAt = Date.now();
+      await enroll.locator('[part~="input"]').fill(totpCode(secret, enrolledAt));
+      await enroll.locator('[part~="submit"]').click();
+      await page.locator('[data-testid="factors"] li', { hasText: 'totp' }).waitFor();
+      await context.close();
+    });
+
+    it('a large transfer with a TOTP code', async () => {
+      expect(secret).not.toBe('');
+      const { context, page } = await signedIn(browser, demo.url, 'alice');
+      await page.fill('#amount', '20000');
+      await page.fill('#payee', 'Notaire Lefèvre');
+      await page.click('#send');
+      // The code used at enrollment is spent: answer with the next time step's code.
+      await answerWithCode(page, 'totp', async () => {
+        await screenshot(page, 'large-transfer-totp');
+        return totpCode(secret, Math.max(Date.now(), enrolledAt + 30_000));
+      });
+      await page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]').waitFor();
+      await context.close();
+    });
+  });
+
+  it('Carol adds a passkey after confirming with her authenticator app (S31), then pays a large transfer and changes a role with it (CDP virtual authenticator)', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'carol');
+    await addVirtualAuthenticator(context, page);
+    await page.goto(`${demo.url}/#security`);
+    await page.click('#add-factor');
+    // Her strongest factor is the authenticator app seeded at start; the next step's code is fresh.
+    const seeded = demo.seed.totp.carol ?? '';
+    await answerWithCode(page, 'totp', async () => totpCode(seeded, Date.now(), 1));
+    const enroll = page.locator('step-up-enroll');
+    await enroll.locator('[part~="add-passkey"]').click();
+    await enroll.locator('[part~="input"]').fill('This laptop');
+    await enroll.locator('[part~="submit"]').click();
+    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+    await screenshot(page, 'security');
+
+    await page.goto(`${demo.url}/#account`);
+    await page.fill('#amount', '15000');
+    await page.fill('#payee', 'Concession Auto');
+    await page.click('#send');
+    const dialog = page.locator('step-up-challenge');
+    await dialog.locator('[part~="method-button"][data-method="webauthn"]').click();
+    await dialog.locator('[part~="webauthn"] [part~="submit"]').click();
+    await page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]').waitFor();
+
+    await page.goto(`${demo.url}/#roles`);
+    await page.selectOption('select[data-user="bob"]', 'teller');
+    await page.click('button[data-change="bob"]');
+    const picker = dialog.locator('[part~="method-button"][data-method="webauthn"]');
+    const run = dialog.locator('[part~="webauthn"] [part~="submit"]');
+    await Promise.race([picker.waitFor(), run.waitFor()]);
+    if (await picker.isVisible()) await picker.click();
+    await screenshot(page, 'role-change-passkey');
+    await run.click();
+    const done = page.locator('[data-testid="role-result"] .verdict[data-status="ok"]');
+    await done.waitFor();
+    await expect(done.textContent()).resolves.toContain('Bob Durand is now teller');
+    await context.close();
+  });
+
+  it('the audit page lists the decisions with reasons, signals and report-only outcomes, and the challenge events', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'bob');
+    await page.goto(`${demo.url}/#audit`);
+    const table = page.locator('[data-testid="audit"]');
+    await table.waitFor();
+    await screenshot(page, 'audit');
+    for (const outcome of ['allow', 'step_up', 'deny']) {
+      await expect(
+        table.locator(`tr[data-type="decision"][data-outcome="${outcome}"]`).count(),
+      ).resolves.toBeGreaterThan(0);
+    }
+    await expect(table.locator('td.reasons', { hasText: 'tor-exit' }).count()).resolves.toBeGreaterThan(0);
+    await expect(table.locator('[data-report-only="datacenter-ip"]').count()).resolves.toBeGreaterThan(0);
+    await expect(
+      table.locator('td.reasons', { hasText: 'privilege-escalation' }).count(),
+    ).resolves.toBeGreaterThan(0);
+    for (const type of ['challenge.verified', 'factor.added']) {
+      await expect(table.locator(`tr[data-type="${type}"]`).count(), type).resolves.toBeGreaterThan(0);
+    }
     await context.close();
   });
 });

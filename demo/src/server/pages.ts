@@ -21,7 +21,8 @@ button.secondary { background: #e3e6ea; color: #1b1c20; }
 .verdict[data-status="denied"], .verdict[data-status="error"] { background: #fdecea; }
 .code { font: 600 22px ui-monospace, monospace; letter-spacing: 2px; }
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
-td, th { text-align: left; border-bottom: 1px solid #e3e6ea; padding: 6px 4px; vertical-align: top; }
+td, th { text-align: left; border-bottom: 1px solid #e3e6ea; padding: 6px 4px; vertical-align: top; overflow-wrap: anywhere; }
+td .muted { font-size: 11px; }
 .muted { color: #52555e; font-size: 13px; }
 aside > div:empty { display: none; }
 .notice { position: fixed; bottom: 16px; right: 16px; background: #1b1c20; color: #fff; padding: 10px 14px; border-radius: 8px; }

@@ -90,7 +90,10 @@ async function render(): Promise<void> {
     return;
   }
   const section = h('section', { id: `view-${view}` });
-  main.append(section, renderSidebar(me));
+  // The audit table takes the whole width; every other view has the mailbox beside it.
+  if (view === 'audit') section.style.gridColumn = '1 / -1';
+  else main.append(renderSidebar(me));
+  main.prepend(section);
   await VIEWS[view][1](section, me);
 }
 
