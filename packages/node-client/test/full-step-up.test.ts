@@ -7,6 +7,7 @@ import { fastifyHarness } from './adapters/fastify-harness.js';
 import type { AdapterHarness, HarnessApp } from './adapters/harness.js';
 import { honoHarness } from './adapters/hono-harness.js';
 import { POLICY } from './support/service.js';
+import { totp } from './support/totp.js';
 
 /**
  * The whole step-up as a browser runs it, through the app's challenge proxy, against the real
@@ -118,8 +119,23 @@ describe('enrollment (real service, through the proxy)', () => {
     const view = await fetch(`${app.url}/stepgate/v1/enrollments/${id}`);
     expect(view.status).toBe(200);
     expect(await view.json()).toMatchObject({ userId: 'newbie', factors: [] });
-    const totp = await json(`${app.url}/stepgate/v1/enrollments/${id}/totp`, {});
-    expect(totp.status).toBe(200);
-    expect(((await totp.json()) as { otpauthUri: string }).otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    const started = await json(`${app.url}/stepgate/v1/enrollments/${id}/totp`, {});
+    expect(started.status).toBe(200);
+    const { secret, otpauthUri } = (await started.json()) as { secret: string; otpauthUri: string };
+    expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+    const confirmed = await json(`${app.url}/stepgate/v1/enrollments/${id}/totp/confirm`, {
+      code: totp(secret),
+    });
+    expect(confirmed.status).toBe(200);
+    const { factors } = await stepgate.listFactors('newbie');
+    expect(factors.map((f) => f.method)).toEqual(['totp']);
+    // S31: now that newbie has a factor, removing it (like adding another) needs a step-up first.
+    const removal = await stepgate.removeFactor('newbie', factors[0]!.id, {
+      id: 'newbie',
+      sessionId: 's2',
+      acr: 'aal1',
+    });
+    expect('decision' in removal && removal.decision).toBe('step_up');
+    expect((await stepgate.listFactors('newbie')).factors).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import {
   type EnrollmentStepUpAnswer,
   type EnrollmentTicketAnswer,
   type FactorListAnswer,
+  type FactorView,
   isLevel,
   isMethod,
   type Requirement,
@@ -94,6 +95,25 @@ export function parseFactorList(body: unknown): FactorListAnswer | undefined {
     body.factors.every((f) => isRecord(f) && isId(f.id) && isMethod(f.method) && isLevel(f.maxLevel)) &&
     validateAnswer('factorListSchema', body)
     ? (body as unknown as FactorListAnswer)
+    : undefined;
+}
+
+/** Answer of `DELETE /v1/users/{id}/factors/{factorId}` once the factor is removed. */
+export interface FactorRemovedAnswer {
+  removed: FactorView;
+}
+
+/** A removal answer: the removed factor, or a step-up the user must pass first (S31). */
+export function parseRemovalAnswer(body: unknown): FactorRemovedAnswer | EnrollmentStepUpAnswer | undefined {
+  if (!isRecord(body)) return undefined;
+  if (body.decision === 'step_up') return parseEnrollmentAnswer(body) as EnrollmentStepUpAnswer | undefined;
+  const removed = body.removed;
+  return isRecord(removed) &&
+    isId(removed.id) &&
+    isMethod(removed.method) &&
+    isLevel(removed.maxLevel) &&
+    validateAnswer('factorViewSchema', removed)
+    ? { removed: removed as unknown as FactorView }
     : undefined;
 }
 

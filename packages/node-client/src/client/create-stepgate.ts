@@ -14,10 +14,12 @@ import { isMethod } from '@stepgate/protocol';
 import { StepgateClientError } from '../errors.js';
 import { type NormalizedStepgateOptions, normalizeOptions, type StepgateOptions } from '../options.js';
 import {
+  type FactorRemovedAnswer,
   parseDecisionResponse,
   parseEmptyOrObject,
   parseEnrollmentAnswer,
   parseFactorList,
+  parseRemovalAnswer,
   parseUserView,
 } from './answers.js';
 import { assertRequest } from './schemas.js';
@@ -71,6 +73,18 @@ export interface Stepgate {
     method?: Method,
     options?: { stepUpToken?: string },
   ): Promise<EnrollmentTicketAnswer | EnrollmentStepUpAnswer>;
+  /**
+   * Removes a factor (`DELETE /v1/users/{id}/factors/{factorId}`). Gated like adding one (S31): the
+   * first answer is a `step_up`; run that challenge, then call again with its token. Never retried.
+   * @throws StepgateClientError `service_unavailable`, `service_rejected` (404 for an unknown factor)
+   * or `invalid_argument`.
+   */
+  removeFactor(
+    userId: string,
+    factorId: string,
+    subject: Subject,
+    options?: { stepUpToken?: string },
+  ): Promise<FactorRemovedAnswer | EnrollmentStepUpAnswer>;
   /** Marks a decision's outcome `fraud` or `legit`, for tuning (`POST /v1/decisions/{id}/feedback`). */
   feedback(decisionId: string, label: 'fraud' | 'legit', note?: string): Promise<void>;
   /** The circuit breaker's state: `closed`, `open` or `half-open`. */
@@ -176,6 +190,21 @@ export function createStepgate(options: StepgateOptions): Stepgate {
         retry: false,
         failCode: 'service_unavailable',
         parse: parseEnrollmentAnswer,
+      });
+    },
+    async removeFactor(userId, factorId, subject, callOptions = {}) {
+      const body = {
+        subject,
+        ...(callOptions.stepUpToken === undefined ? {} : { stepUpToken: callOptions.stepUpToken }),
+      };
+      assertRequest('enrollmentRequestSchema', { userId: checkId(userId, 'userId'), ...body });
+      return transport.call({
+        method: 'delete',
+        path: `${user(userId)}/factors/${encodeURIComponent(checkId(factorId, 'factorId'))}`,
+        json: body,
+        retry: false,
+        failCode: 'service_unavailable',
+        parse: parseRemovalAnswer,
       });
     },
     async feedback(decisionId, label, note) {

@@ -5,6 +5,7 @@ import {
   enrollmentStepUpSchema,
   enrollmentTicketSchema,
   factorListSchema,
+  factorViewSchema,
   feedbackRequestSchema,
   userUpsertRequestSchema,
   userViewSchema,
@@ -19,6 +20,7 @@ const SCHEMAS = {
   enrollmentStepUpSchema,
   userViewSchema,
   factorListSchema,
+  factorViewSchema,
 } as const;
 
 /** The protocol schemas an answer of the service is checked against. */

@@ -5,7 +5,7 @@ import type { NormalizedStepgateOptions } from '../options.js';
 
 /** One call to the decision service. */
 export interface CallSpec<T> {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** Path below the service URL, without a leading slash (`v1/decisions`). */
   path: string;
   json?: unknown;
