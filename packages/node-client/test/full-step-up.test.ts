@@ -107,6 +107,27 @@ describe('enrollment (real service, through the proxy)', () => {
       'totp',
     );
     expect('decision' in answer && answer.decision).toBe('step_up');
+  });
+
+  it('S31: after that step-up (email code through the proxy), the same call with its token gets a ticket', async () => {
+    const subject = { id: 'alice', sessionId: 's1', acr: 'aal1' };
+    const answer = await stepgate.createEnrollmentTicket('alice', subject, 'totp');
+    if (!('decision' in answer)) throw new Error('expected a step-up first');
+    const challengeUrl = `${app.url}/stepgate/v1/challenges/${answer.challenge.id}`;
+    expect(answer.challenge.methods).toContain('email_otp');
+    expect((await json(`${challengeUrl}/start`, { method: 'email_otp' })).status).toBe(200);
+    const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=alice%40example.com`, {
+      headers: { authorization: `Bearer ${svc.adminKey}` },
+    });
+    const code = ((await outbox.json()) as { messages: Array<{ code: string }> }).messages.at(-1)?.code;
+    const verified = await json(`${challengeUrl}/verify`, { method: 'email_otp', code });
+    expect(verified.status).toBe(200);
+    const { token } = (await verified.json()) as VerifyAnswer;
+    const ticket = await stepgate.createEnrollmentTicket('alice', subject, 'totp', { stepUpToken: token });
+    expect('ticket' in ticket && ticket.ticket).toMatch(/^enr_/);
+  });
+
+  it('S31: the first factor needs no step-up: ticket, TOTP through the proxy, then removal is gated', async () => {
     await stepgate.upsertUser('newbie', { displayName: 'New' });
     const ticket = await stepgate.createEnrollmentTicket(
       'newbie',
