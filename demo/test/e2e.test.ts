@@ -29,7 +29,7 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await page.fill('#amount', '50');
     await page.click('#send');
     await page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]').waitFor();
-    await expect(page.locator('[data-testid="balance"]').textContent()).resolves.toContain('3,150.00');
+    await page.locator('[data-testid="balance"]', { hasText: '€3,150.00' }).waitFor();
     await context.close();
   });
 
@@ -54,8 +54,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await page.fill('#payee', 'Garage Dupont');
     await page.click('#send');
     await answerWithCode(page, 'email_otp', async () => {
+      const code = await nextMailCode(page);
       await screenshot(page, 'email-code');
-      return nextMailCode(page);
+      return code;
     });
     const done = page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]');
     await done.waitFor();
