@@ -145,6 +145,8 @@ describe('operators.md', () => {
     try {
       expect(started.config.issuer).toBe('https://stepgate.bank.example');
       expect(started.config.trustedClients).toEqual(['10.0.0.0/8']);
+      expect(started.config.webauthn.rpId).toBe('bank.example');
+      expect(started.config.senders.email?.type).toBe('smtp');
       const ready = await fetch(`${started.url}/readyz`);
       expect(ready.status).toBe(200);
       expect((await ready.json()).policyVersion).toBe(started.policyVersion());
