@@ -12,7 +12,8 @@ import type { Signals } from './signals.js';
 
 /**
  * A matcher: writes the indexes of matching policies into `out`, returns how many.
- * `r` the request, `s` the signals, `an` the action name, `lv` the session level.
+ * `r` the request, `s` the signals, `an` the action name, `lv` the session level, `A` the
+ * results of the action-only tests for `an`, `C` the candidate policies for `an` (ascending).
  */
 export type Matcher = (
   r: Record<string, unknown>,
@@ -21,6 +22,7 @@ export type Matcher = (
   lv: string,
   out: Int32Array,
   A: Uint8Array,
+  C: Int32Array,
 ) => number;
 
 /** Builds a reason's `values` (field path → value) for one policy. */
@@ -153,14 +155,33 @@ export function generateMatcher(
   values: ValuesBuilder[];
   source: string;
   actionTests: CondNode[];
+  /** Per policy: indexes into `actionTests` that must all hold for it to be a candidate. */
+  gates: number[][];
 } {
   const e = new Emitter();
-  const tests = conditions.map((c, i) => `  if (${e.node(c)}) out[n++] = ${i | 0};`);
+  // A policy's top-level conjuncts on the action name alone are its gate: they are tested once
+  // per distinct action (cached by the caller), which then runs only the candidate policies whose
+  // gate holds. The rest of each condition is a `case` of one switch, in document order.
+  const gates: number[][] = [];
+  const tests = conditions.map((c, i) => {
+    const parts = c.k === 'all' && !actionOnly(c) ? c.c : [c];
+    const gate: number[] = [];
+    const rest: string[] = [];
+    for (const part of parts) {
+      if (actionOnly(part)) {
+        e.actionTests.push(part);
+        gate.push(e.actionTests.length - 1);
+      } else rest.push(e.node(part));
+    }
+    gates.push(gate);
+    const test = rest.length === 0 ? 'out[n++] = ' : `if (${rest.join(' && ')}) out[n++] = `;
+    return `      case ${i | 0}: ${test}${i | 0}; break;`;
+  });
   const vars = ['n = 0', 't', 'x', ...e.fieldInits].join(', ');
   // One values function for all policies (so it gets hot and optimised), one case per policy:
   // each store site sees one key, so the stores stay monomorphic.
   const cases = fields.map((f, i) => e.valuesCase(i, f)).join('\n');
-  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A) {\n  var ${vars};\n${tests.join('\n')}\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
+  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A, C) {\n  var ${vars};\n  for (var k = 0, m = C.length; k < m; k++) {\n    switch (C[k]) {\n${tests.join('\n')}\n    }\n  }\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
   const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', source) as (...args: unknown[]) => {
     match: Matcher;
     values: (
@@ -184,5 +205,5 @@ export function generateMatcher(
       (r, s, an, lv) =>
         built.values(i, r, s, an, lv),
   );
-  return { matcher: built.match, values, source, actionTests: e.actionTests };
+  return { matcher: built.match, values, source, actionTests: e.actionTests, gates };
 }

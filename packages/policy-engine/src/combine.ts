@@ -4,16 +4,7 @@
  * methods (only methods that can reach the combined level); a requirement nobody can meet is a
  * deny that says so, never a downgrade; report-only policies are reported, never enforced.
  */
-import {
-  type AcrValues,
-  type Decision,
-  LEVELS,
-  type Level,
-  METHODS,
-  type Method,
-  type Reason,
-  type Requirement,
-} from '@stepgate/protocol';
+import { type AcrValues, type Decision, LEVELS, type Reason, type Requirement } from '@stepgate/protocol';
 import type { ValuesBuilder } from './codegen.js';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
@@ -90,20 +81,43 @@ interface Outcome {
   usableMethods?: ReturnType<typeof methodsOf>;
 }
 
+/** Index of a method in METHODS (−1 when unknown), without a string search of the list. */
+export function methodIndex(m: unknown): number {
+  switch (m) {
+    case 'totp':
+      return 2;
+    case 'webauthn':
+      return 3;
+    case 'biometric':
+      return 4;
+    case 'sms_otp':
+      return 1;
+    case 'email_otp':
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+/** Rank of a level (−1 when unknown), as `LEVELS.indexOf`. */
+export const levelIndex = (l: unknown): number =>
+  l === 'aal1' ? 0 : l === 'aal2' ? 1 : l === 'aal3' ? 2 : -1;
+
 /**
  * Methods this user can use at `level`: a factor counts at min(its `maxLevel`, the method's cap).
  * Computed only when a step-up needs it; malformed entries count for nothing.
  */
-function userMethods(input: CombineInput, level: number): number {
-  const enrolled: unknown = input.history.enrolledMethods;
+function userMethods(history: HistorySnapshot, caps: readonly number[], level: number): number {
+  const enrolled: unknown = history.enrolledMethods;
   if (!Array.isArray(enrolled)) return 0;
   let mask = 0;
-  for (const item of enrolled as unknown[]) {
+  for (let k = 0; k < enrolled.length; k++) {
+    const item: unknown = enrolled[k];
     if (item === null || typeof item !== 'object') continue;
     const f = item as Partial<EnrolledMethod>;
-    const i = METHODS.indexOf(f.method as Method);
+    const i = methodIndex(f.method);
     if (i < 0) continue;
-    const reach = Math.min(LEVELS.indexOf(f.maxLevel as Level), input.caps[i] ?? -1);
+    const reach = Math.min(levelIndex(f.maxLevel), caps[i] ?? -1);
     if (reach >= level) mask |= 1 << i;
   }
   return mask;
@@ -164,7 +178,7 @@ function finishStepUp(
     };
   }
   const requirement = requirementFor(cfg, level, maxAge, allowed, bind);
-  const usable = userMethods(input, level) & allowed;
+  const usable = userMethods(input.history, input.caps, level) & allowed;
   if (sessionMeets(input.r.subject, level, maxAge, bind, input.now, cfg.acrValues)) {
     const reasons = [cfg.metBySession[level] as Reason];
     return { decision: 'allow', reasons, requirement, usableMethods: methodList(usable) };
@@ -248,6 +262,18 @@ export function combine(
   }
   if (enforced === 0) return verdict(cfg.defaultEffect, cfg.defaultReasons, reportOnly, input);
   if (deny || !step) return verdict(deny ? 'deny' : 'allow', reasons, reportOnly, input);
+  // The common case, inline (no intermediate outcome object): a step-up the session does not
+  // meet and the user can perform.
+  const allowed = mask & (cfg.reachable[level] ?? 0);
+  if (allowed !== 0 && !sessionMeets(input.r.subject, level, maxAge, bind, input.now, cfg.acrValues)) {
+    const usable = userMethods(input.history, input.caps, level) & allowed;
+    if (usable !== 0) {
+      const requirement = requirementFor(cfg, level, maxAge, allowed, bind);
+      const usableMethods = methodList(usable);
+      const { risk, policyVersion } = input;
+      return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
+    }
+  }
   const out = finishStepUp(level, maxAge, mask, bind, cfg, input);
   for (const r of out.reasons) reasons.push(r);
   return verdict(out.decision, reasons, reportOnly, input, out);

@@ -113,6 +113,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   const conditions = checked.conditions;
   let matcher: Matcher;
   let actionTests: CondNode[] = [];
+  let gates: number[][] = [];
   try {
     if (options.codegen === false) throw new Error('code generation disabled');
     const generated = generateMatcher(
@@ -124,6 +125,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
       (policies[i] as RuntimePolicy).values = v;
     });
     actionTests = generated.actionTests;
+    gates = generated.gates;
   } catch {
     // No `new Function` (CSP without unsafe-eval): interpret the same trees.
     matcher = (r, s, an, lv, out) => {
@@ -134,18 +136,31 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     };
   }
   // Conditions on the action name alone are evaluated once per distinct action and cached
-  // (bounded), so 50 policies keyed on actions cost 50 byte loads rather than 50 string compares.
-  const actionCache = new Map<string, Uint8Array>();
-  const noActionTests = new Uint8Array(0);
-  const actionResults = (an: string): Uint8Array => {
-    if (actionTests.length === 0) return noActionTests;
-    let a = actionCache.get(an);
-    if (a !== undefined) return a;
-    a = new Uint8Array(actionTests.length);
+  // (bounded): their results (`A`) and the candidate policies whose action gate holds (`C`), so
+  // 50 policies keyed on actions cost a few switch cases rather than 50 string compares.
+  interface ActionEntry {
+    readonly A: Uint8Array;
+    readonly C: Int32Array;
+  }
+  const actionCache = new Map<string, ActionEntry>();
+  const everyPolicy: ActionEntry = {
+    A: new Uint8Array(0),
+    C: Int32Array.from(policies, (p) => p.index),
+  };
+  const actionEntry = (an: string): ActionEntry => {
+    if (actionTests.length === 0) return everyPolicy;
+    let e = actionCache.get(an);
+    if (e !== undefined) return e;
+    const A = new Uint8Array(actionTests.length);
     const m: MatchContext = { r: {}, s: {}, an, lv: 'aal1' };
-    for (let j = 0; j < actionTests.length; j++) a[j] = matches(actionTests[j] as CondNode, m) ? 1 : 0;
-    if (actionCache.size < 4096) actionCache.set(an, a);
-    return a;
+    for (let j = 0; j < actionTests.length; j++) A[j] = matches(actionTests[j] as CondNode, m) ? 1 : 0;
+    const C = Int32Array.from(
+      policies.filter((p) => (gates[p.index] ?? []).every((j) => A[j] === 1)),
+      (p) => p.index,
+    );
+    e = { A, C };
+    if (actionCache.size < 4096) actionCache.set(an, e);
+    return e;
   };
   const version = documentVersion(doc, checked.lists, acrValues);
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
@@ -163,7 +178,8 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     const out = scratch ?? new Int32Array(policies.length);
     scratch = undefined;
     try {
-      const n = matcher(r, s, an, lv, out, actionResults(an));
+      const entry = actionEntry(an);
+      const n = matcher(r, s, an, lv, out, entry.A, entry.C);
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg);
       const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
       const verdict = combine(policies, out, n, cfg, m);
