@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { canonicalJson, StepgateError } from '@stepgate/protocol';
+import { StepgateError } from '@stepgate/protocol';
 import Database from 'better-sqlite3';
 import type { AuditInput, AuditSink } from './audit-event.js';
 import { AuditReader } from './audit-reader.js';
-import { buildAuditEvent, indexColumns } from './audit-record.js';
+import { buildAuditEvent, canonicalEventText, indexColumns } from './audit-record.js';
 import { migrateAuditDb } from './audit-schema.js';
 import { WRITER_SOURCE } from './writer-worker.js';
 
@@ -95,7 +95,7 @@ export class AuditLog implements AuditSink {
     let item: Record<string, unknown>;
     try {
       const body = buildAuditEvent(event, this.#now());
-      item = { event: canonicalJson(body), ...indexColumns(body) };
+      item = { event: canonicalEventText(body), ...indexColumns(body) };
     } catch (error) {
       return Promise.reject(unavailable(error));
     }

@@ -1,6 +1,7 @@
 import { canonicalJson } from '@stepgate/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAuditEvent, hashedText, recordHash } from './audit-record.js';
+import { buildAuditEvent, canonicalEventText, hashedText, recordHash } from './audit-record.js';
 
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
 
@@ -63,5 +64,55 @@ describe('buildAuditEvent', () => {
     const prev = 'ab'.repeat(32);
     expect(hashedText(7, prev, canonicalJson(event))).toBe(canonicalJson({ seq: 7, prevHash: prev, event }));
     expect(recordHash(7, prev, event)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('canonicalEventText', () => {
+  const anyJson = fc.jsonValue({ maxDepth: 4 });
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('\ud800', 'a\udfffb', '10', '9'),
+  );
+  const dict = fc.dictionary(
+    fc.oneof(text, fc.constantFrom('0', '1', '10', '2', '__proto__', 'a', 'B')),
+    anyJson,
+    {
+      maxKeys: 6,
+    },
+  );
+
+  it('equals canonicalJson (RFC 8785) for any decision and lifecycle input', () => {
+    fc.assert(
+      fc.property(text, text, dict, dict, fc.double(), (policyId, detail, values, signals, score) => {
+        const decision = buildAuditEvent(
+          {
+            type: 'decision',
+            decisionId: detail,
+            who: { userId: policyId, sessionId: detail },
+            what: { action: policyId },
+            where: { ip: detail },
+            decision: 'allow',
+            reasons: [{ policyId, code: detail, detail, values }],
+            risk: { score, level: 'low', signals },
+            reportOnly: [{ policyId, decision: 'deny', reasons: [{ policyId, code: 'c', values: signals }] }],
+            policyVersion: policyId,
+          },
+          0,
+        );
+        expect(canonicalEventText(decision)).toBe(canonicalJson(decision));
+        const lifecycle = buildAuditEvent(
+          {
+            type: 'challenge.failed',
+            who: { userId: detail },
+            detail: { failure: policyId, attemptsLeft: score, sentTo: detail, channel: 'sms' },
+            reasons: [{ policyId, code: detail, values }],
+          },
+          0,
+        );
+        expect(canonicalEventText(lifecycle)).toBe(canonicalJson(lifecycle));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
