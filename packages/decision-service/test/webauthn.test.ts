@@ -204,7 +204,16 @@ describe.runIf(hasChromiumBrowser())('WebAuthn with a real browser', () => {
     const cloned = await login();
     expect(cloned.status).toBe(400);
     expect(counter(credentialId.id)).toBe(stored);
-    expect(ctx.lines.some((l) => l.includes('clone_suspected'))).toBe(true);
+    const audit = await ctx.admin('GET', '/v1/audit?user=erin&type=challenge.failed');
+    expect(audit.status).toBe(200);
+    const failures = audit.body.records.map(
+      (r: { event: { detail?: { failure?: string } } }) => r.event.detail?.failure,
+    );
+    expect(failures).toContain('clone_suspected');
+    const addedEvents = await ctx.admin('GET', '/v1/audit?user=erin&type=factor.added');
+    expect(addedEvents.body.records[0].event).toMatchObject({ what: { method: 'webauthn' } });
+    const verified = await ctx.admin('GET', '/v1/audit?user=erin&type=challenge.verified');
+    expect(verified.body.records).toHaveLength(2);
   });
 
   it('S12: a page origin that is not on the allowlist cannot register', async () => {
