@@ -216,6 +216,23 @@ describe.runIf(hasChromiumBrowser())('WebAuthn with a real browser', () => {
     expect(verified.body.records).toHaveLength(2);
   });
 
+  it('S12: biometric through WebAuthn: a platform credential with UV, verified with UV required', async () => {
+    await fresh({ isUserVerified: true, backup: false });
+    const added = await registerCredential(ctx, b, 'ivan', 'biometric');
+    expect(added.body.factor).toMatchObject({ method: 'biometric', maxLevel: 'aal3' });
+    const d = await decide(ctx, 'ivan', 'payments.transfer', { amount: 2000, currency: 'EUR', payee: 'K' });
+    expect(d.challenge.methods).toEqual(['biometric']);
+    const { publicKey, response } = await assert(ctx, b, d.challenge.id, 'biometric');
+    expect(publicKey.userVerification).toBe('required');
+    const ok = await ctx.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      method: 'biometric',
+      response,
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.amr).toEqual(['swk', 'user', 'mfa']);
+    expect(ok.body.amr).not.toContain('fpt');
+  });
+
   it('S12: a page origin that is not on the allowlist cannot register', async () => {
     const other = await startWebAuthnService(b.origin, {
       config: { webauthn: { rpId: 'localhost', origins: ['https://bank.example'] } },
