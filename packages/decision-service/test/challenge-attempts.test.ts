@@ -186,6 +186,26 @@ describe('rate limits on start and verify', () => {
     }
     expect(verifies.map((v) => v.status)).toEqual([400, 400, 400, 429]);
     expect(verifies[3]!.body.error.code).toBe('rate_limited');
+    // Through the app's proxy (API key), the browser's IP comes from Stepgate-Client-IP: another
+    // browser is not limited by the first one's requests; a bare X-Forwarded-For changes nothing.
+    const viaProxy = await ctx.call(
+      'POST',
+      `/v1/challenges/${id}/verify`,
+      { method: 'email_otp', code: '123456' },
+      {
+        'stepgate-client-ip': '198.51.100.77',
+      },
+    );
+    expect(viaProxy.status).toBe(400);
+    const spoofed = await ctx.browser(
+      'POST',
+      `/v1/challenges/${id}/verify`,
+      { method: 'email_otp', code: '123456' },
+      {
+        'x-forwarded-for': '198.51.100.78',
+      },
+    );
+    expect(spoofed.status).toBe(429);
     await ctx.svc.close();
   });
 });
