@@ -89,6 +89,8 @@ export const ENV_VARS = {
   STEPGATE_PORT: { path: ['server', 'port'], kind: 'integer' },
   STEPGATE_TOKEN_LIFETIME: { path: ['tokens', 'lifetime'], kind: 'duration' },
   ...SENDER_ENV_VARS,
+  STEPGATE_WEBAUTHN_RP_ID: { path: ['webauthn', 'rpId'], kind: 'string' },
+  STEPGATE_WEBAUTHN_ORIGINS: { path: ['webauthn', 'origins'], kind: 'list' },
 } as const satisfies Record<
   string,
   { path: readonly string[]; kind: 'string' | 'list' | 'integer' | 'duration' }

@@ -33,4 +33,17 @@ describe('webauthn config', () => {
       /allowedAuthenticators/,
     );
   });
+
+  it('reads STEPGATE_WEBAUTHN_RP_ID and STEPGATE_WEBAUTHN_ORIGINS', () => {
+    const config = loadConfig({
+      env: {
+        STEPGATE_WEBAUTHN_RP_ID: 'bank.example',
+        STEPGATE_WEBAUTHN_ORIGINS: 'https://bank.example,https://m.bank.example',
+      },
+    });
+    expect(config.webauthn).toMatchObject({
+      rpId: 'bank.example',
+      origins: ['https://bank.example', 'https://m.bank.example'],
+    });
+  });
 });
