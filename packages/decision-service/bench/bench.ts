@@ -69,7 +69,7 @@ async function startChild(
   return { child, ...JSON.parse(line.toString().split('\n')[0]!) };
 }
 
-async function load(url: string, apiKey: string) {
+async function load(url: string, apiKey: string, connections: number) {
   const bodies = Array.from({ length: 50 }, (_, i) =>
     JSON.stringify({
       subject: {
@@ -89,7 +89,7 @@ async function load(url: string, apiKey: string) {
   );
   const result = await autocannon({
     url: `${url}/v1/decisions`,
-    connections: 16,
+    connections,
     duration: seconds,
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
@@ -105,38 +105,68 @@ const tokenRow = await tokenVerification();
 // runs says more about the neighbours than about the service.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const children = { bare: await startChild('bare'), service: await startChild('service') };
-const runs: Record<'bare' | 'service', Array<{ rps: number; p50: number; p99: number }>> = {
-  bare: [],
-  service: [],
-};
-for (const mode of ['bare', 'service'] as const) await load(children[mode].url, children[mode].apiKey); // warm-up
+// 16 connections (a few busy backends) and 64 (many): group commit batches what is in flight, so
+// the durable audit costs most when little is.
+const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number);
+type Run = { rps: number; p50: number; p99: number };
+const runs = new Map<string, Run[]>();
+for (const mode of ['bare', 'service'] as const) await load(children[mode].url, children[mode].apiKey, 16); // warm-up
 for (let i = 0; i < rounds; i++) {
-  for (const mode of ['bare', 'service'] as const) {
-    const r = await load(children[mode].url, children[mode].apiKey);
-    runs[mode].push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 });
+  for (const connections of connectionCounts) {
+    for (const mode of ['bare', 'service'] as const) {
+      const r = await load(children[mode].url, children[mode].apiKey, connections);
+      const key = `${mode}/${connections}`;
+      runs.set(key, [
+        ...(runs.get(key) ?? []),
+        { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 },
+      ]);
+    }
   }
 }
+// Group commit at work: records per audit transaction and commit time, from the service's /metrics.
+const scraped = await (await fetch(`${children.service.url}/metrics`)).text();
+const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(scraped)?.[1] ?? Number.NaN);
+const auditBatch = metric('stepgate_audit_batch_size_sum') / metric('stepgate_audit_batch_size_count');
+const auditCommitMs =
+  (1000 * metric('stepgate_audit_commit_duration_seconds_sum')) /
+  metric('stepgate_audit_commit_duration_seconds_count');
+const auditFailures = metric('stepgate_audit_write_failures_total');
 for (const { child } of Object.values(children)) {
   child.stdin!.end();
   await once(child, 'exit');
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const row = (label: string, xs: Array<{ rps: number; p50: number; p99: number }>) =>
-  `| ${label} | ${Math.round(median(xs.map((x) => x.rps)))} | ${median(xs.map((x) => x.p50))} ms | ${median(xs.map((x) => x.p99))} ms |`;
-const ratio = median(runs.service.map((x) => x.rps)) / median(runs.bare.map((x) => x.rps));
+const rps = (key: string) => median(runs.get(key)!.map((x) => x.rps));
+const rows = connectionCounts
+  .flatMap((c) =>
+    (['bare', 'service'] as const).map((mode) => {
+      const xs = runs.get(`${mode}/${c}`)!;
+      const label =
+        mode === 'bare'
+          ? 'bare node:http, fixed JSON'
+          : 'POST /v1/decisions (SQLite, durable audit, 6 policies, 50 users)';
+      const ratio =
+        mode === 'service' ? ` **${((100 * rps(`service/${c}`)) / rps(`bare/${c}`)).toFixed(0)}%** |` : ' |';
+      return `| ${c} | ${label} | ${Math.round(rps(`${mode}/${c}`))} | ${median(xs.map((x) => x.p50))} ms | ${median(xs.map((x) => x.p99))} ms |${ratio}`;
+    }),
+  )
+  .join('\n');
 const load1 = loadavg()[0]!.toFixed(1);
-const markdown = `### Decision service (part 1: no audit log yet)
+const markdown = `### Decision service
 
-Server pinned to core 0 (\`taskset -c 0\`), autocannon in the bench process (\`taskset -c 1\`), 16 connections,
+Every decision is answered only after its audit record is durable (\`audit.db\`, WAL,
+\`synchronous = FULL\`: an fsync per commit, group commit on a writer thread).
+
+Server pinned to core 0 (\`taskset -c 0\`), autocannon in the bench process (\`taskset -c 1\`),
 ${rounds} alternating rounds of ${seconds} s, medians; loopback. Load average at the end: ${load1} (other work on the
 machine skews absolute numbers and the ratio).
 
-| target | req/s | p50 | p99 |
-| --- | --- | --- | --- |
-${row('bare node:http, fixed JSON', runs.bare)}
-${row('POST /v1/decisions (SQLite, 6 policies, 50 users)', runs.service)}
+| connections | target | req/s | p50 | p99 | share of bare (target 60%) |
+| --- | --- | --- | --- | --- | --- |
+${rows}
 
-Ratio: **${(ratio * 100).toFixed(0)}%** of the bare server's throughput.
+Audit log during the service runs: ${auditBatch.toFixed(1)} records per commit on average, ${auditCommitMs.toFixed(1)} ms per
+commit (fsync included), ${auditFailures} failed writes.
 
 | operation | p50 | p99 |
 | --- | --- | --- |
