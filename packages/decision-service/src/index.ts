@@ -49,6 +49,7 @@ export { ConfigError, type ConfigLocation } from './config/config-error.js';
 export { configSchema, ENV_VARS } from './config/config-schema.js';
 export { type LoadConfigOptions, loadConfig, parseConfigText } from './config/load-config.js';
 export type { DurationInput, LogLevel, ServiceConfig, ServiceConfigInput } from './config/service-config.js';
+export type { WebAuthnConfigInput, WebAuthnSettings } from './config/webauthn-config.js';
 export { createLogger, REDACT_PATHS } from './logging/logger.js';
 export { ServiceMetrics, type ServiceMetricsOptions } from './metrics/service-metrics.js';
 export type { PolicyInput } from './policies/load-policies.js';
@@ -81,6 +82,7 @@ export type {
 } from './stores/challenge-store.js';
 export { SqliteChallengeStore } from './stores/sqlite/sqlite-challenge-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite/sqlite-store.js';
+export { SqliteWebAuthnStore } from './stores/sqlite/sqlite-webauthn-store.js';
 export type {
   ApiKeyRecord,
   ChallengeRecord,
@@ -97,6 +99,7 @@ export type {
   UserState,
   UserStateQuery,
 } from './stores/store.js';
+export type { CredentialRow, WebAuthnChallengeRecord, WebAuthnStore } from './stores/webauthn-store.js';
 export type { JwtFailure } from './tokens/jwt.js';
 export type { PublicJwk } from './tokens/key-ring.js';
 export type { StepUpTokenParams, TokenService, TokenSettings, VerifyResult } from './tokens/token-service.js';
