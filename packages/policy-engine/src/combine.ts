@@ -179,7 +179,7 @@ function finishStepUp(
   }
   const requirement = requirementFor(cfg, level, maxAge, allowed, bind);
   const usable = userMethods(input.history, input.caps, level) & allowed;
-  if (sessionMeets(input.r.subject, level, maxAge, bind, input.now, cfg.acrValues)) {
+  if (sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
     const reasons = [cfg.metBySession[level] as Reason];
     return { decision: 'allow', reasons, requirement, usableMethods: methodList(usable) };
   }
@@ -249,8 +249,8 @@ export function combine(
       continue;
     }
     enforced++;
-    if (reasons === NO_REASONS) reasons = [];
-    reasons.push(reasonFor(p, input));
+    if (reasons === NO_REASONS) reasons = [reasonFor(p, input)];
+    else reasons.push(reasonFor(p, input));
     if (p.effect === 'deny') deny = true;
     else if (p.effect === 'step_up') {
       if (!step || p.level > level) level = p.level;
@@ -265,7 +265,7 @@ export function combine(
   // The common case, inline (no intermediate outcome object): a step-up the session does not
   // meet and the user can perform.
   const allowed = mask & (cfg.reachable[level] ?? 0);
-  if (allowed !== 0 && !sessionMeets(input.r.subject, level, maxAge, bind, input.now, cfg.acrValues)) {
+  if (allowed !== 0 && !sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
     const usable = userMethods(input.history, input.caps, level) & allowed;
     if (usable !== 0) {
       const requirement = requirementFor(cfg, level, maxAge, allowed, bind);

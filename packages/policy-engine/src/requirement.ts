@@ -6,7 +6,6 @@
 import {
   type AcrValues,
   DEFAULT_ACR_VALUES,
-  LEVELS,
   levelAtLeast,
   levelFromAcr,
   type Requirement,
@@ -69,21 +68,21 @@ export function checkSession(requirement: Requirement, input: SatisfactionInput)
 
 /**
  * The allocation-free form of `checkSession` that `evaluate` uses (same rules): does the
- * session (`subject.acr`, `subject.authTime`) meet a requirement of level rank `level`?
+ * session meet a requirement of level rank `level`? `sessionRank` is the rank of the session's
+ * level, already computed from `subject.acr` by `evaluate`; `subject.authTime` is read here.
  */
 export function sessionMeets(
   subject: unknown,
+  sessionRank: number,
   level: number,
   maxAge: number | undefined,
   bind: boolean,
   now: number,
-  acrValues: AcrValues,
 ): boolean {
   if (maxAge === 0 || bind || subject === null || typeof subject !== 'object') return false;
-  const s = subject as { acr?: unknown; authTime?: unknown };
-  if (LEVELS.indexOf(sessionLevel(s.acr, acrValues)) < level) return false;
+  if (sessionRank < level) return false;
   if (maxAge === undefined) return true;
-  const t = s.authTime;
+  const t = (subject as { authTime?: unknown }).authTime;
   return typeof t === 'number' && Number.isFinite(t) && t <= now + SKEW && now - t <= maxAge;
 }
 
