@@ -80,6 +80,8 @@ export async function answerWithCode(page: Page, method: string, code: () => Pro
   const input = dialog.locator('[part~="input"]');
   await Promise.race([picker.waitFor(), input.waitFor()]);
   if (await picker.isVisible()) await picker.click();
+  // A sent code exists once the dialog says where it went (the field may show before that).
+  if (method === 'email_otp' || method === 'sms_otp') await dialog.locator('[part~="destination"]').waitFor();
   await input.fill(await code());
   await dialog.locator('[part~="submit"]').click();
 }
