@@ -4,7 +4,7 @@
 // is needed — and runs it: the decision service in-process plus the bank app on localhost:3000.
 //   PORT=4000 pnpm demo        another port
 //   pnpm demo --reset          forget the previous run's data (.stepgate-demo/data)
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -38,7 +38,8 @@ const workspaceSources = {
     });
   },
 };
-const bundle = join(outDir, 'demo-server.mjs');
+// One file per run, removed once loaded: two runs (or a run and the tests) never share it.
+const bundle = join(outDir, `demo-server-${process.pid}.mjs`);
 await build({
   entryPoints: [join(root, 'demo/src/server/main.ts')],
   outfile: bundle,
@@ -50,5 +51,5 @@ await build({
   plugins: [workspaceSources],
   logLevel: 'warning',
 });
-const { main } = await import(pathToFileURL(bundle).href);
+const { main } = await import(pathToFileURL(bundle).href).finally(() => rmSync(bundle, { force: true }));
 await main(root, process.argv.slice(2));
