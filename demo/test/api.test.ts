@@ -83,6 +83,16 @@ describe('Acme Bank API (no browser)', () => {
     expect(tokyo.body.reasons.map((r: { policyId: string }) => r.policyId)).toContain('impossible-travel');
     expect((await api('GET', '/api/balance')).status).toBe(200); // back home (see network.ts)
   });
+  it('impossible travel for Carol, who has an authenticator app: a step-up to aal2 offering it, never an email code', async () => {
+    const api = await apiClient(demo.url, 'carol');
+    expect((await api('GET', '/api/balance')).status).toBe(200);
+    const tokyo = await api('GET', '/api/balance', undefined, { 'x-acme-demo-network': 'abroad' });
+    expect(tokyo.status).toBe(401);
+    expect(tokyo.body.stepUp.acr).toBe('urn:stepgate:aal2');
+    expect(tokyo.body.stepUp.methods).toContain('totp');
+    expect(tokyo.body.stepUp.methods).not.toContain('email_otp');
+  });
+
   it('S17: an upgraded token replayed by hand is refused (single use), and the money moves once', async () => {
     const api = await apiClient(demo.url, 'bob');
     const transfer = { amount: 700, payee: 'Plombier Martin' };
