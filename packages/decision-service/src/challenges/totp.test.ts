@@ -10,7 +10,7 @@ interface Vectors {
   };
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../../shared/vectors/security-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/vectors/security-vectors.json', import.meta.url), 'utf8'),
 ) as Vectors;
 
 describe('TOTP and HOTP (RFC 4226, RFC 6238)', () => {

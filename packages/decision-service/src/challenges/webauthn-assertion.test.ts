@@ -15,7 +15,7 @@ interface Vector {
   storedCounter?: number;
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../../shared/vectors/security-vectors.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../test/vectors/security-vectors.json', import.meta.url), 'utf8'),
 ) as Record<string, Vector>;
 
 /** The vector as the browser would send it, and what the service expects. */
