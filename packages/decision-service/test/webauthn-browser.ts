@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type CDPSession, chromium, type Page } from 'playwright-core';
 // @ts-expect-error -- a plain .mjs of the workspace tools, without types.
-import { chromiumArgs, chromiumPath } from '../../../tools/chromium.mjs';
+import { chromiumArgs, chromiumHelp, chromiumPath } from '../../../tools/chromium.mjs';
 
 /** Options of {@link WebAuthnBrowser.addAuthenticator}. */
 export interface AuthenticatorOptions {
@@ -31,9 +31,6 @@ export interface VirtualCredential {
   signCount: number;
 }
 
-/** Whether Chromium is installed (the browser tests need it). */
-export const hasChromiumBrowser = (): boolean => existsSync(chromiumPath);
-
 /** A browser page on a localhost origin, with a virtual authenticator. */
 export class WebAuthnBrowser {
   readonly #authenticators = new Set<string>();
@@ -48,6 +45,8 @@ export class WebAuthnBrowser {
 
   /** Starts Chromium and the page server. */
   static async open(): Promise<WebAuthnBrowser> {
+    // No silent skip: without Chromium these tests fail and say how to get it.
+    if (!existsSync(chromiumPath)) throw new Error(chromiumHelp);
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><title>stepgate webauthn test</title>');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../src/start.js';
-import { type AuthenticatorOptions, hasChromiumBrowser, WebAuthnBrowser } from './webauthn-browser.js';
+import { type AuthenticatorOptions, WebAuthnBrowser } from './webauthn-browser.js';
 import {
   assert,
   decide,
@@ -12,7 +12,7 @@ import {
 } from './webauthn-helpers.js';
 
 /** Real WebAuthn from headless Chromium (CDP virtual authenticators) against the real service. */
-describe.runIf(hasChromiumBrowser())('WebAuthn with a real browser', () => {
+describe('WebAuthn with a real browser', () => {
   let b: WebAuthnBrowser;
   let ctx: WebAuthnCtx;
   const counter = (credentialId: string): number => {
