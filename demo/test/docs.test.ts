@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type RunningService, startDecisionService } from '@stepgate/decision-service';
@@ -153,6 +153,33 @@ describe('operators.md', () => {
     } finally {
       await started.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
+const anchorOf = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
+describe('links of the guides', () => {
+  const files = [...GUIDES, 'demo/README.md'];
+  it.each(files)('every relative link of %s names a file (and heading) that exists', (file) => {
+    const text = readFileSync(`${root}${file}`, 'utf8').replace(/```[\s\S]*?```/g, '');
+    const dir = new URL(`../../${file}`, import.meta.url);
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (!target || /^[a-z]+:/.test(target)) continue;
+      const [path, anchor] = target.split('#') as [string, string | undefined];
+      const url = path === '' ? dir : new URL(path, dir);
+      expect(existsSync(url), `${file}: ${target}`).toBe(true);
+      if (anchor === undefined || !url.pathname.endsWith('.md')) continue;
+      const headings = [...readFileSync(url, 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) =>
+        anchorOf(m[1] ?? ''),
+      );
+      expect(headings, `${file}: ${target}`).toContain(anchor);
     }
   });
 });
