@@ -185,8 +185,9 @@ describe('S29: the audit store fails', () => {
       expect(metrics).toMatch(/stepgate_audit_withheld_decisions_total [1-9]/);
       db.exec('DROP TRIGGER broken');
       db.close();
-      expect((await call('POST', '/v1/decisions', body)).body.decision).toBe('allow');
+      // /readyz probes the writer, so the instance comes back before any decision is sent.
       expect((await fetch(`${svc.url}/readyz`)).status).toBe(200);
+      expect((await call('POST', '/v1/decisions', body)).body.decision).toBe('allow');
     } finally {
       await svc.close();
     }

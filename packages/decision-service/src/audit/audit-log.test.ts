@@ -53,7 +53,12 @@ describe('AuditLog', () => {
     await expect(log.append(event(1))).rejects.toMatchObject({ code: 'service_unavailable' });
     expect(log.healthy).toBe(false);
     expect(failures).toHaveLength(1);
+    expect(await log.probe()).toBe(false);
     log.reader.db.exec('DROP TRIGGER fail');
+    // Readiness comes back without traffic: the probe's write is rolled back, nothing is appended.
+    expect(await log.probe()).toBe(true);
+    expect(log.healthy).toBe(true);
+    expect(log.reader.head().count).toBe(1);
     await log.append(event(2));
     expect(log.healthy).toBe(true);
     expect(log.reader.head().count).toBe(2);

@@ -62,6 +62,7 @@ export class AuditLog implements AuditSink {
   #nextId = 1;
   #healthy = true;
   #closing: Promise<void> | undefined;
+  readonly #probes = new Map<number, (ok: boolean) => void>();
 
   private constructor(options: AuditLogOptions, reader: AuditReader) {
     this.#options = options;
@@ -103,6 +104,27 @@ export class AuditLog implements AuditSink {
       this.#queue.push({ item, resolve, reject });
       this.#schedule();
     });
+  }
+
+  /**
+   * Checks that the writer can write (a rolled-back insert), restarting it if it died; a success
+   * makes the log healthy again. Used by `/readyz` while the log is unhealthy, so an instance
+   * taken out of rotation can come back without traffic.
+   */
+  async probe(): Promise<boolean> {
+    if (this.#closing) return false;
+    try {
+      if (!this.#worker) await this.#spawn();
+    } catch {
+      return false;
+    }
+    const id = this.#nextId++;
+    const ok = await new Promise<boolean>((resolve) => {
+      this.#probes.set(id, resolve);
+      this.#worker!.postMessage({ kind: 'probe', id });
+    });
+    if (ok) this.#healthy = true;
+    return ok;
   }
 
   /** Writes what is queued, then stops the writer. */
@@ -151,7 +173,12 @@ export class AuditLog implements AuditSink {
     this.#worker.postMessage({ id, items: batch.map((p) => p.item) });
   }
 
-  #onMessage(m: { id?: number; ok?: boolean; first?: number; message?: string; kind?: string }): void {
+  #onMessage(m: { id?: number; ok?: boolean; first?: number; message?: string; probe?: number }): void {
+    if (m.probe !== undefined) {
+      this.#probes.get(m.probe)?.(m.ok === true);
+      this.#probes.delete(m.probe);
+      return;
+    }
     const flight = this.#inFlight;
     if (!flight || m.id !== flight.id) return;
     this.#inFlight = undefined;
@@ -203,6 +230,8 @@ export class AuditLog implements AuditSink {
     const flight = this.#inFlight;
     this.#inFlight = undefined;
     if (flight) this.#fail(flight.batch, error);
+    for (const resolve of this.#probes.values()) resolve(false);
+    this.#probes.clear();
     if (!this.#closing && this.#queue.length > 0) this.#flush();
   }
 }

@@ -34,7 +34,21 @@ const write = db.transaction((items) => {
   }
   return first;
 });
+const ROLLBACK = new Error('probe');
+const probe = db.transaction(() => {
+  insert.run(-1, 0, 'probe', null, null, null, null, null, '{}', '', '');
+  throw ROLLBACK;
+});
 parentPort.on('message', (m) => {
+  if (m.kind === 'probe') {
+    // A write that is rolled back: the writer, the file and the insert path work (readiness).
+    try {
+      probe.immediate();
+    } catch (error) {
+      if (error !== ROLLBACK) return parentPort.postMessage({ probe: m.id, ok: false, message: String(error && error.message) });
+    }
+    return parentPort.postMessage({ probe: m.id, ok: true });
+  }
   if (m.kind === 'close') {
     db.close();
     parentPort.close();

@@ -48,7 +48,7 @@ export function registerOpsRoutes(app: FastifyInstance, routes: RouteTable): voi
           .send({ error: { code: 'service_unavailable', message: 'the store does not answer' } });
       }
       // S29: decisions are withheld while the audit log cannot be written.
-      if (!ctx.audit.healthy) {
+      if (!ctx.audit.healthy && !(await ctx.audit.probe())) {
         return reply
           .status(503)
           .send({ error: { code: 'service_unavailable', message: 'the audit log cannot be written' } });
