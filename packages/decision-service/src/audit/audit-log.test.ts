@@ -65,6 +65,15 @@ describe('AuditLog', () => {
     expect(verifyAuditLog(log.reader.rows()).ok).toBe(true);
   });
 
+  it('S29: appends beyond the queue bound fail at once instead of piling up behind a stalled writer', async () => {
+    const log = await start({ maxQueue: 10 });
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => log.append(event(i))));
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(rejected.length).toBeGreaterThan(0);
+    expect((rejected[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'service_unavailable' });
+    expect(log.reader.head().count).toBe(results.length - rejected.length);
+  });
+
   it('the log is append-only: UPDATE and DELETE are refused', async () => {
     const log = await start();
     await log.append(event(0));

@@ -22,6 +22,11 @@ export interface AuditLogOptions {
   batchWindowMs?: number;
   /** Most records in one transaction. @defaultValue 1000 */
   maxBatch?: number;
+  /**
+   * Most appends waiting for the writer; beyond it an append fails at once (fail closed) instead
+   * of piling up in memory behind a stalled disk. @defaultValue 20000
+   */
+  maxQueue?: number;
   /** `full` fsyncs every commit (power-loss safe); `normal` survives process crashes only. @defaultValue 'full' */
   synchronous?: 'full' | 'normal';
   /** Unix ms. @defaultValue Date.now */
@@ -93,6 +98,11 @@ export class AuditLog implements AuditSink {
   /** Like {@link AuditLog.append}, resolving with the record's `seq`. */
   appendRecord(event: AuditInput): Promise<number> {
     if (this.#closing) return Promise.reject(unavailable(new Error('the audit log is closed')));
+    if (this.#queue.length >= (this.#options.maxQueue ?? 20_000)) {
+      const error = unavailable(new Error('the audit writer is too far behind'));
+      this.#options.onFailure?.(error);
+      return Promise.reject(error);
+    }
     let item: Record<string, unknown>;
     try {
       const body = buildAuditEvent(event, this.#now());
