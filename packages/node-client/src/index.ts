@@ -3,7 +3,7 @@
  * Route guards and the challenge proxy live in `@stepgate/node-client/express`, `/fastify` and `/fetch`.
  * @packageDocumentation
  */
-export type { FactorRemovedAnswer } from './client/answers.js';
+export type { FactorRemovedAnswer } from '@stepgate/protocol';
 export type { DecideOptions, Stepgate } from './client/create-stepgate.js';
 export { createStepgate } from './client/create-stepgate.js';
 export { DEFAULT_TIMEOUT_MS, DEFAULTS } from './defaults.js';

@@ -387,6 +387,17 @@ export interface FactorAddedAnswer {
   factor: FactorView;
 }
 
+/** Body of `DELETE /v1/users/{id}/factors/{factorId}`: the session, and the token of its step-up (S31). */
+export interface FactorRemovalRequest {
+  subject: Subject;
+  stepUpToken?: string;
+}
+
+/** Answer of `DELETE /v1/users/{id}/factors/{factorId}` once the factor is removed. */
+export interface FactorRemovedAnswer {
+  removed: FactorView;
+}
+
 /** Answer of `POST /v1/enrollments/{ticket}/webauthn/options`. */
 export interface WebAuthnRegistrationOptionsAnswer {
   publicKey: WebAuthnJson;

@@ -18,6 +18,8 @@ import type {
   ErrorBody,
   FactorAddedAnswer,
   FactorListAnswer,
+  FactorRemovalRequest,
+  FactorRemovedAnswer,
   FactorView,
   FeedbackRequest,
   SchemaName,
@@ -173,6 +175,10 @@ export const validExamples = {
   } satisfies TotpEnrollmentAnswer,
   totpConfirmRequest: { code: '654321', label: 'Phone' } satisfies TotpConfirmRequest,
   factorAdded: { factor } satisfies FactorAddedAnswer,
+  factorRemovalRequest: {
+    subject: { id: 'user_1', sessionId: 'sess_1', authTime: 1_700_000_000 },
+  } satisfies FactorRemovalRequest,
+  factorRemoved: { removed: factor } satisfies FactorRemovedAnswer,
   webAuthnRegistrationOptions: {
     publicKey: { challenge: 'abc', rp: { id: 'bank.example' } },
   } satisfies WebAuthnRegistrationOptionsAnswer,

@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { checkRequirement, METHOD_PREFERENCE } from '@stepgate/policy-engine';
 import {
   type EnrollmentStepUpAnswer,
-  type FactorView,
+  type FactorRemovalRequest,
+  type FactorRemovedAnswer,
   type Level,
   levelAtLeast,
   type Method,
   maxLevel,
   type Requirement,
   StepgateError,
-  type Subject,
   transactionDigest,
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
@@ -26,17 +26,6 @@ import { describeFactor } from './credential-data.js';
 
 /** The action a removal step-up is bound to. */
 export const REMOVAL_ACTION = 'stepgate.factor.remove';
-
-/** Body of the removal: the backend's view of the session, and the token of the step-up. */
-export interface FactorRemovalRequest {
-  subject: Subject;
-  stepUpToken?: string;
-}
-
-/** Answer once removed. */
-export interface FactorRemovedAnswer {
-  removed: FactorView;
-}
 
 /** The requirement of removing a factor of `target` level from a user with these factors. */
 function removalRequirement(

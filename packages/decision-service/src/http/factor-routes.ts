@@ -1,19 +1,18 @@
 import {
-  enrollmentRequestSchema,
   enrollmentStepUpSchema,
+  type FactorRemovalRequest,
   factorListSchema,
-  factorViewSchema,
+  factorRemovalRequestSchema,
+  factorRemovedSchema,
 } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import { describeFactor } from '../enrollment/credential-data.js';
-import { type FactorRemovalRequest, removeFactor } from '../enrollment/factor-removal.js';
+import { removeFactor } from '../enrollment/factor-removal.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { errorResponse, type RouteTable } from './route-table.js';
 
 const id = { type: 'string', minLength: 1, maxLength: 256 } as const;
-
-const { $id: _factorViewId, ...factorViewBody } = factorViewSchema;
 
 /** `{ id, factorId }` path parameters. */
 export const factorParamsSchema = {
@@ -23,24 +22,10 @@ export const factorParamsSchema = {
   properties: { id, factorId: id },
 } as const;
 
-/** Body of `DELETE /v1/users/{id}/factors/{factorId}`. */
-export const factorRemovalSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['subject'],
-  properties: {
-    subject: enrollmentRequestSchema.properties.subject,
-    stepUpToken: enrollmentRequestSchema.properties.stepUpToken,
-  },
-} as const;
-
+/** Body of `DELETE /v1/users/{id}/factors/{factorId}` (the protocol's schema, without its `$id`). */
+const { $id: _removalId, ...factorRemovalSchema } = factorRemovalRequestSchema;
 /** Answer of a removal. */
-export const factorRemovedSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['removed'],
-  properties: { removed: factorViewBody },
-} as const;
+const { $id: _removedId, ...factorRemovedBody } = factorRemovedSchema;
 
 /**
  * `GET /v1/users/{id}/factors` and `DELETE /v1/users/{id}/factors/{factorId}` (DESIGN.md "HTTP
@@ -83,7 +68,7 @@ export function registerFactorRoutes(
       responses: {
         200: {
           description: '`{ removed }`, or `{ decision: "step_up", requirement, challenge }`.',
-          schema: { anyOf: [factorRemovedSchema, enrollmentStepUpSchema] },
+          schema: { anyOf: [factorRemovedBody, enrollmentStepUpSchema] },
         },
         400: errorResponse('Malformed body (`invalid_request`).'),
         401: errorResponse('Missing or wrong API key.'),

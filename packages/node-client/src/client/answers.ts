@@ -4,6 +4,7 @@ import {
   type EnrollmentStepUpAnswer,
   type EnrollmentTicketAnswer,
   type FactorListAnswer,
+  type FactorRemovedAnswer,
   type FactorView,
   isLevel,
   isMethod,
@@ -96,11 +97,6 @@ export function parseFactorList(body: unknown): FactorListAnswer | undefined {
     validateAnswer('factorListSchema', body)
     ? (body as unknown as FactorListAnswer)
     : undefined;
-}
-
-/** Answer of `DELETE /v1/users/{id}/factors/{factorId}` once the factor is removed. */
-export interface FactorRemovedAnswer {
-  removed: FactorView;
 }
 
 /** A removal answer: the removed factor, or a step-up the user must pass first (S31). */

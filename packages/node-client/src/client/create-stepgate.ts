@@ -5,6 +5,7 @@ import type {
   EnrollmentStepUpAnswer,
   EnrollmentTicketAnswer,
   FactorListAnswer,
+  FactorRemovedAnswer,
   Method,
   Subject,
   UserUpsertRequest,
@@ -14,7 +15,6 @@ import { isMethod } from '@stepgate/protocol';
 import { StepgateClientError } from '../errors.js';
 import { type NormalizedStepgateOptions, normalizeOptions, type StepgateOptions } from '../options.js';
 import {
-  type FactorRemovedAnswer,
   parseDecisionResponse,
   parseEmptyOrObject,
   parseEnrollmentAnswer,

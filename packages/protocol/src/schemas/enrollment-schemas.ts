@@ -114,6 +114,18 @@ export const factorAddedSchema = {
   ...obj({ factor: factorView }, ['factor']),
 } as const;
 
+/** Body of `DELETE /v1/users/{id}/factors/{factorId}` (`FactorRemovalRequest`). */
+export const factorRemovalRequestSchema = {
+  $id: schemaId('factorRemovalRequest'),
+  ...obj({ subject, stepUpToken: str(SCHEMA_LIMITS.token) }, ['subject']),
+} as const;
+
+/** Answer of a factor removal (`FactorRemovedAnswer`). */
+export const factorRemovedSchema = {
+  $id: schemaId('factorRemoved'),
+  ...obj({ removed: factorView }, ['removed']),
+} as const;
+
 /** Answer of `POST /v1/enrollments/{ticket}/webauthn/options` (`WebAuthnRegistrationOptionsAnswer`). */
 export const webAuthnRegistrationOptionsSchema = {
   $id: schemaId('webAuthnRegistrationOptions'),
