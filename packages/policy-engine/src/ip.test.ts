@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cidrError, compileRanges, ipInRanges, parseIp, parseIpv4 } from './ip.js';
 
@@ -23,6 +24,26 @@ describe('ip ranges', () => {
     expect(parseIpv4('1.2.3')).toBe(-1);
     expect(parseIpv4('1.2.3.256')).toBe(-1);
     expect(parseIpv4('1..2.3')).toBe(-1);
+  });
+  it('looks IPv4 addresses up exactly as an unsigned range comparison, across the whole space', () => {
+    const quad = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255));
+    const text = (q: number[]) => q.join('.');
+    const value = (q: number[]) => q.reduce((v, b) => v * 256 + b, 0);
+    fc.assert(
+      fc.property(quad, fc.integer({ min: 0, max: 32 }), quad, (base, bits, probe) => {
+        const ranges = compileRanges([`${text(base)}/${bits}`, '0.0.0.0/32', '255.255.255.255/32']);
+        const size = 2 ** (32 - bits);
+        const start = Math.floor(value(base) / size) * size;
+        const v = value(probe);
+        const expected = (v >= start && v < start + size) || v === 0 || v === 0xffffffff;
+        expect(ipInRanges(ranges, parseIp(text(probe)))).toBe(expected);
+        expect(parseIp(text(probe)) === undefined).toBe(parseIpv4(text(probe)) < 0);
+      }),
+      { numRuns: 2000 },
+    );
+    for (const junk of ['1.2.3.256', '1..2.3', '1.2.3.4.', ' 1.2.3.4']) {
+      expect(parseIp(junk)).toBeUndefined();
+    }
   });
   it('reports bad CIDRs', () => {
     expect(cidrError('10.0.0.0/33')).toMatch(/not a valid CIDR/);

@@ -7,8 +7,8 @@ import ipaddr from 'ipaddr.js';
 
 /** A set of CIDR ranges, merged and sorted. */
 export interface RangeSet {
-  /** IPv4 ranges as [start, end] pairs of unsigned 32-bit integers, flattened. */
-  readonly v4: Float64Array;
+  /** IPv4 ranges as [start, end] pairs of biased keys (see `v4Key`), flattened. */
+  readonly v4: Int32Array;
   /** IPv6 ranges as [start, end] pairs. */
   readonly v6: ReadonlyArray<readonly [bigint, bigint]>;
 }
@@ -45,6 +45,44 @@ export function parseIpv4(s: string): number {
   return value * 256 + part;
 }
 
+/**
+ * An IPv4 address as a lookup key: the unsigned value with its top bit flipped, as a signed
+ * 32-bit integer. Order is preserved and the key is a small integer, never a boxed number.
+ */
+const v4Key = (unsigned: number): number => (unsigned ^ 0x80000000) | 0;
+
+/** Not an IPv4 key (no 32-bit integer equals it). */
+const NOT_V4 = 2 ** 32;
+
+/** `v4Key(parseIpv4(s))`, or `NOT_V4` — the same scanner, returning an unboxed key. */
+function parseV4Key(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return NOT_V4;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return NOT_V4;
+      value = (value << 8) | part | 0;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return NOT_V4;
+      part = part * 10 + (c - 48);
+      if (part > 255) return NOT_V4;
+      digits++;
+    } else {
+      return NOT_V4;
+    }
+  }
+  if (dots !== 3 || digits === 0) return NOT_V4;
+  return (((value << 8) | part) ^ 0x80000000) | 0;
+}
+
 function bytesToBigInt(bytes: number[]): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
@@ -55,7 +93,7 @@ function bytesToBigInt(bytes: number[]): bigint {
 function parseOther(s: string): { v4: number } | { v6: bigint } | undefined {
   if (s.length > 64 || !ipaddr.isValid(s)) return undefined;
   const addr = ipaddr.process(s);
-  if (addr.kind() === 'ipv4') return { v4: bytesToBigIntNumber(addr.toByteArray()) };
+  if (addr.kind() === 'ipv4') return { v4: v4Key(bytesToBigIntNumber(addr.toByteArray())) };
   return { v6: bytesToBigInt(addr.toByteArray()) };
 }
 
@@ -106,7 +144,7 @@ export function compileRanges(cidrs: readonly string[]): RangeSet {
     if (n > 0 && s <= (merged[n - 1] as number) + 1) merged[n - 1] = Math.max(merged[n - 1] as number, e);
     else merged.push(s, e);
   }
-  return { v4: Float64Array.from(merged), v6 };
+  return { v4: Int32Array.from(merged, v4Key), v6 };
 }
 
 function inV4(set: RangeSet, ip: number): boolean {
@@ -122,14 +160,14 @@ function inV4(set: RangeSet, ip: number): boolean {
   return false;
 }
 
-/** A parsed address: a number for IPv4, a bigint for IPv6, undefined when not an address. */
+/** A parsed address: a number (an IPv4 key) for IPv4, a bigint for IPv6, undefined when not an address. */
 export type ParsedIp = number | bigint | undefined;
 
 /** Parses an IP address string for `ipInRanges`. */
 export function parseIp(value: unknown): ParsedIp {
   if (typeof value !== 'string') return undefined;
-  const v4 = parseIpv4(value);
-  if (v4 >= 0) return v4;
+  const v4 = parseV4Key(value);
+  if (v4 !== NOT_V4) return v4;
   const other = parseOther(value);
   if (other === undefined) return undefined;
   return 'v4' in other ? other.v4 : other.v6;
