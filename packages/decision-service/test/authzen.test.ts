@@ -81,4 +81,63 @@ describe('POST /access/v1/evaluation (OpenID AuthZEN Authorization API 1.0)', ()
     });
     expect(typed.status).toBe(400);
   });
+  it('POST /access/v1/evaluations: the spec’s default-values example answers three decisions in order', async () => {
+    // AuthZEN 1.0 "Default values" example: one subject and context, `action` overridden by the third.
+    const res = await call(
+      'POST',
+      '/access/v1/evaluations',
+      {
+        subject: { type: 'user', id: 'alice@acmecorp.com' },
+        context: { time: '2024-05-31T15:22-07:00' },
+        action: { name: 'can_read' },
+        evaluations: [
+          { resource: { type: 'document', id: 'boxcarring.md' } },
+          { resource: { type: 'document', id: 'subject-search.md' } },
+          { action: { name: 'account.delete' }, resource: { type: 'document', id: 'resource-search.md' } },
+        ],
+      },
+      { 'x-request-id': 'batch-1' },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('batch-1');
+    expect(res.body.evaluations.map((e: { decision: boolean }) => e.decision)).toEqual([true, true, false]);
+    expect(res.body.evaluations[2].context.decision).toBe('deny');
+  });
+
+  it('evaluations semantics: deny_on_first_deny and permit_on_first_permit stop early; a bad item is a closed decision', async () => {
+    const evaluations = [
+      { action: { name: 'reports.view' } },
+      { action: { name: 'account.delete' } },
+      { action: { name: 'reports.view' } },
+    ];
+    const base = { subject: { type: 'user', id: 'carol' }, resource: { type: 'x', id: '1' }, evaluations };
+    const deny = await call('POST', '/access/v1/evaluations', {
+      ...base,
+      options: { evaluations_semantic: 'deny_on_first_deny' },
+    });
+    expect(deny.body.evaluations.map((e: { decision: boolean }) => e.decision)).toEqual([true, false]);
+    const permit = await call('POST', '/access/v1/evaluations', {
+      ...base,
+      options: { evaluations_semantic: 'permit_on_first_permit' },
+    });
+    expect(permit.body.evaluations).toHaveLength(1);
+    const bad = await call('POST', '/access/v1/evaluations', {
+      evaluations: [
+        { subject: { type: 'user', id: 'carol' }, action: { name: 'reports.view' } },
+        {
+          subject: { type: 'user', id: 'carol', properties: { auth_time: 'soon' } },
+          action: { name: 'reports.view' },
+          resource: { type: 'x', id: '1' },
+        },
+      ],
+    });
+    expect(bad.status).toBe(200);
+    expect(bad.body.evaluations.map((e: { decision: boolean }) => e.decision)).toEqual([false, false]);
+    expect(bad.body.evaluations[0].context.error.status).toBe(400);
+    expect((await call('POST', '/access/v1/evaluations', { evaluations: [] })).status).toBe(400);
+    expect(
+      (await call('POST', '/access/v1/evaluations', { ...base, options: { evaluations_semantic: 'maybe' } }))
+        .status,
+    ).toBe(400);
+  });
 });

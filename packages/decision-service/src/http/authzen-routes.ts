@@ -49,7 +49,8 @@ export const authzenResponseSchema = {
   properties: { decision: { type: 'boolean' }, context: { type: 'object' } },
 } as const;
 
-const validateMapped = new Ajv({ strict: false, allErrors: false }).compile<DecisionRequest>(
+/** Checks a mapped request against the protocol's decision request schema. */
+export const validateMapped = new Ajv({ strict: false, allErrors: false }).compile<DecisionRequest>(
   decisionRequestSchema,
 );
 

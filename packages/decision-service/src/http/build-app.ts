@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { ServiceContext } from '../service-context.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { ApiKeyCache } from './auth.js';
+import { registerAuthzenEvaluationsRoutes } from './authzen-evaluations-routes.js';
 import { registerAuthzenRoutes } from './authzen-routes.js';
 import { registerChallengeFeatures } from './challenge-features.js';
 import { parseTrustedClients } from './client-ip.js';
@@ -43,6 +44,7 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   registerUserRoutes(app, routes);
   registerOpsRoutes(app, routes);
   registerAuthzenRoutes(app, routes, trusted);
+  registerAuthzenEvaluationsRoutes(app, routes, trusted);
   registerAuditRoutes(app, routes, () => ctx.audit.reader);
   registerMetricsRoutes(app, routes, ctx.metrics);
   await registerChallengeFeatures(app, routes, ctx.challengeDeps, { origins: ctx.config.origins, trusted });
