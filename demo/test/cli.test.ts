@@ -8,7 +8,13 @@ import { portFrom } from '../src/server/main.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'acme-cli-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A failed assertion must not leave a demo running.
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 /** Runs `node tools/demo.mjs` (what `pnpm demo` runs) until it prints its URL. */
 function run(args: string[] = []): Promise<{ child: ChildProcess; url: string; out: () => string }> {
@@ -17,6 +23,7 @@ function run(args: string[] = []): Promise<{ child: ChildProcess; url: string; o
     env: { ...process.env, PORT: '0', STEPGATE_DEMO_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -60,19 +67,19 @@ describe('pnpm demo (tools/demo.mjs)', () => {
       headers: { cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ amount: 20, payee: 'Kiosque' }),
     });
-    expect(sent.status).toBe(200);
-    expect(await stop(first.child, 'SIGINT')).toBe(0);
+    expect(sent.status, first.out()).toBe(200);
+    expect(await stop(first.child, 'SIGINT'), first.out()).toBe(0);
     expect(first.out()).toContain('SIGINT: stopping');
 
     const ledger = () => JSON.parse(readFileSync(join(dataDir, 'bank.json'), 'utf8')).transfers.length;
     const second = await run();
-    expect(ledger()).toBe(1);
-    expect(await stop(second.child, 'SIGTERM')).toBe(0);
+    expect(ledger(), second.out()).toBe(1);
+    expect(await stop(second.child, 'SIGTERM'), second.out()).toBe(0);
 
     const third = await run(['--reset']);
     expect(third.out()).toContain('(reset)');
     expect(ledger()).toBe(0);
     expect(existsSync(join(dataDir, 'stepgate.db'))).toBe(true);
-    expect(await stop(third.child, 'SIGINT')).toBe(0);
+    expect(await stop(third.child, 'SIGINT'), third.out()).toBe(0);
   }, 120_000);
 });

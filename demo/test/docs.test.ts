@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { type RunningService, startDecisionService } from '@stepgate/decision-service';
+import { createLogger, type RunningService, startDecisionService } from '@stepgate/decision-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DocBlock, docBlocks, normalize } from './doc-blocks.js';
 
@@ -141,6 +141,7 @@ describe('operators.md', () => {
       config: `${dir}/stepgate.yaml`,
       port: 0,
       watchPolicies: false,
+      logger: createLogger('silent'),
     });
     try {
       expect(started.config.issuer).toBe('https://stepgate.bank.example');

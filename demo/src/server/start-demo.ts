@@ -59,7 +59,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       policies: options.policies ?? DEMO_POLICIES,
       config: serviceConfig(url),
     });
-    const stepgate = createStepgate({ serviceUrl: service.url, apiKey: service.apiKey, timeoutMs: 2000 });
+    // A generous budget: the demo runs on busy laptops beside its own tests (production keeps 300 ms).
+    const stepgate = createStepgate({ serviceUrl: service.url, apiKey: service.apiKey, timeoutMs: 5000 });
     const bank = new Bank(options.dataDir);
     const seed = await seedUsers(stepgate, service.url, options.dataDir, bank.customers());
     const admin = new ServiceAdmin(service.url, service.adminKey);
