@@ -167,7 +167,7 @@ const anchorOf = (heading: string) =>
     .replace(/ /g, '-');
 
 describe('links of the guides', () => {
-  const files = [...GUIDES, 'demo/README.md'];
+  const files = [...GUIDES, 'demo/README.md', 'README.md'];
   it.each(files)('every relative link of %s names a file (and heading) that exists', (file) => {
     const text = readFileSync(`${root}${file}`, 'utf8').replace(/```[\s\S]*?```/g, '');
     const dir = new URL(`../../${file}`, import.meta.url);
