@@ -1,4 +1,4 @@
-import { isStepgateClientError, type Stepgate } from '@stepgate/node-client';
+import { isStepgateClientError, type Stepgate, stepUpAnswer } from '@stepgate/node-client';
 import { stepgateExpress } from '@stepgate/node-client/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { type Bank, ROLES, type Role } from './bank.js';
@@ -7,7 +7,6 @@ import { registerPages } from './pages.js';
 import type { SeedState } from './seed.js';
 import type { ServiceAdmin } from './service-admin.js';
 import type { Sessions } from './sessions.js';
-import { sendStepUp } from './step-up-answer.js';
 import { totpCode } from './totp.js';
 import type { WebBundle } from './web-bundle.js';
 
@@ -133,11 +132,12 @@ export function createApp(deps: AppDeps): express.Express {
       token ? { stepUpToken: token } : {},
     );
     if ('ticket' in answer) return res.json(answer);
-    sendStepUp(
-      res,
+    const stepUp = stepUpAnswer(
       answer,
       `${req.protocol}://${req.get('host')}/stepgate/v1/challenges/${answer.challenge.id}`,
+      'Confirm it is you before adding a factor.',
     );
+    res.status(stepUp.status).set(stepUp.headers).json(stepUp.body);
   });
   app.get('/api/factors', async (req, res) => {
     const c = me(req);

@@ -9,5 +9,7 @@ export { createStepgate } from './client/create-stepgate.js';
 export { DEFAULT_TIMEOUT_MS, DEFAULTS } from './defaults.js';
 export type { ClientErrorCode } from './errors.js';
 export { CLIENT_ERROR_CODES, isStepgateClientError, StepgateClientError } from './errors.js';
+export type { GuardAnswer } from './guard/answers.js';
+export { stepUpAnswer } from './guard/answers.js';
 export type { NormalizedStepgateOptions, StepgateOptions } from './options.js';
 export { normalizeOptions } from './options.js';

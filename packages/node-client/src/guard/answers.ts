@@ -1,10 +1,12 @@
 import {
+  type ChallengeRef,
   type DecisionResponse,
   type DenyAnswerBody,
   type ErrorBody,
   type ErrorCode,
   formatStepUpChallenge,
   type PublicReason,
+  type Requirement,
   type StepUpAnswerBody,
 } from '@stepgate/protocol';
 
@@ -28,17 +30,30 @@ export const unavailableAnswer = (): GuardAnswer =>
   errorAnswer(503, 'decision_unavailable', 'The request could not be checked. Try again in a moment.');
 
 /**
- * 401 with the RFC 9470 challenge (plus `step_up_challenge`) and the DESIGN.md "Wire formats" body.
- * The verdict was checked by the client: a step_up always has its challenge and requirement.
+ * 401 with the RFC 9470 challenge (plus `step_up_challenge`) and the DESIGN.md "Wire formats" body:
+ * what the guards answer for a `step_up` verdict, and what an app answers for any other `step_up`
+ * it gets from the service — for example from {@link Stepgate.createEnrollmentTicket} when the user
+ * already has a factor (S31) — so sdk-core's flow runs the challenge and retries the request.
+ *
+ * @param stepUp - The verdict's (or enrollment answer's) `requirement` and `challenge`.
+ * @param challengeUrl - Absolute URL of `GET /v1/challenges/{id}`, through the proxy when mounted.
+ * @param message - The error message of the body.
+ * @example
+ * const answer = await stepgate.createEnrollmentTicket(userId, subject);
+ * if ('ticket' in answer) return res.json(answer);
+ * const { status, headers, body } = stepUpAnswer(answer, `${origin}/stepgate/v1/challenges/${answer.challenge.id}`);
+ * res.status(status).set(headers).json(body);
  */
-export function stepUpAnswer(verdict: DecisionResponse, challengeUrl: string): GuardAnswer {
-  const { challenge, requirement } = verdict as Required<Pick<DecisionResponse, 'challenge' | 'requirement'>>;
+export function stepUpAnswer(
+  stepUp: { requirement?: Requirement | undefined; challenge?: ChallengeRef | undefined },
+  challengeUrl: string,
+  message = 'This request needs a fresh or stronger authentication.',
+): GuardAnswer {
+  // The client checked every step_up it returns: it always carries its challenge and requirement.
+  const { challenge, requirement } = stepUp as { requirement: Requirement; challenge: ChallengeRef };
   const maxAge = requirement.maxAge;
   const body: StepUpAnswerBody = {
-    error: {
-      code: 'insufficient_user_authentication',
-      message: 'This request needs a fresh or stronger authentication.',
-    },
+    error: { code: 'insufficient_user_authentication', message },
     stepUp: {
       challengeId: challenge.id,
       challengeUrl,
