@@ -41,7 +41,17 @@ describe('ip ranges', () => {
       }),
       { numRuns: 2000 },
     );
-    for (const junk of ['1.2.3.256', '1..2.3', '1.2.3.4.', ' 1.2.3.4']) {
+    // Classful, octal and hex IPv4 forms are refused, not read as another address.
+    for (const junk of [
+      '1.2.3.256',
+      '1..2.3',
+      '1.2.3.4.',
+      ' 1.2.3.4',
+      '1.2.3',
+      '01.2.3.4',
+      '0x7f.0.0.1',
+      '127.1',
+    ]) {
       expect(parseIp(junk)).toBeUndefined();
     }
   });

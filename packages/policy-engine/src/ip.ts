@@ -91,7 +91,9 @@ function bytesToBigInt(bytes: number[]): bigint {
 
 /** Parses an IPv6 address (or an IPv4-mapped one, returned as IPv4 in `v4`). */
 function parseOther(s: string): { v4: number } | { v6: bigint } | undefined {
-  if (s.length > 64 || !ipaddr.isValid(s)) return undefined;
+  // Only IPv6 forms (IPv4-mapped ones included) reach ipaddr.js: it also reads IPv4 in classful and
+  // octal forms (`1.2.3`, `01.2.3.4`), which the strict scanner above refuses on purpose.
+  if (s.length > 64 || !s.includes(':') || !ipaddr.isValid(s)) return undefined;
   const addr = ipaddr.process(s);
   if (addr.kind() === 'ipv4') return { v4: v4Key(bytesToBigIntNumber(addr.toByteArray())) };
   return { v6: bytesToBigInt(addr.toByteArray()) };
