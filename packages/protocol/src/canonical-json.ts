@@ -15,14 +15,18 @@ export const MAX_CANONICAL_DEPTH = 256;
 // With the `u` flag a well-formed surrogate pair is one code point, so this finds lone ones only.
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-function fail(message: string, path: string): never {
+/**
+ * The keys from the root to the value being serialised. The JSON pointer is built from it only
+ * when a value is refused: building it for every member would cost more than serialising.
+ */
+type Keys = Array<string | number>;
+
+function fail(message: string, keys: Keys): never {
+  let path = '';
+  for (const key of keys) path += `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
   throw new StepgateError('invalid_request', `${message} at ${path === '' ? '/' : path}`, {
     details: { path },
   });
-}
-
-function pointer(path: string, key: string | number): string {
-  return `${path}/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`;
 }
 
 /**
@@ -30,52 +34,55 @@ function pointer(path: string, key: string | number): string {
  * \r`, other controls as lowercase `\u00hh`, `"` and `\` escaped, everything else as is. I-JSON
  * (RFC 7493 §2.1, required by RFC 8785 §3.1) forbids lone surrogates, so they are refused.
  */
-function serializeString(value: string, path: string): string {
-  if (LONE_SURROGATE.test(value)) fail('A string holds a lone surrogate', path);
+function serializeString(value: string, keys: Keys): string {
+  if (LONE_SURROGATE.test(value)) fail('A string holds a lone surrogate', keys);
   return JSON.stringify(value);
 }
 
-function serialize(value: unknown, path: string, depth: number, seen: Set<object>): string {
+function serialize(value: unknown, keys: Keys, seen: Set<object>): string {
   switch (typeof value) {
     case 'string':
-      return serializeString(value, path);
+      return serializeString(value, keys);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
       // RFC 8785 §3.2.2.3: ECMAScript Number::toString; -0 serialises as 0; NaN and ±Infinity are not JSON.
-      if (!Number.isFinite(value)) fail('A number is not finite', path);
+      if (!Number.isFinite(value)) fail('A number is not finite', keys);
       return String(value);
     case 'object':
       break;
     default:
-      fail(`A ${typeof value} is not a JSON value`, path);
+      fail(`A ${typeof value} is not a JSON value`, keys);
   }
   if (value === null) return 'null';
-  if (depth >= MAX_CANONICAL_DEPTH) fail(`Nesting is deeper than ${MAX_CANONICAL_DEPTH}`, path);
-  if (seen.has(value)) fail('The value is circular', path);
+  if (keys.length >= MAX_CANONICAL_DEPTH) fail(`Nesting is deeper than ${MAX_CANONICAL_DEPTH}`, keys);
+  if (seen.has(value)) fail('The value is circular', keys);
   seen.add(value);
   let out: string;
   if (Array.isArray(value)) {
-    const items: string[] = [];
+    out = '[';
     for (let i = 0; i < value.length; i++) {
-      items.push(serialize(value[i], pointer(path, i), depth + 1, seen));
+      keys.push(i);
+      out += `${i === 0 ? '' : ','}${serialize(value[i], keys, seen)}`;
+      keys.pop();
     }
-    out = `[${items.join(',')}]`;
+    out += ']';
   } else {
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) fail('Only plain objects and arrays are JSON', path);
+    if (proto !== Object.prototype && proto !== null) fail('Only plain objects and arrays are JSON', keys);
     const record = value as Record<string, unknown>;
     // RFC 8785 §3.2.3: members sorted by their names as arrays of UTF-16 code units, which is
     // exactly what the default Array.prototype.sort comparison does. Undefined members are left
     // out, as JSON.stringify does.
-    const members: string[] = [];
+    out = '{';
     for (const key of Object.keys(record).sort()) {
       const member = record[key];
       if (member === undefined) continue;
-      const memberPath = pointer(path, key);
-      members.push(`${serializeString(key, memberPath)}:${serialize(member, memberPath, depth + 1, seen)}`);
+      keys.push(key);
+      out += `${out.length === 1 ? '' : ','}${serializeString(key, keys)}:${serialize(member, keys, seen)}`;
+      keys.pop();
     }
-    out = `{${members.join(',')}}`;
+    out += '}';
   }
   seen.delete(value);
   return out;
@@ -94,5 +101,5 @@ function serialize(value: unknown, path: string, depth: number, seen: Set<object
  * canonicalJson({ b: [1e21, 0.1, -0], a: 'é' }); // '{"a":"é","b":[1e+21,0.1,0]}'
  */
 export function canonicalJson(value: unknown): string {
-  return serialize(value, '', 0, new Set());
+  return serialize(value, [], new Set());
 }
