@@ -22,6 +22,7 @@ import type { ServiceContext } from './service-context.js';
 import { type GeoResolver, openMaxmind } from './state/geo-resolver.js';
 import { SqliteChallengeStore } from './stores/sqlite/sqlite-challenge-store.js';
 import { SqliteStore } from './stores/sqlite/sqlite-store.js';
+import { startWalCheckpointer } from './stores/sqlite/wal-checkpointer.js';
 import type { Store } from './stores/store.js';
 import { KeyRing, keyRetention } from './tokens/key-ring.js';
 import { TokenService } from './tokens/token-service.js';
@@ -149,8 +150,10 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
   let policies: PolicyHolder | undefined;
   let geo: GeoResolver | undefined;
   let audit: AuditLog | undefined;
+  let stopCheckpointer: (() => Promise<void>) | undefined;
   try {
     await store.migrate();
+    stopCheckpointer = startWalCheckpointer(store.db, dbFile);
     const inline: PolicyInput[] = [];
     const files = [...config.policies];
     const given =
@@ -290,6 +293,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         senders.close();
         geo?.close();
         await auditLog.close();
+        await stopCheckpointer?.();
         await store.close();
       },
     };
@@ -297,6 +301,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
     policies?.close();
     geo?.close();
     await audit?.close();
+    await stopCheckpointer?.();
     await store.close();
     throw error;
   }

@@ -27,13 +27,27 @@ export interface OpenChallengeParams {
 
 /**
  * Creates a challenge bound to user, session, action and transaction digest, records what it may
- * use (its binding, S24) and emits `challenge.created`.
+ * use (its binding, S24) and emits `challenge.created`, resolving once that event is kept.
  *
  * @example
  * const ref = await openChallenge(deps, { subject, action: 'payments.transfer', digest, requirement,
  *   methods: ['totp'], decisionId, audience: 'default', now: Date.now() });
  */
 export async function openChallenge(deps: ChallengeDeps, p: OpenChallengeParams): Promise<ChallengeRef> {
+  const { ref, audited } = await openChallengeUnawaited(deps, p);
+  await audited;
+  return ref;
+}
+
+/**
+ * Like {@link openChallenge}, but resolves as soon as the challenge is stored: `audited` resolves
+ * once `challenge.created` is kept. A decision awaits it together with its own audit record, so
+ * both go in one audit commit; the challenge must not be handed out before `audited` resolves.
+ */
+export async function openChallengeUnawaited(
+  deps: ChallengeDeps,
+  p: OpenChallengeParams,
+): Promise<{ ref: ChallengeRef; audited: Promise<void> }> {
   const id = newChallengeId();
   const expiresAt = p.now + deps.settings.lifetime * 1000;
   const record: ChallengeRecord = {
@@ -59,7 +73,7 @@ export async function openChallenge(deps: ChallengeDeps, p: OpenChallengeParams)
     ...(p.deviceId === undefined ? {} : { deviceId: p.deviceId }),
   });
   await deps.store.insertChallenge(record);
-  await deps.events.append({
+  const audited = deps.events.append({
     type: 'challenge.created',
     who: withSession({ userId: p.subject.id, audience: p.audience }, p.subject.sessionId),
     what: { action: p.action, transactionDigest: p.digest, level: p.requirement.level },
@@ -67,5 +81,6 @@ export async function openChallenge(deps: ChallengeDeps, p: OpenChallengeParams)
     challengeId: id,
     decisionId: p.decisionId,
   });
-  return { id, expiresAt: new Date(expiresAt).toISOString(), methods: p.methods };
+  audited.catch(() => {}); // awaited by the caller; this only keeps a failure from being "unhandled" meanwhile
+  return { ref: { id, expiresAt: new Date(expiresAt).toISOString(), methods: p.methods }, audited };
 }

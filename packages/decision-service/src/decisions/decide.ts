@@ -76,6 +76,7 @@ export async function decide(
   if (verdict.requirement) response.requirement = verdict.requirement;
 
   let digest: string | undefined;
+  let challengeAudited: Promise<void> | undefined;
   if (verdict.decision === 'step_up' && verdict.requirement) {
     digest = requestDigest(request.action.name, request.transaction);
     let accepted = false;
@@ -106,7 +107,7 @@ export async function decide(
           detail: 'the user has no enrolled method that meets the requirement',
         });
       } else {
-        response.challenge = await createChallenge(ctx, {
+        const opened = await createChallenge(ctx, {
           request,
           requirement: verdict.requirement,
           methods,
@@ -115,6 +116,8 @@ export async function decide(
           caller: options.caller,
           now,
         });
+        response.challenge = opened.ref;
+        challengeAudited = opened.audited;
       }
     }
   }
@@ -156,6 +159,9 @@ export async function decide(
   audited.catch(() => {}); // awaited below; this only keeps a failed write from being "unhandled" meanwhile
   await ctx.store.recordDecision(effects);
   await auditOrWithhold(ctx, audited);
+  // `challenge.created` was queued before the decision's record, so it is normally in the same
+  // commit: one fsync round for a step-up, not two in a row.
+  await challengeAudited;
   ctx.metrics.observeDecision(response, (performance.now() - started) / 1000);
   ctx.log.info(
     {

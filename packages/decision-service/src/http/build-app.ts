@@ -22,6 +22,10 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
     loggerInstance: ctx.log as FastifyBaseLogger,
     // One log line per decision is written by the service itself; Fastify's per-request lines are off.
     logController: new LogController({ disableRequestLogging: true }),
+    // Fastify passes `{}` as child options, which sends pino down its slow path (formatters and
+    // redaction rebuilt for every request); without options a child is a cheap prototype copy.
+    childLoggerFactory: (logger, bindings, options) =>
+      Object.keys(options).length === 0 ? logger.child(bindings) : logger.child(bindings, options),
     bodyLimit: ctx.config.server.bodyLimit,
     // Long ids and paths are the caller's error, answered 404, not a crash.
     routerOptions: { maxParamLength: 300 },
