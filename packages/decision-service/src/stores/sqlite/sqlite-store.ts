@@ -16,6 +16,7 @@ import type {
   UserState,
   UserStateQuery,
 } from '../store.js';
+import { DecisionBatcher } from './decision-batcher.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   apiKeyFromRow,
@@ -27,7 +28,7 @@ import {
   signingKeyFromRow,
   userFromRow,
 } from './rows.js';
-import { bucketOf, loadUserState, recordDecision } from './user-state.js';
+import { bucketOf, loadUserState } from './user-state.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
 export const ABANDONED_CLAIM_MS = 60_000;
@@ -60,6 +61,8 @@ export class SqliteStore implements Store {
    * `db.transaction()` call, which costs more than the queries when done per request.
    */
   readonly #tx: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** Decisions recorded in one event-loop turn share one commit. */
+  readonly #decisions = new DecisionBatcher(this);
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -101,6 +104,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (this.db.open) this.#decisions.flush();
     if (this.db.open) this.db.close();
   }
 
@@ -185,8 +189,8 @@ export class SqliteStore implements Store {
     return loadUserState(this, query);
   }
 
-  async recordDecision(effects: DecisionEffects): Promise<void> {
-    recordDecision(this, effects);
+  recordDecision(effects: DecisionEffects): Promise<void> {
+    return this.#decisions.record(effects);
   }
 
   async getDecision(id: string): Promise<DecisionRecord | undefined> {

@@ -63,42 +63,45 @@ export function loadUserState(store: SqliteStore, q: UserStateQuery): UserState 
 
 /** Writes a decision and its effects (see `Store.recordDecision`) in one `BEGIN IMMEDIATE` transaction. */
 export function recordDecision(store: SqliteStore, e: DecisionEffects): void {
-  store.transact(() => {
-    const d = e.decision;
+  store.transact(() => writeDecision(store, e), true);
+}
+
+/** The writes of {@link recordDecision}, for a caller that holds the transaction. */
+export function writeDecision(store: SqliteStore, e: DecisionEffects): void {
+  const d = e.decision;
+  store
+    .sql(
+      `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version, response)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion, d.response);
+  store
+    .sql(
+      `INSERT INTO last_seen (user_id, at, ip, geo) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET
+         at = excluded.at, ip = excluded.ip, geo = excluded.geo`,
+    )
+    .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
+  store
+    .sql(
+      `INSERT INTO action_counts (user_id, action, bucket, n) VALUES (?, ?, ?, 1)
+       ON CONFLICT (user_id, action, bucket) DO UPDATE SET n = n + 1`,
+    )
+    .run(e.userId, e.action, bucketOf(e.at));
+  // Rows that already exist are not rewritten: each skipped write is a page less in the WAL.
+  if (e.deviceId !== undefined && !e.deviceKnown) {
     store
       .sql(
-        `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version, response)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO devices (user_id, device_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
+           ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen = excluded.last_seen`,
       )
-      .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion, d.response);
+      .run(e.userId, e.deviceId, e.at, e.at);
+  }
+  if (e.fingerprintHash !== undefined && !e.fingerprintSeen) {
     store
       .sql(
-        `INSERT INTO last_seen (user_id, at, ip, geo) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET
-           at = excluded.at, ip = excluded.ip, geo = excluded.geo`,
+        `INSERT INTO device_fingerprints (user_id, fingerprint_hash, last_seen) VALUES (?, ?, ?)
+           ON CONFLICT (user_id, fingerprint_hash) DO UPDATE SET last_seen = excluded.last_seen`,
       )
-      .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
-    store
-      .sql(
-        `INSERT INTO action_counts (user_id, action, bucket, n) VALUES (?, ?, ?, 1)
-         ON CONFLICT (user_id, action, bucket) DO UPDATE SET n = n + 1`,
-      )
-      .run(e.userId, e.action, bucketOf(e.at));
-    // Rows that already exist are not rewritten: each skipped write is a page less in the WAL.
-    if (e.deviceId !== undefined && !e.deviceKnown) {
-      store
-        .sql(
-          `INSERT INTO devices (user_id, device_id, first_seen, last_seen) VALUES (?, ?, ?, ?)
-             ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen = excluded.last_seen`,
-        )
-        .run(e.userId, e.deviceId, e.at, e.at);
-    }
-    if (e.fingerprintHash !== undefined && !e.fingerprintSeen) {
-      store
-        .sql(
-          `INSERT INTO device_fingerprints (user_id, fingerprint_hash, last_seen) VALUES (?, ?, ?)
-             ON CONFLICT (user_id, fingerprint_hash) DO UPDATE SET last_seen = excluded.last_seen`,
-        )
-        .run(e.userId, e.fingerprintHash, e.at);
-    }
-  }, true);
+      .run(e.userId, e.fingerprintHash, e.at);
+  }
 }
