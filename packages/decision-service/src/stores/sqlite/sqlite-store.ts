@@ -79,6 +79,21 @@ export class SqliteStore implements Store {
     return (immediate ? this.#tx.immediate(fn) : this.#tx(fn)) as R;
   }
 
+  /**
+   * Like {@link transact} with `BEGIN IMMEDIATE`, but this one commit is fsynced before it returns
+   * (`synchronous = FULL` for it alone; the connection otherwise runs NORMAL, which survives a
+   * process crash but may lose the last commits to a power loss). For state whose loss would
+   * reopen a replay, such as a consumed single-use `jti` (S17).
+   */
+  transactDurable<R>(fn: () => R): R {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.transact(fn, true);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
   /** A cached prepared statement. */
   sql(text: string): Database.Statement {
     let stmt = this.#statements.get(text);
@@ -217,13 +232,14 @@ export class SqliteStore implements Store {
   async consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean> {
     // A primary-key insert is atomic across processes; an expired row (its token can no longer
     // verify) may be replaced, which keeps the table small without a race.
-    return this.transact(() => {
+    // Durable before the answer: a consumption lost to a power failure would let the token replay.
+    return this.transactDurable(() => {
       this.sql('DELETE FROM used_jtis WHERE jti = ? AND expires_at < ?').run(jti, now);
       return (
         this.sql('INSERT OR IGNORE INTO used_jtis (jti, expires_at) VALUES (?, ?)').run(jti, expiresAt)
           .changes === 1
       );
-    }, true);
+    });
   }
 
   async claimIdempotency(
