@@ -35,6 +35,25 @@ describeChallengeStoreContract('sqlite (file, WAL)', async () => {
 });
 
 describe('SqliteChallengeStore', () => {
+  it('S6, S7: counted attempts and accepted TOTP steps commit with synchronous = FULL, and the connection returns to NORMAL', async () => {
+    const { main, store } = await open(join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db'));
+    await main.insertChallenge(challengeRow('chl_durable', 10_000));
+    const levels: number[] = [];
+    // Observe the level in force inside each transaction the store opens.
+    const transaction = main.db.transaction.bind(main.db);
+    main.db.transaction = ((fn: (...args: unknown[]) => unknown) =>
+      transaction((...args: unknown[]) => {
+        levels.push(main.db.pragma('synchronous', { simple: true }) as number);
+        return fn(...args);
+      })) as typeof main.db.transaction;
+    expect(await store.reserveAttempt('chl_durable', ['user:u'], 5, 0)).toBeDefined();
+    expect(await store.completeChallenge('chl_durable', 0, { factorId: 'f', step: 7 })).toBe('ok');
+    expect(await store.advanceTotpStep('f', 8)).toBe(true);
+    expect(levels).toEqual([2, 2, 2]);
+    expect(main.db.pragma('synchronous', { simple: true })).toBe(1);
+    await main.close();
+  });
+
   it('S6: two connections to one file accept a TOTP step exactly once', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db');
     const a = await open(file);

@@ -10,6 +10,7 @@ import type {
   SentCodeRecord,
 } from '../challenge-store.js';
 import { CHALLENGE_MIGRATION } from './challenge-migration.js';
+import { commitDurably } from './durable.js';
 import { type Row, withOptional } from './rows.js';
 
 /**
@@ -102,31 +103,34 @@ export class SqliteChallengeStore implements ChallengeStore {
     maxFailures: number,
     now: number,
   ): Promise<AttemptReservation | undefined> {
-    return this.#db
-      .transaction((): AttemptReservation | undefined => {
-        const row = this.#sql(
-          `UPDATE challenges SET attempts = attempts + 1
+    // Durable before the code is compared: a count lost to a power failure would give a guess back (S7).
+    return commitDurably(this.#db, () =>
+      this.#db
+        .transaction((): AttemptReservation | undefined => {
+          const row = this.#sql(
+            `UPDATE challenges SET attempts = attempts + 1
            WHERE id = ? AND status = 'pending' AND expires_at > ? AND attempts < ? RETURNING attempts`,
-        ).get(challengeId, now, maxFailures) as Row | undefined;
-        if (!row) return undefined;
-        const counters: AttemptReservation['counters'] = {};
-        for (const key of counterKeys) {
-          const before = this.#sql('SELECT last_failure_at FROM attempt_counters WHERE key = ?').get(key) as
-            | Row
-            | undefined;
-          const c = this.#sql(
-            `INSERT INTO attempt_counters (key, failures, last_failure_at) VALUES (?, 1, ?)
+          ).get(challengeId, now, maxFailures) as Row | undefined;
+          if (!row) return undefined;
+          const counters: AttemptReservation['counters'] = {};
+          for (const key of counterKeys) {
+            const before = this.#sql('SELECT last_failure_at FROM attempt_counters WHERE key = ?').get(key) as
+              | Row
+              | undefined;
+            const c = this.#sql(
+              `INSERT INTO attempt_counters (key, failures, last_failure_at) VALUES (?, 1, ?)
              ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at
              RETURNING failures`,
-          ).get(key, now) as Row;
-          counters[key] = withOptional(
-            { failures: c.failures as number },
-            { previousFailureAt: before?.last_failure_at },
-          );
-        }
-        return { attempts: row.attempts as number, counters };
-      })
-      .immediate();
+            ).get(key, now) as Row;
+            counters[key] = withOptional(
+              { failures: c.failures as number },
+              { previousFailureAt: before?.last_failure_at },
+            );
+          }
+          return { attempts: row.attempts as number, counters };
+        })
+        .immediate(),
+    );
   }
 
   async settleFailure(challengeId: string, maxFailures: number): Promise<'pending' | 'failed'> {
@@ -141,18 +145,21 @@ export class SqliteChallengeStore implements ChallengeStore {
     now: number,
     totp?: { factorId: string; step: number },
   ): Promise<CompleteOutcome> {
-    return this.#db
-      .transaction((): CompleteOutcome => {
-        const pending = this.#sql(
-          "SELECT 1 FROM challenges WHERE id = ? AND status = 'pending' AND expires_at > ?",
-        ).get(challengeId, now);
-        if (!pending) return 'not_pending';
-        if (totp && !this.#advance(totp.factorId, totp.step)) return 'replay';
-        this.#sql("UPDATE challenges SET status = 'verified' WHERE id = ?").run(challengeId);
-        this.#sql('DELETE FROM sent_codes WHERE challenge_id = ?').run(challengeId);
-        return 'ok';
-      })
-      .immediate();
+    // Durable before the token is minted: a TOTP step lost to a power failure could be replayed (S6).
+    return commitDurably(this.#db, () =>
+      this.#db
+        .transaction((): CompleteOutcome => {
+          const pending = this.#sql(
+            "SELECT 1 FROM challenges WHERE id = ? AND status = 'pending' AND expires_at > ?",
+          ).get(challengeId, now);
+          if (!pending) return 'not_pending';
+          if (totp && !this.#advance(totp.factorId, totp.step)) return 'replay';
+          this.#sql("UPDATE challenges SET status = 'verified' WHERE id = ?").run(challengeId);
+          this.#sql('DELETE FROM sent_codes WHERE challenge_id = ?').run(challengeId);
+          return 'ok';
+        })
+        .immediate(),
+    );
   }
 
   async expireChallenge(challengeId: string): Promise<boolean> {
@@ -193,7 +200,9 @@ export class SqliteChallengeStore implements ChallengeStore {
   }
 
   async advanceTotpStep(factorId: string, step: number): Promise<boolean> {
-    return this.#db.transaction(() => this.#advance(factorId, step)).immediate();
+    return commitDurably(this.#db, () =>
+      this.#db.transaction(() => this.#advance(factorId, step)).immediate(),
+    );
   }
 
   async hitRateLimit(key: string, windowMs: number, now: number): Promise<number> {

@@ -17,6 +17,7 @@ import type {
   UserStateQuery,
 } from '../store.js';
 import { DecisionBatcher } from './decision-batcher.js';
+import { commitDurably } from './durable.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   apiKeyFromRow,
@@ -79,19 +80,9 @@ export class SqliteStore implements Store {
     return (immediate ? this.#tx.immediate(fn) : this.#tx(fn)) as R;
   }
 
-  /**
-   * Like {@link transact} with `BEGIN IMMEDIATE`, but this one commit is fsynced before it returns
-   * (`synchronous = FULL` for it alone; the connection otherwise runs NORMAL, which survives a
-   * process crash but may lose the last commits to a power loss). For state whose loss would
-   * reopen a replay, such as a consumed single-use `jti` (S17).
-   */
+  /** Like {@link transact} with `BEGIN IMMEDIATE`, fsynced before it returns (see {@link commitDurably}). */
   transactDurable<R>(fn: () => R): R {
-    this.db.pragma('synchronous = FULL');
-    try {
-      return this.transact(fn, true);
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
-    }
+    return commitDurably(this.db, () => this.transact(fn, true));
   }
 
   /** A cached prepared statement. */
