@@ -5,15 +5,13 @@
  * `stepgate.factor.remove` and `{ userId, factorId }`, single use — and announced.
  */
 import { randomBytes } from 'node:crypto';
-import { checkRequirement, METHOD_PREFERENCE } from '@stepgate/policy-engine';
+import { checkRequirement } from '@stepgate/policy-engine';
 import {
   type EnrollmentStepUpAnswer,
   type FactorRemovalRequest,
   type FactorRemovedAnswer,
   type Level,
-  levelAtLeast,
   type Method,
-  maxLevel,
   type Requirement,
   StepgateError,
   transactionDigest,
@@ -21,31 +19,12 @@ import {
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import { openChallenge } from '../challenges/open-challenge.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
-import { announceFactorRemoved } from './announce-removal.js';
+import { announceFactorRemoved } from './announce.js';
 import { describeFactor } from './credential-data.js';
+import { factorChangeRequirement } from './factor-change-requirement.js';
 
 /** The action a removal step-up is bound to. */
 export const REMOVAL_ACTION = 'stepgate.factor.remove';
-
-/** The requirement of removing a factor of `target` level from a user with these factors. */
-function removalRequirement(
-  deps: ChallengeDeps,
-  existing: Array<{ method: Method; maxLevel: Level }>,
-  target: Level,
-) {
-  const strongest = existing.map((f) => f.maxLevel).reduce(maxLevel);
-  const level = levelAtLeast(strongest, target) ? target : strongest;
-  const usable = new Set(existing.filter((f) => levelAtLeast(f.maxLevel, level)).map((f) => f.method));
-  const requirement: Requirement = {
-    level,
-    acr: deps.acrValues[level],
-    maxAge: 0,
-    methods: METHOD_PREFERENCE.filter((m) => usable.has(m)),
-    bindTransaction: true,
-    singleUse: true,
-  };
-  return requirement;
-}
 
 /**
  * Removes a factor after a step-up; without a valid token, answers the `step_up` verdict with a
@@ -76,7 +55,7 @@ export async function removeFactor(
   }));
   if (user?.email) existing.push({ method: 'email_otp', maxLevel: levels.email_otp });
   if (user?.phone) existing.push({ method: 'sms_otp', maxLevel: levels.sms_otp });
-  const requirement = removalRequirement(deps, existing, target.maxLevel);
+  const requirement = factorChangeRequirement(deps, existing, target.maxLevel);
   const transaction = { userId, factorId };
   const digest = await transactionDigest({ action: REMOVAL_ACTION, transaction });
   const now = deps.now();

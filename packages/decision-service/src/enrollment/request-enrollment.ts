@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { checkRequirement, METHOD_PREFERENCE } from '@stepgate/policy-engine';
+import { checkRequirement } from '@stepgate/policy-engine';
 import {
   type EnrollmentRequest,
   type EnrollmentStepUpAnswer,
   type EnrollmentTicketAnswer,
   type Level,
-  levelAtLeast,
   type Method,
   maxLevel,
   type Requirement,
@@ -14,6 +13,7 @@ import {
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import { openChallenge } from '../challenges/open-challenge.js';
+import { factorChangeRequirement } from './factor-change-requirement.js';
 
 /** Methods that enrollment tickets can add on this service (WebAuthn follows). */
 export const ENROLLABLE_METHODS: readonly Method[] = ['totp', 'webauthn', 'biometric'];
@@ -67,17 +67,7 @@ export async function requestEnrollment(
   if (existing.length > 0) {
     const levels = deps.methodLevels();
     const target = methods.map((m) => levels[m]).reduce(maxLevel);
-    const strongest = existing.map((f) => f.maxLevel).reduce(maxLevel);
-    const level = levelAtLeast(strongest, target) ? target : strongest;
-    const usable = new Set(existing.filter((f) => levelAtLeast(f.maxLevel, level)).map((f) => f.method));
-    const requirement: Requirement = {
-      level,
-      acr: deps.acrValues[level],
-      maxAge: 0,
-      methods: METHOD_PREFERENCE.filter((m) => usable.has(m)),
-      bindTransaction: true,
-      singleUse: true,
-    };
+    const requirement = factorChangeRequirement(deps, existing, target);
     const transaction = { userId: body.userId, methods };
     const digest = await transactionDigest({ action: ENROLLMENT_ACTION, transaction });
     const satisfied =

@@ -1,0 +1,26 @@
+import { METHOD_PREFERENCE } from '@stepgate/policy-engine';
+import { type Level, levelAtLeast, type Method, maxLevel, type Requirement } from '@stepgate/protocol';
+import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+
+/**
+ * The step-up before adding or removing a factor of `target` level when the user already has
+ * `existing` factors (S31, NIST SP 800-63B §6.1.2.1): to the level of that factor, or with the
+ * strongest factor when none reaches it; for this change only (bound, single use).
+ */
+export function factorChangeRequirement(
+  deps: Pick<ChallengeDeps, 'acrValues'>,
+  existing: ReadonlyArray<{ method: Method; maxLevel: Level }>,
+  target: Level,
+): Requirement {
+  const strongest = existing.map((f) => f.maxLevel).reduce(maxLevel);
+  const level = levelAtLeast(strongest, target) ? target : strongest;
+  const usable = new Set(existing.filter((f) => levelAtLeast(f.maxLevel, level)).map((f) => f.method));
+  return {
+    level,
+    acr: deps.acrValues[level],
+    maxAge: 0,
+    methods: METHOD_PREFERENCE.filter((m) => usable.has(m)),
+    bindTransaction: true,
+    singleUse: true,
+  };
+}
