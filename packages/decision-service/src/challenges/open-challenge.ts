@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { ChallengeRef, Method, Requirement, Subject, Transaction } from '@stepgate/protocol';
-import type { ChallengeRecord } from '../stores/store.js';
-import { bindChallenge } from './bind-challenge.js';
+import type { ChallengeBinding } from '../stores/challenge-store.js';
+import type { ChallengeRecord, DecisionEffects } from '../stores/store.js';
+import { type BindingSnapshot, challengeBinding } from './bind-challenge.js';
 import { type ChallengeDeps, withSession } from './challenge-deps.js';
+import type { ChallengeEvent } from './challenge-events.js';
 
 /** A challenge id: `chl_` + 160 random bits in base64url (≥ 128 bits, DESIGN.md "The flow"). */
 export const newChallengeId = (): string => `chl_${randomBytes(20).toString('base64url')}`;
@@ -25,29 +27,25 @@ export interface OpenChallengeParams {
   now: number;
 }
 
-/**
- * Creates a challenge bound to user, session, action and transaction digest, records what it may
- * use (its binding, S24) and emits `challenge.created`, resolving once that event is kept.
- *
- * @example
- * const ref = await openChallenge(deps, { subject, action: 'payments.transfer', digest, requirement,
- *   methods: ['totp'], decisionId, audience: 'default', now: Date.now() });
- */
-export async function openChallenge(deps: ChallengeDeps, p: OpenChallengeParams): Promise<ChallengeRef> {
-  const { ref, audited } = await openChallengeUnawaited(deps, p);
-  await audited;
-  return ref;
+/** A challenge ready to be stored: its row, its binding, the answer's reference and its event. */
+export interface PreparedChallenge {
+  record: ChallengeRecord;
+  binding: ChallengeBinding;
+  ref: ChallengeRef;
+  /** `challenge.created`, to be kept before the challenge is handed out. */
+  event: ChallengeEvent;
 }
 
 /**
- * Like {@link openChallenge}, but resolves as soon as the challenge is stored: `audited` resolves
- * once `challenge.created` is kept. A decision awaits it together with its own audit record, so
- * both go in one audit commit; the challenge must not be handed out before `audited` resolves.
+ * Builds a challenge bound to user, session, action and transaction digest, and what it may use
+ * (its binding, S24) from the user's factors and contact points in `snapshot`. Stores nothing: a
+ * decision stores it with its own record ({@link DecisionEffects.challenge}).
  */
-export async function openChallengeUnawaited(
-  deps: ChallengeDeps,
+export function prepareChallenge(
+  deps: Pick<ChallengeDeps, 'settings' | 'acrValues'>,
   p: OpenChallengeParams,
-): Promise<{ ref: ChallengeRef; audited: Promise<void> }> {
+  snapshot: BindingSnapshot,
+): PreparedChallenge {
   const id = newChallengeId();
   const expiresAt = p.now + deps.settings.lifetime * 1000;
   const record: ChallengeRecord = {
@@ -66,21 +64,44 @@ export async function openChallengeUnawaited(
   };
   if (p.subject.sessionId !== undefined) record.sessionId = p.subject.sessionId;
   if (p.transaction !== undefined) record.transaction = JSON.stringify(p.transaction);
-  await bindChallenge(deps, {
+  const binding = challengeBinding(deps.acrValues, snapshot, {
     challengeId: id,
     subject: p.subject,
     expiresAt,
     ...(p.deviceId === undefined ? {} : { deviceId: p.deviceId }),
   });
-  await deps.store.insertChallenge(record);
-  const audited = deps.events.append({
+  const event: ChallengeEvent = {
     type: 'challenge.created',
     who: withSession({ userId: p.subject.id, audience: p.audience }, p.subject.sessionId),
     what: { action: p.action, transactionDigest: p.digest, level: p.requirement.level },
     ...(p.ip === undefined ? {} : { where: { ip: p.ip } }),
     challengeId: id,
     decisionId: p.decisionId,
-  });
-  audited.catch(() => {}); // awaited by the caller; this only keeps a failure from being "unhandled" meanwhile
-  return { ref: { id, expiresAt: new Date(expiresAt).toISOString(), methods: p.methods }, audited };
+  };
+  return {
+    record,
+    binding,
+    event,
+    ref: { id, expiresAt: new Date(expiresAt).toISOString(), methods: p.methods },
+  };
+}
+
+/**
+ * Creates and stores a challenge (see {@link prepareChallenge}) with the user's factors and
+ * contact points as they are now, and emits `challenge.created`, resolving once that event is kept.
+ *
+ * @example
+ * const ref = await openChallenge(deps, { subject, action: 'payments.transfer', digest, requirement,
+ *   methods: ['totp'], decisionId, audience: 'default', now: Date.now() });
+ */
+export async function openChallenge(deps: ChallengeDeps, p: OpenChallengeParams): Promise<ChallengeRef> {
+  const [factors, user] = await Promise.all([
+    deps.store.listFactors(p.subject.id),
+    deps.store.getUser(p.subject.id),
+  ]);
+  const prepared = prepareChallenge(deps, p, { factors, user });
+  await deps.challenges.putBinding(prepared.binding);
+  await deps.store.insertChallenge(prepared.record);
+  await deps.events.append(prepared.event);
+  return prepared.ref;
 }

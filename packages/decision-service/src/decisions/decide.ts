@@ -1,7 +1,7 @@
 import type { DecisionRequest, DecisionResponse, Geo, Method, RequestContext } from '@stepgate/protocol';
 import { decisionAuditInput } from '../audit/decision-audit.js';
 import { auditOrWithhold } from '../audit/service-audit.js';
-import { createChallenge } from '../challenges/create-challenge.js';
+import { type PreparedChallenge, prepareChallenge } from '../challenges/open-challenge.js';
 import { randomId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
@@ -76,7 +76,7 @@ export async function decide(
   if (verdict.requirement) response.requirement = verdict.requirement;
 
   let digest: string | undefined;
-  let challengeAudited: Promise<void> | undefined;
+  let challenge: PreparedChallenge | undefined;
   if (verdict.decision === 'step_up' && verdict.requirement) {
     digest = requestDigest(request.action.name, request.transaction);
     let accepted = false;
@@ -107,17 +107,24 @@ export async function decide(
           detail: 'the user has no enrolled method that meets the requirement',
         });
       } else {
-        const opened = await createChallenge(ctx, {
-          request,
-          requirement: verdict.requirement,
-          methods,
-          digest,
-          decisionId,
-          caller: options.caller,
-          now,
-        });
-        response.challenge = opened.ref;
-        challengeAudited = opened.audited;
+        challenge = prepareChallenge(
+          ctx.challengeDeps,
+          {
+            subject: request.subject,
+            action: request.action.name,
+            digest,
+            requirement: verdict.requirement,
+            methods,
+            decisionId,
+            audience: options.caller.audience,
+            now,
+            ...(request.transaction === undefined ? {} : { transaction: request.transaction }),
+            ...(device?.deviceId === undefined ? {} : { deviceId: device.deviceId }),
+            ...(ip === undefined ? {} : { ip }),
+          },
+          state,
+        );
+        response.challenge = challenge.ref;
       }
     }
   }
@@ -143,8 +150,12 @@ export async function decide(
   if (geo !== undefined) effects.geo = geo;
   if (device?.deviceId) effects.deviceId = device.deviceId;
   if (fingerprintHash) effects.fingerprintHash = fingerprintHash;
-  // S29: the record goes to the audit writer first, so its commit overlaps the state write; the
-  // answer leaves only once the record is durable (else the decision is withheld: 503).
+  if (challenge) effects.challenge = { record: challenge.record, binding: challenge.binding };
+  // S29: the records go to the audit writer first, so their commit overlaps the state write; the
+  // answer leaves only once they are durable (else the decision is withheld: 503). A step-up's
+  // `challenge.created` is queued just before the decision's record: one commit for both.
+  const challengeAudited = challenge && ctx.challengeDeps.events.append(challenge.event);
+  challengeAudited?.catch(() => {}); // awaited below; this only keeps a failed write from being "unhandled" meanwhile
   const audited = ctx.audit.append(
     decisionAuditInput({
       request,
@@ -156,11 +167,10 @@ export async function decide(
         : {}),
     }),
   );
-  audited.catch(() => {}); // awaited below; this only keeps a failed write from being "unhandled" meanwhile
+  audited.catch(() => {});
+  // The challenge is stored with the decision, in the same transaction.
   await ctx.store.recordDecision(effects);
   await auditOrWithhold(ctx, audited);
-  // `challenge.created` was queued before the decision's record, so it is normally in the same
-  // commit: one fsync round for a step-up, not two in a row.
   await challengeAudited;
   ctx.metrics.observeDecision(response, (performance.now() - started) / 1000);
   ctx.log.info(

@@ -4,6 +4,7 @@
  * milliseconds; ids are opaque strings chosen by the caller.
  */
 import type { Decision, Geo, Level, Method } from '@stepgate/protocol';
+import type { ChallengeBinding } from './challenge-store.js';
 
 /** An API key as stored: only the HMAC of the key, never the key. */
 export interface ApiKeyRecord {
@@ -117,6 +118,12 @@ export interface DecisionEffects {
   deviceKnown?: boolean;
   /** The fingerprint hash is already stored for this user: nothing to write. */
   fingerprintSeen?: boolean;
+  /**
+   * The challenge a `step_up` opened, stored atomically with the decision: a challenge is never
+   * handed out without its decision, nor a decision recorded without its challenge. A store family
+   * that keeps bindings in its hot store (Redis) writes the binding there first.
+   */
+  challenge?: { record: ChallengeRecord; binding: ChallengeBinding };
 }
 
 /** A challenge created with a `step_up` verdict (the challenge issue adds its lifecycle). */

@@ -13,6 +13,22 @@ import { CHALLENGE_MIGRATION } from './challenge-migration.js';
 import { commitDurably } from './durable.js';
 import { type Row, withOptional } from './rows.js';
 
+/** Writes a challenge's binding; shared with the decision batch, which stores it with its decision. */
+export function insertBinding(sql: (text: string) => Database.Statement, b: ChallengeBinding): void {
+  sql(
+    `INSERT INTO challenge_bindings (challenge_id, factor_ids, email, phone, session_level, device_id, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    b.challengeId,
+    JSON.stringify(b.factorIds),
+    b.email ?? null,
+    b.phone ?? null,
+    b.sessionLevel,
+    b.deviceId ?? null,
+    b.expiresAt,
+  );
+}
+
 /**
  * The embedded {@link ChallengeStore}: tables beside the main store's in the same SQLite file.
  * Each atomic step is one `BEGIN IMMEDIATE` transaction or one statement, so it holds across
@@ -44,18 +60,7 @@ export class SqliteChallengeStore implements ChallengeStore {
   }
 
   async putBinding(b: ChallengeBinding): Promise<void> {
-    this.#sql(
-      `INSERT INTO challenge_bindings (challenge_id, factor_ids, email, phone, session_level, device_id, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      b.challengeId,
-      JSON.stringify(b.factorIds),
-      b.email ?? null,
-      b.phone ?? null,
-      b.sessionLevel,
-      b.deviceId ?? null,
-      b.expiresAt,
-    );
+    insertBinding((text) => this.#sql(text), b);
   }
 
   async getBinding(challengeId: string): Promise<ChallengeBinding | undefined> {

@@ -29,7 +29,7 @@ import {
   signingKeyFromRow,
   userFromRow,
 } from './rows.js';
-import { bucketOf, loadUserState } from './user-state.js';
+import { bucketOf, insertChallengeRow, loadUserState } from './user-state.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
 export const ABANDONED_CLAIM_MS = 60_000;
@@ -278,25 +278,7 @@ export class SqliteStore implements Store {
   }
 
   async insertChallenge(r: ChallengeRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO challenges (id, user_id, session_id, action, digest, txn, requirement, methods, decision_id,
-       audience, created_at, expires_at, status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      r.id,
-      r.userId,
-      r.sessionId ?? null,
-      r.action,
-      r.digest,
-      r.transaction ?? null,
-      r.requirement,
-      JSON.stringify(r.methods),
-      r.decisionId,
-      r.audience,
-      r.createdAt,
-      r.expiresAt,
-      r.status,
-      r.attempts,
-    );
+    insertChallengeRow(this, r);
   }
 
   async getChallenge(id: string): Promise<ChallengeRecord | undefined> {
