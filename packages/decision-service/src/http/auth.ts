@@ -42,11 +42,19 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/;
  * @throws StepgateError `unauthorized` for a missing, malformed, unknown or revoked key;
  * `forbidden` when an admin key is needed.
  */
-export async function authenticate(request: FastifyRequest, need: 'api' | 'admin'): Promise<Caller> {
-  const header = request.headers.authorization;
+export function authenticate(request: FastifyRequest, need: 'api' | 'admin'): Promise<Caller> {
+  return authorize(request.server.stepgate.apiKeys, request.headers.authorization, need);
+}
+
+/** {@link authenticate} from the `Authorization` header's value (for the node:http fast path). */
+export async function authorize(
+  apiKeys: ApiKeyCache,
+  header: string | string[] | undefined,
+  need: 'api' | 'admin',
+): Promise<Caller> {
   const match = typeof header === 'string' ? BEARER.exec(header) : null;
   if (!match) throw new StepgateError('unauthorized', 'an API key is required (Authorization: Bearer <key>)');
-  const record = await request.server.stepgate.apiKeys.lookup(match[1]!);
+  const record = await apiKeys.lookup(match[1]!);
   if (!record || record.revokedAt !== undefined)
     throw new StepgateError('unauthorized', 'the API key is not valid');
   if (need === 'admin' && !record.admin)

@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { ServiceContext } from '../service-context.js';
 import { registerAuditRoutes } from './audit-routes.js';
@@ -7,6 +8,7 @@ import { registerAuthzenRoutes } from './authzen-routes.js';
 import { registerChallengeFeatures } from './challenge-features.js';
 import { parseTrustedClients } from './client-ip.js';
 import { installErrorHandlers } from './error-handler.js';
+import { fastDecisionRoute } from './fast-decisions.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import { RouteTable } from './route-table.js';
 import { registerDecisionRoutes } from './routes/decisions.js';
@@ -18,7 +20,16 @@ import { registerUserRoutes } from './routes/users.js';
  * properties), the protocol's error shape everywhere, and the v1 routes.
  */
 export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInstance; routes: RouteTable }> {
+  // POST /v1/decisions is answered straight from node:http when it can be (fast-decisions.ts).
+  let fast: ReturnType<typeof fastDecisionRoute> | undefined;
   const app = Fastify({
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
+        if (!fast?.handle(req, res)) handler(req, res);
+      });
+      server.keepAliveTimeout = 72_000; // Fastify's default, which its own server factory would set
+      return server;
+    },
     loggerInstance: ctx.log as FastifyBaseLogger,
     // One log line per decision is written by the service itself; Fastify's per-request lines are off.
     logController: new LogController({ disableRequestLogging: true }),
@@ -35,7 +46,8 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   });
   // Only JSON bodies: anything else answers 415 unsupported_media_type.
   app.removeContentTypeParser(['text/plain']);
-  app.decorate('stepgate', { ctx, apiKeys: new ApiKeyCache(ctx) });
+  const apiKeys = new ApiKeyCache(ctx);
+  app.decorate('stepgate', { ctx, apiKeys });
   const routes = new RouteTable();
   installErrorHandlers(app, routes);
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -52,6 +64,8 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   registerAuditRoutes(app, routes, () => ctx.audit.reader);
   registerMetricsRoutes(app, routes, ctx.metrics);
   await registerChallengeFeatures(app, routes, ctx.challengeDeps, { origins: ctx.config.origins, trusted });
+  fast = fastDecisionRoute(ctx, apiKeys, trusted);
+  app.addHook('preClose', async () => fast?.close());
   await app.ready();
   return { app, routes };
 }

@@ -37,13 +37,20 @@ function normalize(ip: string): ipaddr.IPv4 | ipaddr.IPv6 {
  * @throws StepgateError `invalid_request` when the header is not an IP address.
  */
 export function forwardedClientIp(request: FastifyRequest, trusted: TrustedNetworks): string | undefined {
-  const header = request.headers['stepgate-client-ip'];
+  return forwardedIp(request.headers['stepgate-client-ip'], request.socket.remoteAddress, trusted);
+}
+
+/** {@link forwardedClientIp} from the header's value and the socket's address. */
+export function forwardedIp(
+  header: string | string[] | undefined,
+  remote: string | undefined,
+  trusted: TrustedNetworks,
+): string | undefined {
   if (header === undefined) return undefined;
   if (typeof header !== 'string' || !ipaddr.isValid(header)) {
     throw new StepgateError('invalid_request', 'Stepgate-Client-IP must be an IP address');
   }
   if (trusted.length > 0) {
-    const remote = request.socket.remoteAddress;
     if (!remote || !ipaddr.isValid(remote)) return undefined;
     const addr = normalize(remote);
     if (!trusted.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits))) return undefined;

@@ -14,6 +14,19 @@ export function sendError(
   return reply.status(statusForErrorCode(code)).type('application/json').send(body);
 }
 
+/** The message and JSON pointer of a failed schema validation (the first ajv error). */
+export function validationFailure(
+  first:
+    | { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }
+    | undefined,
+  where: string,
+): { message: string; path: string } {
+  const path = first?.instancePath || '';
+  const extra =
+    first?.keyword === 'additionalProperties' ? ` (${String(first.params?.additionalProperty)})` : '';
+  return { message: `${where}${path} ${first?.message ?? 'is invalid'}${extra}`, path: `/${where}${path}` };
+}
+
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -34,13 +47,8 @@ export function installErrorHandlers(app: FastifyInstance, routes: RouteTable): 
       return sendError(reply, error.code, error.message);
     }
     if (error.validation) {
-      const first = error.validation[0];
-      const path = first?.instancePath || '';
-      const where = error.validationContext ?? 'body';
-      const extra =
-        first?.keyword === 'additionalProperties' ? ` (${String(first.params.additionalProperty)})` : '';
-      const message = `${where}${path} ${first?.message ?? 'is invalid'}${extra}`;
-      return sendError(reply, 'invalid_request', message, { path: `/${where}${path}` });
+      const { message, path } = validationFailure(error.validation[0], error.validationContext ?? 'body');
+      return sendError(reply, 'invalid_request', message, { path });
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (mapped) return sendError(reply, mapped, error.message);

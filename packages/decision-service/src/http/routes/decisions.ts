@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type DecisionRequest, StepgateError } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
-import { decide } from '../../decisions/decide.js';
-import type { Caller } from '../../service-context.js';
+import { type DecideOptions, decide } from '../../decisions/decide.js';
+import type { ServiceContext } from '../../service-context.js';
 import { forwardedClientIp, type TrustedNetworks } from '../client-ip.js';
 import { decisionRequestSchema, decisionResponseSchema } from '../protocol-schemas.js';
 import { errorResponse, type RouteTable } from '../route-table.js';
@@ -32,51 +32,65 @@ export function registerDecisionRoutes(
       },
     },
     handler: async (request, reply, caller) => {
-      const body = request.body as DecisionRequest;
       const forwardedIp = forwardedClientIp(request, trusted);
-      const options = forwardedIp === undefined ? { caller: caller! } : { caller: caller!, forwardedIp };
       const key = request.headers['idempotency-key'];
-      if (typeof key !== 'string') return decide(ctx, body, options);
-      return idempotent(caller!, key, canonicalJson({ body, forwardedIp: forwardedIp ?? null }), async () => {
-        const answer = await decide(ctx, body, options);
-        return { status: 200, body: answer };
-      }).then(({ status, body: answer, replayed }) => {
-        if (replayed) reply.header('idempotent-replayed', 'true');
-        return reply.status(status).send(answer);
+      const answer = await answerDecision(ctx, request.body as DecisionRequest, {
+        caller: caller!,
+        ...(forwardedIp === undefined ? {} : { forwardedIp }),
+        ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
       });
+      if (answer.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.status(answer.status).send(answer.body);
     },
   });
+}
 
-  async function idempotent(
-    caller: Caller,
-    key: string,
-    requestText: string,
-    run: () => Promise<{ status: number; body: unknown }>,
-  ): Promise<{ status: number; body: unknown; replayed: boolean }> {
-    const hash = createHash('sha256').update(requestText).digest('base64url');
-    const now = ctx.now();
-    const claim = await ctx.store.claimIdempotency(
-      caller.apiKeyId,
-      key,
-      hash,
-      now,
-      now + ctx.config.idempotency.ttl * 1000,
-    );
-    if (claim.state !== 'claimed') {
-      if (claim.requestHash !== hash) {
-        throw new StepgateError('conflict', 'this Idempotency-Key was used with a different request');
-      }
-      if (claim.state === 'pending')
-        throw new StepgateError('conflict', 'a request with this Idempotency-Key is in progress');
-      return { status: claim.status, body: JSON.parse(claim.response), replayed: true };
+/** A decision's answer; `replayed` when an `Idempotency-Key` retry got the stored one. */
+export interface DecisionAnswer {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+/**
+ * Answers one `POST /v1/decisions` (the Fastify route and the node:http fast path share it). With
+ * an `Idempotency-Key`, a retry gets the same answer and consumes nothing twice.
+ *
+ * @throws StepgateError `conflict` for a key reused with another body or still in progress
+ */
+export async function answerDecision(
+  ctx: ServiceContext,
+  body: DecisionRequest,
+  options: DecideOptions & { idempotencyKey?: string },
+): Promise<DecisionAnswer> {
+  const { idempotencyKey, ...decideOptions } = options;
+  if (idempotencyKey === undefined)
+    return { status: 200, body: await decide(ctx, body, decideOptions), replayed: false };
+  const { caller, forwardedIp } = decideOptions;
+  const requestText = canonicalJson({ body, forwardedIp: forwardedIp ?? null });
+  const hash = createHash('sha256').update(requestText).digest('base64url');
+  const now = ctx.now();
+  const claim = await ctx.store.claimIdempotency(
+    caller.apiKeyId,
+    idempotencyKey,
+    hash,
+    now,
+    now + ctx.config.idempotency.ttl * 1000,
+  );
+  if (claim.state !== 'claimed') {
+    if (claim.requestHash !== hash) {
+      throw new StepgateError('conflict', 'this Idempotency-Key was used with a different request');
     }
-    try {
-      const result = await run();
-      await ctx.store.completeIdempotency(caller.apiKeyId, key, result.status, JSON.stringify(result.body));
-      return { ...result, replayed: false };
-    } catch (error) {
-      await ctx.store.releaseIdempotency(caller.apiKeyId, key);
-      throw error;
-    }
+    if (claim.state === 'pending')
+      throw new StepgateError('conflict', 'a request with this Idempotency-Key is in progress');
+    return { status: claim.status, body: JSON.parse(claim.response), replayed: true };
+  }
+  try {
+    const answer = await decide(ctx, body, decideOptions);
+    await ctx.store.completeIdempotency(caller.apiKeyId, idempotencyKey, 200, JSON.stringify(answer));
+    return { status: 200, body: answer, replayed: false };
+  } catch (error) {
+    await ctx.store.releaseIdempotency(caller.apiKeyId, idempotencyKey);
+    throw error;
   }
 }
