@@ -69,6 +69,7 @@ export interface LastSeen {
 export interface UserState {
   user?: UserRecord;
   factors: FactorRecord[];
+  /** Time and place of the user's last allowed decision. */
   lastSeen?: LastSeen;
   /** The device id was seen for this user before. */
   deviceKnown: boolean;
@@ -192,7 +193,11 @@ export interface Store {
 
   /** Everything the engine's history snapshot needs, in one read. */
   loadUserState(query: UserStateQuery): Promise<UserState>;
-  /** Records a decision and what it changes (last seen, action count, device) atomically. */
+  /**
+   * Records a decision and what it changes (action count, device, last seen) atomically. Only an
+   * `allow` moves the last location: a refused or unfinished request from far away must not make
+   * the user's next request from home look like impossible travel.
+   */
   recordDecision(effects: DecisionEffects): Promise<void>;
   getDecision(id: string): Promise<DecisionRecord | undefined>;
   /** @returns false when there is no such decision. */

@@ -160,6 +160,24 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.getDecision(`dec_u1_${T0 + 2000}_c.d`))?.action).toBe('c.d');
     });
 
+    it('moves the last location only on an allowed decision', async () => {
+      const paris = { country: 'FR', lat: 48.85, lon: 2.35 };
+      const tokyo = { country: 'JP', lat: 35.68, lon: 139.69 };
+      await store.recordDecision(effects('u1', 'a.b', T0, { ip: '192.0.2.1', geo: paris }));
+      for (const [decision, at] of [
+        ['step_up', T0 + 1000],
+        ['deny', T0 + 2000],
+      ] as const) {
+        const refused = effects('u1', 'a.b', at, { ip: '203.0.113.9', geo: tokyo });
+        refused.decision.decision = decision;
+        await store.recordDecision(refused);
+      }
+      const state = await store.loadUserState({ userId: 'u1', windowStart: 0 });
+      expect(state.lastSeen).toEqual({ at: T0, ip: '192.0.2.1', geo: paris });
+      // Refused decisions still count as activity.
+      expect(state.actionCounts).toEqual({ 'a.b': 3 });
+    });
+
     it('does not need to rewrite a known device or fingerprint', async () => {
       await store.recordDecision(effects('u1', 'a.b', T0, { deviceId: 'd1', fingerprintHash: 'fp' }));
       await store.recordDecision(

@@ -76,12 +76,15 @@ export function writeDecision(store: SqliteStore, e: DecisionEffects): void {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion, d.response);
-  store
-    .sql(
-      `INSERT INTO last_seen (user_id, at, ip, geo) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET
-         at = excluded.at, ip = excluded.ip, geo = excluded.geo`,
-    )
-    .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
+  // Only an allowed request moves the last location (see `Store.recordDecision`).
+  if (d.decision === 'allow') {
+    store
+      .sql(
+        `INSERT INTO last_seen (user_id, at, ip, geo) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET
+           at = excluded.at, ip = excluded.ip, geo = excluded.geo`,
+      )
+      .run(e.userId, e.at, e.ip ?? null, e.geo === undefined ? null : JSON.stringify(e.geo));
+  }
   store
     .sql(
       `INSERT INTO action_counts (user_id, action, bucket, n) VALUES (?, ?, ?, 1)
