@@ -2,7 +2,7 @@
 // throughput against a bare node:http server, server and load generator pinned to different cores.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,9 +59,16 @@ async function tokenVerification(): Promise<string> {
   return `| verifyStepUpToken (ES256, node:crypto) | ${percentile(samples, 50).toFixed(1)} µs | ${percentile(samples, 99).toFixed(1)} µs |`;
 }
 
-async function startChild(
-  mode: 'service' | 'bare',
-): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
+type Mode = 'bare' | 'floor' | 'service';
+const MODES: readonly Mode[] = ['bare', 'floor', 'service'];
+
+/** CPU time of a process and all its threads, ms (Linux `/proc`; `taskset` execs, so the pid is the server's). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+}
+
+async function startChild(mode: Mode): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
   const child = spawn('taskset', ['-c', '0', process.execPath, join(here, 'server.mjs'), mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -104,21 +111,28 @@ const tokenRow = await tokenVerification();
 // Alternate bare and service runs and take medians: on a shared 2-core machine a single pair of
 // runs says more about the neighbours than about the service.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const children = { bare: await startChild('bare'), service: await startChild('service') };
+const children = {
+  bare: await startChild('bare'),
+  floor: await startChild('floor'),
+  service: await startChild('service'),
+};
 // 16 connections (a few busy backends) and 64 (many): group commit batches what is in flight, so
 // the durable audit costs most when little is.
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number);
-type Run = { rps: number; p50: number; p99: number };
+/** One run: req/s, latency, and the server's CPU time per request (all its threads), µs. */
+type Run = { rps: number; p50: number; p99: number; cpu: number };
 const runs = new Map<string, Run[]>();
-for (const mode of ['bare', 'service'] as const) await load(children[mode].url, children[mode].apiKey, 16); // warm-up
+for (const mode of MODES) await load(children[mode].url, children[mode].apiKey, 16); // warm-up
 for (let i = 0; i < rounds; i++) {
   for (const connections of connectionCounts) {
-    for (const mode of ['bare', 'service'] as const) {
+    for (const mode of MODES) {
+      const before = cpuMs(children[mode].child.pid!);
       const r = await load(children[mode].url, children[mode].apiKey, connections);
+      const cpu = (1000 * (cpuMs(children[mode].child.pid!) - before)) / r.requests.total;
       const key = `${mode}/${connections}`;
       runs.set(key, [
         ...(runs.get(key) ?? []),
-        { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 },
+        { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpu },
       ]);
     }
   }
@@ -137,17 +151,21 @@ for (const { child } of Object.values(children)) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rps = (key: string) => median(runs.get(key)!.map((x) => x.rps));
+const LABELS: Record<Mode, string> = {
+  bare: 'bare node:http, fixed JSON',
+  floor: 'durable floor (see below)',
+  service: 'POST /v1/decisions (SQLite, durable audit, 6 policies, 50 users)',
+};
+const share = (mode: Mode, of: Mode, c: number) =>
+  `${((100 * rps(`${mode}/${c}`)) / rps(`${of}/${c}`)).toFixed(0)}%`;
 const rows = connectionCounts
   .flatMap((c) =>
-    (['bare', 'service'] as const).map((mode) => {
+    MODES.map((mode) => {
       const xs = runs.get(`${mode}/${c}`)!;
-      const label =
-        mode === 'bare'
-          ? 'bare node:http, fixed JSON'
-          : 'POST /v1/decisions (SQLite, durable audit, 6 policies, 50 users)';
-      const ratio =
-        mode === 'service' ? ` **${((100 * rps(`service/${c}`)) / rps(`bare/${c}`)).toFixed(0)}%** |` : ' |';
-      return `| ${c} | ${label} | ${Math.round(rps(`${mode}/${c}`))} | ${median(xs.map((x) => x.p50))} ms | ${median(xs.map((x) => x.p99))} ms |${ratio}`;
+      const ofBare =
+        mode === 'bare' ? '' : mode === 'service' ? `**${share(mode, 'bare', c)}**` : share(mode, 'bare', c);
+      const ofFloor = mode === 'service' ? share(mode, 'floor', c) : '';
+      return `| ${c} | ${LABELS[mode]} | ${Math.round(rps(`${mode}/${c}`))} | ${median(xs.map((x) => x.p50))} ms | ${median(xs.map((x) => x.p99))} ms | ${Math.round(median(xs.map((x) => x.cpu)))} µs | ${ofBare} | ${ofFloor} |`;
     }),
   )
   .join('\n');
@@ -161,9 +179,16 @@ Server pinned to core 0 (\`taskset -c 0\`), autocannon in the bench process (\`t
 ${rounds} alternating rounds of ${seconds} s, medians; loopback. Load average at the end: ${load1} (other work on the
 machine skews absolute numbers and the ratio).
 
-| connections | target | req/s | p50 | p99 | share of bare (target 60%) |
-| --- | --- | --- | --- | --- | --- |
+| connections | target | req/s | p50 | p99 | server CPU per request | share of bare (target 60%) | share of the durable floor |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
+
+The **durable floor** (\`bench/floor.ts\`) is the least a server can do and keep the same promise,
+with none of Stepgate's logic: it reads and parses the body, reads one SQLite row, and answers
+after the request's rows are group-committed (WAL, \`NORMAL\`) and a hash-chained record is
+fsynced by a writer thread (WAL, \`FULL\`). Its share of the bare server bounds what any service
+with durable state and audit can reach on this machine. CPU per request counts every thread of
+the server process (the audit writer too), so it does not depend on how busy the machine was.
 
 Audit log during the service runs: ${auditBatch.toFixed(1)} records per commit on average, ${auditCommitMs.toFixed(1)} ms per
 commit (fsync included), ${auditFailures} failed writes.

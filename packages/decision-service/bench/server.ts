@@ -1,6 +1,10 @@
 // A service process for the HTTP benchmark: prints `{ url, apiKey }` and runs until stdin closes.
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startDecisionService } from '../src/index.js';
+import { startFloor } from './floor.js';
 import { BENCH_POLICY } from './policy.js';
 
 if (process.argv[2] === 'bare') {
@@ -19,6 +23,14 @@ if (process.argv[2] === 'bare') {
   });
   process.stdin.resume();
   process.stdin.on('end', () => server.close(() => process.exit(0)));
+} else if (process.argv[2] === 'floor') {
+  const floor = await startFloor(mkdtempSync(join(tmpdir(), 'stepgate-floor-')));
+  process.stdout.write(`${JSON.stringify({ url: floor.url, apiKey: '' })}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => {
+    floor.close();
+    process.exit(0);
+  });
 } else {
   const svc = await startDecisionService({ port: 0, policies: BENCH_POLICY, watchPolicies: false });
   for (let i = 0; i < 50; i++) {
