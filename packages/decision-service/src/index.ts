@@ -47,8 +47,9 @@ export type { ChallengeSettings, EnrollmentSettings } from './challenges/challen
 export type { ChallengesConfigInput, EnrollmentConfigInput } from './config/challenge-config.js';
 export { ConfigError, type ConfigLocation } from './config/config-error.js';
 export { configSchema, ENV_VARS } from './config/config-schema.js';
+export type { DurationInput } from './config/duration.js';
 export { type LoadConfigOptions, loadConfig, parseConfigText } from './config/load-config.js';
-export type { DurationInput, LogLevel, ServiceConfig, ServiceConfigInput } from './config/service-config.js';
+export type { LogLevel, ServiceConfig, ServiceConfigInput } from './config/service-config.js';
 export type { WebAuthnConfigInput, WebAuthnSettings } from './config/webauthn-config.js';
 export { createLogger, REDACT_PATHS } from './logging/logger.js';
 export { ServiceMetrics, type ServiceMetricsOptions } from './metrics/service-metrics.js';

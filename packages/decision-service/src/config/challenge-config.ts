@@ -9,7 +9,7 @@ import {
   type EnrollmentSettings,
 } from '../challenges/challenge-settings.js';
 import type { SendersConfig } from '../senders/sender.js';
-import { type DurationInput, durationSeconds } from './service-config.js';
+import { type DurationInput, durationSeconds } from './duration.js';
 
 /** `challenges` as written in the file. Durations: seconds or `5m`, `1h`… */
 export interface ChallengesConfigInput {

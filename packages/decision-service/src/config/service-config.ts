@@ -9,13 +9,11 @@ import {
   normalizeChallenges,
   normalizeEnrollment,
 } from './challenge-config.js';
+import { type DurationInput, durationSeconds } from './duration.js';
 import { normalizeWebAuthn, type WebAuthnConfigInput, type WebAuthnSettings } from './webauthn-config.js';
 
 /** Log levels of pino. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-/** A duration: seconds, or a string such as `5m`, `1h30m`. */
-export type DurationInput = number | string;
 
 /** The configuration as a file or the `config` option writes it: every field optional. */
 export interface ServiceConfigInput {
@@ -98,16 +96,6 @@ export interface ServiceConfig {
   keyFile: string;
   logLevel: LogLevel;
   server: { host: string; port: number; bodyLimit: number };
-}
-
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** Seconds of a duration (`90`, `'5m'`, `'1h30m'`). */
-export function durationSeconds(value: DurationInput): number {
-  if (typeof value === 'number') return value;
-  let total = 0;
-  for (const [, n, unit] of value.matchAll(/(\d+)([smhd])/g)) total += Number(n) * UNIT_SECONDS[unit!]!;
-  return total;
 }
 
 /** Fills defaults (see {@link ServiceConfigInput}); the input must already be schema-valid. */

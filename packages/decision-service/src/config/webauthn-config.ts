@@ -2,8 +2,8 @@
  * The `webauthn` section of the configuration: relying party, origin allowlist (S12) and
  * attestation policy (DESIGN.md "Methods").
  */
-import type { DurationInput } from './service-config.js';
-import { durationSeconds } from './service-config.js';
+import type { DurationInput } from './duration.js';
+import { durationSeconds } from './duration.js';
 
 /** `webauthn` as written in the file. */
 export interface WebAuthnConfigInput {
