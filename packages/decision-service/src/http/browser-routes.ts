@@ -15,17 +15,18 @@ export const BROWSER_PATH = /^\/v1\/(?:challenges|enrollments)\/[^/?#]+(?:[/?#]|
  * await registerBrowserCors(app, ['https://bank.example']);
  */
 export async function registerBrowserCors(app: FastifyInstance, origins: string[]): Promise<void> {
+  // Both answers are built once: the delegator runs on every request.
+  const options = (origin: string[] | false) => ({
+    origin,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type'],
+    maxAge: 600,
+    strictPreflight: false,
+  });
+  const browser = options(origins.length > 0 ? origins : false);
+  const other = options(false);
   await app.register(cors, {
-    delegator: (request, callback) => {
-      const browser = origins.length > 0 && BROWSER_PATH.test(request.url);
-      callback(null, {
-        origin: browser ? origins : false,
-        methods: ['GET', 'POST'],
-        allowedHeaders: ['content-type'],
-        maxAge: 600,
-        strictPreflight: false,
-      });
-    },
+    delegator: (request, callback) => callback(null, BROWSER_PATH.test(request.url) ? browser : other),
   });
 }
 
