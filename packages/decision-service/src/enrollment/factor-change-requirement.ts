@@ -1,5 +1,12 @@
-import { METHOD_PREFERENCE } from '@stepgate/policy-engine';
-import { type Level, levelAtLeast, type Method, maxLevel, type Requirement } from '@stepgate/protocol';
+import { checkRequirement, METHOD_PREFERENCE } from '@stepgate/policy-engine';
+import {
+  type Level,
+  levelAtLeast,
+  type Method,
+  maxLevel,
+  type Requirement,
+  type Subject,
+} from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 
 /**
@@ -23,4 +30,35 @@ export function factorChangeRequirement(
     bindTransaction: true,
     singleUse: true,
   };
+}
+
+/**
+ * Verifies the upgraded token presented for a factor change (its user, action, transaction digest
+ * and level against `requirement`) and consumes it: true once per token (S17).
+ */
+export async function acceptFactorChangeToken(
+  deps: Pick<ChallengeDeps, 'tokens' | 'store' | 'acrValues'>,
+  p: {
+    token: string;
+    userId: string;
+    subject: Subject;
+    action: string;
+    requirement: Requirement;
+    digest: string;
+    audience: string;
+    now: number;
+  },
+): Promise<boolean> {
+  const verified = await deps.tokens.verifyStepUpToken(p.token, p.audience);
+  if (!verified.ok || verified.claims.sub !== p.userId) return false;
+  const check = checkRequirement(p.requirement, {
+    now: Math.floor(p.now / 1000),
+    subject: p.subject,
+    action: p.action,
+    digest: p.digest,
+    token: verified.claims,
+    acrValues: deps.acrValues,
+  });
+  if (!check.satisfied) return false;
+  return deps.store.consumeJti(verified.claims.jti, verified.claims.exp * 1000 + 60_000, p.now);
 }

@@ -5,14 +5,12 @@
  * `stepgate.factor.remove` and `{ userId, factorId }`, single use — and announced.
  */
 import { randomBytes } from 'node:crypto';
-import { checkRequirement } from '@stepgate/policy-engine';
 import {
   type EnrollmentStepUpAnswer,
   type FactorRemovalRequest,
   type FactorRemovedAnswer,
   type Level,
   type Method,
-  type Requirement,
   StepgateError,
   transactionDigest,
 } from '@stepgate/protocol';
@@ -21,7 +19,7 @@ import { openChallenge } from '../challenges/open-challenge.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { announceFactorRemoved } from './announce.js';
 import { describeFactor } from './credential-data.js';
-import { factorChangeRequirement } from './factor-change-requirement.js';
+import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
 
 /** The action a removal step-up is bound to. */
 export const REMOVAL_ACTION = 'stepgate.factor.remove';
@@ -59,7 +57,19 @@ export async function removeFactor(
   const transaction = { userId, factorId };
   const digest = await transactionDigest({ action: REMOVAL_ACTION, transaction });
   const now = deps.now();
-  if (!(await acceptRemovalToken(deps, body, requirement, digest, caller.audience, now))) {
+  const accepted =
+    body.stepUpToken !== undefined &&
+    (await acceptFactorChangeToken(deps, {
+      token: body.stepUpToken,
+      userId,
+      subject: body.subject,
+      action: REMOVAL_ACTION,
+      requirement,
+      digest,
+      audience: caller.audience,
+      now,
+    }));
+  if (!accepted) {
     const challenge = await openChallenge(deps, {
       subject: body.subject,
       action: REMOVAL_ACTION,
@@ -85,28 +95,4 @@ export async function removeFactor(
   });
   await announceFactorRemoved(deps, target, now);
   return { removed: describeFactor(target) };
-}
-
-/** Verifies the token against the removal requirement (user, action, digest, level) and consumes it. */
-async function acceptRemovalToken(
-  deps: ChallengeDeps,
-  body: FactorRemovalRequest,
-  requirement: Requirement,
-  digest: string,
-  audience: string,
-  now: number,
-): Promise<boolean> {
-  if (body.stepUpToken === undefined) return false;
-  const verified = await deps.tokens.verifyStepUpToken(body.stepUpToken, audience);
-  if (!verified.ok || verified.claims.sub !== body.subject.id) return false;
-  const check = checkRequirement(requirement, {
-    now: Math.floor(now / 1000),
-    subject: body.subject,
-    action: REMOVAL_ACTION,
-    digest,
-    token: verified.claims,
-    acrValues: deps.acrValues,
-  });
-  if (!check.satisfied) return false;
-  return deps.store.consumeJti(verified.claims.jti, verified.claims.exp * 1000 + 60_000, now);
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { checkRequirement } from '@stepgate/policy-engine';
 import {
   type EnrollmentRequest,
   type EnrollmentStepUpAnswer,
@@ -7,13 +6,12 @@ import {
   type Level,
   type Method,
   maxLevel,
-  type Requirement,
   StepgateError,
   transactionDigest,
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import { openChallenge } from '../challenges/open-challenge.js';
-import { factorChangeRequirement } from './factor-change-requirement.js';
+import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
 
 /** Methods that enrollment tickets can add on this service (WebAuthn follows). */
 export const ENROLLABLE_METHODS: readonly Method[] = ['totp', 'webauthn', 'biometric'];
@@ -72,7 +70,16 @@ export async function requestEnrollment(
     const digest = await transactionDigest({ action: ENROLLMENT_ACTION, transaction });
     const satisfied =
       body.stepUpToken !== undefined &&
-      (await acceptToken(deps, body, requirement, digest, caller.audience, now));
+      (await acceptFactorChangeToken(deps, {
+        token: body.stepUpToken,
+        userId: body.userId,
+        subject: body.subject,
+        action: ENROLLMENT_ACTION,
+        requirement,
+        digest,
+        audience: caller.audience,
+        now,
+      }));
     if (!satisfied) {
       const challenge = await openChallenge(deps, {
         subject: body.subject,
@@ -99,27 +106,4 @@ export async function requestEnrollment(
   };
   await deps.challenges.insertTicket(ticket);
   return { ticket: ticket.id, expiresAt: new Date(ticket.expiresAt).toISOString() };
-}
-
-/** Verifies the presented token against the enrollment requirement and consumes it (single use). */
-async function acceptToken(
-  deps: ChallengeDeps,
-  body: EnrollmentRequest,
-  requirement: Requirement,
-  digest: string,
-  audience: string,
-  now: number,
-): Promise<boolean> {
-  const verified = await deps.tokens.verifyStepUpToken(body.stepUpToken, audience);
-  if (!verified.ok || verified.claims.sub !== body.userId) return false;
-  const check = checkRequirement(requirement, {
-    now: Math.floor(now / 1000),
-    subject: body.subject,
-    action: ENROLLMENT_ACTION,
-    digest,
-    token: verified.claims,
-    acrValues: deps.acrValues,
-  });
-  if (!check.satisfied) return false;
-  return deps.store.consumeJti(verified.claims.jti, verified.claims.exp * 1000 + 60_000, now);
 }
