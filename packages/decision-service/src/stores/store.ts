@@ -179,8 +179,17 @@ export interface Store {
   upsertUser(record: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | undefined>;
 
+  /**
+   * Adds a factor, durably before it resolves: a factor lost after it was announced would leave
+   * the account less protected than its user believes (with none, an aal1 session may enroll a
+   * first factor again, S31).
+   */
   insertFactor(record: FactorRecord): Promise<void>;
   listFactors(userId: string): Promise<FactorRecord[]>;
+  /**
+   * Removes a user's factor, durably before it resolves: a removed factor must not come back.
+   * @returns false when the user has no such factor.
+   */
   deleteFactor(userId: string, factorId: string): Promise<boolean>;
 
   /** Everything the engine's history snapshot needs, in one read. */

@@ -167,18 +167,23 @@ export class SqliteStore implements Store {
   }
 
   async insertFactor(r: FactorRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO factors (id, user_id, method, max_level, label, data, created_at, last_used_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      r.id,
-      r.userId,
-      r.method,
-      r.maxLevel,
-      r.label ?? null,
-      r.data ?? null,
-      r.createdAt,
-      r.lastUsedAt ?? null,
+    // Durable before the answer (and the announcement): a factor lost to a power failure would
+    // leave an account its user believes protected with fewer factors — with none, any aal1 session
+    // may enroll a "first" factor again (S31).
+    this.transactDurable(() =>
+      this.sql(
+        `INSERT INTO factors (id, user_id, method, max_level, label, data, created_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        r.userId,
+        r.method,
+        r.maxLevel,
+        r.label ?? null,
+        r.data ?? null,
+        r.createdAt,
+        r.lastUsedAt ?? null,
+      ),
     );
   }
 
@@ -188,7 +193,11 @@ export class SqliteStore implements Store {
   }
 
   async deleteFactor(userId: string, factorId: string): Promise<boolean> {
-    return this.sql('DELETE FROM factors WHERE user_id = ? AND id = ?').run(userId, factorId).changes > 0;
+    // Durable before the answer: a removed factor that came back after a power failure would
+    // verify step-ups again (S31).
+    return this.transactDurable(
+      () => this.sql('DELETE FROM factors WHERE user_id = ? AND id = ?').run(userId, factorId).changes > 0,
+    );
   }
 
   async loadUserState(query: UserStateQuery): Promise<UserState> {
