@@ -168,14 +168,22 @@ export interface Store {
 
   insertApiKey(record: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /** Revokes an API key, durably before it resolves. @returns false when it is unknown or already revoked. */
   revokeApiKey(id: string, at: number): Promise<boolean>;
 
   insertSigningKey(record: SigningKeyRecord): Promise<void>;
   /** Every key of a use, newest first. */
   listSigningKeys(use: SigningKeyUse): Promise<SigningKeyRecord[]>;
-  /** Marks every unretired key of `use` other than `exceptKid` as retired at `at`. */
+  /**
+   * Marks every unretired key of `use` other than `exceptKid` as retired at `at`, durably before it
+   * resolves: rotation is how a leaked key stops being trusted.
+   */
   retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void>;
 
+  /**
+   * Creates or replaces a user, durably before it resolves: an email or phone is an enrolled
+   * email_otp/sms_otp factor, so a removed or replaced one must not come back.
+   */
   upsertUser(record: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | undefined>;
 
@@ -230,7 +238,10 @@ export interface Store {
 
   insertDeviceToken(record: DeviceTokenRecord): Promise<void>;
   getDeviceToken(jti: string): Promise<DeviceTokenRecord | undefined>;
-  /** Revokes every remembered-device token of a user (or of one device). @returns how many. */
+  /**
+   * Revokes every remembered-device token of a user (or of one device), durably before it
+   * resolves. @returns how many.
+   */
   revokeDeviceTokens(userId: string, deviceId: string | undefined, at: number): Promise<number>;
 
   /**

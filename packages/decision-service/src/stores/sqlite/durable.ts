@@ -5,7 +5,8 @@ import type Database from 'better-sqlite3';
  * it returns; the connection otherwise runs `NORMAL`, which in WAL mode survives a process crash
  * but may lose the last commits to a power loss. For state whose loss would reopen an attack: a
  * consumed single-use `jti` (S17), an accepted TOTP step (S6), a counted attempt (S7), a factor
- * added or removed (S31).
+ * or contact point added or removed (S31), a revoked API key or remembered device (S25), a
+ * retired signing key (S19).
  *
  * Call it outside any transaction: SQLite refuses to change the level inside one ("Safety level
  * may not be changed inside a transaction").

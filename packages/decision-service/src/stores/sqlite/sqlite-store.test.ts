@@ -58,6 +58,50 @@ const durableWrites: Array<{
     seed: (s) => s.insertFactor(factor),
     write: async (s) => expect(await s.deleteFactor('u1', 'f1')).toBe(true),
   },
+  {
+    name: 'S31: removing a contact point (an email is an email_otp factor)',
+    seed: (s) => s.upsertUser({ id: 'u1', email: 'ann@example.com', updatedAt: 0 }),
+    write: async (s) => {
+      await s.upsertUser({ id: 'u1', updatedAt: 1 });
+      expect((await s.getUser('u1'))?.email).toBeUndefined();
+    },
+  },
+  {
+    name: 'an API key revocation',
+    seed: (s) => s.insertApiKey({ id: 'k1', hash: 'h1', audience: 'app', admin: false, createdAt: 0 }),
+    write: async (s) => expect(await s.revokeApiKey('k1', 1)).toBe(true),
+  },
+  {
+    name: 'S25: a remembered-device revocation for one device',
+    seed: (s) => s.insertDeviceToken({ jti: 'j1', userId: 'u1', deviceId: 'd1', issuedAt: 0, expiresAt: 9 }),
+    write: async (s) => expect(await s.revokeDeviceTokens('u1', 'd1', 1)).toBe(1),
+  },
+  {
+    name: 'S25: a remembered-device revocation for every device',
+    seed: (s) => s.insertDeviceToken({ jti: 'j1', userId: 'u1', deviceId: 'd1', issuedAt: 0, expiresAt: 9 }),
+    write: async (s) => expect(await s.revokeDeviceTokens('u1', undefined, 1)).toBe(1),
+  },
+  {
+    name: 'S19: a signing key retirement',
+    seed: async (s) => {
+      for (const kid of ['old', 'new'])
+        await s.insertSigningKey({
+          kid,
+          use: 'step_up',
+          alg: 'ES256',
+          publicJwk: '{}',
+          privateSealed: 'v1.x',
+          createdAt: 0,
+        });
+    },
+    write: async (s) => {
+      await s.retireSigningKeys('step_up', 'new', 1);
+      expect((await s.listSigningKeys('step_up')).map((k) => [k.kid, k.retiredAt])).toEqual([
+        ['new', undefined],
+        ['old', 1],
+      ]);
+    },
+  },
 ];
 
 describe('SqliteStore', () => {
