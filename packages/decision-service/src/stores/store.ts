@@ -199,6 +199,12 @@ export interface Store {
    * @returns false when the user has no such factor.
    */
   deleteFactor(userId: string, factorId: string): Promise<boolean>;
+  /**
+   * Records that a factor verified a challenge at `at` (its `lastUsedAt`). It never moves back:
+   * verifications may finish out of order. Not fsynced: a lost one only shows an older time.
+   * @returns false when the user has no such factor.
+   */
+  touchFactor(userId: string, factorId: string, at: number): Promise<boolean>;
 
   /** Everything the engine's history snapshot needs, in one read. */
   loadUserState(query: UserStateQuery): Promise<UserState>;

@@ -208,6 +208,15 @@ export class SqliteStore implements Store {
     );
   }
 
+  async touchFactor(userId: string, factorId: string, at: number): Promise<boolean> {
+    // MAX is NULL when last_used_at is: the first use sets it.
+    return (
+      this.sql(
+        'UPDATE factors SET last_used_at = COALESCE(MAX(last_used_at, ?), ?) WHERE user_id = ? AND id = ?',
+      ).run(at, at, userId, factorId).changes > 0
+    );
+  }
+
   async loadUserState(query: UserStateQuery): Promise<UserState> {
     return loadUserState(this, query);
   }
