@@ -83,6 +83,21 @@ describe('native device keys and factor management over HTTP', () => {
     expect((await ctx.browser('POST', `/v1/challenges/${next.challenge.id}/verify`, body)).status).toBe(400);
   });
 
+  it('a verified device-key signature sets the factor’s lastUsedAt in the factor list', async () => {
+    ctx.clock.advance(60_000);
+    const usedAt = ctx.clock();
+    const d = await decide(ctx, 'frank', 'payments.transfer', {
+      amount: 2200,
+      currency: 'EUR',
+      payee: 'Bob',
+    });
+    expect((await (await stepUp(d.challenge.id)).verify()).status).toBe(200);
+    const factors = await ctx.call('GET', '/v1/users/frank/factors');
+    expect(factors.body.factors).toEqual([
+      expect.objectContaining({ id: factorId, lastUsedAt: new Date(usedAt).toISOString() }),
+    ]);
+  });
+
   it('accepts an IEEE P1363 signature; refuses another key and an unknown keyId', async () => {
     const tx = { amount: 3000, currency: 'EUR', payee: 'Bob' };
     const p1363 = await stepUp(

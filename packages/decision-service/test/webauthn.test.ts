@@ -127,6 +127,7 @@ describe('WebAuthn with a real browser', () => {
     expect(factors.body.factors).toEqual([
       expect.objectContaining({ maxLevel: 'aal2', backupEligible: true }),
     ]);
+    expect(factors.body.factors[0]).not.toHaveProperty('lastUsedAt');
     const wire = await decide(ctx, 'bob', 'payments.wire', { amount: 50_000, currency: 'EUR', payee: 'X' });
     expect(wire.challenge?.methods ?? []).not.toContain('webauthn');
     const d = await decide(ctx, 'bob', 'payments.transfer', { amount: 2000, currency: 'EUR', payee: 'Y' });
@@ -137,6 +138,11 @@ describe('WebAuthn with a real browser', () => {
     });
     expect(ok.status).toBe(200);
     expect(ok.body.acr).toBe(ctx.svc.config.acrValues.aal2);
+    // The passkey that verified is the factor the list shows as last used now.
+    const used = await ctx.call('GET', '/v1/users/bob/factors');
+    expect(used.body.factors).toEqual([
+      expect.objectContaining({ backupEligible: true, lastUsedAt: new Date(ctx.clock()).toISOString() }),
+    ]);
   });
 
   it('S13: user B’s valid passkey during user A’s challenge is rejected', async () => {

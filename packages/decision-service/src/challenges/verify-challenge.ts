@@ -59,10 +59,31 @@ async function compare(
 }
 
 /**
- * Verifies a code against a challenge and, on success, mints the upgraded token (S2, S3).
- * Every failure — wrong, expired, used, unknown, locked, another method — answers the same
- * `challenge_failed` (S10). Failures count atomically on the challenge (5 kill it, S26), the user
- * and the authenticator, across challenges, sessions and IPs (S7).
+ * Records that a factor verified a challenge (its `lastUsedAt` in the factor list). Bookkeeping
+ * only: a failure is logged and the verification stands.
+ */
+async function recordFactorUse(
+  deps: ChallengeDeps,
+  c: ChallengeRecord,
+  factor: FactorRecord,
+  now: number,
+): Promise<void> {
+  try {
+    await deps.store.touchFactor(c.userId, factor.id, now);
+  } catch (err) {
+    deps.log.warn(
+      { err, challengeId: c.id, userId: c.userId, factorId: factor.id },
+      'could not record when the factor was last used',
+    );
+  }
+}
+
+/**
+ * Verifies a code against a challenge and, on success, mints the upgraded token (S2, S3) and
+ * sets the `lastUsedAt` of the factor that verified. Every failure — wrong, expired, used,
+ * unknown, locked, another method — answers the same `challenge_failed` (S10). Failures count
+ * atomically on the challenge (5 kill it, S26), the user and the authenticator, across
+ * challenges, sessions and IPs (S7).
  *
  * @throws StepgateError `challenge_failed` with `attemptsLeft`; `rate_limited`.
  */
@@ -136,6 +157,8 @@ export async function verifyChallenge(
     const outcome = await deps.challenges.completeChallenge(id, now, totp);
     if (outcome === 'ok') {
       await deps.challenges.resetCounters([userKey, ...keys]);
+      // Only a stored factor (TOTP, WebAuthn, device key): an emailed or texted code has none.
+      if (match.factor) await recordFactorUse(deps, c, match.factor, now);
       return mintUpgrade(deps, {
         challenge: c,
         binding: b,

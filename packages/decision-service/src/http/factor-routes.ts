@@ -41,7 +41,8 @@ export function registerFactorRoutes(
     method: 'GET',
     url: '/v1/users/:id/factors',
     auth: 'api',
-    summary: "A user's factors, each with the highest level it can reach.",
+    summary:
+      "A user's factors, each with the highest level it can reach and when it last verified a challenge.",
     tags: ['users'],
     schemas: {
       params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },

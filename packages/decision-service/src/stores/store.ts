@@ -176,20 +176,43 @@ export interface Store {
 
   insertApiKey(record: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /** Revokes an API key, durably before it resolves. @returns false when it is unknown or already revoked. */
   revokeApiKey(id: string, at: number): Promise<boolean>;
 
   insertSigningKey(record: SigningKeyRecord): Promise<void>;
   /** Every key of a use, newest first. */
   listSigningKeys(use: SigningKeyUse): Promise<SigningKeyRecord[]>;
-  /** Marks every unretired key of `use` other than `exceptKid` as retired at `at`. */
+  /**
+   * Marks every unretired key of `use` other than `exceptKid` as retired at `at`, durably before it
+   * resolves: rotation is how a leaked key stops being trusted.
+   */
   retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void>;
 
+  /**
+   * Creates or replaces a user, durably before it resolves: an email or phone is an enrolled
+   * email_otp/sms_otp factor, so a removed or replaced one must not come back.
+   */
   upsertUser(record: UserRecord): Promise<void>;
   getUser(id: string): Promise<UserRecord | undefined>;
 
+  /**
+   * Adds a factor, durably before it resolves: a factor lost after it was announced would leave
+   * the account less protected than its user believes (with none, an aal1 session may enroll a
+   * first factor again, S31).
+   */
   insertFactor(record: FactorRecord): Promise<void>;
   listFactors(userId: string): Promise<FactorRecord[]>;
+  /**
+   * Removes a user's factor, durably before it resolves: a removed factor must not come back.
+   * @returns false when the user has no such factor.
+   */
   deleteFactor(userId: string, factorId: string): Promise<boolean>;
+  /**
+   * Records that a factor verified a challenge at `at` (its `lastUsedAt`). It never moves back:
+   * verifications may finish out of order. Not fsynced: a lost one only shows an older time.
+   * @returns false when the user has no such factor.
+   */
+  touchFactor(userId: string, factorId: string, at: number): Promise<boolean>;
 
   /** Everything the engine's history snapshot needs, in one read. */
   loadUserState(query: UserStateQuery): Promise<UserState>;
@@ -233,7 +256,10 @@ export interface Store {
 
   insertDeviceToken(record: DeviceTokenRecord): Promise<void>;
   getDeviceToken(jti: string): Promise<DeviceTokenRecord | undefined>;
-  /** Revokes every remembered-device token of a user (or of one device). @returns how many. */
+  /**
+   * Revokes every remembered-device token of a user (or of one device), durably before it
+   * resolves. @returns how many.
+   */
   revokeDeviceTokens(userId: string, deviceId: string | undefined, at: number): Promise<number>;
 
   /**

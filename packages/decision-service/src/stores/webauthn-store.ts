@@ -38,15 +38,18 @@ export interface WebAuthnStore {
    * the outcome). @returns undefined when there is none or it expired.
    */
   takeChallenge(key: string, now: number): Promise<WebAuthnChallengeRecord | undefined>;
-  /** Indexes a new credential. @returns false when the credential id is already registered. */
+  /**
+   * Indexes a new credential, durably before it resolves.
+   * @returns false when the credential id is already registered.
+   */
   insertCredential(row: CredentialRow): Promise<boolean>;
   getCredential(credentialId: string): Promise<CredentialRow | undefined>;
   /**
-   * Sets the counter to `next` only if it is still `expected` (S14: saved after every check).
-   * @returns false when another verification changed it first.
+   * Sets the counter to `next` only if it is still `expected` (S14: saved after every check),
+   * durably before it resolves. @returns false when another verification changed it first.
    */
   advanceCounter(credentialId: string, expected: number, next: number): Promise<boolean>;
-  /** Drops the index row of a removed factor. */
+  /** Drops the index row of a removed factor, durably before it resolves. */
   deleteByFactor(factorId: string): Promise<void>;
   /** Deletes expired challenges. @returns how many. */
   purgeExpired(now: number): Promise<number>;

@@ -114,6 +114,32 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.listFactors('u1')).toEqual([]);
     });
 
+    it('records when a factor was last used: only the user’s own factor, never backwards', async () => {
+      await store.insertFactor({ id: 'f1', userId: 'u1', method: 'totp', maxLevel: 'aal2', createdAt: T0 });
+      await store.insertFactor({
+        id: 'f2',
+        userId: 'u1',
+        method: 'webauthn',
+        maxLevel: 'aal3',
+        createdAt: T0,
+      });
+      expect(await store.touchFactor('u2', 'f1', T0 + 5)).toBe(false);
+      expect(await store.touchFactor('u1', 'nope', T0 + 5)).toBe(false);
+      expect(await store.touchFactor('u1', 'f1', T0 + 5)).toBe(true);
+      // An earlier verification that finishes late does not move it back.
+      expect(await store.touchFactor('u1', 'f1', T0 + 3)).toBe(true);
+      const lastUsed = async () => (await store.listFactors('u1')).map((f) => [f.id, f.lastUsedAt]);
+      expect(await lastUsed()).toEqual([
+        ['f1', T0 + 5],
+        ['f2', undefined],
+      ]);
+      expect(await store.touchFactor('u1', 'f1', T0 + 9)).toBe(true);
+      expect(await lastUsed()).toEqual([
+        ['f1', T0 + 9],
+        ['f2', undefined],
+      ]);
+    });
+
     it('builds user state from recorded decisions, within the sliding window', async () => {
       const empty = await store.loadUserState({
         userId: 'u1',

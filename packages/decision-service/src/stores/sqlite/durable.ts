@@ -4,7 +4,12 @@ import type Database from 'better-sqlite3';
  * Runs `commit` (one whole transaction) with `synchronous = FULL`, so its commit is fsynced before
  * it returns; the connection otherwise runs `NORMAL`, which in WAL mode survives a process crash
  * but may lose the last commits to a power loss. For state whose loss would reopen an attack: a
- * consumed single-use `jti` (S17), an accepted TOTP step (S6), a counted attempt (S7).
+ * consumed single-use `jti` (S17), an accepted TOTP step (S6), a counted attempt (S7), a factor
+ * or contact point added or removed (S31), a revoked API key or remembered device (S25), a
+ * retired signing key (S19).
+ *
+ * Call it outside any transaction: SQLite refuses to change the level inside one ("Safety level
+ * may not be changed inside a transaction").
  */
 export function commitDurably<R>(db: Database.Database, commit: () => R): R {
   db.pragma('synchronous = FULL');

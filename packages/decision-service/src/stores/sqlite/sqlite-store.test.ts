@@ -12,6 +12,100 @@ describeStoreContract('sqlite (file, WAL)', async () => {
   return new SqliteStore({ file: join(dir, 'stepgate.db') });
 });
 
+const FULL = 2;
+const NORMAL = 1;
+
+/**
+ * A fresh store on a file, seeded, then observed: the `synchronous` level in force inside each
+ * transaction it opens from now on. SQLite refuses to change the level inside a transaction, so
+ * the level seen there is the one its commit runs with.
+ */
+async function observedStore(seed: (store: SqliteStore) => Promise<unknown> = async () => {}) {
+  const store = new SqliteStore({
+    file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),
+  });
+  await store.migrate();
+  await seed(store);
+  const levels: number[] = [];
+  const transact = store.transact.bind(store);
+  store.transact = ((fn: () => unknown, immediate?: boolean) =>
+    transact(() => {
+      levels.push(store.db.pragma('synchronous', { simple: true }) as number);
+      return fn();
+    }, immediate)) as typeof store.transact;
+  return { store, levels };
+}
+
+const factor = { id: 'f1', userId: 'u1', method: 'totp', maxLevel: 'aal2', createdAt: 0 } as const;
+
+/** Writes whose loss to a power failure would reopen an attack: each must be fsynced before it resolves. */
+const durableWrites: Array<{
+  name: string;
+  seed?: (store: SqliteStore) => Promise<unknown>;
+  write: (store: SqliteStore) => Promise<unknown>;
+}> = [
+  {
+    name: 'S17: a jti consumption',
+    write: async (s) => expect(await s.consumeJti('durable', 2e12, 1e12)).toBe(true),
+  },
+  {
+    name: 'S31: a factor insertion',
+    write: async (s) => {
+      await s.insertFactor(factor);
+      expect(await s.listFactors('u1')).toHaveLength(1);
+    },
+  },
+  {
+    name: 'S31: a factor deletion',
+    seed: (s) => s.insertFactor(factor),
+    write: async (s) => expect(await s.deleteFactor('u1', 'f1')).toBe(true),
+  },
+  {
+    name: 'S31: removing a contact point (an email is an email_otp factor)',
+    seed: (s) => s.upsertUser({ id: 'u1', email: 'ann@example.com', updatedAt: 0 }),
+    write: async (s) => {
+      await s.upsertUser({ id: 'u1', updatedAt: 1 });
+      expect((await s.getUser('u1'))?.email).toBeUndefined();
+    },
+  },
+  {
+    name: 'an API key revocation',
+    seed: (s) => s.insertApiKey({ id: 'k1', hash: 'h1', audience: 'app', admin: false, createdAt: 0 }),
+    write: async (s) => expect(await s.revokeApiKey('k1', 1)).toBe(true),
+  },
+  {
+    name: 'S25: a remembered-device revocation for one device',
+    seed: (s) => s.insertDeviceToken({ jti: 'j1', userId: 'u1', deviceId: 'd1', issuedAt: 0, expiresAt: 9 }),
+    write: async (s) => expect(await s.revokeDeviceTokens('u1', 'd1', 1)).toBe(1),
+  },
+  {
+    name: 'S25: a remembered-device revocation for every device',
+    seed: (s) => s.insertDeviceToken({ jti: 'j1', userId: 'u1', deviceId: 'd1', issuedAt: 0, expiresAt: 9 }),
+    write: async (s) => expect(await s.revokeDeviceTokens('u1', undefined, 1)).toBe(1),
+  },
+  {
+    name: 'S19: a signing key retirement',
+    seed: async (s) => {
+      for (const kid of ['old', 'new'])
+        await s.insertSigningKey({
+          kid,
+          use: 'step_up',
+          alg: 'ES256',
+          publicJwk: '{}',
+          privateSealed: 'v1.x',
+          createdAt: 0,
+        });
+    },
+    write: async (s) => {
+      await s.retireSigningKeys('step_up', 'new', 1);
+      expect((await s.listSigningKeys('step_up')).map((k) => [k.kid, k.retiredAt])).toEqual([
+        ['new', undefined],
+        ['old', 1],
+      ]);
+    },
+  },
+];
+
 describe('SqliteStore', () => {
   it('uses WAL and records the migration version', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stepgate-store-'));
@@ -22,23 +116,20 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
-  it('S17: a jti consumption is committed with synchronous = FULL (fsynced before the answer), other writes stay NORMAL', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'stepgate-store-'));
-    const store = new SqliteStore({ file: join(dir, 'stepgate.db') });
-    await store.migrate();
-    const FULL = 2;
-    const NORMAL = 1;
-    const seen: number[] = [];
-    // Observe the level in force while the consuming transaction runs.
-    const transact = store.transact.bind(store);
-    store.transact = ((fn: () => unknown, immediate?: boolean) =>
-      transact(() => {
-        seen.push(store.db.pragma('synchronous', { simple: true }) as number);
-        return fn();
-      }, immediate)) as typeof store.transact;
-    expect(await store.consumeJti('durable', 2e12, 1e12)).toBe(true);
-    expect(seen).toEqual([FULL]);
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(NORMAL);
+  for (const { name, seed, write } of durableWrites) {
+    it(`${name} commits with synchronous = FULL (fsynced before the answer), and the connection returns to NORMAL`, async () => {
+      const { store, levels } = await observedStore(seed);
+      await write(store);
+      expect(levels).toEqual([FULL]);
+      expect(store.db.pragma('synchronous', { simple: true })).toBe(NORMAL);
+      await store.close();
+    });
+  }
+
+  it('other writes (here a purge) keep synchronous = NORMAL', async () => {
+    const { store, levels } = await observedStore();
+    await store.purgeExpired(1e12, 1e12);
+    expect(levels).toEqual([NORMAL]);
     await store.close();
   });
 

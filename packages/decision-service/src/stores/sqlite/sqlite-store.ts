@@ -126,9 +126,11 @@ export class SqliteStore implements Store {
   }
 
   async revokeApiKey(id: string, at: number): Promise<boolean> {
-    return (
-      this.sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id).changes >
-      0
+    // Durable before the answer: a revoked key must not work again after a power failure.
+    return this.transactDurable(
+      () =>
+        this.sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id)
+          .changes > 0,
     );
   }
 
@@ -146,19 +148,25 @@ export class SqliteStore implements Store {
   }
 
   async retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void> {
-    this.sql('UPDATE signing_keys SET retired_at = ? WHERE use = ? AND kid <> ? AND retired_at IS NULL').run(
-      at,
-      use,
-      exceptKid,
+    // Durable before the answer: rotation is how a leaked key stops being trusted; a retirement
+    // lost to a power failure would leave it signing and verifying for good.
+    this.transactDurable(() =>
+      this.sql(
+        'UPDATE signing_keys SET retired_at = ? WHERE use = ? AND kid <> ? AND retired_at IS NULL',
+      ).run(at, use, exceptKid),
     );
   }
 
   async upsertUser(r: UserRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO users (id, display_name, email, phone, updated_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, email = excluded.email,
-       phone = excluded.phone, updated_at = excluded.updated_at`,
-    ).run(r.id, r.displayName ?? null, r.email ?? null, r.phone ?? null, r.updatedAt);
+    // Durable before the answer: an email or phone is an enrolled email_otp/sms_otp factor, and a
+    // removed or replaced one must not come back after a power failure.
+    this.transactDurable(() =>
+      this.sql(
+        `INSERT INTO users (id, display_name, email, phone, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, email = excluded.email,
+         phone = excluded.phone, updated_at = excluded.updated_at`,
+      ).run(r.id, r.displayName ?? null, r.email ?? null, r.phone ?? null, r.updatedAt),
+    );
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -167,18 +175,23 @@ export class SqliteStore implements Store {
   }
 
   async insertFactor(r: FactorRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO factors (id, user_id, method, max_level, label, data, created_at, last_used_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      r.id,
-      r.userId,
-      r.method,
-      r.maxLevel,
-      r.label ?? null,
-      r.data ?? null,
-      r.createdAt,
-      r.lastUsedAt ?? null,
+    // Durable before the answer (and the announcement): a factor lost to a power failure would
+    // leave an account its user believes protected with fewer factors — with none, any aal1 session
+    // may enroll a "first" factor again (S31).
+    this.transactDurable(() =>
+      this.sql(
+        `INSERT INTO factors (id, user_id, method, max_level, label, data, created_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        r.userId,
+        r.method,
+        r.maxLevel,
+        r.label ?? null,
+        r.data ?? null,
+        r.createdAt,
+        r.lastUsedAt ?? null,
+      ),
     );
   }
 
@@ -188,7 +201,20 @@ export class SqliteStore implements Store {
   }
 
   async deleteFactor(userId: string, factorId: string): Promise<boolean> {
-    return this.sql('DELETE FROM factors WHERE user_id = ? AND id = ?').run(userId, factorId).changes > 0;
+    // Durable before the answer: a removed factor that came back after a power failure would
+    // verify step-ups again (S31).
+    return this.transactDurable(
+      () => this.sql('DELETE FROM factors WHERE user_id = ? AND id = ?').run(userId, factorId).changes > 0,
+    );
+  }
+
+  async touchFactor(userId: string, factorId: string, at: number): Promise<boolean> {
+    // MAX is NULL when last_used_at is: the first use sets it.
+    return (
+      this.sql(
+        'UPDATE factors SET last_used_at = COALESCE(MAX(last_used_at, ?), ?) WHERE user_id = ? AND id = ?',
+      ).run(at, at, userId, factorId).changes > 0
+    );
   }
 
   async loadUserState(query: UserStateQuery): Promise<UserState> {
@@ -298,16 +324,19 @@ export class SqliteStore implements Store {
   }
 
   async revokeDeviceTokens(userId: string, deviceId: string | undefined, at: number): Promise<number> {
-    const stmt =
-      deviceId === undefined
-        ? this.sql('UPDATE device_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(
-            at,
-            userId,
-          )
-        : this.sql(
-            'UPDATE device_tokens SET revoked_at = ? WHERE user_id = ? AND device_id = ? AND revoked_at IS NULL',
-          ).run(at, userId, deviceId);
-    return stmt.changes;
+    // Durable before the answer: a revoked remembered device must not lower risk again (S25).
+    return this.transactDurable(
+      () =>
+        (deviceId === undefined
+          ? this.sql('UPDATE device_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(
+              at,
+              userId,
+            )
+          : this.sql(
+              'UPDATE device_tokens SET revoked_at = ? WHERE user_id = ? AND device_id = ? AND revoked_at IS NULL',
+            ).run(at, userId, deviceId)
+        ).changes,
+    );
   }
 
   async purgeExpired(now: number, historyBefore?: number): Promise<number> {

@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from './sqlite-store.js';
 import { SqliteWebAuthnStore } from './sqlite-webauthn-store.js';
 
 describe('SqliteWebAuthnStore', () => {
@@ -51,6 +55,33 @@ describe('SqliteWebAuthnStore', () => {
     });
     await store.deleteByFactor('f1');
     expect(await store.getCredential('c1')).toBeUndefined();
+  });
+
+  it('S13, S14: credential inserts, deletions and counter compare-and-sets commit with synchronous = FULL, and the connection returns to NORMAL', async () => {
+    const main = new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'stepgate-wa-')), 'stepgate.db') });
+    await main.migrate();
+    const durable = new SqliteWebAuthnStore(main.db);
+    await durable.migrate();
+    const levels: number[] = [];
+    // Observe the level in force inside each transaction the store opens (SQLite refuses to change
+    // it inside one, so it is the level of that commit).
+    const transaction = main.db.transaction.bind(main.db);
+    main.db.transaction = ((fn: (...args: unknown[]) => unknown) =>
+      transaction((...args: unknown[]) => {
+        levels.push(main.db.pragma('synchronous', { simple: true }) as number);
+        return fn(...args);
+      })) as typeof main.db.transaction;
+    expect(
+      await durable.insertCredential({ credentialId: 'c1', factorId: 'f1', userId: 'u1', counter: 5 }),
+    ).toBe(true);
+    expect(levels).toEqual([2]);
+    expect(await durable.advanceCounter('c1', 5, 6)).toBe(true);
+    expect(levels).toEqual([2, 2]);
+    await durable.deleteByFactor('f1');
+    expect(await durable.getCredential('c1')).toBeUndefined();
+    expect(levels).toEqual([2, 2, 2]);
+    expect(main.db.pragma('synchronous', { simple: true })).toBe(1);
+    await main.close();
   });
 
   it('S14: the counter advances only from the value that was checked (compare-and-set)', async () => {

@@ -1,6 +1,7 @@
 import type { Method } from '@stepgate/protocol';
 import type Database from 'better-sqlite3';
 import type { CredentialRow, WebAuthnChallengeRecord, WebAuthnStore } from '../webauthn-store.js';
+import { commitDurably } from './durable.js';
 import type { Row } from './rows.js';
 
 /** Tables of the SQLite {@link WebAuthnStore}; idempotent. */
@@ -17,7 +18,8 @@ export const WEBAUTHN_MIGRATION = `
 
 /**
  * The embedded {@link WebAuthnStore}: two tables in the service's SQLite file. `takeChallenge`
- * is one `DELETE … RETURNING`, so two requests can never both consume one challenge.
+ * is one `DELETE … RETURNING`, so two requests can never both consume one challenge. Writes to
+ * the credential index are fsynced before they resolve (see {@link commitDurably}).
  *
  * @example
  * const webauthn = new SqliteWebAuthnStore(sqliteStore.db);
@@ -38,6 +40,11 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
       this.#statements.set(text, stmt);
     }
     return stmt;
+  }
+
+  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction, fsynced before it returns. */
+  #durably<R>(fn: () => R): R {
+    return commitDurably(this.#db, () => this.#db.transaction(fn).immediate());
   }
 
   async migrate(): Promise<void> {
@@ -68,10 +75,14 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
   }
 
   async insertCredential(row: CredentialRow): Promise<boolean> {
-    const info = this.#sql(
-      `INSERT INTO webauthn_credentials (credential_id, factor_id, user_id, counter) VALUES (?, ?, ?, ?)
-       ON CONFLICT DO NOTHING`,
-    ).run(row.credentialId, row.factorId, row.userId, row.counter);
+    // Durable: a factor is saved only once its credential is indexed; a row lost to a power
+    // failure would leave the factor unusable and its credential id free for another account (S13).
+    const info = this.#durably(() =>
+      this.#sql(
+        `INSERT INTO webauthn_credentials (credential_id, factor_id, user_id, counter) VALUES (?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ).run(row.credentialId, row.factorId, row.userId, row.counter),
+    );
     return info.changes === 1;
   }
 
@@ -89,14 +100,21 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
   }
 
   async advanceCounter(credentialId: string, expected: number, next: number): Promise<boolean> {
-    const info = this.#sql(
-      'UPDATE webauthn_credentials SET counter = ? WHERE credential_id = ? AND counter = ?',
-    ).run(next, credentialId, expected);
+    // Durable (S14): a counter rolled back by a power failure would let a replayed or cloned
+    // authenticator's lower counter pass again.
+    const info = this.#durably(() =>
+      this.#sql('UPDATE webauthn_credentials SET counter = ? WHERE credential_id = ? AND counter = ?').run(
+        next,
+        credentialId,
+        expected,
+      ),
+    );
     return info.changes === 1;
   }
 
   async deleteByFactor(factorId: string): Promise<void> {
-    this.#sql('DELETE FROM webauthn_credentials WHERE factor_id = ?').run(factorId);
+    // Durable: the index row of a removed factor must not come back.
+    this.#durably(() => this.#sql('DELETE FROM webauthn_credentials WHERE factor_id = ?').run(factorId));
   }
 
   async purgeExpired(now: number): Promise<number> {
