@@ -28,6 +28,12 @@ export default defineConfig({
       nodeProject('decision-service', 'packages/decision-service'),
       nodeProject('node-client', 'packages/node-client'),
       nodeProject('demo', 'demo'),
+      // The widget's element tests run in Chromium under WTR; here only its Node-driven tests in
+      // test/ (the standalone bundles, built in memory and loaded with playwright-core).
+      {
+        extends: true as const,
+        test: { name: 'web-widget', root: 'packages/web-widget', include: ['test/**/*.test.ts'] },
+      },
     ],
   },
 });
