@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { adapterContract } from './adapters/contract.js';
 import { expressHarness } from './adapters/express-harness.js';
+import { express4Harness } from './adapters/express4-harness.js';
 import { fastifyHarness } from './adapters/fastify-harness.js';
 import { honoHarness } from './adapters/hono-harness.js';
 
@@ -11,4 +12,5 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'bypass' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-for (const harness of [expressHarness, fastifyHarness, honoHarness]) adapterContract(harness, server);
+for (const harness of [expressHarness, express4Harness, fastifyHarness, honoHarness])
+  adapterContract(harness, server);

@@ -3,6 +3,7 @@ import type { StepUpAnswerBody, VerifyAnswer } from '@stepgate/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStepgate, type Stepgate } from '../src/index.js';
 import { expressHarness } from './adapters/express-harness.js';
+import { express4Harness } from './adapters/express4-harness.js';
 import { fastifyHarness } from './adapters/fastify-harness.js';
 import type { AdapterHarness, HarnessApp } from './adapters/harness.js';
 import { honoHarness } from './adapters/hono-harness.js';
@@ -32,7 +33,12 @@ afterAll(() => svc.close());
 const json = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-for (const harness of [expressHarness, fastifyHarness, honoHarness] satisfies AdapterHarness[]) {
+for (const harness of [
+  expressHarness,
+  express4Harness,
+  fastifyHarness,
+  honoHarness,
+] satisfies AdapterHarness[]) {
   describe(`full step-up with an email code through the ${harness.name} proxy (real service)`, () => {
     let app: HarnessApp;
     beforeAll(async () => {

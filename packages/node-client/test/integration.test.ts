@@ -3,6 +3,7 @@ import { parseStepUpChallenge, type StepUpAnswerBody, transactionDigest } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStepgate, type Stepgate } from '../src/index.js';
 import { expressHarness } from './adapters/express-harness.js';
+import { express4Harness } from './adapters/express4-harness.js';
 import { fastifyHarness } from './adapters/fastify-harness.js';
 import type { HarnessApp } from './adapters/harness.js';
 import { honoHarness } from './adapters/hono-harness.js';
@@ -29,7 +30,7 @@ describe('against the real decision service', () => {
   });
   afterAll(() => svc.close());
 
-  for (const harness of [expressHarness, fastifyHarness, honoHarness]) {
+  for (const harness of [expressHarness, express4Harness, fastifyHarness, honoHarness]) {
     describe(harness.name, () => {
       let app: HarnessApp;
       beforeAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * Express adapter: `stepgateExpress(stepgate, options)` → `requireStepUp()` route middleware and the
- * `proxy()` challenge proxy. Works with Express 4.21+ and 5.
+ * `proxy()` challenge proxy. Works with Express 4.21+ and 5 (tested on 4.21.2 and 5.3.0).
  * @packageDocumentation
  */
 import type { TLSSocket } from 'node:tls';
@@ -67,6 +67,24 @@ const writeAnswer = (res: Response, a: GuardAnswer) =>
   write(res, a.status, a.headers, JSON.stringify(a.body));
 
 /**
+ * Ends a middleware's work without ever leaving a promise rejected unobserved. Express 4 ignores
+ * what a middleware returns and Express 5 watches only a promise it is given back, while Node ends
+ * the process on an unhandled rejection by default; so these middleware return nothing and route
+ * every failure themselves. `work` resolves `true` to let the route run (`next()`). Any failure
+ * before that — the check or the proxy rejecting, or writing the answer throwing
+ * (`ERR_HTTP_HEADERS_SENT` when a timeout middleware answered first) — goes to `next(error)`
+ * instead, so the app's error handler answers and the route never runs (S20). `next` is called at
+ * most once; if it throws itself, which neither router lets a handler cause, the connection is cut.
+ */
+function settle(work: Promise<boolean>, res: Response, next: NextFunction): void {
+  work
+    .then((proceed) => {
+      if (proceed) next();
+    }, next)
+    .catch(() => res.destroy());
+}
+
+/**
  * Creates the Express guards and proxy.
  *
  * @throws StepgateClientError `invalid_options`.
@@ -90,22 +108,33 @@ export function stepgateExpress(stepgate: Stepgate, options: GuardOptions<Reques
     requireStepUp(routeOptions) {
       const check = core.route(routeOptions);
       return (req: Request, res: Response, next: NextFunction) => {
-        check(req, view(req)).then((outcome) => {
-          if (outcome.type === 'answer') return writeAnswer(res, outcome.answer);
-          req.stepUp = outcome.verdict;
-          next();
-        }, next);
+        settle(
+          check(req, view(req)).then((outcome) => {
+            if (outcome.type === 'answer') {
+              writeAnswer(res, outcome.answer);
+              return false;
+            }
+            req.stepUp = outcome.verdict;
+            return true;
+          }),
+          res,
+          next,
+        );
       };
     },
     proxy() {
       return (req: Request, res: Response, next: NextFunction) => {
-        core
-          .proxy(view(req), () => readNodeBody(req, core.proxyBodyLimitBytes))
-          .then(
-            (answer) =>
-              answer === undefined ? next() : write(res, answer.status, answer.headers, answer.body),
-            next,
-          );
+        settle(
+          core
+            .proxy(view(req), () => readNodeBody(req, core.proxyBodyLimitBytes))
+            .then((answer) => {
+              if (answer === undefined) return true;
+              write(res, answer.status, answer.headers, answer.body);
+              return false;
+            }),
+          res,
+          next,
+        );
       };
     },
   };
