@@ -68,6 +68,9 @@ export function startWalCheckpointer(
   worker.on('error', () => {});
   return async () => {
     stopping = true;
+    // Unreferenced so it never keeps the process alive; while it closes it must, or a process with
+    // nothing else left would end before the exit below and close() would never finish.
+    worker.ref();
     worker.postMessage('close');
     await exited;
   };
