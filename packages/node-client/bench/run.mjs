@@ -9,7 +9,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 // Written inside the decision service's package: its audit writer and WAL checkpointer threads
 // resolve better-sqlite3 from the module's own location (createRequire(import.meta.url)), and
 // node-client itself does not depend on better-sqlite3.
-const outfile = join(here, '..', '..', 'decision-service', 'node_modules', '.stepgate-bench', 'node-client-bench.mjs');
+const outfile = join(
+  here,
+  '..',
+  '..',
+  'decision-service',
+  'node_modules',
+  '.stepgate-bench',
+  'node-client-bench.mjs',
+);
 mkdirSync(dirname(outfile), { recursive: true });
 
 const externalNpm = {
