@@ -12,6 +12,7 @@ import type {
 import { CHALLENGE_MIGRATION } from './challenge-migration.js';
 import { commitDurably } from './durable.js';
 import { type Row, withOptional } from './rows.js';
+import { statementCache } from './statements.js';
 
 /** Writes a challenge's binding; shared with the decision batch, which stores it with its decision. */
 export function insertBinding(sql: (text: string) => Database.Statement, b: ChallengeBinding): void {
@@ -40,19 +41,11 @@ export function insertBinding(sql: (text: string) => Database.Statement, b: Chal
  */
 export class SqliteChallengeStore implements ChallengeStore {
   readonly #db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #sql: (text: string) => Database.Statement;
 
   constructor(db: Database.Database) {
     this.#db = db;
-  }
-
-  #sql(text: string): Database.Statement {
-    let stmt = this.#statements.get(text);
-    if (!stmt) {
-      stmt = this.#db.prepare(text);
-      this.#statements.set(text, stmt);
-    }
-    return stmt;
+    this.#sql = statementCache(db);
   }
 
   async migrate(): Promise<void> {
@@ -60,7 +53,7 @@ export class SqliteChallengeStore implements ChallengeStore {
   }
 
   async putBinding(b: ChallengeBinding): Promise<void> {
-    insertBinding((text) => this.#sql(text), b);
+    insertBinding(this.#sql, b);
   }
 
   async getBinding(challengeId: string): Promise<ChallengeBinding | undefined> {

@@ -29,6 +29,7 @@ import {
   signingKeyFromRow,
   userFromRow,
 } from './rows.js';
+import { statementCache } from './statements.js';
 import { bucketOf, insertChallengeRow, loadUserState } from './user-state.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
@@ -56,7 +57,7 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #prepared: (text: string) => Database.Statement;
   /**
    * One transaction wrapper for every use: better-sqlite3 prepares BEGIN/COMMIT for each
    * `db.transaction()` call, which costs more than the queries when done per request.
@@ -68,6 +69,7 @@ export class SqliteStore implements Store {
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     this.db = new Database(options.file);
+    this.#prepared = statementCache(this.db);
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -87,12 +89,7 @@ export class SqliteStore implements Store {
 
   /** A cached prepared statement. */
   sql(text: string): Database.Statement {
-    let stmt = this.#statements.get(text);
-    if (!stmt) {
-      stmt = this.db.prepare(text);
-      this.#statements.set(text, stmt);
-    }
-    return stmt;
+    return this.#prepared(text);
   }
 
   async migrate(): Promise<void> {

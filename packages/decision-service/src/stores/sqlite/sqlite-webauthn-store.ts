@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { CredentialRow, WebAuthnChallengeRecord, WebAuthnStore } from '../webauthn-store.js';
 import { commitDurably } from './durable.js';
 import type { Row } from './rows.js';
+import { statementCache } from './statements.js';
 
 /** Tables of the SQLite {@link WebAuthnStore}; idempotent. */
 export const WEBAUTHN_MIGRATION = `
@@ -27,19 +28,11 @@ export const WEBAUTHN_MIGRATION = `
  */
 export class SqliteWebAuthnStore implements WebAuthnStore {
   readonly #db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly #sql: (text: string) => Database.Statement;
 
   constructor(db: Database.Database) {
     this.#db = db;
-  }
-
-  #sql(text: string): Database.Statement {
-    let stmt = this.#statements.get(text);
-    if (!stmt) {
-      stmt = this.#db.prepare(text);
-      this.#statements.set(text, stmt);
-    }
-    return stmt;
+    this.#sql = statementCache(db);
   }
 
   /** Runs `fn` in one `BEGIN IMMEDIATE` transaction, fsynced before it returns. */
