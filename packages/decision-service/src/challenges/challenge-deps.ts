@@ -2,7 +2,7 @@ import { type AcrValues, type Level, type Method, StepgateError } from '@stepgat
 import type { Logger } from 'pino';
 import type { Sealer } from '../secrets/sealer.js';
 import type { Senders } from '../senders/create-senders.js';
-import type { ChallengeStore } from '../stores/challenge-store.js';
+import type { ChallengeBinding, ChallengeStore } from '../stores/challenge-store.js';
 import type { ChallengeRecord, Store } from '../stores/store.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { ChallengeEventSink } from './challenge-events.js';
@@ -68,4 +68,28 @@ export function withSession<T extends object>(
   sessionId: string | undefined,
 ): T & { sessionId?: string } {
   return sessionId === undefined ? who : { ...who, sessionId };
+}
+
+/**
+ * The shared opening of `start` and `verify`: counts the request against its per-IP limit, loads
+ * the challenge and its binding, then counts it against the per-user limit (S7).
+ *
+ * @throws StepgateError `rate_limited`; `challenge_failed` (0 attempts left) for an unknown challenge
+ */
+export async function rateLimitedChallenge(
+  deps: ChallengeDeps,
+  step: 'start' | 'verify',
+  id: string,
+  clientIp: string,
+  now: number,
+): Promise<{ challenge: ChallengeRecord; binding: ChallengeBinding }> {
+  const limits = deps.settings.rateLimits;
+  const [perIp, perUser] =
+    step === 'start' ? [limits.startPerIp, limits.startPerUser] : [limits.verifyPerIp, limits.verifyPerUser];
+  await enforceRateLimit(deps, `${step}:ip:${clientIp}`, perIp, now);
+  const challenge = await deps.store.getChallenge(id);
+  const binding = challenge && (await deps.challenges.getBinding(id));
+  if (!challenge || !binding) throw challengeFailed(0);
+  await enforceRateLimit(deps, `${step}:user:${challenge.userId}`, perUser, now);
+  return { challenge, binding };
 }

@@ -13,7 +13,7 @@ import {
   type ChallengeDeps,
   challengeFailed,
   effectiveStatus,
-  enforceRateLimit,
+  rateLimitedChallenge,
   withSession,
 } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
@@ -85,13 +85,8 @@ export class ChallengeService {
    */
   async start(id: string, method: Method, clientIp: string): Promise<StartAnswer> {
     const deps = this.#deps;
-    const { rateLimits } = deps.settings;
     const now = deps.now();
-    await enforceRateLimit(deps, `start:ip:${clientIp}`, rateLimits.startPerIp, now);
-    const c = await deps.store.getChallenge(id);
-    const binding = c && (await deps.challenges.getBinding(id));
-    if (!c || !binding) throw challengeFailed(0);
-    await enforceRateLimit(deps, `start:user:${c.userId}`, rateLimits.startPerUser, now);
+    const { challenge: c, binding } = await rateLimitedChallenge(deps, 'start', id, clientIp, now);
     if (effectiveStatus(c, now) !== 'pending') throw challengeFailed(0);
     const attemptsLeft = Math.max(0, deps.settings.maxFailures - c.attempts);
     if (!c.methods.includes(method)) throw challengeFailed(attemptsLeft);

@@ -6,7 +6,7 @@ import {
   type ChallengeDeps,
   challengeFailed,
   effectiveStatus,
-  enforceRateLimit,
+  rateLimitedChallenge,
   withSession,
 } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
@@ -93,13 +93,8 @@ export async function verifyChallenge(
   body: VerifyRequest,
   clientIp: string,
 ): Promise<VerifyAnswer> {
-  const { rateLimits } = deps.settings;
   const now = deps.now();
-  await enforceRateLimit(deps, `verify:ip:${clientIp}`, rateLimits.verifyPerIp, now);
-  const c = await deps.store.getChallenge(id);
-  const b = c && (await deps.challenges.getBinding(id));
-  if (!c || !b) throw challengeFailed(0);
-  await enforceRateLimit(deps, `verify:user:${c.userId}`, rateLimits.verifyPerUser, now);
+  const { challenge: c, binding: b } = await rateLimitedChallenge(deps, 'verify', id, clientIp, now);
   const { method } = body;
   const base: Omit<ChallengeEvent, 'type'> = {
     who: withSession({ userId: c.userId, audience: c.audience }, c.sessionId),
