@@ -29,8 +29,9 @@ import {
   signingKeyFromRow,
   userFromRow,
 } from './rows.js';
+import { StateReader } from './state-reader.js';
 import { statementCache } from './statements.js';
-import { bucketOf, insertChallengeRow, loadUserState } from './user-state.js';
+import { bucketOf, insertChallengeRow } from './user-state.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
 export const ABANDONED_CLAIM_MS = 60_000;
@@ -65,6 +66,8 @@ export class SqliteStore implements Store {
   readonly #tx: Database.Transaction<(fn: () => unknown) => unknown>;
   /** Decisions recorded in one event-loop turn share one commit. */
   readonly #decisions = new DecisionBatcher(this);
+  /** User-state reads asked for in one event-loop turn share one read transaction. */
+  readonly #reads = new StateReader(this);
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -214,8 +217,8 @@ export class SqliteStore implements Store {
     );
   }
 
-  async loadUserState(query: UserStateQuery): Promise<UserState> {
-    return loadUserState(this, query);
+  loadUserState(query: UserStateQuery): Promise<UserState> {
+    return this.#reads.read(query);
   }
 
   recordDecision(effects: DecisionEffects): Promise<void> {

@@ -11,55 +11,56 @@ import type { SqliteStore } from './sqlite-store.js';
  */
 export const bucketOf = (ms: number): number => Math.floor(ms / 60_000);
 
-/** Reads everything the history snapshot needs (see `Store.loadUserState`), in one transaction. */
-export function loadUserState(store: SqliteStore, q: UserStateQuery): UserState {
-  return store.transact((): UserState => {
-    const userRow = store.sql('SELECT * FROM users WHERE id = ?').get(q.userId) as Row | undefined;
-    const factors = (
-      store.sql('SELECT * FROM factors WHERE user_id = ? ORDER BY created_at, id').all(q.userId) as Row[]
-    ).map(factorFromRow);
-    const last = store.sql('SELECT at, ip, geo FROM last_seen WHERE user_id = ?').get(q.userId) as
-      | Row
-      | undefined;
-    let deviceKnown = false;
-    let accountsOnDevice = 1;
-    if (q.deviceId !== undefined) {
-      deviceKnown =
-        store
-          .sql('SELECT 1 FROM devices WHERE user_id = ? AND device_id = ? AND revoked_at IS NULL')
-          .get(q.userId, q.deviceId) !== undefined;
-      const others = store
-        .sql('SELECT COUNT(*) AS n FROM devices WHERE device_id = ? AND user_id <> ?')
-        .get(q.deviceId, q.userId) as Row;
-      accountsOnDevice = 1 + (others.n as number);
-    }
-    const fingerprintSeen =
-      q.fingerprintHash !== undefined &&
+/**
+ * Reads everything the history snapshot needs (see `Store.loadUserState`), for a caller that
+ * holds a read transaction (`StateReader` batches them).
+ */
+export function readUserState(store: SqliteStore, q: UserStateQuery): UserState {
+  const userRow = store.sql('SELECT * FROM users WHERE id = ?').get(q.userId) as Row | undefined;
+  const factors = (
+    store.sql('SELECT * FROM factors WHERE user_id = ? ORDER BY created_at, id').all(q.userId) as Row[]
+  ).map(factorFromRow);
+  const last = store.sql('SELECT at, ip, geo FROM last_seen WHERE user_id = ?').get(q.userId) as
+    | Row
+    | undefined;
+  let deviceKnown = false;
+  let accountsOnDevice = 1;
+  if (q.deviceId !== undefined) {
+    deviceKnown =
       store
-        .sql('SELECT 1 FROM device_fingerprints WHERE user_id = ? AND fingerprint_hash = ?')
-        .get(q.userId, q.fingerprintHash) !== undefined;
-    const failures = store
-      .sql('SELECT COUNT(*) AS n FROM failures WHERE user_id = ? AND at >= ?')
-      .get(q.userId, q.windowStart) as Row;
-    const counts = store
-      .sql('SELECT action, SUM(n) AS n FROM action_counts WHERE user_id = ? AND bucket >= ? GROUP BY action')
-      .all(q.userId, bucketOf(q.windowStart)) as Row[];
-    const state: UserState = {
-      factors,
-      deviceKnown,
-      fingerprintSeen,
-      accountsOnDevice,
-      recentFailures: failures.n as number,
-      actionCounts: Object.fromEntries(counts.map((r) => [r.action as string, r.n as number])),
-    };
-    if (userRow) state.user = userFromRow(userRow);
-    if (last) {
-      state.lastSeen = { at: last.at as number };
-      if (last.ip !== null) state.lastSeen.ip = last.ip as string;
-      if (last.geo !== null) state.lastSeen.geo = JSON.parse(last.geo as string) as Geo;
-    }
-    return state;
-  });
+        .sql('SELECT 1 FROM devices WHERE user_id = ? AND device_id = ? AND revoked_at IS NULL')
+        .get(q.userId, q.deviceId) !== undefined;
+    const others = store
+      .sql('SELECT COUNT(*) AS n FROM devices WHERE device_id = ? AND user_id <> ?')
+      .get(q.deviceId, q.userId) as Row;
+    accountsOnDevice = 1 + (others.n as number);
+  }
+  const fingerprintSeen =
+    q.fingerprintHash !== undefined &&
+    store
+      .sql('SELECT 1 FROM device_fingerprints WHERE user_id = ? AND fingerprint_hash = ?')
+      .get(q.userId, q.fingerprintHash) !== undefined;
+  const failures = store
+    .sql('SELECT COUNT(*) AS n FROM failures WHERE user_id = ? AND at >= ?')
+    .get(q.userId, q.windowStart) as Row;
+  const counts = store
+    .sql('SELECT action, SUM(n) AS n FROM action_counts WHERE user_id = ? AND bucket >= ? GROUP BY action')
+    .all(q.userId, bucketOf(q.windowStart)) as Row[];
+  const state: UserState = {
+    factors,
+    deviceKnown,
+    fingerprintSeen,
+    accountsOnDevice,
+    recentFailures: failures.n as number,
+    actionCounts: Object.fromEntries(counts.map((r) => [r.action as string, r.n as number])),
+  };
+  if (userRow) state.user = userFromRow(userRow);
+  if (last) {
+    state.lastSeen = { at: last.at as number };
+    if (last.ip !== null) state.lastSeen.ip = last.ip as string;
+    if (last.geo !== null) state.lastSeen.geo = JSON.parse(last.geo as string) as Geo;
+  }
+  return state;
 }
 
 /** Writes a decision and its effects (see `Store.recordDecision`) in one `BEGIN IMMEDIATE` transaction. */
