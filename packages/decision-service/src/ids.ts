@@ -23,3 +23,17 @@ export function randomId(bytes: number): string {
   offset += bytes;
   return id;
 }
+
+/**
+ * An id that sorts by creation time: the time in ms as 12 hex digits (sorts as text), then
+ * `bytes` random bytes as base64url. The ids of rows written on every decision (decisions,
+ * challenges) are primary keys: random ones land on a random B-tree page each, and every page
+ * a commit touches is written to the WAL again; time-ordered ones append to the last page. The
+ * random part keeps the id unguessable; the prefix only tells when it was made.
+ *
+ * @example
+ * timeOrderedId(16); // '018f3a2b4c5dq1w2e3r4t5y6u7i8o9p0a1s2' (12 + 22 characters)
+ */
+export function timeOrderedId(bytes: number, now = Date.now()): string {
+  return `${now.toString(16).padStart(12, '0')}${randomId(bytes)}`;
+}

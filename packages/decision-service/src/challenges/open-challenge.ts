@@ -1,13 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import type { ChallengeRef, Method, Requirement, Subject, Transaction } from '@stepgate/protocol';
+import { timeOrderedId } from '../ids.js';
 import type { ChallengeBinding } from '../stores/challenge-store.js';
 import type { ChallengeRecord, DecisionEffects } from '../stores/store.js';
 import { type BindingSnapshot, challengeBinding } from './bind-challenge.js';
 import { type ChallengeDeps, withSession } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
 
-/** A challenge id: `chl_` + 160 random bits in base64url (≥ 128 bits, DESIGN.md "The flow"). */
-export const newChallengeId = (): string => `chl_${randomBytes(20).toString('base64url')}`;
+/**
+ * A challenge id: `chl_`, the time, and 160 random bits in base64url (≥ 128 bits, DESIGN.md "The
+ * flow"; {@link timeOrderedId}).
+ */
+export const newChallengeId = (): string => `chl_${timeOrderedId(20)}`;
 
 /** What a new challenge is bound to. */
 export interface OpenChallengeParams {

@@ -2,14 +2,14 @@ import type { DecisionRequest, DecisionResponse, Geo, Method, RequestContext } f
 import { decisionAuditInput } from '../audit/decision-audit.js';
 import { auditOrWithhold } from '../audit/service-audit.js';
 import { type PreparedChallenge, prepareChallenge } from '../challenges/open-challenge.js';
-import { randomId } from '../ids.js';
+import { timeOrderedId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
 import { checkPresentedToken } from './check-token.js';
 import { requestDigest } from './digest.js';
 
-/** A decision id: `dec_` + 128 random bits. */
-export const newDecisionId = (): string => `dec_${randomId(16)}`;
+/** A decision id: `dec_`, the time, and 128 random bits ({@link timeOrderedId}). */
+export const newDecisionId = (): string => `dec_${timeOrderedId(16)}`;
 
 /** Inputs of {@link decide} beyond the request body. */
 export interface DecideOptions {
