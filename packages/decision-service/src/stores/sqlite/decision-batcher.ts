@@ -1,12 +1,7 @@
 import type { DecisionEffects } from '../store.js';
 import type { SqliteStore } from './sqlite-store.js';
+import { type BatchOutcome, TurnBatch } from './turn-batch.js';
 import { recordDecision, writeDecision } from './user-state.js';
-
-interface Pending {
-  effects: DecisionEffects;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
 
 /**
  * Group commit for decision records: the decisions recorded in one event-loop turn are written in
@@ -20,46 +15,35 @@ interface Pending {
  * await batcher.record(effects);
  */
 export class DecisionBatcher {
-  readonly #store: SqliteStore;
-  #pending: Pending[] = [];
-  #scheduled = false;
+  readonly #batch: TurnBatch<DecisionEffects, void>;
 
   constructor(store: SqliteStore) {
-    this.#store = store;
-  }
-
-  /** Queues a decision's writes; resolves once they are committed. */
-  record(effects: DecisionEffects): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ effects, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.flush());
+    this.#batch = new TurnBatch((batch): BatchOutcome<void>[] => {
+      try {
+        store.transact(() => {
+          for (const effects of batch) writeDecision(store, effects);
+        }, true);
+        return batch.map(() => ({ value: undefined }));
+      } catch {
+        return batch.map((effects) => {
+          try {
+            recordDecision(store, effects);
+            return { value: undefined };
+          } catch (error) {
+            return { error };
+          }
+        });
       }
     });
   }
 
+  /** Queues a decision's writes; resolves once they are committed. */
+  record(effects: DecisionEffects): Promise<void> {
+    return this.#batch.add(effects);
+  }
+
   /** Writes what is queued now (also called before the store closes). */
   flush(): void {
-    this.#scheduled = false;
-    const batch = this.#pending;
-    if (batch.length === 0) return;
-    this.#pending = [];
-    try {
-      this.#store.transact(() => {
-        for (const p of batch) writeDecision(this.#store, p.effects);
-      }, true);
-    } catch {
-      for (const p of batch) {
-        try {
-          recordDecision(this.#store, p.effects);
-          p.resolve();
-        } catch (error) {
-          p.reject(error);
-        }
-      }
-      return;
-    }
-    for (const p of batch) p.resolve();
+    this.#batch.flush();
   }
 }
