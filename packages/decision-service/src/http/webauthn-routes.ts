@@ -18,16 +18,10 @@ import {
 } from '../enrollment/webauthn-registration.js';
 import { answerError } from './browser-routes.js';
 import { errorResponse, type RouteTable } from './route-table.js';
+import { ticketOf, ticketParamsSchema, unknownTicket } from './routes/enrollments.js';
 
 /** The protocol's factor view without its `$id` (embedded in another answer). */
 const { $id: _factorViewId, ...factorViewBody } = factorViewSchema;
-
-const ticketParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['ticket'],
-  properties: { ticket: { type: 'string', minLength: 1, maxLength: 256 } },
-} as const;
 
 /** Body of `…/webauthn/options`. */
 export const registrationOptionsRequestSchema = {
@@ -47,9 +41,6 @@ export const deviceKeyEnrollmentAnswerSchema = {
   },
 } as const;
 
-const ticketOf = (params: unknown) => (params as { ticket: string }).ticket;
-const unknownTicket = errorResponse('Unknown, used or expired ticket (`not_found`).');
-
 /**
  * Registration routes for the widget and the native app, with the ticket as the capability:
  * `POST /v1/enrollments/{ticket}/webauthn/options`, `…/webauthn/verify`, `…/device-key`.
@@ -68,7 +59,7 @@ export function registerWebAuthnRoutes(
       'WebAuthn registration options (`method: "biometric"` asks for a platform authenticator with UV).',
     tags: ['enrollment'],
     schemas: {
-      params: ticketParams,
+      params: ticketParamsSchema,
       body: registrationOptionsRequestSchema,
       responses: {
         200: { description: 'The options.', schema: webAuthnRegistrationOptionsSchema },
@@ -91,7 +82,7 @@ export function registerWebAuthnRoutes(
     summary: 'Verifies the registration; the factor is added, audited and announced.',
     tags: ['enrollment'],
     schemas: {
-      params: ticketParams,
+      params: ticketParamsSchema,
       body: webAuthnRegistrationVerifySchema,
       responses: {
         200: { description: 'The new factor.', schema: factorAddedSchema },
@@ -119,7 +110,7 @@ export function registerWebAuthnRoutes(
     summary: 'Registers a native P-256 device key as a biometric factor; answers its `keyId`.',
     tags: ['enrollment'],
     schemas: {
-      params: ticketParams,
+      params: ticketParamsSchema,
       body: deviceKeyEnrollmentSchema,
       responses: {
         200: { description: 'The new factor and its key id.', schema: deviceKeyEnrollmentAnswerSchema },

@@ -22,8 +22,10 @@ export const ticketParamsSchema = {
   properties: { ticket: { type: 'string', minLength: 1, maxLength: 256 } },
 } as const;
 
-const ticketOf = (params: unknown) => (params as { ticket: string }).ticket;
-const unknownTicket = errorResponse('Unknown, used or expired ticket (`not_found`).');
+/** The ticket of a `{ ticket }` route. */
+export const ticketOf = (params: unknown) => (params as { ticket: string }).ticket;
+/** The documented answer for a ticket that cannot be used. */
+export const unknownTicket = errorResponse('Unknown, used or expired ticket (`not_found`).');
 
 /**
  * Enrollment routes (DESIGN.md "HTTP API"): `POST /v1/enrollments` for the backend (API key);
