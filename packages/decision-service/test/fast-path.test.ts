@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../src/index.js';
-import { start } from './helpers.js';
+import { start, testClock } from './helpers.js';
 
 /**
  * `POST /v1/decisions` is answered by a node:http fast path when the body has a Content-Length,
@@ -70,7 +70,8 @@ describe('POST /v1/decisions: the node:http fast path answers like the Fastify r
   let svc: RunningService;
   let json: Record<string, string>;
   beforeAll(async () => {
-    svc = await start();
+    // A fixed clock: the two paths' answers carry the session's age, which must not tick between them.
+    svc = await start({ clock: testClock() });
     json = { authorization: `Bearer ${svc.apiKey}`, 'content-type': 'application/json' };
   });
   afterAll(async () => {
