@@ -10,7 +10,7 @@ import {
   withSession,
 } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
-import { mintUpgrade } from './mint-upgrade.js';
+import { mintUpgrade, upgradeLevel } from './mint-upgrade.js';
 import { comparePossession, isPossessionMethod, type PossessionProof } from './possession-verify.js';
 import { sentCodeHash } from './sent-code.js';
 import { constantTimeEqual, matchTotp } from './totp.js';
@@ -154,16 +154,13 @@ export async function verifyChallenge(
       await deps.challenges.resetCounters([userKey, ...keys]);
       // Only a stored factor (TOTP, WebAuthn, device key): an emailed or texted code has none.
       if (match.factor) await recordFactorUse(deps, c, match.factor, now);
-      return mintUpgrade(deps, {
-        challenge: c,
-        binding: b,
+      const proven = upgradeLevel({
         method,
+        methodLevels: deps.methodLevels(),
         factor: match.factor,
         proof: match.proof,
-        body,
-        base,
-        now,
       });
+      return mintUpgrade(deps, { challenge: c, binding: b, factor: match.factor, proven, body, base, now });
     }
     if (outcome === 'not_pending') {
       await deps.events.append({

@@ -15,7 +15,10 @@ export interface ChallengeBinding {
   /** Contact points at creation: a code goes there, not to one set during the step-up (S24). */
   email?: string;
   phone?: string;
-  /** Level of the app's session (`subject.acr`); the verified method adds to it (S2). */
+  /**
+   * Level of the app's session (`subject.acr`) when the challenge was created. Kept for the
+   * record only: the token's level is what the verified method proves (S34), never this.
+   */
   sessionLevel: Level;
   /** The device id of the decision request (for a remembered-device token). */
   deviceId?: string;
