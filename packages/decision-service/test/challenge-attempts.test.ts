@@ -164,6 +164,34 @@ describe('attempt limits, single use and sent codes', () => {
   });
 });
 
+describe('S8: the resend cooldown', () => {
+  it('S8, S37: 10 parallel starts send exactly one code; the others get 429 rate_limited with retryAfter', async () => {
+    const ctx = await startWithChallenges({
+      config: { challenges: { rateLimits: { startPerIp: 1000, startPerUser: 1000 } } },
+    });
+    await ctx.call('PUT', '/v1/users/ida', { phone: '+33644445555' });
+    const id = (await transfer(ctx, 'ida', SMALL)).challenge.id;
+    const starts = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        ctx.browser('POST', `/v1/challenges/${id}/start`, { method: 'sms_otp' }),
+      ),
+    );
+    expect(starts.filter((s) => s.status === 200)).toHaveLength(1);
+    const refused = starts.filter((s) => s.status !== 200);
+    expect(refused).toHaveLength(9);
+    for (const r of refused) {
+      expect(r.status).toBe(429);
+      expect(r.body.error).toMatchObject({ code: 'rate_limited', retryAfter: 30 });
+    }
+    const { body } = await ctx.admin('GET', `/v1/dev/outbox?to=${encodeURIComponent('+33644445555')}`);
+    expect(body.messages.filter((m: { kind: string }) => m.kind === 'code')).toHaveLength(1);
+    // After the cooldown, a resend is claimed again.
+    ctx.clock.advance(30_000);
+    expect((await ctx.browser('POST', `/v1/challenges/${id}/start`, { method: 'sms_otp' })).status).toBe(200);
+    await ctx.svc.close();
+  });
+});
+
 describe('rate limits on start and verify', () => {
   it('answers 429 rate_limited with Retry-After per IP and per user', async () => {
     const ctx = await startWithChallenges({

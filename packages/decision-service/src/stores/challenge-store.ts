@@ -50,6 +50,9 @@ export interface AttemptReservation {
   counters: Record<string, { failures: number; previousFailureAt?: number }>;
 }
 
+/** The outcome of {@link ChallengeStore.claimSendSlot}. */
+export type SendSlotClaim = { claimed: true } | { claimed: false; retryAfterMs: number };
+
 /** The outcome of {@link ChallengeStore.completeChallenge}. */
 export type CompleteOutcome = 'ok' | 'not_pending' | 'replay';
 
@@ -81,6 +84,21 @@ export interface ChallengeStore {
   /** Stores a sent code, replacing (and so invalidating) the previous one of the challenge. */
   putSentCode(code: SentCodeRecord): Promise<void>;
   getSentCode(challengeId: string): Promise<SentCodeRecord | undefined>;
+
+  /**
+   * Claims the right to send a code for a challenge before the sender is called (the resend
+   * cooldown, S8), in one atomic step: granted when the challenge has no claim made less than
+   * `cooldownMs` before `now` — the claim is then recorded at `now` — otherwise refused with the
+   * time left. Of any number of parallel `start`s, exactly one sends (S37). Redis: one script
+   * (`GET`; compare; `SET … PX cooldownMs`).
+   */
+  claimSendSlot(challengeId: string, now: number, cooldownMs: number): Promise<SendSlotClaim>;
+
+  /**
+   * Withdraws the claim made at `claimedAt` when its delivery failed, so the user may retry at
+   * once; a claim made since (at another time) is left alone. One atomic compare-and-delete.
+   */
+  releaseSendSlot(challengeId: string, claimedAt: number): Promise<void>;
 
   /**
    * Counts one attempt before its code is compared, atomically, on the challenge and on each

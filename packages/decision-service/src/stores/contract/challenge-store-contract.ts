@@ -101,6 +101,29 @@ export function describeChallengeStoreContract(name: string, factory: ChallengeS
       expect(await store.expireChallenge('c3')).toBe(false);
     });
 
+    it('S8, S37: claims a send slot once per cooldown, atomically; a failed delivery gives it back', async () => {
+      const { store } = await factory();
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, () => store.claimSendSlot('c1', T0, 30_000)),
+      );
+      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+      expect(claims.filter((c) => !c.claimed)).toEqual(
+        Array.from({ length: 9 }, () => ({ claimed: false, retryAfterMs: 30_000 })),
+      );
+      expect(await store.claimSendSlot('c1', T0 + 29_000, 30_000)).toEqual({
+        claimed: false,
+        retryAfterMs: 1000,
+      });
+      expect(await store.claimSendSlot('c2', T0, 30_000)).toEqual({ claimed: true });
+      expect(await store.claimSendSlot('c1', T0 + 30_000, 30_000)).toEqual({ claimed: true });
+      // Releasing an older claim leaves the newer one in force; releasing the current one frees the slot.
+      await store.releaseSendSlot('c1', T0);
+      expect((await store.claimSendSlot('c1', T0 + 30_001, 30_000)).claimed).toBe(false);
+      await store.releaseSendSlot('c1', T0 + 30_000);
+      expect(await store.claimSendSlot('c1', T0 + 30_001, 30_000)).toEqual({ claimed: true });
+      expect(await store.purgeExpired(T0 + 60_002)).toBeGreaterThanOrEqual(2);
+    });
+
     it('counts rate-limit hits per fixed window', async () => {
       const { store } = await factory();
       const hits = await Promise.all(Array.from({ length: 5 }, () => store.hitRateLimit('ip:1', 60_000, T0)));

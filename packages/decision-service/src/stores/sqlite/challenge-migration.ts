@@ -24,3 +24,13 @@ export const CHALLENGE_MIGRATION = `
     attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER
   );
 `;
+
+/**
+ * Send slots of the resend cooldown ({@link ChallengeStore.claimSendSlot}): one row per challenge,
+ * the time of the last claim. Migration 4; idempotent like {@link CHALLENGE_MIGRATION}.
+ */
+export const SEND_SLOT_MIGRATION = `
+  CREATE TABLE IF NOT EXISTS send_slots (
+    challenge_id TEXT PRIMARY KEY, claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  );
+`;

@@ -1,4 +1,4 @@
-import { CHALLENGE_MIGRATION } from './challenge-migration.js';
+import { CHALLENGE_MIGRATION, SEND_SLOT_MIGRATION } from './challenge-migration.js';
 
 /**
  * Numbered migrations of the SQLite store. Append only: a released migration never changes.
@@ -74,4 +74,6 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: challenges, sent codes, attempt counters, TOTP steps, rate limits, enrollment tickets.
   CHALLENGE_MIGRATION,
+  // 4: the send slot of each challenge, claimed atomically before a code is sent (S8, S37).
+  SEND_SLOT_MIGRATION,
 ];

@@ -7,9 +7,10 @@ import type {
   ChallengeStore,
   CompleteOutcome,
   EnrollmentTicketRecord,
+  SendSlotClaim,
   SentCodeRecord,
 } from '../challenge-store.js';
-import { CHALLENGE_MIGRATION } from './challenge-migration.js';
+import { CHALLENGE_MIGRATION, SEND_SLOT_MIGRATION } from './challenge-migration.js';
 import { commitDurably } from './durable.js';
 import { type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
@@ -50,6 +51,7 @@ export class SqliteChallengeStore implements ChallengeStore {
 
   async migrate(): Promise<void> {
     this.#db.exec(CHALLENGE_MIGRATION);
+    this.#db.exec(SEND_SLOT_MIGRATION);
   }
 
   async putBinding(b: ChallengeBinding): Promise<void> {
@@ -93,6 +95,28 @@ export class SqliteChallengeStore implements ChallengeStore {
         expiresAt: r.expires_at as number,
       }
     );
+  }
+
+  async claimSendSlot(challengeId: string, now: number, cooldownMs: number): Promise<SendSlotClaim> {
+    return this.#db
+      .transaction((): SendSlotClaim => {
+        const claimed = this.#sql(
+          `INSERT INTO send_slots (challenge_id, claimed_at, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (challenge_id) DO UPDATE SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
+           WHERE send_slots.claimed_at + ? <= excluded.claimed_at
+           RETURNING claimed_at`,
+        ).get(challengeId, now, now + cooldownMs, cooldownMs);
+        if (claimed) return { claimed: true };
+        const r = this.#sql('SELECT claimed_at FROM send_slots WHERE challenge_id = ?').get(
+          challengeId,
+        ) as Row;
+        return { claimed: false, retryAfterMs: (r.claimed_at as number) + cooldownMs - now };
+      })
+      .immediate();
+  }
+
+  async releaseSendSlot(challengeId: string, claimedAt: number): Promise<void> {
+    this.#sql('DELETE FROM send_slots WHERE challenge_id = ? AND claimed_at = ?').run(challengeId, claimedAt);
   }
 
   async reserveAttempt(
@@ -271,6 +295,7 @@ export class SqliteChallengeStore implements ChallengeStore {
     return this.#db.transaction(() => {
       let n = this.#sql('DELETE FROM challenge_bindings WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM sent_codes WHERE expires_at < ?').run(now).changes;
+      n += this.#sql('DELETE FROM send_slots WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM rate_limits WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM enrollment_tickets WHERE expires_at < ?').run(now).changes;
       return n;
