@@ -18,7 +18,12 @@ export const CHALLENGE_EVENT_TYPES = [
 ] as const;
 
 /** Factor events. */
-export const FACTOR_EVENT_TYPES = ['factor.added', 'factor.removed', 'factor.announced'] as const;
+export const FACTOR_EVENT_TYPES = [
+  'factor.added',
+  'factor.removed',
+  'factor.announced',
+  'factor.unlocked',
+] as const;
 
 /** Token events. */
 export const TOKEN_EVENT_TYPES = [
@@ -99,6 +104,8 @@ export interface AuditDetail {
   /** A masked destination (`j***@example.com`, `•••• 1234`). */
   sentTo?: string;
   channel?: 'email' | 'sms' | 'webhook' | 'dev';
+  /** Consecutive failures of an authenticator (`factor.unlocked`: before the reset). */
+  failures?: number;
 }
 
 /** A decision of `POST /v1/decisions` or the AuthZEN endpoint. */

@@ -125,6 +125,7 @@ function detail(d: AuditDetail | undefined): AuditDetail | undefined {
     out.channel = d.channel;
   const failure = code(d.failure);
   if (failure) out.failure = failure;
+  if (Number.isFinite(d.failures)) out.failures = d.failures!;
   if (Number.isFinite(d.resendAfter)) out.resendAfter = d.resendAfter!;
   // A masked destination keeps at most 4 digits in a row (`•••• 1234`): longer runs are numbers we must not keep.
   if (typeof d.sentTo === 'string' && !/\d{5,}/.test(d.sentTo)) out.sentTo = scrubString(d.sentTo);

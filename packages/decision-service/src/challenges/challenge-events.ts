@@ -17,7 +17,8 @@ export type ChallengeEventType =
   | 'challenge.otp_replay'
   | 'factor.added'
   | 'factor.removed'
-  | 'factor.announced';
+  | 'factor.announced'
+  | 'factor.unlocked';
 
 /** One challenge or factor event. */
 export interface ChallengeEvent {
@@ -39,6 +40,8 @@ export interface ChallengeEvent {
     failure?: string;
     sentTo?: string;
     channel?: 'email' | 'sms' | 'webhook' | 'dev';
+    /** Consecutive failures of an authenticator (`factor.unlocked`: before the reset). */
+    failures?: number;
   };
 }
 

@@ -122,7 +122,9 @@ export class ChallengeService {
     const { settings } = deps;
     const to = method === 'email_otp' ? binding.email : binding.phone;
     const sender = method === 'email_otp' ? deps.senders.email : deps.senders.sms;
-    if (to === undefined) throw challengeFailed(0);
+    // S10: the same body as any other failure on this challenge (unreachable in practice: a
+    // method is allowed only with its contact point).
+    if (to === undefined) throw challengeFailed(Math.max(0, settings.maxFailures - c.attempts));
     if (!sender) throw new StepgateError('service_unavailable', `no sender is configured for ${method}`);
     // S8, S37: the cooldown is claimed in the store before the sender is called, so parallel
     // starts send one code, not one each.
