@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createProgram } from '../src/cli/program.js';
 import { createLogger } from '../src/index.js';
 import {
   BIG,
@@ -10,6 +13,7 @@ import {
   totpCode,
   transfer,
 } from './challenge-helpers.js';
+import { freshDir } from './helpers.js';
 
 const HOUR = 3_600_000;
 /** Rate limits out of the way: only the lockout is at work. */
@@ -65,6 +69,15 @@ async function failTotp(ctx: Ctx, userId: string, secret: string, count: number)
     const res = await totpStepUp(ctx, userId, totpCode(secret, ctx.clock(), 7));
     expect(res.status).toBe(400);
   }
+}
+
+async function stepgate(args: string[]) {
+  const out: string[] = [];
+  const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
+  await createProgram(io)
+    .exitOverride()
+    .parseAsync(['node', 'stepgate', ...args]);
+  return out.join('\n');
 }
 
 describe('S35: lockout is a throttle with a hard cap', () => {
@@ -165,6 +178,38 @@ describe('S35: lockout is a throttle with a hard cap', () => {
     ]);
     ctx.clock.advance(30_000);
     expect((await totpStepUp(ctx, 'ivy', totpCode(secret, ctx.clock()))).status).toBe(200);
+    await ctx.svc.close();
+  });
+
+  it('S35: stepgate factor unlock unlocks a locked factor and audits it as factor.unlocked', async () => {
+    const dataDir = freshDir();
+    const ctx = await startLogged({ authenticator: 3, backoff: { after: 3 } }, dataDir);
+    const { secret, factorId } = await enrollTotp(ctx, 'jon');
+    await failTotp(ctx, 'jon', secret, 3);
+    expect((await totpStepUp(ctx, 'jon', totpCode(secret, ctx.clock()))).status).toBe(400);
+    const config = join(freshDir(), 'stepgate.yaml');
+    writeFileSync(config, `dataDir: ${dataDir}\n`);
+    await expect(stepgate(['factor', 'unlock', 'jon', 'fac_nope', '--config', config])).rejects.toThrow(
+      /user jon has no factor fac_nope/,
+    );
+    await expect(stepgate(['factor', 'unlock', 'nobody', 'sms_otp', '--config', config])).rejects.toThrow(
+      /no user nobody/,
+    );
+    expect(await stepgate(['factor', 'unlock', 'jon', 'totp', '--config', config])).toBe(
+      `unlocked ${factorId} of jon: 3 consecutive failures cleared`,
+    );
+    ctx.clock.advance(30_000);
+    expect((await totpStepUp(ctx, 'jon', totpCode(secret, ctx.clock()))).status).toBe(200);
+    const { body } = await ctx.admin('GET', '/v1/audit?type=factor.unlocked');
+    expect(body.records).toHaveLength(1);
+    expect(body.records[0].event).toMatchObject({
+      type: 'factor.unlocked',
+      who: { userId: 'jon', operator: expect.any(String) },
+      what: { method: 'totp' },
+      factorId,
+      outcome: 'operator',
+      detail: { failures: 3 },
+    });
     await ctx.svc.close();
   });
 });

@@ -51,6 +51,8 @@ export interface AuditWho {
   /** The id of the caller's API key (`key_…`), never the key. */
   apiKeyId?: string;
   audience?: string;
+  /** The OS user who ran a `stepgate` command (`factor unlock`). */
+  operator?: string;
 }
 
 /** What: the action and its target. */

@@ -155,7 +155,7 @@ export function canonicalEventText(body: AuditEventBody): string {
 }
 
 // Sorted, so the copies are built in RFC 8785 member order.
-const WHO = ['apiKeyId', 'audience', 'sessionId', 'userId'] as const;
+const WHO = ['apiKeyId', 'audience', 'operator', 'sessionId', 'userId'] as const;
 const WHAT = ['action', 'level', 'method', 'resourceId', 'resourceType', 'transactionDigest'] as const;
 const WHERE = ['country', 'deviceId', 'deviceKnown', 'ip', 'userAgent'] as const;
 
