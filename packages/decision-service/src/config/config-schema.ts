@@ -9,6 +9,7 @@ import {
   SENDER_ENV_VARS,
   sendersConfigSchema,
 } from './challenge-config.js';
+import { usersConfigSchema } from './users-config.js';
 import { webAuthnConfigSchema } from './webauthn-config.js';
 
 const duration = {
@@ -47,6 +48,7 @@ export const configSchema = {
     enrollment: enrollmentConfigSchema,
     senders: sendersConfigSchema,
     webauthn: webAuthnConfigSchema,
+    users: usersConfigSchema,
     history: { type: 'object', additionalProperties: false, properties: { window: duration } },
     idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },
     origins: stringList(500),

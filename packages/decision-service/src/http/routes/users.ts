@@ -25,7 +25,7 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable): vo
   routes.add(app, {
     method: 'PUT',
     url: '/v1/users/:id',
-    auth: 'api',
+    auth: 'users',
     summary:
       'Set a user’s contact points and display name. A verified email or phone counts as an enrolled email_otp or sms_otp factor; null removes it.',
     tags: ['users'],
