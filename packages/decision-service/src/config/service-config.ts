@@ -10,6 +10,7 @@ import {
   normalizeEnrollment,
 } from './challenge-config.js';
 import { type DurationInput, durationSeconds } from './duration.js';
+import { type MetricsConfigInput, type MetricsSettings, normalizeMetrics } from './metrics-config.js';
 import { normalizeUsers, type UsersConfigInput, type UsersSettings } from './users-config.js';
 import { normalizeWebAuthn, type WebAuthnConfigInput, type WebAuthnSettings } from './webauthn-config.js';
 
@@ -44,6 +45,8 @@ export interface ServiceConfigInput {
   webauthn?: WebAuthnConfigInput;
   /** Which API keys may manage users' contact points and factors. @defaultValue `{ manageAudiences: [audiences[0]] }` */
   users?: UsersConfigInput;
+  /** Where `/metrics` is served and whether it needs a key. @defaultValue `{ requireKey: false }` (API listener) */
+  metrics?: MetricsConfigInput;
   /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
   history?: { window?: DurationInput };
   /** How long an `Idempotency-Key` answer is kept. @defaultValue `{ ttl: '24h' }` */
@@ -89,6 +92,7 @@ export interface ServiceConfig {
   senders: SendersConfig;
   webauthn: WebAuthnSettings;
   users: UsersSettings;
+  metrics: MetricsSettings;
   history: { window: number };
   idempotency: { ttl: number };
   origins: string[];
@@ -124,6 +128,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     senders: input.senders ?? {},
     webauthn: normalizeWebAuthn(input.webauthn, input.origins ?? []),
     users: normalizeUsers(input.users, audiences),
+    metrics: normalizeMetrics(input.metrics),
     history: { window: durationSeconds(input.history?.window ?? '1h') },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
     origins: input.origins ?? [],
