@@ -22,7 +22,7 @@ export type ChallengeEventType =
 /** One challenge or factor event. */
 export interface ChallengeEvent {
   type: ChallengeEventType;
-  who: { userId?: string; sessionId?: string; audience?: string };
+  who: { userId?: string; sessionId?: string; audience?: string; apiKeyId?: string };
   what?: { action?: string; transactionDigest?: string; method?: Method; level?: Level };
   where?: { ip?: string; deviceId?: string };
   challengeId?: string;
