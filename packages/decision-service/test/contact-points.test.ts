@@ -126,7 +126,7 @@ describe('contact points are factors (PUT /v1/users/{id})', () => {
     );
   });
 
-  it('first contact points stay a plain call, and so does a display name or an unchanged value', async () => {
+  it('S31: first contact points stay a plain call, and so does a display name or an unchanged value', async () => {
     const set = await ctx.call('PUT', '/v1/users/val', {
       displayName: 'Val',
       email: 'val@example.com',
@@ -170,7 +170,7 @@ describe('contact points are factors (PUT /v1/users/{id})', () => {
     );
   });
 
-  it('an admin key changes a contact point without a step-up (operator recovery), audited as such and announced to both', async () => {
+  it('S31: an admin key changes a contact point without a step-up (operator recovery), audited as such and announced to both', async () => {
     await ctx.call('PUT', '/v1/users/wyn', { email: 'wyn@example.com', phone: '+33600000003' });
     const recovered = await ctx.admin('PUT', '/v1/users/wyn', { phone: '+33600000004' });
     expect(recovered.body).toEqual({ id: 'wyn', email: 'wyn@example.com', phone: '+33600000004' });
@@ -192,7 +192,7 @@ describe('contact points are factors (PUT /v1/users/{id})', () => {
     ]);
   });
 
-  it('refuses a subject that is not the user', async () => {
+  it('S30: refuses a subject that is not the user', async () => {
     const res = await ctx.call('PUT', '/v1/users/sam', { phone: '+33600000009', subject: { id: 'eve' } });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');

@@ -54,7 +54,7 @@ describe('S31: user management is scoped to admin keys and users.manageAudiences
   });
 });
 
-describe('users.manageAudiences', () => {
+describe('S31: users.manageAudiences', () => {
   it('lets keys of a listed audience manage users', async () => {
     const svc = await start({
       config: { audiences: ['bank', 'partner'], users: { manageAudiences: ['partner'] } },
