@@ -95,9 +95,10 @@ function proven(wa: WebAuthnContext, fmt: string, aaguid: string, attestationObj
 
 /**
  * Verifies the registration response and adds the factor. The challenge is consumed first (S11);
- * origin, `crossOrigin` and `topOrigin` are checked here (S12). The factor's `maxLevel` is aal3
- * only for a device-bound credential created with UV; backup-eligible credentials reach aal2
- * (S3). With `requireAttestation`, only attested allow-listed models are accepted.
+ * origin, `crossOrigin` and `topOrigin` are checked here (S12). The credential reaches aal3 only
+ * when device-bound and created with UV; backup-eligible credentials reach aal2 (S3); the factor
+ * is stored at most at the level the ticket's step-up proved (S33, `newFactorLevel`). With
+ * `requireAttestation`, only attested allow-listed models are accepted.
  *
  * @throws StepgateError `challenge_failed` (with `attemptsLeft`) for any failed check.
  * @example
@@ -158,7 +159,7 @@ export async function verifyRegistration(
   const factor = await saveFactor(deps, wa, {
     ticket: t,
     method: taken.method,
-    maxLevel: webAuthnMaxLevel({ backupEligible, userVerified: info.userVerified }),
+    credentialLevel: webAuthnMaxLevel({ backupEligible, userVerified: info.userVerified }),
     data,
     counter: info.credential.counter,
     ...(body.label === undefined ? {} : { label: body.label }),

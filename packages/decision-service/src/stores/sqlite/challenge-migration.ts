@@ -26,8 +26,16 @@ export const CHALLENGE_MIGRATION = `
 `;
 
 /**
+ * Enrollment tickets remember the level their step-up proved (S33). Its own numbered migration:
+ * a released one never changes.
+ */
+export const TICKET_PROVEN_LEVEL_MIGRATION = `
+  ALTER TABLE enrollment_tickets ADD COLUMN proven_level TEXT;
+`;
+
+/**
  * Send slots of the resend cooldown ({@link ChallengeStore.claimSendSlot}): one row per challenge,
- * the time of the last claim. Migration 4; idempotent like {@link CHALLENGE_MIGRATION}.
+ * the time of the last claim. Migration 5; idempotent like {@link CHALLENGE_MIGRATION}.
  */
 export const SEND_SLOT_MIGRATION = `
   CREATE TABLE IF NOT EXISTS send_slots (
