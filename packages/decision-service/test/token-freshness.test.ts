@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollTotp, lastCode, SMALL, startWithChallenges, totpCode } from './challenge-helpers.js';
+import { freshDir } from './helpers.js';
 
 /** A fresh check on transfers, aal2 within 15 minutes for the admin area and for reports (any action). */
 const POLICY = `
@@ -100,5 +103,34 @@ describe('S34: freshness at the proven level, tokens for their own action', () =
     // …within its maxAge only.
     ctx.clock.advance(901_000);
     expect((await decide('paul', 'reports.read', session, withToken)).body.decision).toBe('step_up');
+  });
+});
+
+describe('S34: a factor change asks only for what its methods can prove now', () => {
+  it('S34, S31: after the policies lower TOTP to aal1, adding a passkey asks for aal1 (what the TOTP proves), not its enrolled aal2, and the TOTP step-up opens the ticket', async () => {
+    const file = join(freshDir(), 'policies.yaml');
+    writeFileSync(file, 'policies: []\ndefault: allow\n');
+    const ctx = await startWithChallenges({ policies: file, watchPolicies: false });
+    const { secret } = await enrollTotp(ctx, 'quinn');
+    writeFileSync(file, 'methods: { totp: aal1 }\npolicies: []\ndefault: allow\n');
+    expect(ctx.svc.reloadPolicies()).toMatchObject({ ok: true });
+    const body = {
+      userId: 'quinn',
+      subject: { id: 'quinn', sessionId: 's-quinn', acr: 'aal1' },
+      method: 'webauthn',
+    };
+    const gated = await ctx.call('POST', '/v1/enrollments', body);
+    expect(gated.body).toMatchObject({
+      decision: 'step_up',
+      requirement: { level: 'aal1', methods: ['totp'] },
+    });
+    const ok = await ctx.browser('POST', `/v1/challenges/${gated.body.challenge.id}/verify`, {
+      method: 'totp',
+      code: totpCode(secret, ctx.clock()),
+    });
+    expect(ok.body.acr).toBe('urn:stepgate:aal1');
+    const ticket = await ctx.call('POST', '/v1/enrollments', { ...body, stepUpToken: ok.body.token });
+    expect(ticket.body.ticket).toMatch(/^enr_/);
+    await ctx.svc.close();
   });
 });
