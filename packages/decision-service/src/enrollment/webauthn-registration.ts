@@ -161,6 +161,7 @@ export async function verifyRegistration(
     maxLevel: webAuthnMaxLevel({ backupEligible, userVerified: info.userVerified }),
     data,
     counter: info.credential.counter,
+    backupState: info.credentialBackedUp,
     ...(body.label === undefined ? {} : { label: body.label }),
   });
   if (!factor) throw await fail('credential_exists');
