@@ -11,6 +11,7 @@ import {
   StepgateError,
   type WebAuthnStartAnswer,
 } from '@stepgate/protocol';
+import type { AttestationTrust } from '../attestation/attestation-trust.js';
 import type { WebAuthnSettings } from '../config/webauthn-config.js';
 import { credentialData, type WebAuthnFactorData } from '../enrollment/credential-data.js';
 import type { ChallengeBinding } from '../stores/challenge-store.js';
@@ -23,6 +24,8 @@ import { assertionChallenge, newNonce } from './webauthn-challenge.js';
 export interface WebAuthnContext {
   settings: WebAuthnSettings;
   store: WebAuthnStore;
+  /** Attestation trust anchors by AAGUID (S36). */
+  trust: AttestationTrust;
 }
 
 /** The methods of this module. */
