@@ -33,6 +33,14 @@ const credential = (over: Partial<CredentialRow> = {}): CredentialRow => ({
   ...over,
 });
 
+/**
+ * Registers the suite under `WebAuthnStore contract: <name>`: one-time challenges (S11),
+ * credential ownership (S13) and the counter/backup-state compare-and-set (S14, S36), each also
+ * under concurrency. `factory` runs once per test and must give an empty store.
+ *
+ * @example
+ * describeWebAuthnStoreContract('sqlite', async () => ({ store: await openSqliteWebAuthnStore() }));
+ */
 export function describeWebAuthnStoreContract(name: string, factory: WebAuthnStoreFactory): void {
   describe(`WebAuthnStore contract: ${name}`, () => {
     it('S11: a challenge is taken once, never after it expired, and a second start replaces it', async () => {
