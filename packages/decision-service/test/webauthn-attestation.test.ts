@@ -126,6 +126,14 @@ describe('WebAuthn attestation trust anchors: webauthn.attestationRoots', () => 
     expect((await registerCredential(strict, await full(otherRoot, OTHER), 'fay')).status).toBe(200);
   });
 
+  it('S36: a statement signed by another key than its certificate’s is refused as attestation_invalid', async () => {
+    const [leaf, other] = await Promise.all([attestationCert(root, MODEL), attestationCert(root, MODEL)]);
+    expect(
+      (await registerCredential(open, soft({ type: 'full', x5c: [leaf], signer: other }), 'ola')).status,
+    ).toBe(400);
+    expect(await rejections(open, 'ola')).toEqual(['attestation_invalid']);
+  });
+
   it('S36: an attestation certificate outside its validity period (at the service clock) is refused', async () => {
     const leaf = await attestationCert(root, MODEL, { notAfter: new Date(Date.UTC(2029, 0, 1)) });
     const a = soft({ type: 'full', x5c: [leaf], signer: leaf });

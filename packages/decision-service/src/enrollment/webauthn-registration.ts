@@ -97,6 +97,22 @@ export async function registrationOptions(
 }
 
 /**
+ * A short audit code for an error of `verifyRegistrationResponse` (its messages name the check).
+ * The attestation statement's own checks (signature, certificate fields, format rules) give
+ * `attestation_invalid`.
+ */
+function registrationFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/User verification/i.test(message)) return 'user_verification';
+  if (/not present/i.test(message)) return 'user_presence';
+  if (/RP ID/i.test(message)) return 'rp_id';
+  if (/\((Packed|FIDOU2F|AndroidKey|AndroidSafetyNet|Apple|TPM)|attestation|certificate/i.test(message)) {
+    return 'attestation_invalid';
+  }
+  return 'invalid_registration';
+}
+
+/**
  * Verifies the registration response and adds the factor. The challenge is consumed first (S11);
  * origin, `crossOrigin` and `topOrigin` are checked here (S12). The factor's `maxLevel` is aal3
  * only for a device-bound credential created with UV; backup-eligible credentials reach aal2
@@ -149,10 +165,15 @@ export async function verifyRegistration(
       expectedRPID: requireRpId(wa.settings),
       requireUserVerification: taken.userVerification,
     });
-    if (!verified.verified) throw new Error('not verified');
+    // The library answers `verified: false` only when the statement's signature does not verify.
+    if (!verified.verified) throw new Error('the attestation statement signature does not verify');
     info = verified.registrationInfo;
-  } catch {
-    throw await fail('invalid_registration');
+  } catch (error) {
+    deps.log.info(
+      { err: error instanceof Error ? error.message : String(error) },
+      'registration refused by the library',
+    );
+    throw await fail(registrationFailure(error));
   }
   const attestation = judgeAttestation(wa.trust, wa.settings.allowedAuthenticators, info, deps.now());
   if (attestation.refuse || (wa.settings.requireAttestation && !attestation.attested)) {
