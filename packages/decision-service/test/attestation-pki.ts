@@ -23,6 +23,16 @@ import { CompactSign } from 'jose';
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+/** RSA, as the real MDS3 chain uses (GlobalSign R3, RS256). */
+const RSA = {
+  name: 'RSASSA-PKCS1-v1_5',
+  modulusLength: 2048,
+  publicExponent: new Uint8Array([1, 0, 1]),
+  hash: 'SHA-256',
+} as const;
+type KeyAlgorithm = typeof ALG | typeof RSA;
+/** The RSA key algorithm, for {@link rootCa}. */
+export const RSA_KEYS = RSA;
 const NOT_BEFORE = new Date(Date.UTC(2020, 0, 1));
 const NOT_AFTER = new Date(Date.UTC(2040, 0, 1));
 
@@ -35,7 +45,8 @@ export interface Issued {
   pem: string;
 }
 
-const newKeys = () => crypto.subtle.generateKey(ALG, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+const newKeys = (alg: KeyAlgorithm = ALG) =>
+  crypto.subtle.generateKey(alg, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 const issued = (cert: X509Certificate, keys: CryptoKeyPair): Issued => ({
   cert,
   keys,
@@ -46,8 +57,9 @@ const issued = (cert: X509Certificate, keys: CryptoKeyPair): Issued => ({
 /** A self-signed CA. */
 export async function rootCa(
   name = 'CN=Stepgate Test Attestation Root, O=Stepgate Test, C=DE',
+  alg: KeyAlgorithm = ALG,
 ): Promise<Issued> {
-  const keys = await newKeys();
+  const keys = await newKeys(alg);
   const cert = await X509CertificateGenerator.createSelfSigned({
     name,
     keys,
@@ -71,11 +83,13 @@ export interface IssueOptions {
   aaguid?: string;
   notBefore?: Date;
   notAfter?: Date;
+  /** The new certificate's key: ECDSA P-256, or RSA 2048. @defaultValue 'ec' */
+  key?: 'ec' | 'rsa';
 }
 
 /** A certificate issued by `issuer`. */
 export async function issue(issuer: Issued, o: IssueOptions): Promise<Issued> {
-  const keys = await newKeys();
+  const keys = await newKeys(o.key === 'rsa' ? RSA : ALG);
   const extensions: Extension[] = [
     new BasicConstraintsExtension(o.ca ?? false, undefined, true),
     await AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey),
@@ -174,7 +188,7 @@ export async function metadataBlob(
   };
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({
-      alg: 'ES256',
+      alg: signer.keys.privateKey.algorithm.name === 'ECDSA' ? 'ES256' : 'RS256',
       typ: 'JWT',
       x5c: [signer, ...chain].map((c) => Buffer.from(c.der).toString('base64')),
     })

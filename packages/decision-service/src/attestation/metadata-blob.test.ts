@@ -1,6 +1,6 @@
 import { CompactSign } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Issued, issue, metadataBlob, rootCa } from '../../test/attestation-pki.js';
+import { type Issued, issue, metadataBlob, RSA_KEYS, rootCa } from '../../test/attestation-pki.js';
 import { useMetadataRootsForTests } from './fido-mds-roots.js';
 import { compromisedStatus, MetadataBlobError, verifyMetadataBlob } from './metadata-blob.js';
 
@@ -43,6 +43,21 @@ describe('FIDO MDS3 BLOB verification (S36)', () => {
     expect(blob.no).toBe(12);
     expect(blob.nextUpdate).toBe(Date.UTC(2030, 1, 1));
     expect([...blob.entries.keys()]).toEqual([AAGUID]);
+  });
+
+  it('S36: an all-RSA chain signed RS256 (as the real MDS3 BLOB is) verifies', async () => {
+    const rsaRoot = await rootCa('CN=Test RSA MDS Root', RSA_KEYS);
+    const rsaCa = await issue(rsaRoot, { subject: 'CN=Test RSA MDS CA', ca: true, key: 'rsa' });
+    const rsaSigner = await issue(rsaCa, { subject: 'CN=mds.rsa.test', key: 'rsa' });
+    const back = useMetadataRootsForTests([rsaRoot.pem]);
+    try {
+      const jwt = await metadataBlob(rsaSigner, [rsaCa], [{ aaguid: AAGUID, roots: [root] }]);
+      expect(JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()).alg).toBe('RS256');
+      expect((await verifyMetadataBlob(jwt, NOW)).entries.size).toBe(1);
+    } finally {
+      back();
+      useMetadataRootsForTests([root.pem]);
+    }
   });
 
   it('S36: x5u instead of x5c, another signer’s key, an unlisted algorithm or a malformed payload are refused', async () => {
