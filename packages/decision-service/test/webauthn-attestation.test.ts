@@ -200,6 +200,44 @@ describe('WebAuthn attestation trust anchors: a FIDO MDS3 BLOB (webauthn.metadat
     }
   });
 
+  it('S36: a credential of a model reported REVOKED after it registered fails its next assertion', async () => {
+    const dataDir = freshDir();
+    const a = await full(root, REVOKED);
+    const before = await metadataBlob(signer, [], [{ aaguid: REVOKED, roots: [root] }]);
+    const first = await startWebAuthnService(ORIGIN, {
+      dataDir,
+      config: { webauthn: webauthn(blobFile(before)) },
+    });
+    try {
+      expect((await registerCredential(first, a, 'liv')).status).toBe(200);
+      expect((await wire(first, 'liv', a)).body.amr).toContain('hwk');
+    } finally {
+      await first.svc.close();
+    }
+    const after = await metadataBlob(
+      signer,
+      [],
+      [{ aaguid: REVOKED, roots: [root], statuses: ['FIDO_CERTIFIED_L1', 'REVOKED'] }],
+      '2031-01-01',
+      8,
+    );
+    const next = await startWebAuthnService(ORIGIN, {
+      dataDir,
+      config: { webauthn: webauthn(blobFile(after)) },
+    });
+    try {
+      const refused = await wire(next, 'liv', a);
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('challenge_failed');
+      const audit = await next.admin('GET', '/v1/audit?user=liv&type=challenge.failed');
+      expect(
+        audit.body.records.map((r: { event: { detail?: { failure?: string } } }) => r.event.detail?.failure),
+      ).toEqual(['authenticator_compromised']);
+    } finally {
+      await next.svc.close();
+    }
+  });
+
   it('S36: a tampered BLOB, one signed outside the FIDO root, or a missing file stops the start with an error at /webauthn/metadata', async () => {
     const blob = await metadataBlob(signer, [], [{ aaguid: MODEL, roots: [root] }]);
     const [header, payload, signature] = blob.split('.');

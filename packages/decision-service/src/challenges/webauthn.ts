@@ -148,8 +148,9 @@ export function assertionProof(
 /**
  * `verify` with a WebAuthn response: the credential must be one of this user's factors that the
  * challenge captured (S13, S24); then {@link verifyAssertion} (its BE flag must equal the one
- * registered, S36); then the counter and the backup state are saved with one compare-and-set,
- * only now that every check passed (S14; WebAuthn L3 §7.2).
+ * registered, S36); a credential of a model the FIDO metadata now reports compromised fails
+ * (S36); then the counter and the backup state are saved with one compare-and-set, only now that
+ * every check passed (S14; WebAuthn L3 §7.2).
  */
 export async function matchAssertion(
   wa: WebAuthnContext,
@@ -186,6 +187,9 @@ export async function matchAssertion(
     requireUserVerification: taken.userVerification || needsUserVerification(c, method),
   });
   if (!result.ok) return { ok: false, failure: result.failure, factor };
+  // FIDO MDS3 §3.1.4: a model reported revoked or compromised after this credential registered
+  // no longer proves anything (its keys may be extracted or its UV bypassed).
+  if (wa.trust.compromised(data.aaguid)) return { ok: false, failure: 'authenticator_compromised', factor };
   const saved = await wa.store.recordAssertion(row.credentialId, row.counter, {
     counter: result.counter,
     backupState: result.backedUp,
