@@ -104,6 +104,17 @@ export interface AuditDetail {
   /** A masked destination (`j***@example.com`, `•••• 1234`). */
   sentTo?: string;
   channel?: 'email' | 'sms' | 'webhook' | 'dev';
+  /** `factor.added` / `factor.removed`: the level the step-up before the change proved (S33). */
+  provenLevel?: Level;
+  /** `factor.added`: the factor was stored above `provenLevel` (a documented exception, S33). */
+  levelAboveProof?: boolean;
+  /**
+   * `factor.added` / `factor.removed`: why the change needed no step-up or its level differs from
+   * the proof — `first_factor`, `no_factor_at_level`, `capped_to_proof`, `admin_key`.
+   */
+  reason?: AuditCode;
+  /** A contact point that changed, masked like `sentTo`. */
+  contact?: string;
 }
 
 /** A decision of `POST /v1/decisions` or the AuthZEN endpoint. */

@@ -24,7 +24,7 @@ export type ChallengeEventType =
 /** One challenge or factor event. */
 export interface ChallengeEvent {
   type: ChallengeEventType;
-  who: { userId?: string; sessionId?: string; audience?: string };
+  who: { userId?: string; sessionId?: string; audience?: string; apiKeyId?: string };
   what?: { action?: string; transactionDigest?: string; method?: Method; level?: Level };
   where?: { ip?: string; deviceId?: string };
   challengeId?: string;
@@ -41,6 +41,14 @@ export interface ChallengeEvent {
     failure?: string;
     sentTo?: string;
     channel?: 'email' | 'sms' | 'webhook' | 'dev';
+    /** The level a factor change's step-up proved (S33). */
+    provenLevel?: Level;
+    /** A factor stored above `provenLevel` (first factor, or none at its level). */
+    levelAboveProof?: boolean;
+    /** A short code: `first_factor`, `no_factor_at_level`, `capped_to_proof`, `admin_key`. */
+    reason?: string;
+    /** A changed contact point, masked. */
+    contact?: string;
   };
 }
 

@@ -4,7 +4,13 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigLocation } from './config-error.js';
 import { configSchema, ENV_VARS } from './config-schema.js';
-import { normalizeConfig, type ServiceConfig, type ServiceConfigInput } from './service-config.js';
+import {
+  DEFAULT_AUDIENCES,
+  normalizeConfig,
+  type ServiceConfig,
+  type ServiceConfigInput,
+} from './service-config.js';
+import { checkUsersConfig } from './users-config.js';
 import { isPemCaCertificate, X509_CA_CERTIFICATE } from './webauthn-config.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -78,6 +84,14 @@ function yamlLocator(text: string, file: string) {
 
 /** Parses and validates a YAML (or JSON) configuration text, with located errors. */
 export function parseConfigText(text: string, file = 'stepgate.yaml'): ServiceConfigInput {
+  return parseConfigDocument(text, file).input;
+}
+
+/** {@link parseConfigText}, keeping the locator for the checks that run after merging. */
+function parseConfigDocument(
+  text: string,
+  file: string,
+): { input: ServiceConfigInput; locate: (path: string[]) => ConfigLocation } {
   const { doc, lineCounter, locate } = yamlLocator(text, file);
   const syntax = doc.errors[0];
   if (syntax) {
@@ -89,7 +103,15 @@ export function parseConfigText(text: string, file = 'stepgate.yaml'): ServiceCo
   }
   const value: unknown = doc.toJS() ?? {};
   check(value, locate);
-  return value;
+  return { input: value, locate: (path) => locate(path, false) };
+}
+
+/**
+ * Checks that relate one setting to another (the schema checks each alone), on the merged
+ * configuration: a setting is located in the file unless the config object replaced its section.
+ */
+function checkReferences(input: ServiceConfigInput, locate: (path: string[]) => ConfigLocation): void {
+  checkUsersConfig(input.users, input.audiences ?? DEFAULT_AUDIENCES, locate);
 }
 
 /** Applies `STEPGATE_*` environment variables over a configuration; errors name the variable. */
@@ -160,6 +182,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
   const cwd = options.cwd ?? process.cwd();
   let input: ServiceConfigInput = {};
   let baseDir = cwd;
+  let inFile: ((path: string[]) => ConfigLocation) | undefined;
   if (options.file !== undefined) {
     let text: string;
     try {
@@ -169,7 +192,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
         cause,
       });
     }
-    input = parseConfigText(text, options.file);
+    const parsed = parseConfigDocument(text, options.file);
+    input = parsed.input;
+    inFile = parsed.locate;
     baseDir = dirname(resolve(cwd, options.file));
   }
   if (options.config !== undefined) {
@@ -178,6 +203,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
     input = merged;
   }
   input = resolvePaths(applyEnv(input, options.env ?? process.env), baseDir);
+  const given = options.config as Record<string, unknown> | undefined;
+  checkReferences(input, (path) =>
+    inFile && given?.[path[0]!] === undefined ? inFile(path) : { path: `/${path.join('/')}` },
+  );
   const config = normalizeConfig(resolvePaths(input, cwd));
   // Defaults are relative to the working directory.
   config.dataDir = resolve(cwd, config.dataDir);

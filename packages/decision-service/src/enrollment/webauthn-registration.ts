@@ -114,10 +114,11 @@ function registrationFailure(error: unknown): string {
 
 /**
  * Verifies the registration response and adds the factor. The challenge is consumed first (S11);
- * origin, `crossOrigin` and `topOrigin` are checked here (S12). The factor's `maxLevel` is aal3
- * only for a device-bound credential created with UV; backup-eligible credentials reach aal2
- * (S3). The factor is `attested` only when its attestation chains to a trust anchor configured
- * for an allow-listed model (S36, see `judgeAttestation`); with `requireAttestation` any other
+ * origin, `crossOrigin` and `topOrigin` are checked here (S12). The credential reaches aal3 only
+ * when device-bound and created with UV; backup-eligible credentials reach aal2 (S3); the factor
+ * is stored at most at the level the ticket's step-up proved (S33, `newFactorLevel`). The factor
+ * is `attested` only when its attestation chains to a trust anchor configured for an
+ * allow-listed model (S36, see `judgeAttestation`); with `requireAttestation` any other
  * registration fails, and a model the FIDO metadata reports compromised always fails. Every
  * failure is audited as `factor.rejected` with its cause; the caller sees `challenge_failed`.
  *
@@ -195,7 +196,7 @@ export async function verifyRegistration(
   const factor = await saveFactor(deps, wa, {
     ticket: t,
     method: taken.method,
-    maxLevel: webAuthnMaxLevel({ backupEligible, userVerified: info.userVerified }),
+    credentialLevel: webAuthnMaxLevel({ backupEligible, userVerified: info.userVerified }),
     data,
     counter: info.credential.counter,
     backupState: info.credentialBackedUp,
