@@ -18,7 +18,12 @@ export const CHALLENGE_EVENT_TYPES = [
 ] as const;
 
 /** Factor events. */
-export const FACTOR_EVENT_TYPES = ['factor.added', 'factor.removed', 'factor.announced'] as const;
+export const FACTOR_EVENT_TYPES = [
+  'factor.added',
+  'factor.removed',
+  'factor.announced',
+  'factor.rejected',
+] as const;
 
 /** Token events. */
 export const TOKEN_EVENT_TYPES = [

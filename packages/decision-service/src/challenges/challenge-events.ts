@@ -17,7 +17,9 @@ export type ChallengeEventType =
   | 'challenge.otp_replay'
   | 'factor.added'
   | 'factor.removed'
-  | 'factor.announced';
+  | 'factor.announced'
+  /** A registration that was refused (`detail.failure` says why: `origin`, `attestation_untrusted`, …). */
+  | 'factor.rejected';
 
 /** One challenge or factor event. */
 export interface ChallengeEvent {
