@@ -22,6 +22,7 @@ export const FACTOR_EVENT_TYPES = [
   'factor.added',
   'factor.removed',
   'factor.announced',
+  'factor.rejected',
   'factor.unlocked',
 ] as const;
 

@@ -18,6 +18,8 @@ export type ChallengeEventType =
   | 'factor.added'
   | 'factor.removed'
   | 'factor.announced'
+  /** A registration that was refused (`detail.failure` says why: `origin`, `attestation_untrusted`, …). */
+  | 'factor.rejected'
   | 'factor.unlocked';
 
 /** One challenge or factor event. */

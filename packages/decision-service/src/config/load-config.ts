@@ -11,8 +11,10 @@ import {
   type ServiceConfigInput,
 } from './service-config.js';
 import { checkUsersConfig } from './users-config.js';
+import { isPemCaCertificate, X509_CA_CERTIFICATE } from './webauthn-config.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
+ajv.addFormat(X509_CA_CERTIFICATE, isPemCaCertificate);
 const validate = ajv.compile(configSchema);
 
 /** The JSON pointer of an Ajv error, pointing at the offending property when one is named. */
@@ -30,6 +32,8 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'false schema')
     return REMOVED_SETTINGS[error.instancePath] ?? 'is no longer a setting';
   if (error.keyword === 'anyOf') return 'must be a number of seconds or a duration such as 5m or 1h30m';
+  if (error.keyword === 'format' && error.params.format === X509_CA_CERTIFICATE)
+    return 'must be a PEM X.509 CA certificate (-----BEGIN CERTIFICATE----- …)';
   if (error.keyword === 'enum')
     return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
   return error.message ?? 'is invalid';
@@ -156,6 +160,7 @@ export function resolvePaths(input: ServiceConfigInput, baseDir: string): Servic
   if (out.maxmindDb) out.maxmindDb = abs(out.maxmindDb);
   if (out.dataDir) out.dataDir = abs(out.dataDir);
   if (out.keyFile) out.keyFile = abs(out.keyFile);
+  if (out.webauthn?.metadata) out.webauthn = { ...out.webauthn, metadata: abs(out.webauthn.metadata) };
   return out;
 }
 
