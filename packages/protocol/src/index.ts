@@ -6,7 +6,7 @@ export type { AuthChallenge } from './auth-header.js';
 export { isToken, parseAuthenticateHeader, quoteString } from './auth-header.js';
 export { decodeBase64Url, encodeBase64Url } from './base64url.js';
 export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical-json.js';
-export { CLERK_PRESETS, readStepUpInfo } from './challenge-dialects.js';
+export { CLERK_PRESETS, readProviderStepUps, readStepUpInfo } from './challenge-dialects.js';
 export {
   CONTEXT_LIMITS,
   decodeStepUpContext,
@@ -31,6 +31,8 @@ export {
   METHODS,
   maxLevel,
 } from './levels.js';
+export type { Performer } from './performers.js';
+export { IDP_ID_PATTERN, idpIdOf, isPerformer, STEPGATE_PERFORMER } from './performers.js';
 export type { SchemaName } from './schemas.js';
 export {
   challengeFailedSchema,
@@ -52,6 +54,7 @@ export {
   factorRemovedSchema,
   factorViewSchema,
   feedbackRequestSchema,
+  providerStepUpAnswerSchema,
   SCHEMA_LIMITS,
   schemas,
   startAnswerSchema,
@@ -107,6 +110,9 @@ export type {
   FeedbackRequest,
   Geo,
   P256PublicJwk,
+  ProviderAuthorizationParams,
+  ProviderStepUp,
+  ProviderStepUpAnswerBody,
   PublicReason,
   Reason,
   ReportOnlyOutcome,

@@ -21,6 +21,7 @@ import {
   denyAnswerSchema,
   errorBodySchema,
   feedbackRequestSchema,
+  providerStepUpAnswerSchema,
   stepUpAnswerSchema,
   stepUpContextSchema,
 } from './schemas/decision-schemas.js';
@@ -65,6 +66,7 @@ export {
   factorRemovedSchema,
   factorViewSchema,
   feedbackRequestSchema,
+  providerStepUpAnswerSchema,
   startAnswerSchema,
   startRequestSchema,
   stepUpAnswerSchema,
@@ -96,6 +98,7 @@ export const schemas = {
   decisionResponse: decisionResponseSchema,
   feedbackRequest: feedbackRequestSchema,
   stepUpAnswer: stepUpAnswerSchema,
+  providerStepUpAnswer: providerStepUpAnswerSchema,
   denyAnswer: denyAnswerSchema,
   errorBody: errorBodySchema,
   stepUpContext: stepUpContextSchema,

@@ -17,6 +17,9 @@ import type {
   EnrollmentView,
   FactorView,
   FeedbackRequest,
+  ProviderAuthorizationParams,
+  ProviderStepUp,
+  ProviderStepUpAnswerBody,
   Reason,
   RequestContext,
   Requirement,
@@ -53,6 +56,15 @@ export const shapeChecks = {
   requirement: true satisfies Matches<Props<'decisionResponse'>['requirement'], Requirement>,
   reason: true satisfies Matches<Props<'decisionResponse'>['reasons']['items'], Reason>,
   stepUpInfo: true satisfies Matches<Props<'stepUpAnswer'>['stepUp'], StepUpInfo>,
+  providerStepUpAnswer: true satisfies Matches<
+    (typeof schemas)['providerStepUpAnswer'],
+    ProviderStepUpAnswerBody
+  >,
+  provider: true satisfies Matches<Props<'providerStepUpAnswer'>['providers']['items'], ProviderStepUp>,
+  providerParams: true satisfies Matches<
+    Props<'providerStepUpAnswer'>['providers']['items']['properties']['params'],
+    ProviderAuthorizationParams
+  >,
   feedback: true satisfies Matches<(typeof schemas)['feedbackRequest'], FeedbackRequest>,
   challengeView: true satisfies Matches<(typeof schemas)['challengeView'], ChallengeView>,
   codeSent: true satisfies Matches<(typeof schemas)['codeSentAnswer'], CodeSentAnswer>,

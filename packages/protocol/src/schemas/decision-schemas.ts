@@ -6,6 +6,7 @@ import {
   fixedError,
   obj,
   openMap,
+  providerStepUps,
   reasons,
   requirement,
   SCHEMA_LIMITS,
@@ -42,6 +43,7 @@ export const decisionRequestSchema = {
         [],
       ),
       stepUpToken: str(SCHEMA_LIMITS.token),
+      idpToken: str(SCHEMA_LIMITS.token),
     },
     ['subject', 'action'],
   ),
@@ -65,6 +67,7 @@ export const decisionResponseSchema = {
       ),
       requirement,
       challenge: challengeRef,
+      providers: providerStepUps,
       reportOnly: {
         type: 'array',
         maxItems: SCHEMA_LIMITS.list,
@@ -90,6 +93,15 @@ export const feedbackRequestSchema = {
 export const stepUpAnswerSchema = {
   $id: schemaId('stepUpAnswer'),
   ...obj({ error: fixedError('insufficient_user_authentication'), stepUp: stepUpInfo }, ['error', 'stepUp']),
+} as const;
+
+/** A guarded route's 401 step-up answer when only identity providers perform it (`ProviderStepUpAnswerBody`). */
+export const providerStepUpAnswerSchema = {
+  $id: schemaId('providerStepUpAnswer'),
+  ...obj({ error: fixedError('insufficient_user_authentication'), providers: providerStepUps }, [
+    'error',
+    'providers',
+  ]),
 } as const;
 
 /** A guarded route's 403 deny answer (`DenyAnswerBody`). */
