@@ -22,6 +22,8 @@ export type {
   EvaluationInput,
   FailedCondition,
   HistorySnapshot,
+  IdpReach,
+  PerformerSpec,
   PolicyDocument,
   PolicyEffect,
   PolicyMode,
