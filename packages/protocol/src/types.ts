@@ -182,13 +182,19 @@ export interface ProviderAuthorizationParams {
   response_type: string;
   /** At least `openid`. */
   scope: string;
-  /** The provider's `acr` values that meet the requirement, in order of preference (least friction first). */
-  acr_values: string;
+  /**
+   * The provider's `acr` values that meet the requirement, in order of preference (least friction
+   * first); absent when only its `amr` values are mapped.
+   */
+  acr_values?: string;
   /** Seconds, when the requirement has a freshness limit. */
   max_age?: string;
   /** `login` when the requirement has `maxAge: 0`: the user authenticates again, whatever their session. */
   prompt?: string;
-  /** OpenID Connect Core §5.5: the `acr` claim requested as essential with the acceptable values. */
+  /**
+   * OpenID Connect Core §5.5: `auth_time` requested as essential, and the `acr` claim as
+   * essential with the acceptable values when there are some.
+   */
   claims: string;
   /**
    * Made by the service for this user, session, action and transaction: an ID token that carries

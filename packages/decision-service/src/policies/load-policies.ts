@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   type CompiledPolicy,
   compilePolicy,
+  type IdpReach,
   type PolicyDocument,
   PolicyError,
   parsePolicyDocument,
@@ -20,6 +21,11 @@ export interface PolicySources {
   /** Named IP lists: name → file of CIDRs. */
   ipListFiles: Record<string, string>;
   acrValues: AcrValues;
+  /**
+   * The configured identity providers: a policy naming another `idp:<id>` is refused at its line.
+   * Absent (`stepgate policy check`): any provider id is accepted.
+   */
+  idps?: readonly IdpReach[];
 }
 
 /** Tells whether a `policies` string is inline text rather than a path. */
@@ -79,6 +85,7 @@ export function mergePolicyDocuments(docs: Array<{ doc: PolicyDocument; name: st
  */
 export function loadPolicies(sources: PolicySources): CompiledPolicy {
   const docs: Array<{ doc: PolicyDocument; name: string }> = [];
+  const idpIds = sources.idps === undefined ? {} : { idps: sources.idps.map((i) => i.id) };
   for (const file of sources.files) {
     let text: string;
     try {
@@ -89,11 +96,14 @@ export function loadPolicies(sources: PolicySources): CompiledPolicy {
         cause,
       });
     }
-    docs.push({ doc: parsePolicyDocument(text, { filename: file }), name: file });
+    docs.push({ doc: parsePolicyDocument(text, { filename: file, ...idpIds }), name: file });
   }
   for (const [i, item] of sources.inline.entries()) {
     const name = `policies[${i}]`;
-    docs.push({ doc: typeof item === 'string' ? parsePolicyDocument(item, { filename: name }) : item, name });
+    docs.push({
+      doc: typeof item === 'string' ? parsePolicyDocument(item, { filename: name, ...idpIds }) : item,
+      name,
+    });
   }
   const ipLists: Record<string, string[]> = {};
   for (const [name, file] of Object.entries(sources.ipListFiles)) {
@@ -110,5 +120,9 @@ export function loadPolicies(sources: PolicySources): CompiledPolicy {
       );
     }
   }
-  return compilePolicy(mergePolicyDocuments(docs), { acrValues: sources.acrValues, ipLists });
+  return compilePolicy(mergePolicyDocuments(docs), {
+    acrValues: sources.acrValues,
+    ipLists,
+    ...(sources.idps === undefined ? {} : { idps: sources.idps }),
+  });
 }

@@ -164,7 +164,7 @@ export const providerStepUp = obj(
         claims: str(SCHEMA_LIMITS.text),
         nonce: str(SCHEMA_LIMITS.id),
       },
-      ['client_id', 'response_type', 'scope', 'acr_values', 'claims', 'nonce'],
+      ['client_id', 'response_type', 'scope', 'claims', 'nonce'],
     ),
     expiresAt: dateTime,
   },
