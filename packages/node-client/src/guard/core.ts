@@ -117,6 +117,21 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
             answer: errorAnswer(500, 'internal_error', 'The request could not be checked.'),
           };
         }
+        try {
+          const idpToken = await guard.idpToken?.(req);
+          if (idpToken !== undefined && idpToken !== null && idpToken !== '') {
+            if (typeof idpToken !== 'string' || !TOKEN.test(idpToken)) {
+              throw new TypeError('idpToken() must return a compact JWT or nothing');
+            }
+            input.idpToken = idpToken;
+          }
+        } catch (error) {
+          guard.onError(error, req);
+          return {
+            type: 'answer',
+            answer: errorAnswer(500, 'internal_error', 'The request could not be checked.'),
+          };
+        }
         const token = view.header(HEADERS.token.toLowerCase());
         if (token !== undefined) {
           if (!TOKEN.test(token)) {

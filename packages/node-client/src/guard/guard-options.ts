@@ -45,6 +45,14 @@ export interface GuardOptions<Req> {
   proxy?: false | ProxyOptions;
   /** Called with any error a guard turned into a 5xx answer, for logging. */
   onError?: (error: unknown, req: Req) => void;
+  /**
+   * The newest token the app holds from its identity provider for this session — the ID token its
+   * OIDC callback stored after a step-up at the provider, or the request's JWT access token — sent
+   * as `idpToken`, the evidence of a step-up a provider performed (docs/idp.md). The service
+   * verifies it against the provider's keys and maps its `acr`/`amr` with the operator's map.
+   * @defaultValue none: only Stepgate's own tokens count
+   */
+  idpToken?: (req: Req) => MaybePromise<string | null | undefined>;
 }
 
 /**
@@ -89,6 +97,7 @@ export interface NormalizedGuardOptions<Req> {
   geo: 'cdn' | false | ((req: Req) => MaybePromise<Geo | undefined>);
   proxy: false | { prefix: string; publicOrigin: string | undefined; bodyLimitBytes: number };
   onError: (error: unknown, req: Req) => void;
+  idpToken: ((req: Req) => MaybePromise<string | null | undefined>) | undefined;
 }
 
 function fail(message: string): never {
@@ -107,6 +116,8 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
     fail("geo must be 'cdn', false or a function");
   if (options.onError !== undefined && typeof options.onError !== 'function')
     fail('onError must be a function');
+  if (options.idpToken !== undefined && typeof options.idpToken !== 'function')
+    fail('idpToken must be a function');
   let proxy: NormalizedGuardOptions<Req>['proxy'] = false;
   if (options.proxy !== false) {
     const p = options.proxy ?? {};
@@ -134,6 +145,7 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
     geo,
     proxy,
     onError: options.onError ?? (() => {}),
+    idpToken: options.idpToken,
   };
 }
 
