@@ -57,6 +57,14 @@ function isSubject(value: unknown): value is Subject {
 export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<Req>): GuardCore<Req> {
   const client = optionsOf(stepgate);
   const guard = normalizeGuardOptions(options);
+  if (guard.proxy !== false && guard.proxy.publicOrigin === undefined) {
+    // Once per adapter, at creation (production refused this above): never per request.
+    guard.onWarning({
+      code: 'proxy_public_origin_unset',
+      message:
+        "proxy.publicOrigin is not set: challengeUrl is built from each request's Host header. Set it to the origin browsers see; NODE_ENV=production refuses to start without it.",
+    });
+  }
 
   async function buildInput(req: Req, view: RequestView, route: RouteOptions<Req>, subject: Subject) {
     const context: RequestContext = {};
