@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type DecisionRequest,
   type DecisionResponse,
@@ -137,7 +138,10 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
         }
         let verdict: DecisionResponse;
         try {
-          verdict = await stepgate.decide(input);
+          // S17: one Idempotency-Key per incoming request, made here and reused only by the client's
+          // own retries of this call. Never the browser's header: a replay with the browser's key and
+          // the same single-use token would get the stored `allow` again and run the action twice.
+          verdict = await stepgate.decide(input, { idempotencyKey: randomUUID() });
         } catch (error) {
           guard.onError(error, req);
           return { type: 'answer', answer: unavailableAnswer() };

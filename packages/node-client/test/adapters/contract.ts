@@ -230,6 +230,19 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
       expect(seen).toHaveLength(1);
     });
 
+    it('S17: never forwards the browser’s Idempotency-Key: each request gets its own key', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const a = await start();
+      const headers = { 'idempotency-key': 'browser-key-1', 'step-up-token': 'eyJhbGciOiJFUzI1NiJ9.e30.sig' };
+      await post(a, headers);
+      await post(a, headers);
+      const keys = seen.map((s) => s.headers.get('idempotency-key'));
+      expect(keys).toHaveLength(2);
+      expect(keys).not.toContain('browser-key-1');
+      expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(keys[1]).not.toBe(keys[0]);
+    });
+
     it('S25: forwards a valid Step-Up-Context as context.device and drops a malformed one', async () => {
       const seen = service(() => HttpResponse.json(allowAnswer()));
       const a = await start();
