@@ -64,7 +64,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const bank = new Bank(options.dataDir);
     const seed = await seedUsers(stepgate, service.url, options.dataDir, bank.customers());
     const admin = new ServiceAdmin(service.url, service.adminKey);
-    const app = createApp({ stepgate, admin, bank, sessions: new Sessions(), seed, web: await bundleWeb() });
+    const app = createApp({
+      stepgate,
+      admin,
+      bank,
+      sessions: new Sessions(),
+      seed,
+      web: await bundleWeb(),
+      publicOrigin: url,
+    });
     server.on('request', app);
     const running = service;
     return {
