@@ -127,6 +127,7 @@ export type {
   TotpEnrollmentAnswer,
   TotpStartAnswer,
   Transaction,
+  UserUpsertAnswer,
   UserUpsertRequest,
   UserView,
   VerifyAnswer,

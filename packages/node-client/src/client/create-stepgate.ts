@@ -20,7 +20,7 @@ import {
   parseEnrollmentAnswer,
   parseFactorList,
   parseRemovalAnswer,
-  parseUserView,
+  parseUserUpsertAnswer,
 } from './answers.js';
 import { assertRequest } from './schemas.js';
 import { createTransport, type Transport } from './transport.js';
@@ -66,11 +66,18 @@ export interface Stepgate {
    */
   decide(input: DecisionRequest, options?: DecideOptions): Promise<DecisionResponse>;
   /**
-   * Creates or updates a user's contact points (`PUT /v1/users/{id}`); a verified email or phone counts
-   * as an enrolled `email_otp` / `sms_otp` factor.
+   * Creates or updates a user's contact points and display name (`PUT /v1/users/{id}`); a verified
+   * email or phone counts as an enrolled `email_otp` / `sms_otp` factor. Changing one of a user who
+   * already has a factor answers a `step_up` first (S31, S33): run that challenge, then call again
+   * with the same values, `subject` and `stepUpToken`. Retried only without a `stepUpToken`.
    * @throws StepgateClientError `service_unavailable`, `service_rejected` or `invalid_argument`.
+   * @example
+   * const answer = await stepgate.upsertUser('u_1', { phone: '+33612345678', subject });
+   * if ('decision' in answer) {
+   *   // answer with stepUpAnswer(answer, challengeUrl); the retry carries { …, stepUpToken }
+   * }
    */
-  upsertUser(id: string, body: UserUpsertRequest): Promise<UserView>;
+  upsertUser(id: string, body: UserUpsertRequest): Promise<UserView | EnrollmentStepUpAnswer>;
   /** Lists a user's enrolled factors (`GET /v1/users/{id}/factors`). */
   listFactors(userId: string): Promise<FactorListAnswer>;
   /**
@@ -168,9 +175,11 @@ export function createStepgate(options: StepgateOptions): Stepgate {
         method: 'put',
         path: user(id),
         json: body,
-        retry: true,
+        // A single-use token must not be sent twice: a retry after a lost answer would only get a
+        // new step-up for a change that may already be done.
+        retry: body.stepUpToken === undefined,
         failCode: 'service_unavailable',
-        parse: parseUserView,
+        parse: parseUserUpsertAnswer,
       });
     },
     async listFactors(userId) {
