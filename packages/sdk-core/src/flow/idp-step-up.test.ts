@@ -166,9 +166,12 @@ describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
     }).catch((e: unknown) => e);
     expect(declined).to.be.instanceOf(StepUpCancelledError);
     let exchanged = false;
+    const markExchanged = async () => {
+      exchanged = true;
+    };
     const unknown = await completeIdpStepUp({
       url: `${location.origin}/cb?code=c&state=forged`,
-      exchange: async () => void (exchanged = true),
+      exchange: markExchanged,
     }).catch((e: unknown) => e);
     expect(isStepUpError(unknown) && unknown.code).to.equal('failed');
     sessionStorage.setItem(
@@ -186,7 +189,7 @@ describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
     );
     const mixUp = await completeIdpStepUp({
       url: `${location.origin}/cb?code=c&state=s2&iss=https%3A%2F%2Fevil.example`,
-      exchange: async () => void (exchanged = true),
+      exchange: markExchanged,
     }).catch((e: unknown) => e);
     expect(isStepUpError(mixUp) && mixUp.code).to.equal('failed');
     expect(exchanged).to.equal(false);
