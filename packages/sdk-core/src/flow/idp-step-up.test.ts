@@ -146,6 +146,38 @@ describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
     expect(isStepUpError(again) && again.code).to.equal('failed');
   });
 
+  it('on the real return page it reads code and state before it cleans them from the address bar', async () => {
+    sessionStorage.setItem(
+      `${IDP_STATE_PREFIX}s3`,
+      JSON.stringify({
+        v: 1,
+        performer: 'idp:corp',
+        issuer: provider.issuer,
+        nonce: 'n',
+        redirectUri: `${location.origin}/cb`,
+        createdAt: Date.now(),
+        returnTo: '',
+        request: { url: `${location.origin}/api/replay`, method: 'GET', headers: [] },
+      }),
+    );
+    worker.use(http.get('/api/replay', () => HttpResponse.json({ replayed: true })));
+    const before = location.href;
+    history.pushState(null, '', `${location.pathname}?keep=1&code=c0de&state=s3`);
+    try {
+      const codes: string[] = [];
+      const { response } = await completeIdpStepUp({
+        exchange: async (cb) => {
+          codes.push(cb.code);
+        },
+      });
+      expect(codes).to.deep.equal(['c0de']);
+      expect(await response.json()).to.deep.equal({ replayed: true });
+      expect(location.search).to.equal('?keep=1');
+    } finally {
+      history.replaceState(null, '', before);
+    }
+  });
+
   it('a declined sign-in is a cancel; an unknown state or another issuer fails before any exchange', async () => {
     sessionStorage.setItem(
       `${IDP_STATE_PREFIX}s1`,

@@ -177,7 +177,8 @@ export function createIdpRedirectHandler(options: IdpRedirectOptions): IdpStepUp
  */
 export async function completeIdpStepUp(options: CompleteIdpStepUpOptions): Promise<IdpStepUpResult> {
   const here = new URL(options.url ?? location.href);
-  const params = here.searchParams;
+  // A copy: the address bar is cleaned below, before these are read.
+  const params = new URLSearchParams(here.search);
   const state = params.get('state') ?? '';
   const key = `${IDP_STATE_PREFIX}${state}`;
   const text = state === '' ? null : sessionStorage.getItem(key);
