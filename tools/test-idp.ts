@@ -84,7 +84,14 @@ function configuration(clients: TestClient[], acrValues: string[], key: JWK): Co
     jwks: { keys: [key] },
     cookies: { keys: ['test-idp-cookie-key-0123456789abcdef'] },
     pkce: { required: () => false },
-    ttl: { IdToken: 3600, AccessToken: 3600 },
+    ttl: {
+      IdToken: 3600,
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+    },
     findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // First-party clients: consent is implied (oidc-provider's documented recipe).
@@ -283,18 +290,17 @@ export async function exchangeCode(
   code: string,
   redirectUri: string,
   client: TestClient = idp.clients[0]!,
+  codeVerifier?: string,
 ): Promise<{ idToken: string; accessToken: string }> {
+  const form: Record<string, string> = { grant_type: 'authorization_code', code, redirect_uri: redirectUri };
+  if (codeVerifier !== undefined) form.code_verifier = codeVerifier;
   const token = await fetch(`${idp.issuer}/token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
       authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
     },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-    }).toString(),
+    body: new URLSearchParams(form).toString(),
   });
   const body = (await token.json()) as { id_token?: string; access_token?: string };
   if (!body.id_token) throw new Error(`token exchange failed: ${JSON.stringify(body)}`);
