@@ -26,6 +26,11 @@ export interface TestIdpOptions {
   acrValues?: string[];
   /** The signing key; a fresh RS256 key by default. */
   key?: JWK;
+  /**
+   * An API the app calls with the provider's access tokens: they are then JWTs (RFC 9068) for this
+   * audience, carrying the sign-in's `acr`, `amr` and `auth_time`.
+   */
+  apiAudience?: string;
 }
 
 /** What a scripted sign-in answers with. */
@@ -69,7 +74,12 @@ export async function newSigningKey(kid: string): Promise<JWK> {
 
 const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function configuration(clients: TestClient[], acrValues: string[], key: JWK): Configuration {
+function configuration(
+  clients: TestClient[],
+  acrValues: string[],
+  key: JWK,
+  apiAudience: string | undefined,
+): Configuration {
   return {
     clients: clients.map((c) => ({
       client_id: c.clientId,
@@ -80,7 +90,26 @@ function configuration(clients: TestClient[], acrValues: string[], key: JWK): Co
     })),
     acrValues,
     claims: { openid: ['sub'], acr: null, amr: null, auth_time: null },
-    features: { claimsParameter: { enabled: true }, devInteractions: { enabled: false } },
+    features: {
+      claimsParameter: { enabled: true },
+      devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: apiAudience !== undefined,
+        defaultResource: () => apiAudience ?? '',
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: 'api',
+          audience: apiAudience!,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 3600,
+        }),
+      },
+    },
+    // RFC 9068 §2.2.1: the access token carries the authentication's acr, amr and auth_time.
+    extraTokenClaims: (ctx) => {
+      const code = ctx.oidc.entities.AuthorizationCode;
+      return code ? { acr: code.acr, amr: code.amr, auth_time: code.authTime } : undefined;
+    },
     jwks: { keys: [key] },
     cookies: { keys: ['test-idp-cookie-key-0123456789abcdef'] },
     pkce: { required: () => false },
@@ -105,6 +134,8 @@ function configuration(clients: TestClient[], acrValues: string[], key: JWK): Co
       });
       grant.addOIDCScope('openid');
       grant.addOIDCClaims(['sub', 'acr', 'amr', 'auth_time']);
+      for (const resource of Object.keys(ctx.oidc.resourceServers ?? {}))
+        grant.addResourceScope(resource, 'api');
       await grant.save();
       return grant;
     },
@@ -199,7 +230,7 @@ export async function startTestIdp(options: TestIdpOptions = {}): Promise<TestId
   let port = options.port ?? 0;
   const listen = async () => {
     const issuer = `http://127.0.0.1:${port}`;
-    const provider = new Provider(issuer, configuration(clients, acrValues, key));
+    const provider = new Provider(issuer, configuration(clients, acrValues, key, options.apiAudience));
     provider.use(interactions(provider));
     server = createServer(provider.callback());
     await new Promise<void>((resolve, reject) => {

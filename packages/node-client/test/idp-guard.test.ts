@@ -34,6 +34,9 @@ policies:
   - id: profile
     when: { action: profile.update }
     require: { level: aal1, maxAge: 5m, performer: any }
+  - id: admin-area
+    when: { action: "admin.**" }
+    require: { level: aal2, maxAge: 15m }
 default: allow
 `;
 
@@ -43,7 +46,7 @@ let url: string;
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  idp = await startTestIdp();
+  idp = await startTestIdp({ apiAudience: 'api://bank' });
   svc = await startDecisionService({
     port: 0,
     policies: POLICY,
@@ -78,6 +81,26 @@ beforeAll(async () => {
     },
   );
   app.post('/profile', sg.requireStepUp({ action: 'profile.update' }), (_q, s) => {
+    s.json({ ok: true });
+  });
+  // The session's level from the app's own access token, through the same map as the service.
+  const fromToken = stepgateExpress(stepgate, {
+    // The app claims more than it proved: the token, not this, decides.
+    getSubject: () => ({
+      id: 'alice',
+      sessionId: 's1',
+      acr: 'aal3',
+      authTime: Math.floor(Date.now() / 1000),
+    }),
+    sessionToken: {
+      token: (req) => req.get('authorization')?.replace(/^Bearer /, ''),
+      issuer: idp.issuer,
+      audience: 'api://bank',
+      acrMap: { 'urn:corp:pwd': 'aal1', 'urn:corp:mfa': 'aal2' },
+    },
+    proxy: { publicOrigin: 'https://bank.example' },
+  });
+  app.get('/admin/users', fromToken.requireStepUp({ action: 'admin.users.list' }), (_q, s) => {
     s.json({ ok: true });
   });
   const server = app.listen(0, '127.0.0.1');
@@ -161,5 +184,60 @@ describe('guards with identity-provider performers (issue 21)', () => {
     expect(() => stepgateExpress(stepgate, { getSubject: () => null, idpToken: 'x' as never })).toThrow(
       /idpToken must be a function/,
     );
+  });
+});
+
+describe('the session level from the app own access token (issue 21: sessionToken)', () => {
+  const admin = (token?: string) =>
+    fetch(`${url}/admin/users`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
+
+  it('a verified access token at a mapped aal2, authenticated just now, meets aal2 within 15m without a step-up', async () => {
+    const { accessToken } = await idp.signIn({
+      user: 'alice',
+      acr: 'urn:corp:mfa',
+      params: { acr_values: 'urn:corp:mfa' },
+    });
+    expect((await admin(accessToken)).status).toBe(200);
+  });
+
+  // alice has no Stepgate factor at aal2, so a session below aal2 is refused outright (403).
+  it('S2: the app assertion counts for nothing: no token, a lower acr, another user or audience are refused', async () => {
+    expect((await admin()).status).toBe(403);
+    const pwd = await idp.signIn({
+      user: 'alice',
+      acr: 'urn:corp:pwd',
+      params: { acr_values: 'urn:corp:pwd' },
+    });
+    expect((await admin(pwd.accessToken)).status).toBe(403);
+    const mallory = await idp.signIn({
+      user: 'mallory',
+      acr: 'urn:corp:mfa',
+      params: { acr_values: 'urn:corp:mfa' },
+    });
+    expect((await admin(mallory.accessToken)).status).toBe(403);
+    // The ID token is for the client, not the API: its audience is refused.
+    const wrongAudience = await idp.signIn({
+      user: 'alice',
+      acr: 'urn:corp:mfa',
+      params: { acr_values: 'urn:corp:mfa' },
+    });
+    expect((await admin(wrongAudience.idToken)).status).toBe(403);
+  });
+
+  it('options are checked when the guards are created', () => {
+    const stepgate = createStepgate({ serviceUrl: svc.url, apiKey: svc.apiKey });
+    const base = {
+      token: () => undefined,
+      issuer: idp.issuer,
+      audience: 'api://bank',
+      acrMap: { x: 'aal2' as const },
+    };
+    const make = (sessionToken: object) => () =>
+      stepgateExpress(stepgate, { getSubject: () => null, sessionToken: sessionToken as never });
+    expect(make({ ...base, acrMap: {} })).toThrow(/needs an acrMap or an amrMap/);
+    expect(make({ ...base, acrMap: { x: 'aal4' } })).toThrow(/acrMap\["x"\] must be aal1, aal2 or aal3/);
+    expect(make({ ...base, issuer: 'http://login.example.com' })).toThrow(/https URL/);
+    expect(make({ ...base, algorithms: ['HS256'] })).toThrow(/never none or HS/);
+    expect(make({ ...base, audience: [] })).toThrow(/audience/);
   });
 });

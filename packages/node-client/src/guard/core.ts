@@ -115,7 +115,8 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
             return { type: 'answer', answer: errorAnswer(401, 'unauthorized', 'Sign in first.') };
           }
           if (!isSubject(subject)) throw new TypeError('getSubject() must return { id: string, … }');
-          input = await buildInput(req, view, route, subject);
+          const session = guard.sessionLevel ? await guard.sessionLevel(req, subject) : subject;
+          input = await buildInput(req, view, route, session);
         } catch (error) {
           if (error instanceof BadRequest) {
             return { type: 'answer', answer: errorAnswer(400, 'invalid_request', error.message) };

@@ -3,6 +3,11 @@ import { DEFAULTS } from '../defaults.js';
 import { StepgateClientError } from '../errors.js';
 import { baseUrl, intOption } from '../options.js';
 import { compileTrust, type TrustFunction, type TrustProxy } from './client-ip.js';
+import {
+  createSessionLevelReader,
+  type SessionLevelReader,
+  type SessionTokenOptions,
+} from './session-level.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -53,6 +58,15 @@ export interface GuardOptions<Req> {
    * @defaultValue none: only Stepgate's own tokens count
    */
   idpToken?: (req: Req) => MaybePromise<string | null | undefined>;
+  /**
+   * Read the session's level and `auth_time` from the app's own token (its JWT access token, or
+   * its session's ID token) instead of `getSubject()`'s `acr` and `authTime`: verified with jose
+   * against the provider's JWKS and mapped with the same `acrMap`/`amrMap` as the service's `idps`
+   * entry (docs/idp.md). A missing, invalid or foreign token leaves an aal1 session without a
+   * known authentication time.
+   * @defaultValue none: `getSubject()` asserts `acr` and `authTime`
+   */
+  sessionToken?: SessionTokenOptions<Req>;
   /**
    * Called once, when the adapter is created, with each configuration that works but should not
    * go to production (today: a mounted proxy without `proxy.publicOrigin`).
@@ -124,6 +138,7 @@ export interface NormalizedGuardOptions<Req> {
   proxy: false | { prefix: string; publicOrigin: string | undefined; bodyLimitBytes: number };
   onError: (error: unknown, req: Req) => void;
   idpToken: ((req: Req) => MaybePromise<string | null | undefined>) | undefined;
+  sessionLevel: SessionLevelReader<Req> | undefined;
   onWarning: (warning: GuardWarning) => void;
 }
 
@@ -194,6 +209,10 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
     proxy,
     onError: options.onError ?? (() => {}),
     idpToken: options.idpToken,
+    sessionLevel:
+      options.sessionToken === undefined
+        ? undefined
+        : createSessionLevelReader(options.sessionToken, options.onError ?? (() => {})),
     onWarning: options.onWarning ?? emitWarning,
   };
 }
