@@ -22,13 +22,18 @@ import { checkProviderNonce, nonceBinding } from '../idps/provider-nonce.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import type { TokenOutcome } from './check-token.js';
 
-/** What a provider's token proves by the operator's map: the highest mapped `acr` or `amr` (S2). */
+/** What a provider's token proves by the operator's map: the highest mapped `acr`, `acrs` or `amr` (S2). */
 export function mappedLevel(idp: IdpSettings, claims: JWTPayload): Level | undefined {
   let level: Level | undefined;
   const raise = (l: Level | undefined) => {
     if (l !== undefined && (level === undefined || levelAtLeast(l, level))) level = l;
   };
   if (typeof claims.acr === 'string' && Object.hasOwn(idp.acrMap, claims.acr)) raise(idp.acrMap[claims.acr]);
+  // Entra ID: the authentication contexts (`c1`…`c99`) a token satisfied are in `acrs`.
+  if (Array.isArray(claims.acrs)) {
+    for (const acr of claims.acrs)
+      if (typeof acr === 'string' && Object.hasOwn(idp.acrMap, acr)) raise(idp.acrMap[acr]);
+  }
   if (Array.isArray(claims.amr)) {
     for (const amr of claims.amr)
       if (typeof amr === 'string' && Object.hasOwn(idp.amrMap, amr)) raise(idp.amrMap[amr]);

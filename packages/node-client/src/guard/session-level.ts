@@ -84,7 +84,7 @@ function httpsUrl(value: unknown, name: string): string {
   return value;
 }
 
-/** What the maps give a token: the highest mapped `acr` or `amr` (S2). */
+/** What the maps give a token: the highest mapped `acr`, `acrs` (Entra) or `amr` (S2). */
 function mappedLevel(
   claims: JWTPayload,
   acrMap: Readonly<Record<string, Level>>,
@@ -95,6 +95,10 @@ function mappedLevel(
     if (l !== undefined && (level === undefined || levelAtLeast(l, level))) level = l;
   };
   if (typeof claims.acr === 'string' && Object.hasOwn(acrMap, claims.acr)) raise(acrMap[claims.acr]);
+  // Entra ID: the authentication contexts (`c1`…`c99`) a token satisfied are in `acrs`.
+  if (Array.isArray(claims.acrs)) {
+    for (const a of claims.acrs) if (typeof a === 'string' && Object.hasOwn(acrMap, a)) raise(acrMap[a]);
+  }
   if (Array.isArray(claims.amr)) {
     for (const a of claims.amr) if (typeof a === 'string' && Object.hasOwn(amrMap, a)) raise(amrMap[a]);
   }
