@@ -59,6 +59,7 @@ describe('@stepgate/protocol public API', () => {
         'maxLevel',
         'parseAuthenticateHeader',
         'parseStepUpChallenge',
+        'providerLevel',
         'quoteString',
         'readProviderStepUps',
         'readStepUpContext',

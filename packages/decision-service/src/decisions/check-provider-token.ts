@@ -11,35 +11,15 @@ import {
   type Amr,
   type DecisionRequest,
   type Level,
-  levelAtLeast,
+  providerLevel,
   type Reason,
 } from '@stepgate/protocol';
-import type { JWTPayload } from 'jose';
 import type { LifecycleAuditInput } from '../audit/audit-event.js';
 import type { IdpSettings } from '../config/idps-config.js';
 import { type ProviderTokenFailure, unverifiedIssuer } from '../idps/identity-provider.js';
 import { checkProviderNonce, nonceBinding } from '../idps/provider-nonce.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import type { TokenOutcome } from './check-token.js';
-
-/** What a provider's token proves by the operator's map: the highest mapped `acr`, `acrs` or `amr` (S2). */
-export function mappedLevel(idp: IdpSettings, claims: JWTPayload): Level | undefined {
-  let level: Level | undefined;
-  const raise = (l: Level | undefined) => {
-    if (l !== undefined && (level === undefined || levelAtLeast(l, level))) level = l;
-  };
-  if (typeof claims.acr === 'string' && Object.hasOwn(idp.acrMap, claims.acr)) raise(idp.acrMap[claims.acr]);
-  // Entra ID: the authentication contexts (`c1`…`c99`) a token satisfied are in `acrs`.
-  if (Array.isArray(claims.acrs)) {
-    for (const acr of claims.acrs)
-      if (typeof acr === 'string' && Object.hasOwn(idp.acrMap, acr)) raise(idp.acrMap[acr]);
-  }
-  if (Array.isArray(claims.amr)) {
-    for (const amr of claims.amr)
-      if (typeof amr === 'string' && Object.hasOwn(idp.amrMap, amr)) raise(idp.amrMap[amr]);
-  }
-  return level;
-}
 
 const KNOWN_AMR = new Set<string>(AMR_VALUES);
 
@@ -56,9 +36,9 @@ function tokenId(idp: IdpSettings, token: string, jti: unknown): string {
  * Checks a presented identity-provider token against a `step_up` verdict, in this order: a
  * configured issuer that the requirement names as performer; signature, `iss`, `aud`, `azp`,
  * `exp`/`nbf`/`iat` (jose, the provider's published algorithms, never `none` or a MAC); the
- * mapped user (`subjectClaim` equals `subject.id`); a level from `acrMap`/`amrMap`; a `nonce`,
- * when present, made for this very request (and required when the requirement binds the
- * transaction or has `maxAge: 0`, where `auth_time` must also follow the step-up answer); then the
+ * mapped user (`subjectClaim` equals `subject.id`); a level from `acrMap`/`amrMap`; the `nonce`
+ * of a step-up answer for this very request (unless the requirement accepts any action; with
+ * `maxAge: 0` the sign-in must also follow the answer); then the
  * engine's requirement check on the Stepgate token minted from it (level, `auth_time` within
  * `maxAge` at the mapped level, session, action, digest); and last, for a single-use requirement,
  * the atomic consumption of the provider token's `jti` (or hash). Every outcome is audited.
@@ -124,7 +104,7 @@ export async function checkProviderToken(
   const id = tokenId(idp, params.token, claims.jti);
   // The documented mapping: the claim named by `subjectClaim` holds the app's user id.
   if (claims[idp.subjectClaim] !== subject.id) return refuse('wrong_subject', idp, id);
-  const level = mappedLevel(idp, claims);
+  const level = providerLevel(claims, idp.acrMap, idp.amrMap);
   if (level === undefined) return refuse('level_unmapped', idp, id);
   const bound = requirement.bindTransaction || requirement.maxAge === 0;
   let askedAt: number | undefined;

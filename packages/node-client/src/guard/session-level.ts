@@ -4,7 +4,7 @@
  * jose against the provider's JWKS, and mapped with the same `acrMap`/`amrMap` as the service's
  * `idps` entry — never more than the map says (S2). docs/idp.md "The app's own token".
  */
-import { isLevel, type Level, levelAtLeast, type Subject } from '@stepgate/protocol';
+import { isLevel, type Level, providerLevel, type Subject } from '@stepgate/protocol';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { StepgateClientError } from '../errors.js';
 
@@ -84,27 +84,6 @@ function httpsUrl(value: unknown, name: string): string {
   return value;
 }
 
-/** What the maps give a token: the highest mapped `acr`, `acrs` (Entra) or `amr` (S2). */
-function mappedLevel(
-  claims: JWTPayload,
-  acrMap: Readonly<Record<string, Level>>,
-  amrMap: Readonly<Record<string, Level>>,
-): Level | undefined {
-  let level: Level | undefined;
-  const raise = (l: Level | undefined) => {
-    if (l !== undefined && (level === undefined || levelAtLeast(l, level))) level = l;
-  };
-  if (typeof claims.acr === 'string' && Object.hasOwn(acrMap, claims.acr)) raise(acrMap[claims.acr]);
-  // Entra ID: the authentication contexts (`c1`…`c99`) a token satisfied are in `acrs`.
-  if (Array.isArray(claims.acrs)) {
-    for (const a of claims.acrs) if (typeof a === 'string' && Object.hasOwn(acrMap, a)) raise(acrMap[a]);
-  }
-  if (Array.isArray(claims.amr)) {
-    for (const a of claims.amr) if (typeof a === 'string' && Object.hasOwn(amrMap, a)) raise(amrMap[a]);
-  }
-  return level;
-}
-
 /**
  * Checks the options when the guards are created and returns the reader. The reader replaces the
  * app's `acr` and `authTime` with what a verified token proves: its mapped level and `auth_time`
@@ -181,7 +160,7 @@ export function createSessionLevelReader<Req>(
       return unproven;
     }
     if (claims[subjectClaim] !== subject.id) return unproven;
-    const level = mappedLevel(claims, acrMap, amrMap);
+    const level = providerLevel(claims, acrMap, amrMap);
     if (level === undefined) return unproven;
     const proven: Subject = { ...unproven, acr: level };
     if (typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time))
