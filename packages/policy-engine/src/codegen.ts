@@ -4,6 +4,7 @@
  * `K`, indexed by integers the generator chose: no document string is ever spliced into source.
  * The only identifiers in the source come from fixed lists in this file.
  */
+import type { FieldType } from '@stepgate/protocol';
 import type { CondNode, Leaf } from './condition.js';
 import type { Field } from './fields.js';
 import { readPath } from './fields.js';
@@ -14,6 +15,9 @@ import type { Signals } from './signals.js';
  * A matcher: writes the indexes of matching policies into `out`, returns how many.
  * `r` the request, `s` the signals, `an` the action name, `lv` the session level, `A` the
  * results of the action-only tests for `an`, `C` the candidate policies for `an` (ascending).
+ * Policies whose evaluation read a missing request field are not decided here: their indexes go
+ * to `Q[1…Q[0]]`, and the caller evaluates them again in three-valued logic (interpret.ts
+ * `truth`). With every field present, that list is empty and the two-valued result is exact.
  */
 export type Matcher = (
   r: Record<string, unknown>,
@@ -23,6 +27,7 @@ export type Matcher = (
   out: Int32Array,
   A: Uint8Array,
   C: Int32Array,
+  Q: Int32Array,
 ) => number;
 
 /** Builds a reason's `values` (field path → value) for one policy. */
@@ -41,12 +46,31 @@ export function actionOnly(n: CondNode): boolean {
 }
 
 const ROOTS = new Set(['subject', 'resource', 'transaction', 'context']);
-/** Fields whose value is never an array, so equality needs no array check. */
-const scalarField = (f: Field): boolean =>
-  f.kind === 'action' || f.kind === 'level' || (f.kind === 'sig' && f.key !== 'ip.reputation');
 
 class Emitter {
   readonly K: unknown[] = [];
+  /** Leaves emitted so far that can find their request field missing (they set `M`). */
+  missingLeaves = 0;
+  /** Types of the typed request fields, by path. */
+  readonly types: ReadonlyMap<string, FieldType>;
+
+  constructor(types: ReadonlyMap<string, FieldType>) {
+    this.types = types;
+  }
+
+  /**
+   * Fields whose value is never an array, so equality needs no array check: the action, the
+   * level, scalar signals, and request fields typed as scalars (the type check refused any other
+   * present value before matching; a report-only policy's field may still hold one, so every
+   * test below stays total, and that policy's result is then discarded).
+   */
+  scalar(f: Field): boolean {
+    if (f.kind === 'req') {
+      const t = this.types.get(f.path);
+      return t !== undefined && !t.endsWith('[]');
+    }
+    return f.kind !== 'sig' || f.key !== 'ip.reputation';
+  }
   readonly fieldVars = new Map<string, number>();
   readonly fieldInits: string[] = [];
   /** Action-only subtrees; the matcher reads their results from `A[j]`. */
@@ -91,37 +115,48 @@ class Emitter {
     return `    case ${i | 0}: ${stores} break;`;
   }
 
+  /**
+   * A leaf. On a request field (except `exists`), a missing value sets `M` and gives false; the
+   * caller then settles the policy in three-valued logic (docs/policies.md "Missing fields").
+   */
   leaf(f: Field, l: Leaf): string {
     const v = this.value(f);
-    const scalar = scalarField(f);
+    if (l.t === 'exists') {
+      return l.arg ? `((x = ${v}) !== undefined && x !== null)` : `((x = ${v}) === undefined || x === null)`;
+    }
+    if (l.t === 'glob' && f.kind === 'action') return `${this.k(l.arg)}(an)`;
+    if (f.kind === 'req') {
+      this.missingLeaves++;
+      return `((x = ${v}) === void 0 ? ((M = 1), false) : ${this.test(f, l)})`;
+    }
+    return `((x = ${v}), ${this.test(f, l)})`;
+  }
+
+  /** The test of a leaf on the value already in `x`. */
+  test(f: Field, l: Leaf): string {
+    const scalar = this.scalar(f);
     switch (l.t) {
       case 'eq':
-        if (scalar) return `(${v} === ${this.k(l.arg)})`;
+        if (scalar) return `x === ${this.k(l.arg)}`;
         // On an array, equality means "some element equals" (as testLeaf).
-        return `((x = ${v}) === ${this.k(l.arg)} || (IA(x) && x.includes(${this.k(l.arg)})))`;
+        return `(x === ${this.k(l.arg)} || (IA(x) && x.includes(${this.k(l.arg)})))`;
       case 'in':
-        if (scalar && l.arg.length <= 8) {
-          return `((x = ${v}) === ${l.arg.map((a) => this.k(a)).join(' || x === ')})`;
-        }
-        if (scalar) return `${this.k(new Set(l.arg))}.has(${v})`;
-        return `TL(${this.k(l)}, ${v})`;
+        if (scalar && l.arg.length <= 8) return `(x === ${l.arg.map((a) => this.k(a)).join(' || x === ')})`;
+        if (scalar) return `${this.k(new Set(l.arg))}.has(x)`;
+        return `TL(${this.k(l)}, x)`;
       case 'gt':
       case 'gte':
       case 'lt':
       case 'lte': {
+        if (!scalar) return `TL(${this.k(l)}, x)`;
         const op = { gt: '>', gte: '>=', lt: '<', lte: '<=' }[l.t];
-        return `(typeof (x = ${v}) === 'number' && x ${op} ${this.k(l.arg)})`;
+        return `(typeof x === 'number' && x ${op} ${this.k(l.arg)})`;
       }
       case 'between':
-        return `(typeof (x = ${v}) === 'number' && x >= ${this.k(l.arg[0])} && x <= ${this.k(l.arg[1])})`;
-      case 'glob':
-        return f.kind === 'action' ? `${this.k(l.arg)}(an)` : `TL(${this.k(l)}, ${v})`;
-      case 'exists':
-        return l.arg
-          ? `((x = ${v}) !== undefined && x !== null)`
-          : `((x = ${v}) === undefined || x === null)`;
+        if (!scalar) return `TL(${this.k(l)}, x)`;
+        return `(typeof x === 'number' && x >= ${this.k(l.arg[0])} && x <= ${this.k(l.arg[1])})`;
       default:
-        return `TL(${this.k(l)}, ${v})`;
+        return `TL(${this.k(l)}, x)`;
     }
   }
 
@@ -150,6 +185,7 @@ class Emitter {
 export function generateMatcher(
   conditions: readonly CondNode[],
   fields: ReadonlyArray<readonly Field[]> = [],
+  types: ReadonlyMap<string, FieldType> = new Map(),
 ): {
   matcher: Matcher;
   values: ValuesBuilder[];
@@ -158,7 +194,7 @@ export function generateMatcher(
   /** Per policy: indexes into `actionTests` that must all hold for it to be a candidate. */
   gates: number[][];
 } {
-  const e = new Emitter();
+  const e = new Emitter(types);
   // A policy's top-level conjuncts on the action name alone are its gate: they are tested once
   // per distinct action (cached by the caller), which then runs only the candidate policies whose
   // gate holds. The rest of each condition is a `case` of one switch, in document order.
@@ -167,6 +203,7 @@ export function generateMatcher(
     const parts = c.k === 'all' && !actionOnly(c) ? c.c : [c];
     const gate: number[] = [];
     const rest: string[] = [];
+    const before = e.missingLeaves;
     for (const part of parts) {
       if (actionOnly(part)) {
         e.actionTests.push(part);
@@ -174,14 +211,18 @@ export function generateMatcher(
       } else rest.push(e.node(part));
     }
     gates.push(gate);
-    const test = rest.length === 0 ? 'out[n++] = ' : `if (${rest.join(' && ')}) out[n++] = `;
-    return `      case ${i | 0}: ${test}${i | 0}; break;`;
+    const j = i | 0;
+    if (rest.length === 0) return `      case ${j}: out[n++] = ${j}; break;`;
+    const test = rest.join(' && ');
+    if (e.missingLeaves === before) return `      case ${j}: if (${test}) out[n++] = ${j}; break;`;
+    // A missing field was read: the two-valued result may be wrong, so the caller settles it.
+    return `      case ${j}: M = 0; if (${test}) { if (M === 0) out[n++] = ${j}; else Q[++q] = ${j}; } else if (M !== 0) Q[++q] = ${j}; break;`;
   });
-  const vars = ['n = 0', 't', 'x', ...e.fieldInits].join(', ');
+  const vars = ['n = 0', 'q = 0', 'M = 0', 't', 'x', ...e.fieldInits].join(', ');
   // One values function for all policies (so it gets hot and optimised), one case per policy:
   // each store site sees one key, so the stores stay monomorphic.
   const cases = fields.map((f, i) => e.valuesCase(i, f)).join('\n');
-  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A, C) {\n  var ${vars};\n  for (var k = 0, m = C.length; k < m; k++) {\n    switch (C[k]) {\n${tests.join('\n')}\n    }\n  }\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
+  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A, C, Q) {\n  var ${vars};\n  for (var k = 0, m = C.length; k < m; k++) {\n    switch (C[k]) {\n${tests.join('\n')}\n    }\n  }\n  Q[0] = q;\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
   const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', source) as (...args: unknown[]) => {
     match: Matcher;
     values: (

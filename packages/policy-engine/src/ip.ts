@@ -183,3 +183,8 @@ export function ipInRanges(set: RangeSet, ip: ParsedIp): boolean {
   }
   return false;
 }
+
+/** Tells whether a value is an IP address string the `cidr` operator can test (the `ip` field type). */
+export function isIpAddress(value: string): boolean {
+  return parseIp(value) !== undefined;
+}
