@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumHelp, hasChromium } from './chromium.mjs';
+import { chromiumHelp, ensureChromium } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv[2] === 'node' || process.argv[2] === 'browser' ? process.argv[2] : undefined;
@@ -52,10 +52,6 @@ function runVitest() {
 }
 
 function runBrowser() {
-  if (!hasChromium()) {
-    console.error(chromiumHelp);
-    return { passed: 0, failed: 1, skipped: 0 };
-  }
   const out = join(scratch, 'wtr.json');
   const res = spawnSync(bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
     cwd: root,
@@ -65,6 +61,15 @@ function runBrowser() {
   const counts = readJson(out) ?? { passed: 0, failed: 1, skipped: 0 };
   if (res.status !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
+}
+
+// Browser tests, the demo's end-to-end tests and the WebAuthn tests all need Chromium: install it
+// first when it is missing and can be installed, or stop with one line that says what to run.
+if (!ensureChromium()) {
+  console.error(chromiumHelp);
+  rmSync(scratch, { recursive: true, force: true });
+  console.log('0 passed, 1 failed');
+  process.exit(1);
 }
 
 for (const [kind, run] of [

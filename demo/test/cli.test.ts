@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +19,13 @@ afterAll(() => {
 });
 
 /** Runs `node tools/demo.mjs` (what `pnpm demo` runs) until it prints its URL. */
-function run(args: string[] = []): Promise<{ child: ChildProcess; url: string; out: () => string }> {
+function run(
+  args: string[] = [],
+  port = 0,
+): Promise<{ child: ChildProcess; url: string; out: () => string }> {
   const child = spawn(process.execPath, ['tools/demo.mjs', ...args], {
     cwd: root,
-    env: { ...process.env, PORT: '0', STEPGATE_DEMO_DIR: dataDir },
+    env: { ...process.env, PORT: String(port), STEPGATE_DEMO_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -81,5 +86,52 @@ describe('pnpm demo (tools/demo.mjs)', () => {
     expect(ledger()).toBe(0);
     expect(existsSync(join(dataDir, 'stepgate.db'))).toBe(true);
     expect(await stop(third.child, 'SIGINT'), third.out()).toBe(0);
+  }, 120_000);
+
+  it('accepts connections only once it can answer them: no request made during start-up hangs', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    // One request every 25 ms from the moment the process starts. A refused connection is fine
+    // (nothing listens yet); a connection that is accepted must get an answer.
+    type Outcome = 'refused' | 'answered' | 'pending';
+    const outcomes: Outcome[] = [];
+    const probes: Promise<void>[] = [];
+    const fire = () => {
+      const i = outcomes.push('pending') - 1;
+      probes.push(
+        new Promise<void>((resolve) => {
+          const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+            res.resume();
+            res.on('end', () => {
+              outcomes[i] = 'answered';
+              resolve();
+            });
+          });
+          req.on('error', (error: NodeJS.ErrnoException) => {
+            outcomes[i] = error.code === 'ECONNREFUSED' ? 'refused' : outcomes[i]!;
+            resolve();
+          });
+          req.end();
+        }),
+      );
+    };
+    const started = run([], port);
+    const timer = setInterval(fire, 25);
+    const demo = await started.finally(() => clearInterval(timer));
+    for (let k = 0; k < 5; k++) fire();
+    // Every accepted request of the start-up is answered once the demo is up (a hung one would
+    // stay pending until the process stops, and is caught here).
+    await Promise.race([Promise.all(probes), new Promise((r) => setTimeout(r, 15_000))]);
+    expect(
+      outcomes.filter((o) => o === 'pending'),
+      demo.out(),
+    ).toEqual([]);
+    expect(outcomes.filter((o) => o === 'answered').length).toBeGreaterThanOrEqual(5);
+    expect(demo.out()).toContain('First step of the tour');
+    expect(await stop(demo.child, 'SIGINT'), demo.out()).toBe(0);
   }, 120_000);
 });

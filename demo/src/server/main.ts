@@ -30,13 +30,15 @@ export async function main(rootDir: string, argv: string[]): Promise<void> {
     : '';
   console.log(`
   Acme Bank — the Stepgate demo${reset ? ' (reset)' : ''}
-  ${demo.url}
+
+  Open ${demo.url}
+  First step of the tour: sign in as Bob, then send 900 € — the policy asks for a code,
+  which arrives in the page's mailbox panel. (README.md "A five-minute tour" has the rest.)
 
   Demo users (sign in with one click):
   alice   admin, email code
   bob     customer, email code${carol}
 
-  Codes "sent by email" appear in the page's mailbox panel (the service's dev outbox).
   Decision service: ${demo.service.url}   data: ${dataDir}
   Policies: demo/policies.yaml (edit it: the service reloads it).  Ctrl-C stops; --reset starts over.
 `);

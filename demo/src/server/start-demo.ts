@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type RunningService, startDecisionService } from '@stepgate/decision-service';
 import { createStepgate } from '@stepgate/node-client';
@@ -45,12 +45,11 @@ export const DEMO_POLICIES = fileURLToPath(new URL('../../policies.yaml', import
  * @throws when the port is taken, or a ConfigError / PolicyError of the service.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
-  });
-  const url = `http://localhost:${(server.address() as AddressInfo).port}`;
+  // The service's configuration needs the app's URL (WebAuthn origins, CORS), so the port is
+  // known first; the server listens only once its handler is attached, so no connection is ever
+  // accepted before the app can answer it.
+  const port = options.port === undefined || options.port === 0 ? await freePort() : options.port;
+  const url = `http://localhost:${port}`;
   let service: RunningService | undefined;
   try {
     service = await startDecisionService({
@@ -65,7 +64,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const seed = await seedUsers(stepgate, service.url, options.dataDir, bank.customers());
     const admin = new ServiceAdmin(service.url, service.adminKey);
     const app = createApp({ stepgate, admin, bank, sessions: new Sessions(), seed, web: await bundleWeb() });
-    server.on('request', app);
+    const server = createServer(app);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
     const running = service;
     return {
       url,
@@ -78,8 +81,19 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       },
     };
   } catch (error) {
-    server.close();
     await service?.close();
     throw error;
   }
+}
+
+/** A port that is free on 127.0.0.1 now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
