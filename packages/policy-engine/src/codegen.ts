@@ -4,12 +4,15 @@
  * `K`, indexed by integers the generator chose: no document string is ever spliced into source.
  * The only identifiers in the source come from fixed lists in this file.
  */
-import type { FieldType } from '@stepgate/protocol';
+import { type FieldType, fieldValueFits } from '@stepgate/protocol';
 import type { CondNode, Leaf } from './condition.js';
+import type { TypedField } from './field-types.js';
 import type { Field } from './fields.js';
 import { readPath } from './fields.js';
 import { testLeaf } from './interpret.js';
+import { isIpAddress } from './ip.js';
 import type { Signals } from './signals.js';
+import { BLOCKED, readTyped, typeTestSource } from './type-check.js';
 
 /**
  * A matcher: writes the indexes of matching policies into `out`, returns how many.
@@ -18,6 +21,8 @@ import type { Signals } from './signals.js';
  * Policies whose evaluation read a missing request field are not decided here: their indexes go
  * to `Q[1…Q[0]]`, and the caller evaluates them again in three-valued logic (interpret.ts
  * `truth`). With every field present, that list is empty and the two-valued result is exact.
+ * First of all it checks the enforced typed fields: a negative result `-1 - i` says typed field
+ * `i` holds a value of another type (the request is invalid; nothing was matched).
  */
 export type Matcher = (
   r: Record<string, unknown>,
@@ -53,6 +58,8 @@ class Emitter {
   missingLeaves = 0;
   /** Types of the typed request fields, by path. */
   readonly types: ReadonlyMap<string, FieldType>;
+  /** Fields the prologue has already read (and type-checked): cases use their variable as is. */
+  readonly eager = new Set<string>();
 
   constructor(types: ReadonlyMap<string, FieldType>) {
     this.types = types;
@@ -93,6 +100,7 @@ class Emitter {
       this.fieldVars.set(f.path, i);
       this.fieldInits.push(`f${i} = U`);
     }
+    if (this.eager.has(f.path)) return `f${i}`;
     const read =
       f.keys.length === 1
         ? `(t = r.${f.root}, t !== null && typeof t === 'object' && HAS.call(t, ${this.k(f.keys[0])}) ? t[${this.k(f.keys[0])}] : undefined)`
@@ -107,6 +115,29 @@ class Emitter {
     return f.keys.length === 1
       ? `(t = r.${f.root}, t !== null && typeof t === 'object' && HAS.call(t, ${this.k(f.keys[0])}) ? t[${this.k(f.keys[0])}] : undefined)`
       : `RP(r.${f.root}, ${this.k(f.keys)})`;
+  }
+
+  /**
+   * The prologue's type check of one enforced typed field (docs/policies.md "Typed fields"): reads it
+   * into its variable once, whatever the candidates, and returns `-1 - index` when a present value
+   * does not fit (a step on the way that is not an object reads as `B`, which fits nothing).
+   */
+  check(t: TypedField, index: number): string {
+    const { path, root, keys } = t.field;
+    if (!ROOTS.has(root)) throw new Error('unexpected root');
+    let i = this.fieldVars.get(path);
+    if (i === undefined) {
+      i = this.fieldVars.size;
+      this.fieldVars.set(path, i);
+      this.fieldInits.push(`f${i} = U`);
+    }
+    this.eager.add(path);
+    const read =
+      keys.length === 1
+        ? `(t = r.${root}) === void 0 ? void 0 : t === null || typeof t !== 'object' ? B : HAS.call(t, ${this.k(keys[0])}) ? t[${this.k(keys[0])}] : void 0`
+        : `RT(r.${root}, ${this.k(keys)})`;
+    const test = typeTestSource(t.type, (v) => this.k(v));
+    return `  x = f${i} = ${read};\n  if (x !== void 0 && !(${test})) return ${-1 - (index | 0)};`;
   }
 
   /** A `case` of the values function: builds `{ [path]: value }` for one policy. */
@@ -186,6 +217,7 @@ export function generateMatcher(
   conditions: readonly CondNode[],
   fields: ReadonlyArray<readonly Field[]> = [],
   types: ReadonlyMap<string, FieldType> = new Map(),
+  checked: readonly TypedField[] = [],
 ): {
   matcher: Matcher;
   values: ValuesBuilder[];
@@ -195,6 +227,8 @@ export function generateMatcher(
   gates: number[][];
 } {
   const e = new Emitter(types);
+  // Before any case: every enforced typed field, whatever the action (one read each, shared with the cases).
+  const prologue = checked.map((t, i) => e.check(t, i));
   // A policy's top-level conjuncts on the action name alone are its gate: they are tested once
   // per distinct action (cached by the caller), which then runs only the candidate policies whose
   // gate holds. The rest of each condition is a `case` of one switch, in document order.
@@ -222,8 +256,10 @@ export function generateMatcher(
   // One values function for all policies (so it gets hot and optimised), one case per policy:
   // each store site sees one key, so the stores stay monomorphic.
   const cases = fields.map((f, i) => e.valuesCase(i, f)).join('\n');
-  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A, C, Q) {\n  var ${vars};\n  for (var k = 0, m = C.length; k < m; k++) {\n    switch (C[k]) {\n${tests.join('\n')}\n    }\n  }\n  Q[0] = q;\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
-  const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', source) as (...args: unknown[]) => {
+  const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A, C, Q) {\n  var ${vars};\n${prologue.join('\n')}\n  for (var k = 0, m = C.length; k < m; k++) {\n    switch (C[k]) {\n${tests.join('\n')}\n    }\n  }\n  Q[0] = q;\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
+  const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', 'B', 'RT', 'IP', 'FV', source) as (
+    ...args: unknown[]
+  ) => {
     match: Matcher;
     values: (
       i: number,
@@ -240,6 +276,10 @@ export function generateMatcher(
     readPath,
     testLeaf,
     Array.isArray,
+    BLOCKED,
+    readTyped,
+    isIpAddress,
+    fieldValueFits,
   );
   const values = fields.map(
     (_, i): ValuesBuilder =>

@@ -120,7 +120,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   const conditions = checked.conditions;
   const typed = checked.typed;
   const types = new Map(typed.map((f) => [f.field.path, f.type]));
-  const typeCheck = compileTypeCheck(typed, options.codegen !== false);
+  const typeCheck = compileTypeCheck(typed);
   const hasReportOnlyTyped = typed.some((f) => f.reportOnly);
   const policyIds = policies.map((p) => p.id);
   let matcher: Matcher;
@@ -132,6 +132,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
       conditions,
       policies.map((p) => p.fields),
       types,
+      typed.filter((f) => !f.reportOnly),
     );
     matcher = generated.matcher;
     generated.values.forEach((v, i) => {
@@ -142,6 +143,8 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   } catch {
     // No `new Function` (CSP without unsafe-eval): interpret the same trees, three-valued.
     matcher = (r, s, an, lv, out, _A, _C, Q) => {
+      const bad = typeCheck.enforced(r);
+      if (bad >= 0) return -1 - bad;
       const m: MatchContext = { r, s, an, lv };
       let n = 0;
       let q = 0;
@@ -189,14 +192,6 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     const problem = inputProblem(input);
     if (problem !== undefined) return invalid(problem);
     const r = input.request as unknown as Record<string, unknown>;
-    // Typed fields first, whatever the action: a present value of the wrong type makes the request
-    // invalid; it is never evaluated as "did not match" (docs/policies.md "Typed fields").
-    const bad = typeCheck.enforced(r);
-    if (bad >= 0) {
-      const f = typed[bad] as (typeof typed)[number];
-      const first = f.policies.find((i) => policies[i]?.mode !== 'report-only');
-      return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
-    }
     const badReportOnly = hasReportOnlyTyped ? typeCheck.reportOnly(r) : undefined;
     const an = input.request.action.name;
     const history =
@@ -211,6 +206,13 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     try {
       const entry = actionEntry(an);
       const n = matcher(r, s, an, lv, out, entry.A, entry.C, Q);
+      // Typed fields come first, whatever the action: a present value of the wrong type makes the
+      // request invalid; it is never evaluated as "did not match" (docs/policies.md "Typed fields").
+      if (n < 0) {
+        const f = typed[-1 - n] as (typeof typed)[number];
+        const first = f.policies.find((i) => policies[i]?.mode !== 'report-only');
+        return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
+      }
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg);
       const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
       const verdict =

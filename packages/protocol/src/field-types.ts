@@ -67,14 +67,20 @@ function scalarFits(type: string, value: unknown, isIp: (s: string) => boolean):
  * fieldValueFits('string[]', ['a', 'b'], () => false); // true
  */
 export function fieldValueFits(type: FieldType, value: unknown, isIp: (s: string) => boolean): boolean {
-  if (type.endsWith('[]')) {
-    if (!Array.isArray(value)) return false;
-    const element = type.slice(0, -2);
-    for (const item of value) if (!scalarFits(element, item, isIp)) return false;
-    return true;
-  }
-  return scalarFits(type, value, isIp);
+  const element = ELEMENT_TYPE[type];
+  if (element === undefined) return scalarFits(type, value, isIp);
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (!scalarFits(element, value[i], isIp)) return false;
+  return true;
 }
+
+/** The element type of each list type (looked up, not sliced: the engine checks on every request). */
+const ELEMENT_TYPE: Readonly<Partial<Record<FieldType, string>>> = {
+  'string[]': 'string',
+  'number[]': 'number',
+  'boolean[]': 'boolean',
+  'ip[]': 'ip',
+};
 
 /**
  * A short description of a value's JSON type, for error details: `string`, `number`, `boolean`,
