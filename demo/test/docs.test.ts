@@ -23,7 +23,12 @@ default: allow
 
 let svc: RunningService;
 beforeAll(async () => {
-  svc = await startDecisionService({ port: 0, policies: POLICY });
+  // Dev senders: the contact-change sample's step-up texts a code, read from the dev outbox.
+  svc = await startDecisionService({
+    port: 0,
+    policies: POLICY,
+    config: { senders: { email: { type: 'dev' }, sms: { type: 'dev' } } },
+  });
   const call = (id: string, body: unknown) =>
     fetch(`${svc.url}/v1/users/${id}`, {
       method: 'PUT',
@@ -158,6 +163,63 @@ describe('backend.md samples never run a transfer whose amount is not a number (
       }
     });
   }
+});
+
+describe('backend.md contact sample', () => {
+  it('S31, S33: a new phone steps up with the old one through the proxy, then the retry changes it; both are told', async () => {
+    const b = blocks.find((x) => x.attrs.sample === 'contact');
+    expect(b).toBeDefined();
+    process.env.STEPGATE_URL = svc.url;
+    process.env.STEPGATE_API_KEY = svc.apiKey;
+    writeFileSync(`${sampleDir}contact.ts`, b!.code);
+    const { app } = (await import(`${sampleDir}contact.ts`)) as { app: unknown };
+    const server = await listen('express', app);
+    const json = { 'content-type': 'application/json' };
+    const outbox = async (to: string) => {
+      const res = await fetch(`${svc.url}/v1/dev/outbox?to=${encodeURIComponent(to)}`, {
+        headers: { authorization: `Bearer ${svc.adminKey}` },
+      });
+      return ((await res.json()) as { messages: Array<{ kind: string; code?: string }> }).messages;
+    };
+    try {
+      // Bea's first contact points: a plain call.
+      const first = await fetch(`${svc.url}/v1/users/bea`, {
+        method: 'PUT',
+        headers: { ...json, authorization: `Bearer ${svc.apiKey}` },
+        body: JSON.stringify({ email: 'bea@example.com', phone: '+33611110000' }),
+      });
+      expect(first.status).toBe(200);
+      const change = (headers: Record<string, string> = {}) =>
+        fetch(`${server.base}/api/me/phone`, {
+          method: 'PUT',
+          headers: { ...json, 'x-user': 'bea', ...headers },
+          body: JSON.stringify({ phone: '+33622220000' }),
+        });
+      const gated = await change();
+      expect(gated.status).toBe(401);
+      expect(gated.headers.get('www-authenticate')).toMatch(/step_up_challenge="chl_/);
+      const { stepUp } = (await gated.json()) as { stepUp: { challengeUrl: string; methods: string[] } };
+      expect(stepUp.methods).toEqual(['sms_otp']);
+      expect(stepUp.challengeUrl).toContain('/stepgate/v1/challenges/chl_');
+      // What the widget does: start, read the code the old phone got, verify (through the proxy).
+      const challengeUrl = stepUp.challengeUrl.replace(/^https?:\/\/[^/]+/, server.base);
+      const post = (path: string, body: unknown) =>
+        fetch(`${challengeUrl}/${path}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+      expect((await post('start', { method: 'sms_otp' })).status).toBe(200);
+      const code = (await outbox('+33611110000')).filter((m) => m.kind === 'code').at(-1)?.code;
+      const verified = (await (await post('verify', { method: 'sms_otp', code })).json()) as {
+        token: string;
+      };
+      const done = await change({ 'step-up-token': verified.token });
+      expect(done.status).toBe(200);
+      expect(await done.json()).toEqual({ phone: '+33622220000' });
+      for (const to of ['+33611110000', '+33622220000', 'bea@example.com']) {
+        expect((await outbox(to)).map((m) => m.kind)).toContain('contact_changed');
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('operators.md', () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Stepgate } from '@stepgate/node-client';
 import type { Customer } from './bank.js';
+import type { ServiceAdmin } from './service-admin.js';
 import { totpCode } from './totp.js';
 
 /** What seeding left for later runs: Carol's authenticator secret, when enrollment exists. */
@@ -48,6 +49,7 @@ export async function enrollFirstTotp(
  */
 export async function seedUsers(
   stepgate: Stepgate,
+  admin: ServiceAdmin,
   serviceUrl: string,
   dataDir: string,
   customers: readonly Customer[],
@@ -59,10 +61,15 @@ export async function seedUsers(
   for (const c of customers) {
     // Carol's TOTP first: with no factor yet (not even her email), enrollment needs no step-up (S31).
     if (c.id === 'carol' && state.totp.carol === undefined) {
-      await stepgate.upsertUser(c.id, { displayName: c.name, email: null });
+      await admin.putUser(c.id, { displayName: c.name, email: null });
       const secret = await enrollFirstTotp(stepgate, serviceUrl, c.id);
       if (secret !== undefined) state.totp.carol = secret;
+      // Her email is now a second factor: an app would need a step-up to add it; the bank's
+      // operator provisions it with the admin key (audited as such, announced to the address).
+      await admin.putUser(c.id, { displayName: c.name, email: c.email });
+      continue;
     }
+    // A first contact point (or an unchanged one on a later run) is a plain call.
     await stepgate.upsertUser(c.id, { displayName: c.name, email: c.email });
   }
   writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });

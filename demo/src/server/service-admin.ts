@@ -1,6 +1,7 @@
 /**
  * The demo server's admin calls to the decision service (admin key, server side only): the dev
- * outbox that stands in for the customers' mailboxes, and the audit log.
+ * outbox that stands in for the customers' mailboxes, the audit log, and provisioning a user's
+ * contact points as the bank's operator.
  */
 export class ServiceAdmin {
   constructor(
@@ -11,6 +12,20 @@ export class ServiceAdmin {
   async #get(path: string): Promise<{ status: number; body: unknown }> {
     const res = await fetch(`${this.url}${path}`, { headers: { authorization: `Bearer ${this.adminKey}` } });
     return { status: res.status, body: await res.json().catch(() => ({})) };
+  }
+
+  /**
+   * Sets a user's contact points as the operator (`PUT /v1/users/{id}` with the admin key): no
+   * step-up, even for a user who has a factor — the service audits it as `admin_key` and tells
+   * the old and the new address (S31). An app's own calls go through its API key and a step-up.
+   */
+  async putUser(id: string, body: { displayName?: string; email?: string | null }): Promise<void> {
+    const res = await fetch(`${this.url}/v1/users/${encodeURIComponent(id)}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${this.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`PUT /v1/users/${id}: ${res.status}`);
   }
 
   /** Messages the dev sender "sent" to a user; `[]` when the service has no dev outbox. */

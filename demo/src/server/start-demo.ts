@@ -61,8 +61,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     // A generous budget: the demo runs on busy laptops beside its own tests (production keeps 300 ms).
     const stepgate = createStepgate({ serviceUrl: service.url, apiKey: service.apiKey, timeoutMs: 5000 });
     const bank = new Bank(options.dataDir);
-    const seed = await seedUsers(stepgate, service.url, options.dataDir, bank.customers());
     const admin = new ServiceAdmin(service.url, service.adminKey);
+    const seed = await seedUsers(stepgate, admin, service.url, options.dataDir, bank.customers());
     const app = createApp({ stepgate, admin, bank, sessions: new Sessions(), seed, web: await bundleWeb() });
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {

@@ -100,7 +100,12 @@ export type {
   UserState,
   UserStateQuery,
 } from './stores/store.js';
-export type { CredentialRow, WebAuthnChallengeRecord, WebAuthnStore } from './stores/webauthn-store.js';
+export type {
+  AssertionUpdate,
+  CredentialRow,
+  WebAuthnChallengeRecord,
+  WebAuthnStore,
+} from './stores/webauthn-store.js';
 export type { JwtFailure } from './tokens/jwt.js';
 export type { PublicJwk } from './tokens/key-ring.js';
 export type { StepUpTokenParams, TokenService, TokenSettings, VerifyResult } from './tokens/token-service.js';

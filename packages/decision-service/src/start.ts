@@ -10,6 +10,7 @@ import { issuerWarning } from './config/issuer-check.js';
 import { loadConfig } from './config/load-config.js';
 import type { ServiceConfig, ServiceConfigInput } from './config/service-config.js';
 import { buildApp } from './http/build-app.js';
+import { openMetricsListener } from './http/metrics-listener.js';
 import { openWebAuthn } from './http/webauthn-features.js';
 import { createLogger } from './logging/logger.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
@@ -93,6 +94,8 @@ export interface RunningService {
   audit: AuditLog;
   /** The Prometheus metrics served at `/metrics`. */
   metrics: ServiceMetrics;
+  /** Base URL of the metrics listener when `metrics.listener` is set (`${metricsUrl}/metrics`). */
+  metricsUrl?: string;
   /** Re-reads the policies now (as SIGHUP does). */
   reloadPolicies(): ReloadResult;
   /** The compiled policy version in force. */
@@ -158,6 +161,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
   let geo: GeoResolver | undefined;
   let audit: AuditLog | undefined;
   let stopCheckpointer: (() => Promise<void>) | undefined;
+  let listening: { close(): Promise<unknown> } | undefined;
   try {
     await store.migrate();
     stopCheckpointer = startWalCheckpointer(store.db, dbFile);
@@ -214,7 +218,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       now,
     });
     const challengeStore = new SqliteChallengeStore(store.db);
-    const webauthn = await openWebAuthn(store.db, config.webauthn);
+    const webauthn = await openWebAuthn(store.db, config.webauthn, { now, log });
     const senders = createSenders(config.senders, now);
     const challengeDeps = buildChallengeDeps({
       config,
@@ -254,9 +258,11 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       : undefined;
     const { app } = await buildApp(ctx);
     await app.listen({ port: config.server.port, host: config.server.host });
+    listening = app;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+    const metricsListener = await openMetricsListener(config, metrics, app.stepgate.apiKeys, log);
     if (options.watchPolicies ?? true) policies.watch();
     const holder = policies;
     const onHup = () => holder.reload();
@@ -293,6 +299,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       store,
       audit,
       metrics,
+      ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
       reloadPolicies: () => holder.reload(),
       policyVersion: () => holder.current.version,
       async close() {
@@ -301,6 +308,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         clearInterval(purge);
         if (options.handleSignals) process.off('SIGHUP', onHup);
         holder.close();
+        await metricsListener?.close();
         await app.close();
         senders.close();
         geo?.close();
@@ -310,6 +318,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       },
     };
   } catch (error) {
+    await listening?.close();
     policies?.close();
     geo?.close();
     await audit?.close();

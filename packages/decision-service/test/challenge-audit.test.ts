@@ -22,7 +22,8 @@ describe('S27: challenge and factor events in the audit log', () => {
 
   it('records created, started, code sent, verified, failed, locked, expired, otp_replay and factor added — never a code, secret or token', async () => {
     const { secret } = await enrollTotp(ctx, 'ola');
-    await ctx.call('PUT', '/v1/users/ola', { email: 'ola@example.com' });
+    // The user has a factor: the operator's admin key adds the email without a step-up (S31).
+    await ctx.admin('PUT', '/v1/users/ola', { email: 'ola@example.com' });
     // Email: created, started, code_sent, failed, verified.
     const a = (await transfer(ctx, 'ola', SMALL)).challenge.id;
     await ctx.browser('POST', `/v1/challenges/${a}/start`, { method: 'email_otp' });

@@ -121,7 +121,8 @@ describe('challenges over HTTP', () => {
 
   it('returns a remembered-device token after TOTP when asked, bound to the user and device; never after an email code', async () => {
     const { secret } = await enrollTotp(ctx, 'rex');
-    await ctx.call('PUT', '/v1/users/rex', { email: 'rex@example.com' });
+    // The user has a factor: the operator's admin key adds the email without a step-up (S31).
+    await ctx.admin('PUT', '/v1/users/rex', { email: 'rex@example.com' });
     const device = { v: 1, deviceId: 'dev-rex', fingerprint: 'fp-rex', signals: { tz: 'Europe/Paris' } };
     const big = await transfer(ctx, 'rex', BIG, { context: { device } });
     const ok = await ctx.browser('POST', `/v1/challenges/${big.challenge.id}/verify`, {
@@ -196,7 +197,8 @@ describe('challenges over HTTP', () => {
 
   it('S24: a method the challenge does not allow is rejected', async () => {
     const { secret } = await enrollTotp(ctx, 'wes');
-    await ctx.call('PUT', '/v1/users/wes', { email: 'wes@example.com' });
+    // The user has a factor: the operator's admin key adds the email without a step-up (S31).
+    await ctx.admin('PUT', '/v1/users/wes', { email: 'wes@example.com' });
     const verdict = await transfer(ctx, 'wes', BIG);
     expect(verdict.challenge.methods).toEqual(['totp']);
     const id = verdict.challenge.id;

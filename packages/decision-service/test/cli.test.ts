@@ -47,13 +47,13 @@ describe('stepgate CLI (command functions)', () => {
     await expect(stepgate(['init', '--dir', dir])).rejects.toThrow(/refusing to overwrite/);
   });
 
-  it('policy check and policy test work on what init wrote', async () => {
+  it('policy check and policy test work on what init wrote; admin.** covers admin.users.export (S22)', async () => {
     const dir = freshDir();
     await stepgate(['init', '--dir', dir, '--dev']);
     const check = await stepgate(['policy', 'check', join(dir, 'policies.yaml')]);
     expect(check.out).toMatch(/^ok: 3 policies, default allow, version sha256:/);
     const test = await stepgate(['policy', 'test', join(dir, 'policies.test.yaml')]);
-    expect(test.out).toContain('4 passed, 0 failed');
+    expect(test.out).toContain('5 passed, 0 failed');
   });
 
   it('policy check reports file:line:col; policy test fails on a failing case', async () => {

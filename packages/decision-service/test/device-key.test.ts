@@ -116,7 +116,8 @@ describe('native device keys and factor management over HTTP', () => {
   });
 
   it('S31: removing a factor needs a step-up to its level bound to that factor, and is announced', async () => {
-    await ctx.call('PUT', '/v1/users/frank', { email: 'frank@example.com' });
+    // The user has a factor: the operator's admin key adds the email without a step-up (S31).
+    await ctx.admin('PUT', '/v1/users/frank', { email: 'frank@example.com' });
     const path = `/v1/users/frank/factors/${factorId}`;
     const gated = await ctx.call('DELETE', path, { subject: session('frank') });
     expect(gated.status).toBe(200);

@@ -142,6 +142,68 @@ describe('enrollment', () => {
     expect(viaOld.status).toBe(200);
   });
 
+  it('S31, S33: a ticket issued without a step-up (first factor) dies once the user has a factor', async () => {
+    const subject = { id: 'kai', sessionId: 's-kai', acr: 'aal1' };
+    const first = await ctx.call('POST', '/v1/enrollments', { userId: 'kai', subject, method: 'totp' });
+    const second = await ctx.call('POST', '/v1/enrollments', { userId: 'kai', subject, method: 'totp' });
+    expect([first.body.ticket, second.body.ticket]).toEqual([expect.any(String), expect.any(String)]);
+    const confirm = async (ticket: string) => {
+      const { body } = await ctx.browser('POST', `/v1/enrollments/${ticket}/totp`, {});
+      return ctx.browser('POST', `/v1/enrollments/${ticket}/totp/confirm`, {
+        code: totpCode(body.secret, ctx.clock()),
+      });
+    };
+    expect((await confirm(first.body.ticket)).status).toBe(200);
+    // Kai has a factor now: a second one needs a step-up with it, not the stale first-factor ticket.
+    const stale = await confirm(second.body.ticket);
+    expect(stale.status).toBe(404);
+    expect(stale.body.error.code).toBe('not_found');
+    expect(await ctx.svc.store.listFactors('kai')).toHaveLength(1);
+  });
+
+  it('S33: a TOTP added after an aal1 (email) proof is aal2 while no factor reaches aal2, then capped at aal1', async () => {
+    await ctx.call('PUT', '/v1/users/lea', { email: 'lea@example.com' });
+    const subject = { id: 'lea', sessionId: 's-lea', acr: 'aal1' };
+    const ticketAfterEmail = async () => {
+      const gate = await ctx.call('POST', '/v1/enrollments', { userId: 'lea', subject, method: 'totp' });
+      expect(gate.body.requirement).toMatchObject({ level: 'aal1', methods: ['email_otp'] });
+      const id = gate.body.challenge.id;
+      await ctx.browser('POST', `/v1/challenges/${id}/start`, { method: 'email_otp' });
+      const code = await lastCode(ctx, 'lea@example.com');
+      const token = (await ctx.browser('POST', `/v1/challenges/${id}/verify`, { method: 'email_otp', code }))
+        .body.token;
+      const ticket = await ctx.call('POST', '/v1/enrollments', {
+        userId: 'lea',
+        subject,
+        method: 'totp',
+        stepUpToken: token,
+      });
+      return ticket.body.ticket as string;
+    };
+    // Both tickets are opened while Lea's only factor is her email.
+    const tickets = [await ticketAfterEmail(), await ticketAfterEmail()];
+    const confirm = async (ticket: string) => {
+      const { body } = await ctx.browser('POST', `/v1/enrollments/${ticket}/totp`, {});
+      const ok = await ctx.browser('POST', `/v1/enrollments/${ticket}/totp/confirm`, {
+        code: totpCode(body.secret, ctx.clock()),
+      });
+      return ok.body.factor;
+    };
+    const first = await confirm(tickets[0]!);
+    expect(first.maxLevel).toBe('aal2');
+    const second = await confirm(tickets[1]!);
+    expect(second.maxLevel).toBe('aal1');
+    const { body } = await ctx.admin('GET', '/v1/audit?user=lea&type=factor.added');
+    const detailOf = (id: string) =>
+      body.records.find((r: { event: { factorId: string } }) => r.event.factorId === id).event.detail;
+    expect(detailOf(first.id)).toEqual({
+      provenLevel: 'aal1',
+      levelAboveProof: true,
+      reason: 'no_factor_at_level',
+    });
+    expect(detailOf(second.id)).toEqual({ provenLevel: 'aal1', reason: 'capped_to_proof' });
+  });
+
   it('S9: the raw database holds no TOTP secret in the clear', async () => {
     const { secret } = await enrollTotp(ctx, 'jon');
     const bytes = Buffer.from(Secret.fromBase32(secret).bytes);

@@ -52,7 +52,8 @@ describe('a factor’s lastUsedAt over HTTP', () => {
 
   it('an emailed code touches no factor: the user’s TOTP keeps its lastUsedAt', async () => {
     const { secret, factorId } = await enrollTotp(ctx, 'milo');
-    await ctx.call('PUT', '/v1/users/milo', { email: 'milo@example.com' });
+    // The user has a factor: the operator's admin key adds the email without a step-up (S31).
+    await ctx.admin('PUT', '/v1/users/milo', { email: 'milo@example.com' });
     const first = (await transfer(ctx, 'milo', BIG)).challenge.id as string;
     const totpAt = ctx.clock();
     const viaTotp = await ctx.browser('POST', `/v1/challenges/${first}/verify`, {

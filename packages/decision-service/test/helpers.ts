@@ -10,7 +10,7 @@ policies:
     when: { action: payments.transfer, transaction.amount: { gt: 1000 } }
     require: { level: aal2, maxAge: 0, bindTransaction: true }
   - id: admin-area
-    when: { action: "admin.*" }
+    when: { action: "admin.**" }
     require: { level: aal2, maxAge: 15m }
   - id: fresh-profile
     when: { action: profile.email.change }

@@ -105,7 +105,7 @@ describe('HTTP errors: the protocol shape, never a 5xx on user input', () => {
     expect(badId.status).toBe(400);
   });
 
-  it('PUT /v1/users/{id}: sets and clears contact points; validates them', async () => {
+  it('PUT /v1/users/{id}: sets first contact points plainly; clearing one is a factor change (S31); validates them', async () => {
     const set = await call('PUT', '/v1/users/u9', {
       displayName: 'Ann',
       email: 'ann@example.com',
@@ -118,7 +118,11 @@ describe('HTTP errors: the protocol shape, never a 5xx on user input', () => {
       email: 'ann@example.com',
       phone: '+33612345678',
     });
-    const cleared = await call('PUT', '/v1/users/u9', { phone: null });
+    // Ann has factors now (her email and phone): removing one needs a step-up first, or an admin key.
+    const gated = await call('PUT', '/v1/users/u9', { phone: null });
+    expect(gated.body).toMatchObject({ decision: 'step_up', requirement: { level: 'aal2' } });
+    const admin = client({ url: svc.url, apiKey: svc.adminKey });
+    const cleared = await admin('PUT', '/v1/users/u9', { phone: null });
     expect(cleared.body).toEqual({ id: 'u9', displayName: 'Ann', email: 'ann@example.com' });
     const bad = await call('PUT', '/v1/users/u9', { phone: '0612' });
     expect(bad.status).toBe(400);

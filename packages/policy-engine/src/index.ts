@@ -7,7 +7,7 @@ export { parseDuration } from './duration.js';
 export type { PolicyErrorCode, PolicyIssue } from './errors.js';
 export { POLICY_ERROR_CODES, PolicyError } from './errors.js';
 export { haversineKm } from './geo.js';
-export { DEFAULT_METHOD_LEVELS, METHOD_PREFERENCE } from './methods.js';
+export { DEFAULT_METHOD_LEVELS, METHOD_PREFERENCE, methodCap } from './methods.js';
 export { locatePolicyIssues, parsePolicyDocument } from './parse.js';
 export { evaluateTests } from './policy-tests.js';
 export { checkRequirement } from './requirement.js';

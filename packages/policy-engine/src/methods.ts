@@ -59,6 +59,10 @@ export function methodsOf(mask: number): Method[] {
 /**
  * The highest level a method can ever reach under a document: its document level, raised to aal3
  * for WebAuthn and biometric when the document gives them aal2 (device-bound with UV reaches aal3).
+ *
+ * @example
+ * methodCap('webauthn', 'aal2'); // 'aal3'
+ * methodCap('totp', 'aal2');     // 'aal2'
  */
 export function methodCap(method: Method, docLevel: Level): Level {
   return (method === 'webauthn' || method === 'biometric') && docLevel === 'aal2' ? 'aal3' : docLevel;

@@ -133,6 +133,7 @@ export type {
   TotpEnrollmentAnswer,
   TotpStartAnswer,
   Transaction,
+  UserUpsertAnswer,
   UserUpsertRequest,
   UserView,
   VerifyAnswer,

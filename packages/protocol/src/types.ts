@@ -329,14 +329,25 @@ export interface ChallengeFailedBody extends ErrorBody {
   error: { code: 'challenge_failed'; message: string; attemptsLeft: number };
 }
 
-/** Body of `PUT /v1/users/{id}`. */
+/**
+ * Body of `PUT /v1/users/{id}`. Email and phone are factors: for a user who already has a factor,
+ * adding, replacing or removing one first answers an {@link EnrollmentStepUpAnswer} (S31, S33);
+ * the call is then repeated with the same values and `stepUpToken`.
+ */
 export interface UserUpsertRequest {
   displayName?: string;
   /** A verified email address: counts as an enrolled `email_otp` factor. `null` removes it. */
   email?: string | null;
   /** A verified phone number in E.164: counts as an enrolled `sms_otp` factor. `null` removes it. */
   phone?: string | null;
+  /** The user's session, for the step-up a contact change needs. @defaultValue `{ id }` of the path */
+  subject?: Subject;
+  /** The upgraded token of the step-up a previous answer asked for (action `stepgate.contact.change`). */
+  stepUpToken?: string;
 }
+
+/** Answer of `PUT /v1/users/{id}`: the user as stored, or the step-up a contact change needs first. */
+export type UserUpsertAnswer = UserView | EnrollmentStepUpAnswer;
 
 /** A user as the service keeps it. */
 export interface UserView {

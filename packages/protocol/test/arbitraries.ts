@@ -266,6 +266,8 @@ export const userUpsertArb: fc.Arbitrary<UserUpsertRequest> = fc.record(
     displayName: text(60),
     email: fc.option(fc.constantFrom('ada@example.com', 'j.doe+tag@bank.example'), { nil: null }),
     phone: fc.option(fc.stringMatching(/^\+[1-9][0-9]{6,14}$/), { nil: null }),
+    subject: subjectArb,
+    stepUpToken: fc.constantFrom('eyJ.e30.sig', 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln'),
   },
   { requiredKeys: [] },
 );

@@ -154,6 +154,8 @@ export const validExamples = {
     displayName: 'Ada',
     email: 'ada@example.com',
     phone: null,
+    subject: { id: 'u_1', sessionId: 's_1', acr: 'aal1' },
+    stepUpToken: 'eyJ.e30.sig',
   } satisfies UserUpsertRequest,
   userView: {
     id: 'u_1',
@@ -277,7 +279,13 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
     { code: '123456' },
   ],
   challengeFailed: [{ error: { code: 'challenge_failed', message: 'x' } }],
-  userUpsertRequest: [{ email: 'not-an-email' }, { phone: '0612345678' }, { admin: true }],
+  userUpsertRequest: [
+    { email: 'not-an-email' },
+    { phone: '0612345678' },
+    { admin: true },
+    { stepUpToken: 42 },
+    { subject: { sessionId: 's_1' } },
+  ],
   totpConfirmRequest: [{ code: 123456 }, { code: '12345' }],
   deviceKeyEnrollment: [{ publicKey: { kty: 'RSA', crv: 'P-256', x: digest, y: digest }, label: 'x' }],
   stepUpTokenClaims: [

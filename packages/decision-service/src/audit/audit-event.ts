@@ -18,7 +18,12 @@ export const CHALLENGE_EVENT_TYPES = [
 ] as const;
 
 /** Factor events. */
-export const FACTOR_EVENT_TYPES = ['factor.added', 'factor.removed', 'factor.announced'] as const;
+export const FACTOR_EVENT_TYPES = [
+  'factor.added',
+  'factor.removed',
+  'factor.announced',
+  'factor.rejected',
+] as const;
 
 /** Token events. */
 export const TOKEN_EVENT_TYPES = [
@@ -99,6 +104,17 @@ export interface AuditDetail {
   /** A masked destination (`j***@example.com`, `•••• 1234`). */
   sentTo?: string;
   channel?: 'email' | 'sms' | 'webhook' | 'dev';
+  /** `factor.added` / `factor.removed`: the level the step-up before the change proved (S33). */
+  provenLevel?: Level;
+  /** `factor.added`: the factor was stored above `provenLevel` (a documented exception, S33). */
+  levelAboveProof?: boolean;
+  /**
+   * `factor.added` / `factor.removed`: why the change needed no step-up or its level differs from
+   * the proof — `first_factor`, `no_factor_at_level`, `capped_to_proof`, `admin_key`.
+   */
+  reason?: AuditCode;
+  /** A contact point that changed, masked like `sentTo`. */
+  contact?: string;
 }
 
 /**

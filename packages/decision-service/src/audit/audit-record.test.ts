@@ -105,7 +105,16 @@ describe('canonicalEventText', () => {
           {
             type: 'challenge.failed',
             who: { userId: detail },
-            detail: { failure: policyId, attemptsLeft: score, sentTo: detail, channel: 'sms' },
+            detail: {
+              failure: policyId,
+              attemptsLeft: score,
+              sentTo: detail,
+              channel: 'sms',
+              reason: 'no_factor_at_level',
+              provenLevel: 'aal2',
+              levelAboveProof: true,
+              contact: detail,
+            },
             reasons: [{ policyId, code: detail, values }],
           },
           0,

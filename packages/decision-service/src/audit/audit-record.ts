@@ -117,17 +117,30 @@ function reasons(list: readonly AuditReason[] | undefined): AuditReason[] {
   });
 }
 
+/** A masked destination keeps at most 4 digits in a row (`•••• 1234`): longer runs are numbers we must not keep. */
+const masked = (v: unknown): string | undefined =>
+  typeof v === 'string' && !/\d{5,}/.test(v) ? scrubString(v) : undefined;
+
+const LEVELS = new Set<unknown>(['aal1', 'aal2', 'aal3']);
+
 function detail(d: AuditDetail | undefined): AuditDetail | undefined {
   if (!d) return undefined;
+  // Members in RFC 8785 order.
   const out: AuditDetail = {};
   if (Number.isFinite(d.attemptsLeft)) out.attemptsLeft = d.attemptsLeft!;
   if (d.channel === 'email' || d.channel === 'sms' || d.channel === 'webhook' || d.channel === 'dev')
     out.channel = d.channel;
+  const contact = masked(d.contact);
+  if (contact) out.contact = contact;
   const failure = code(d.failure);
   if (failure) out.failure = failure;
+  if (typeof d.levelAboveProof === 'boolean') out.levelAboveProof = d.levelAboveProof;
+  if (LEVELS.has(d.provenLevel)) out.provenLevel = d.provenLevel!;
+  const reason = code(d.reason);
+  if (reason) out.reason = reason;
   if (Number.isFinite(d.resendAfter)) out.resendAfter = d.resendAfter!;
-  // A masked destination keeps at most 4 digits in a row (`•••• 1234`): longer runs are numbers we must not keep.
-  if (typeof d.sentTo === 'string' && !/\d{5,}/.test(d.sentTo)) out.sentTo = scrubString(d.sentTo);
+  const sentTo = masked(d.sentTo);
+  if (sentTo) out.sentTo = sentTo;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

@@ -17,12 +17,14 @@ export type ChallengeEventType =
   | 'challenge.otp_replay'
   | 'factor.added'
   | 'factor.removed'
-  | 'factor.announced';
+  | 'factor.announced'
+  /** A registration that was refused (`detail.failure` says why: `origin`, `attestation_untrusted`, …). */
+  | 'factor.rejected';
 
 /** One challenge or factor event. */
 export interface ChallengeEvent {
   type: ChallengeEventType;
-  who: { userId?: string; sessionId?: string; audience?: string };
+  who: { userId?: string; sessionId?: string; audience?: string; apiKeyId?: string };
   what?: { action?: string; transactionDigest?: string; method?: Method; level?: Level };
   where?: { ip?: string; deviceId?: string };
   challengeId?: string;
@@ -39,6 +41,14 @@ export interface ChallengeEvent {
     failure?: string;
     sentTo?: string;
     channel?: 'email' | 'sms' | 'webhook' | 'dev';
+    /** The level a factor change's step-up proved (S33). */
+    provenLevel?: Level;
+    /** A factor stored above `provenLevel` (first factor, or none at its level). */
+    levelAboveProof?: boolean;
+    /** A short code: `first_factor`, `no_factor_at_level`, `capped_to_proof`, `admin_key`. */
+    reason?: string;
+    /** A changed contact point, masked. */
+    contact?: string;
   };
 }
 

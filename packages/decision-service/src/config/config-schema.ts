@@ -9,6 +9,8 @@ import {
   SENDER_ENV_VARS,
   sendersConfigSchema,
 } from './challenge-config.js';
+import { metricsConfigSchema } from './metrics-config.js';
+import { usersConfigSchema } from './users-config.js';
 import { webAuthnConfigSchema } from './webauthn-config.js';
 
 const duration = {
@@ -47,6 +49,8 @@ export const configSchema = {
     enrollment: enrollmentConfigSchema,
     senders: sendersConfigSchema,
     webauthn: webAuthnConfigSchema,
+    users: usersConfigSchema,
+    metrics: metricsConfigSchema,
     history: { type: 'object', additionalProperties: false, properties: { window: duration } },
     idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },
     origins: stringList(500),
@@ -88,6 +92,8 @@ export const ENV_VARS = {
   STEPGATE_HOST: { path: ['server', 'host'], kind: 'string' },
   STEPGATE_PORT: { path: ['server', 'port'], kind: 'integer' },
   STEPGATE_TOKEN_LIFETIME: { path: ['tokens', 'lifetime'], kind: 'duration' },
+  STEPGATE_METRICS_HOST: { path: ['metrics', 'listener', 'host'], kind: 'string' },
+  STEPGATE_METRICS_PORT: { path: ['metrics', 'listener', 'port'], kind: 'integer' },
   ...SENDER_ENV_VARS,
   STEPGATE_WEBAUTHN_RP_ID: { path: ['webauthn', 'rpId'], kind: 'string' },
   STEPGATE_WEBAUTHN_ORIGINS: { path: ['webauthn', 'origins'], kind: 'list' },

@@ -4,9 +4,17 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigLocation } from './config-error.js';
 import { configSchema, ENV_VARS } from './config-schema.js';
-import { normalizeConfig, type ServiceConfig, type ServiceConfigInput } from './service-config.js';
+import {
+  DEFAULT_AUDIENCES,
+  normalizeConfig,
+  type ServiceConfig,
+  type ServiceConfigInput,
+} from './service-config.js';
+import { checkUsersConfig } from './users-config.js';
+import { isPemCaCertificate, X509_CA_CERTIFICATE } from './webauthn-config.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
+ajv.addFormat(X509_CA_CERTIFICATE, isPemCaCertificate);
 const validate = ajv.compile(configSchema);
 
 /** The JSON pointer of an Ajv error, pointing at the offending property when one is named. */
@@ -22,6 +30,8 @@ function errorPath(error: ErrorObject): string[] {
 function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'unknown setting';
   if (error.keyword === 'anyOf') return 'must be a number of seconds or a duration such as 5m or 1h30m';
+  if (error.keyword === 'format' && error.params.format === X509_CA_CERTIFICATE)
+    return 'must be a PEM X.509 CA certificate (-----BEGIN CERTIFICATE----- …)';
   if (error.keyword === 'enum')
     return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
   return error.message ?? 'is invalid';
@@ -74,6 +84,14 @@ function yamlLocator(text: string, file: string) {
 
 /** Parses and validates a YAML (or JSON) configuration text, with located errors. */
 export function parseConfigText(text: string, file = 'stepgate.yaml'): ServiceConfigInput {
+  return parseConfigDocument(text, file).input;
+}
+
+/** {@link parseConfigText}, keeping the locator for the checks that run after merging. */
+function parseConfigDocument(
+  text: string,
+  file: string,
+): { input: ServiceConfigInput; locate: (path: string[]) => ConfigLocation } {
   const { doc, lineCounter, locate } = yamlLocator(text, file);
   const syntax = doc.errors[0];
   if (syntax) {
@@ -85,7 +103,15 @@ export function parseConfigText(text: string, file = 'stepgate.yaml'): ServiceCo
   }
   const value: unknown = doc.toJS() ?? {};
   check(value, locate);
-  return value;
+  return { input: value, locate: (path) => locate(path, false) };
+}
+
+/**
+ * Checks that relate one setting to another (the schema checks each alone), on the merged
+ * configuration: a setting is located in the file unless the config object replaced its section.
+ */
+function checkReferences(input: ServiceConfigInput, locate: (path: string[]) => ConfigLocation): void {
+  checkUsersConfig(input.users, input.audiences ?? DEFAULT_AUDIENCES, locate);
 }
 
 /** Applies `STEPGATE_*` environment variables over a configuration; errors name the variable. */
@@ -128,6 +154,7 @@ export function resolvePaths(input: ServiceConfigInput, baseDir: string): Servic
   if (out.maxmindDb) out.maxmindDb = abs(out.maxmindDb);
   if (out.dataDir) out.dataDir = abs(out.dataDir);
   if (out.keyFile) out.keyFile = abs(out.keyFile);
+  if (out.webauthn?.metadata) out.webauthn = { ...out.webauthn, metadata: abs(out.webauthn.metadata) };
   return out;
 }
 
@@ -155,6 +182,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
   const cwd = options.cwd ?? process.cwd();
   let input: ServiceConfigInput = {};
   let baseDir = cwd;
+  let inFile: ((path: string[]) => ConfigLocation) | undefined;
   if (options.file !== undefined) {
     let text: string;
     try {
@@ -164,7 +192,9 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
         cause,
       });
     }
-    input = parseConfigText(text, options.file);
+    const parsed = parseConfigDocument(text, options.file);
+    input = parsed.input;
+    inFile = parsed.locate;
     baseDir = dirname(resolve(cwd, options.file));
   }
   if (options.config !== undefined) {
@@ -173,6 +203,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
     input = merged;
   }
   input = resolvePaths(applyEnv(input, options.env ?? process.env), baseDir);
+  const given = options.config as Record<string, unknown> | undefined;
+  checkReferences(input, (path) =>
+    inFile && given?.[path[0]!] === undefined ? inFile(path) : { path: `/${path.join('/')}` },
+  );
   const config = normalizeConfig(resolvePaths(input, cwd));
   // Defaults are relative to the working directory.
   config.dataDir = resolve(cwd, config.dataDir);

@@ -10,6 +10,8 @@ import {
   normalizeEnrollment,
 } from './challenge-config.js';
 import { type DurationInput, durationSeconds } from './duration.js';
+import { type MetricsConfigInput, type MetricsSettings, normalizeMetrics } from './metrics-config.js';
+import { normalizeUsers, type UsersConfigInput, type UsersSettings } from './users-config.js';
 import { normalizeWebAuthn, type WebAuthnConfigInput, type WebAuthnSettings } from './webauthn-config.js';
 
 /** Log levels of pino. */
@@ -41,6 +43,10 @@ export interface ServiceConfigInput {
   senders?: SendersConfig;
   /** WebAuthn relying party, origin allowlist and attestation (docs/deployment.md). */
   webauthn?: WebAuthnConfigInput;
+  /** Which API keys may manage users' contact points and factors. @defaultValue `{ manageAudiences: [audiences[0]] }` */
+  users?: UsersConfigInput;
+  /** Where `/metrics` is served and whether it needs a key. @defaultValue `{ requireKey: false }` (API listener) */
+  metrics?: MetricsConfigInput;
   /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
   history?: { window?: DurationInput };
   /** How long an `Idempotency-Key` answer is kept. @defaultValue `{ ttl: '24h' }` */
@@ -85,6 +91,8 @@ export interface ServiceConfig {
   enrollment: EnrollmentSettings;
   senders: SendersConfig;
   webauthn: WebAuthnSettings;
+  users: UsersSettings;
+  metrics: MetricsSettings;
   history: { window: number };
   idempotency: { ttl: number };
   origins: string[];
@@ -98,12 +106,16 @@ export interface ServiceConfig {
   server: { host: string; port: number; bodyLimit: number };
 }
 
+/** Audiences when the configuration names none. */
+export const DEFAULT_AUDIENCES: readonly string[] = Object.freeze(['default']);
+
 /** Fills defaults (see {@link ServiceConfigInput}); the input must already be schema-valid. */
 export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
   const dataDir = input.dataDir ?? './stepgate-data';
+  const audiences = input.audiences ?? DEFAULT_AUDIENCES;
   const config: ServiceConfig = {
     issuer: input.issuer ?? 'urn:stepgate',
-    audiences: input.audiences ?? ['default'],
+    audiences: [...audiences],
     acrValues: { ...DEFAULT_ACR_VALUES, ...input.acrValues },
     tokens: {
       lifetime: durationSeconds(input.tokens?.lifetime ?? 300),
@@ -115,6 +127,8 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     enrollment: normalizeEnrollment(input.enrollment),
     senders: input.senders ?? {},
     webauthn: normalizeWebAuthn(input.webauthn, input.origins ?? []),
+    users: normalizeUsers(input.users, audiences),
+    metrics: normalizeMetrics(input.metrics),
     history: { window: durationSeconds(input.history?.window ?? '1h') },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
     origins: input.origins ?? [],

@@ -24,7 +24,8 @@ export interface DeviceKeyEnrollmentAnswer {
 
 /**
  * Adds a device key as a `biometric` factor. Its level is the policy's level of `biometric`,
- * capped at aal2: nothing proves the key lives in hardware or that a biometric gesture unlocks it.
+ * capped at aal2: nothing proves the key lives in hardware or that a biometric gesture unlocks it;
+ * and at the level the ticket's step-up proved (S33, see `newFactorLevel`).
  *
  * @throws StepgateError `not_found` for a dead ticket; `invalid_request` for a ticket without
  *   `biometric` or a key that is not a P-256 public key.
@@ -41,12 +42,12 @@ export async function enrollDeviceKey(
   importDeviceKey(body.publicKey);
   const keyId = `dk_${randomBytes(16).toString('base64url')}`;
   const policyLevel = deps.methodLevels().biometric;
-  const maxLevel: Level = levelAtLeast(policyLevel, 'aal2') ? 'aal2' : policyLevel;
+  const credentialLevel: Level = levelAtLeast(policyLevel, 'aal2') ? 'aal2' : policyLevel;
   const { kty, crv, x, y } = body.publicKey;
   const factor = await saveFactor(deps, wa, {
     ticket,
     method: 'biometric',
-    maxLevel,
+    credentialLevel,
     data: { kind: 'device-key', keyId, publicKey: { kty, crv, x, y } },
     label: body.label,
   });

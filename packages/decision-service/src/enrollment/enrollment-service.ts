@@ -13,6 +13,7 @@ import type { EnrollmentTicketRecord } from '../stores/challenge-store.js';
 import type { FactorRecord } from '../stores/store.js';
 import { announceFactorAdded } from './announce.js';
 import { factorView } from './factor-view.js';
+import { newFactorLevel } from './new-factor-level.js';
 import { requestEnrollment } from './request-enrollment.js';
 
 /** Failed TOTP confirmations before a ticket dies. */
@@ -99,7 +100,8 @@ export class EnrollmentService {
 
   /**
    * `POST /v1/enrollments/{ticket}/totp/confirm`: the factor counts only once a code from the
-   * app matches (T−1..T+1); that step is then used.
+   * app matches (T−1..T+1); that step is then used. Its level is the policies' TOTP level, at
+   * most the level the ticket's step-up proved (S33, `newFactorLevel`).
    * @throws StepgateError `challenge_failed` with `attemptsLeft` for a wrong code; `not_found`.
    */
   async confirmTotp(id: string, body: TotpConfirmRequest): Promise<FactorAddedAnswer> {
@@ -114,13 +116,15 @@ export class EnrollmentService {
       const failures = await deps.challenges.recordTicketFailure(id);
       throw challengeFailed(Math.max(0, MAX_CONFIRM_FAILURES - failures));
     }
+    // S33: at most the level the ticket's step-up proved (read before the ticket is spent).
+    const level = await newFactorLevel(deps, t, deps.methodLevels().totp);
     if (!(await deps.challenges.spendTicket(id, now))) throw challengeFailed(0);
     const factorId = `fac_${randomBytes(16).toString('base64url')}`;
     const factor: FactorRecord = {
       id: factorId,
       userId: t.userId,
       method: 'totp',
-      maxLevel: deps.methodLevels().totp,
+      maxLevel: level.maxLevel,
       data: sealTotpFactor(deps.sealer, factorId, secret, DEFAULT_TOTP),
       createdAt: now,
       ...(body.label === undefined ? {} : { label: body.label }),
@@ -133,6 +137,7 @@ export class EnrollmentService {
       what: { method: 'totp', level: factor.maxLevel },
       factorId,
       outcome: 'ok',
+      detail: level.detail,
     });
     await announceFactorAdded(deps, factor);
     return { factor: factorView(factor) };

@@ -2,6 +2,7 @@ import { checkRequirement, METHOD_PREFERENCE } from '@stepgate/policy-engine';
 import {
   type Level,
   levelAtLeast,
+  levelFromAcr,
   type Method,
   maxLevel,
   type Requirement,
@@ -34,7 +35,13 @@ export function factorChangeRequirement(
 
 /**
  * Verifies the upgraded token presented for a factor change (its user, action, transaction digest
- * and level against `requirement`) and consumes it: true once per token (S17).
+ * and level against `requirement`) and consumes it (once per token, S17).
+ *
+ * @returns the level the step-up proved — read from the verified token's `acr`, never from the
+ *   request (S33) — or undefined when the token does not open this change.
+ * @example
+ * const proven = await acceptFactorChangeToken(deps, { token, userId, subject, action, requirement, digest, audience, now });
+ * if (proven === undefined) { ... answer step_up ... }
  */
 export async function acceptFactorChangeToken(
   deps: Pick<ChallengeDeps, 'tokens' | 'store' | 'acrValues'>,
@@ -48,9 +55,11 @@ export async function acceptFactorChangeToken(
     audience: string;
     now: number;
   },
-): Promise<boolean> {
+): Promise<Level | undefined> {
   const verified = await deps.tokens.verifyStepUpToken(p.token, p.audience);
-  if (!verified.ok || verified.claims.sub !== p.userId) return false;
+  if (!verified.ok || verified.claims.sub !== p.userId) return undefined;
+  const proven = levelFromAcr(verified.claims.acr, deps.acrValues);
+  if (proven === undefined) return undefined;
   const check = checkRequirement(p.requirement, {
     now: Math.floor(p.now / 1000),
     subject: p.subject,
@@ -59,6 +68,7 @@ export async function acceptFactorChangeToken(
     token: verified.claims,
     acrValues: deps.acrValues,
   });
-  if (!check.satisfied) return false;
-  return deps.store.consumeJti(verified.claims.jti, verified.claims.exp * 1000 + 60_000, p.now);
+  if (!check.satisfied) return undefined;
+  const fresh = await deps.store.consumeJti(verified.claims.jti, verified.claims.exp * 1000 + 60_000, p.now);
+  return fresh ? proven : undefined;
 }

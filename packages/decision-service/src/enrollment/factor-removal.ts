@@ -9,8 +9,6 @@ import {
   type EnrollmentStepUpAnswer,
   type FactorRemovalRequest,
   type FactorRemovedAnswer,
-  type Level,
-  type Method,
   StepgateError,
   transactionDigest,
 } from '@stepgate/protocol';
@@ -19,6 +17,7 @@ import { openChallenge } from '../challenges/open-challenge.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { announceFactorRemoved } from './announce.js';
 import { describeFactor } from './credential-data.js';
+import { contactFactors, type ExistingFactor } from './existing-factors.js';
 import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
 
 /** The action a removal step-up is bound to. */
@@ -43,33 +42,31 @@ export async function removeFactor(
   caller: { audience: string },
 ): Promise<FactorRemovedAnswer | EnrollmentStepUpAnswer> {
   if (body.subject.id !== userId) throw new StepgateError('invalid_request', 'subject.id must be the user');
-  const levels = deps.methodLevels();
   const [factors, user] = await Promise.all([deps.store.listFactors(userId), deps.store.getUser(userId)]);
   const target = factors.find((f) => f.id === factorId);
   if (!target) throw new StepgateError('not_found', 'no such factor');
-  const existing: Array<{ method: Method; maxLevel: Level }> = factors.map((f) => ({
-    method: f.method,
-    maxLevel: f.maxLevel,
-  }));
-  if (user?.email) existing.push({ method: 'email_otp', maxLevel: levels.email_otp });
-  if (user?.phone) existing.push({ method: 'sms_otp', maxLevel: levels.sms_otp });
+  const existing: ExistingFactor[] = [
+    ...factors.map((f) => ({ method: f.method, maxLevel: f.maxLevel })),
+    ...contactFactors(user, deps.methodLevels()),
+  ];
   const requirement = factorChangeRequirement(deps, existing, target.maxLevel);
   const transaction = { userId, factorId };
   const digest = await transactionDigest({ action: REMOVAL_ACTION, transaction });
   const now = deps.now();
-  const accepted =
-    body.stepUpToken !== undefined &&
-    (await acceptFactorChangeToken(deps, {
-      token: body.stepUpToken,
-      userId,
-      subject: body.subject,
-      action: REMOVAL_ACTION,
-      requirement,
-      digest,
-      audience: caller.audience,
-      now,
-    }));
-  if (!accepted) {
+  const provenLevel =
+    body.stepUpToken === undefined
+      ? undefined
+      : await acceptFactorChangeToken(deps, {
+          token: body.stepUpToken,
+          userId,
+          subject: body.subject,
+          action: REMOVAL_ACTION,
+          requirement,
+          digest,
+          audience: caller.audience,
+          now,
+        });
+  if (provenLevel === undefined) {
     const challenge = await openChallenge(deps, {
       subject: body.subject,
       action: REMOVAL_ACTION,
@@ -92,6 +89,7 @@ export async function removeFactor(
     what: { method: target.method, level: target.maxLevel },
     factorId,
     outcome: 'ok',
+    detail: { provenLevel },
   });
   await announceFactorRemoved(deps, target, now);
   return { removed: describeFactor(target) };

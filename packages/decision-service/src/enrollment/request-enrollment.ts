@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { methodCap } from '@stepgate/policy-engine';
 import {
   type EnrollmentRequest,
   type EnrollmentStepUpAnswer,
@@ -11,6 +12,8 @@ import {
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import { openChallenge } from '../challenges/open-challenge.js';
+import type { EnrollmentTicketRecord } from '../stores/challenge-store.js';
+import { existingFactors } from './existing-factors.js';
 import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
 
 /** Methods that enrollment tickets can add on this service (WebAuthn follows). */
@@ -22,26 +25,30 @@ export const ENROLLMENT_ACTION = 'stepgate.factor.add';
 /** An enrollment ticket: `enr_` + 160 random bits. */
 export const newTicketId = (): string => `enr_${randomBytes(20).toString('base64url')}`;
 
-/** The user's existing factors with their level: stored factors, plus email and phone (DESIGN.md). */
-async function existingFactors(deps: ChallengeDeps, userId: string) {
-  const levels = deps.methodLevels();
-  const [factors, user] = await Promise.all([deps.store.listFactors(userId), deps.store.getUser(userId)]);
-  const out: Array<{ method: Method; maxLevel: Level }> = factors.map((f) => ({
-    method: f.method,
-    maxLevel: f.maxLevel,
-  }));
-  if (user?.email) out.push({ method: 'email_otp', maxLevel: levels.email_otp });
-  if (user?.phone) out.push({ method: 'sms_otp', maxLevel: levels.sms_otp });
-  return out;
+/**
+ * The highest level a factor added with a ticket for `methods` could reach: each method's cap
+ * under the policies in force (WebAuthn and biometric given aal2 reach aal3 device-bound with UV),
+ * so that a user with an aal3 factor proves aal3 before adding a passkey (S33).
+ *
+ * @example
+ * enrollmentTarget(['totp', 'webauthn'], DEFAULT_METHOD_LEVELS); // 'aal3'
+ */
+export function enrollmentTarget(methods: readonly Method[], levels: Readonly<Record<Method, Level>>): Level {
+  return methods.map((m) => methodCap(m, levels[m])).reduce(maxLevel);
 }
 
 /**
- * `POST /v1/enrollments` (S31, NIST SP 800-63B §6.1.2.1): a ticket for a user's first factor on
- * any session; otherwise only with an upgraded token from a step-up to the level of the factor
- * being added — or with the strongest factor when none reaches it. Without such a token the
- * answer is a `step_up` with a challenge, bound to action `stepgate.factor.add`.
+ * `POST /v1/enrollments` (S31, S33, NIST SP 800-63B §6.1.2.1): a ticket for a user's first factor
+ * on any session; otherwise only with an upgraded token from a step-up to the highest level the
+ * new factor could reach ({@link enrollmentTarget}) — or with the strongest factor when none
+ * reaches it. Without such a token the answer is a `step_up` with a challenge, bound to action
+ * `stepgate.factor.add`. The ticket keeps the level the token proved (`provenLevel`), which caps
+ * the factor added with it.
  *
  * @throws StepgateError `invalid_request` for a method enrollment cannot add.
+ * @example
+ * const answer = await requestEnrollment(deps, { userId: 'u1', subject: { id: 'u1', acr: 'aal1' }, method: 'webauthn' }, { audience: 'default' });
+ * // 'ticket' in answer, or answer.decision === 'step_up' → verify answer.challenge, call again with stepUpToken
  */
 export async function requestEnrollment(
   deps: ChallengeDeps,
@@ -62,25 +69,26 @@ export async function requestEnrollment(
   const now = deps.now();
   const methods = body.method === undefined ? [...ENROLLABLE_METHODS] : [body.method];
   const existing = await existingFactors(deps, body.userId);
+  let provenLevel: Level | undefined;
   if (existing.length > 0) {
-    const levels = deps.methodLevels();
-    const target = methods.map((m) => levels[m]).reduce(maxLevel);
+    const target = enrollmentTarget(methods, deps.methodLevels());
     const requirement = factorChangeRequirement(deps, existing, target);
     const transaction = { userId: body.userId, methods };
     const digest = await transactionDigest({ action: ENROLLMENT_ACTION, transaction });
-    const satisfied =
-      body.stepUpToken !== undefined &&
-      (await acceptFactorChangeToken(deps, {
-        token: body.stepUpToken,
-        userId: body.userId,
-        subject: body.subject,
-        action: ENROLLMENT_ACTION,
-        requirement,
-        digest,
-        audience: caller.audience,
-        now,
-      }));
-    if (!satisfied) {
+    provenLevel =
+      body.stepUpToken === undefined
+        ? undefined
+        : await acceptFactorChangeToken(deps, {
+            token: body.stepUpToken,
+            userId: body.userId,
+            subject: body.subject,
+            action: ENROLLMENT_ACTION,
+            requirement,
+            digest,
+            audience: caller.audience,
+            now,
+          });
+    if (provenLevel === undefined) {
       const challenge = await openChallenge(deps, {
         subject: body.subject,
         action: ENROLLMENT_ACTION,
@@ -95,7 +103,7 @@ export async function requestEnrollment(
       return { decision: 'step_up', requirement, challenge };
     }
   }
-  const ticket = {
+  const ticket: EnrollmentTicketRecord = {
     id: newTicketId(),
     userId: body.userId,
     methods,
@@ -103,6 +111,7 @@ export async function requestEnrollment(
     expiresAt: now + deps.enrollment.ticketLifetime * 1000,
     attempts: 0,
     ...(body.subject.sessionId === undefined ? {} : { sessionId: body.subject.sessionId }),
+    ...(provenLevel === undefined ? {} : { provenLevel }),
   };
   await deps.challenges.insertTicket(ticket);
   return { ticket: ticket.id, expiresAt: new Date(ticket.expiresAt).toISOString() };

@@ -6,27 +6,33 @@ import type { EnrollmentTicketRecord } from '../stores/challenge-store.js';
 import type { FactorRecord } from '../stores/store.js';
 import { announceFactorAdded } from './announce.js';
 import { type CredentialData, describeFactor } from './credential-data.js';
+import { newFactorLevel } from './new-factor-level.js';
 
 /** A new possession factor to save. */
 export interface NewPossessionFactor {
   ticket: EnrollmentTicketRecord;
   method: Method;
-  maxLevel: Level;
+  /** The highest level the credential itself can reach; the factor is stored at most at the ticket's proven level ({@link newFactorLevel}). */
+  credentialLevel: Level;
   data: CredentialData;
   /** WebAuthn: the signature counter at registration. */
   counter?: number;
+  /** WebAuthn: the BS flag (backed up) at registration. @defaultValue false */
+  backupState?: boolean;
   label?: string;
 }
 
 /**
- * Saves a WebAuthn or device-key factor: indexes the credential id (unique across users, so a
- * credential can never belong to two accounts, S13), spends the ticket, stores the factor,
- * audits `factor.added` and announces it at every contact point (S31).
+ * Saves a WebAuthn or device-key factor: its level (the credential's, capped at what the ticket's
+ * step-up proved, S33), indexes the credential id (unique across users, so a credential can never
+ * belong to two accounts, S13), spends the ticket, stores the factor, audits `factor.added` and
+ * announces it at every contact point (S31).
  *
  * @returns the factor's view, or undefined when the credential is already registered or the
  *   ticket was spent meanwhile.
+ * @throws StepgateError `not_found` for a first-factor ticket of a user who has a factor by now.
  * @example
- * const view = await saveFactor(deps, wa, { ticket, method: 'webauthn', maxLevel: 'aal3', data, counter: 0 });
+ * const view = await saveFactor(deps, wa, { ticket, method: 'webauthn', credentialLevel: 'aal3', data, counter: 0 });
  */
 export async function saveFactor(
   deps: ChallengeDeps,
@@ -36,12 +42,14 @@ export async function saveFactor(
   const now = deps.now();
   const factorId = `fac_${randomBytes(16).toString('base64url')}`;
   const t = p.ticket;
+  const level = await newFactorLevel(deps, t, p.credentialLevel);
   if (p.data.kind === 'webauthn') {
     const indexed = await wa.store.insertCredential({
       credentialId: p.data.credentialId,
       factorId,
       userId: t.userId,
       counter: p.counter ?? 0,
+      backupState: p.backupState ?? false,
     });
     if (!indexed) return undefined;
   }
@@ -53,7 +61,7 @@ export async function saveFactor(
     id: factorId,
     userId: t.userId,
     method: p.method,
-    maxLevel: p.maxLevel,
+    maxLevel: level.maxLevel,
     data: JSON.stringify(p.data),
     createdAt: now,
     ...(p.label === undefined ? {} : { label: p.label }),
@@ -62,9 +70,10 @@ export async function saveFactor(
   await deps.events.append({
     type: 'factor.added',
     who: { userId: t.userId, ...(t.sessionId === undefined ? {} : { sessionId: t.sessionId }) },
-    what: { method: p.method, level: p.maxLevel },
+    what: { method: p.method, level: level.maxLevel },
     factorId,
     outcome: 'ok',
+    detail: level.detail,
   });
   await announceFactorAdded(deps, factor);
   return describeFactor(factor);

@@ -10,9 +10,12 @@ const CACHE_MAX = 1000;
 export class ApiKeyCache {
   readonly #ctx: ServiceContext;
   readonly #entries = new Map<string, { record: ApiKeyRecord | undefined; at: number }>();
+  /** Audiences whose keys may manage users (`users.manageAudiences`). */
+  readonly manageAudiences: ReadonlySet<string>;
 
   constructor(ctx: ServiceContext) {
     this.#ctx = ctx;
+    this.manageAudiences = new Set(ctx.config.users.manageAudiences);
   }
 
   async lookup(key: string): Promise<ApiKeyRecord | undefined> {
@@ -37,12 +40,19 @@ declare module 'fastify' {
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/;
 
 /**
+ * What a route needs of its caller's key: any valid key (`api`), an admin key (`admin`), or an
+ * admin key or a key of an audience in `users.manageAudiences` (`users`: the routes that change
+ * a user's contact points and factors).
+ */
+export type KeyNeed = 'api' | 'admin' | 'users';
+
+/**
  * Checks `Authorization: Bearer <api key>` (stored as an HMAC only).
  *
  * @throws StepgateError `unauthorized` for a missing, malformed, unknown or revoked key;
- * `forbidden` when an admin key is needed.
+ * `forbidden` when the key may not call the route ({@link KeyNeed}).
  */
-export function authenticate(request: FastifyRequest, need: 'api' | 'admin'): Promise<Caller> {
+export function authenticate(request: FastifyRequest, need: KeyNeed): Promise<Caller> {
   return authorize(request.server.stepgate.apiKeys, request.headers.authorization, need);
 }
 
@@ -50,7 +60,7 @@ export function authenticate(request: FastifyRequest, need: 'api' | 'admin'): Pr
 export async function authorize(
   apiKeys: ApiKeyCache,
   header: string | string[] | undefined,
-  need: 'api' | 'admin',
+  need: KeyNeed,
 ): Promise<Caller> {
   const match = typeof header === 'string' ? BEARER.exec(header) : null;
   if (!match) throw new StepgateError('unauthorized', 'an API key is required (Authorization: Bearer <key>)');
@@ -59,5 +69,11 @@ export async function authorize(
     throw new StepgateError('unauthorized', 'the API key is not valid');
   if (need === 'admin' && !record.admin)
     throw new StepgateError('forbidden', 'this route needs an admin key');
+  if (need === 'users' && !record.admin && !apiKeys.manageAudiences.has(record.audience)) {
+    throw new StepgateError(
+      'forbidden',
+      `keys of audience "${record.audience}" may not manage users (users.manageAudiences)`,
+    );
+  }
   return { apiKeyId: record.id, audience: record.audience, admin: record.admin };
 }

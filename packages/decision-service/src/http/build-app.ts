@@ -64,7 +64,7 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   registerAuthzenRoutes(app, routes, trusted);
   registerAuthzenEvaluationsRoutes(app, routes, trusted);
   registerAuditRoutes(app, routes, () => ctx.audit.reader);
-  registerMetricsRoutes(app, routes, ctx.metrics);
+  registerMetricsRoutes(app, routes, ctx.metrics, ctx.config.metrics);
   await registerChallengeFeatures(app, routes, ctx.challengeDeps, { origins: ctx.config.origins, trusted });
   fast = fastDecisionRoute(ctx, apiKeys, trusted);
   app.addHook('preClose', async () => fast?.close());

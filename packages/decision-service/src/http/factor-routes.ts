@@ -40,7 +40,7 @@ export function registerFactorRoutes(
   routes.add(app, {
     method: 'GET',
     url: '/v1/users/:id/factors',
-    auth: 'api',
+    auth: 'users',
     summary:
       "A user's factors, each with the highest level it can reach and when it last verified a challenge.",
     tags: ['users'],
@@ -59,7 +59,7 @@ export function registerFactorRoutes(
   routes.add(app, {
     method: 'DELETE',
     url: '/v1/users/:id/factors/:factorId',
-    auth: 'api',
+    auth: 'users',
     summary:
       'Removes a factor after a step-up to its level (S31): without `stepUpToken`, answers a step_up with a challenge. Announced to the user.',
     tags: ['users'],

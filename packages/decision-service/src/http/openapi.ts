@@ -32,6 +32,11 @@ function withCommonErrors(route: RouteSpec): RouteSpec['schemas']['responses'] {
   const common: RouteSpec['schemas']['responses'] = {};
   if (route.auth !== 'none') common[401] = errorResponse('Missing or wrong API key (`unauthorized`).');
   if (route.auth === 'admin') common[403] = errorResponse('Not an admin key (`forbidden`).');
+  if (route.auth === 'users') {
+    common[403] = errorResponse(
+      'Neither an admin key nor a key of an audience in `users.manageAudiences` (`forbidden`).',
+    );
+  }
   if (route.schemas.body) {
     common[400] = errorResponse('Malformed body (`invalid_request`, with a JSON pointer in `path`).');
     common[413] = errorResponse('Body larger than `server.bodyLimit` (`payload_too_large`).');

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Caller } from '../service-context.js';
-import { authenticate } from './auth.js';
+import { authenticate, type KeyNeed } from './auth.js';
 import { errorBodySchema } from './protocol-schemas.js';
 
-/** Who may call a route. */
-export type RouteAuth = 'none' | 'api' | 'admin';
+/** Who may call a route: nobody's key (`none`, the browser routes) or a key that meets {@link KeyNeed}. */
+export type RouteAuth = 'none' | KeyNeed;
 
 /** Schemas of a route; they validate requests and document the route in `/openapi.json`. */
 export interface RouteSchemas {

@@ -6,8 +6,11 @@ import type { Transaction } from '@stepgate/protocol';
 
 /** A message for one contact point. */
 export interface OutgoingMessage {
-  /** `code`: a one-time code; `factor_added` / `factor_removed`: the account's factors changed (S31). */
-  kind: 'code' | 'factor_added' | 'factor_removed';
+  /**
+   * `code`: a one-time code; `factor_added` / `factor_removed`: the account's factors changed;
+   * `contact_changed`: its email address or phone number (also factors) changed (S31).
+   */
+  kind: 'code' | 'factor_added' | 'factor_removed' | 'contact_changed';
   channel: 'email' | 'sms';
   /** The email address or E.164 phone number. */
   to: string;

@@ -57,6 +57,12 @@ export interface EnrollmentTicketRecord {
   sessionId?: string;
   /** Methods that can be added with it. */
   methods: Method[];
+  /**
+   * The level the step-up that unlocked this ticket proved (the verified token's `acr`); absent
+   * for a first factor, which needs no step-up. A factor added with the ticket reaches at most
+   * this level, save the documented exceptions (S33, NIST SP 800-63B §6.1.2.1).
+   */
+  provenLevel?: Level;
   createdAt: number;
   expiresAt: number;
   /** A TOTP secret awaiting its confirming code, sealed. */

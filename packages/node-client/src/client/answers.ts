@@ -90,6 +90,16 @@ export function parseUserView(body: unknown): UserView | undefined {
     : undefined;
 }
 
+/** A `PUT /v1/users/{id}` answer: the user, or the step-up a contact change needs first (S31, S33). */
+export function parseUserUpsertAnswer(body: unknown): UserView | EnrollmentStepUpAnswer | undefined {
+  if (isRecord(body) && body.decision !== undefined) {
+    return body.decision === 'step_up'
+      ? (parseEnrollmentAnswer(body) as EnrollmentStepUpAnswer | undefined)
+      : undefined;
+  }
+  return parseUserView(body);
+}
+
 /** A factor list. */
 export function parseFactorList(body: unknown): FactorListAnswer | undefined {
   return isRecord(body) &&

@@ -22,7 +22,7 @@ import {
   parseFactorList,
   parsePolicyFields,
   parseRemovalAnswer,
-  parseUserView,
+  parseUserUpsertAnswer,
 } from './answers.js';
 import { assertRequest } from './schemas.js';
 import { createTransport, type Transport } from './transport.js';
@@ -68,11 +68,18 @@ export interface Stepgate {
    */
   policyFields(): Promise<PolicyFieldsAnswer>;
   /**
-   * Creates or updates a user's contact points (`PUT /v1/users/{id}`); a verified email or phone counts
-   * as an enrolled `email_otp` / `sms_otp` factor.
+   * Creates or updates a user's contact points and display name (`PUT /v1/users/{id}`); a verified
+   * email or phone counts as an enrolled `email_otp` / `sms_otp` factor. Changing one of a user who
+   * already has a factor answers a `step_up` first (S31, S33): run that challenge, then call again
+   * with the same values, `subject` and `stepUpToken`. Retried only without a `stepUpToken`.
    * @throws StepgateClientError `service_unavailable`, `service_rejected` or `invalid_argument`.
+   * @example
+   * const answer = await stepgate.upsertUser('u_1', { phone: '+33612345678', subject });
+   * if ('decision' in answer) {
+   *   // answer with stepUpAnswer(answer, challengeUrl); the retry carries { …, stepUpToken }
+   * }
    */
-  upsertUser(id: string, body: UserUpsertRequest): Promise<UserView>;
+  upsertUser(id: string, body: UserUpsertRequest): Promise<UserView | EnrollmentStepUpAnswer>;
   /** Lists a user's enrolled factors (`GET /v1/users/{id}/factors`). */
   listFactors(userId: string): Promise<FactorListAnswer>;
   /**
@@ -181,9 +188,11 @@ export function createStepgate(options: StepgateOptions): Stepgate {
         method: 'put',
         path: user(id),
         json: body,
-        retry: true,
+        // A single-use token must not be sent twice: a retry after a lost answer would only get a
+        // new step-up for a change that may already be done.
+        retry: body.stepUpToken === undefined,
         failCode: 'service_unavailable',
-        parse: parseUserView,
+        parse: parseUserUpsertAnswer,
       });
     },
     async listFactors(userId) {

@@ -27,6 +27,31 @@ describe('upsertUser(), createEnrollmentTicket(), feedback()', () => {
     expect(user).toEqual({ id: 'u 1', email: 'ann@example.com' });
   });
 
+  it('S31, S33: returns the step-up a contact change needs first; the retry with its token is sent once', async () => {
+    const { requirement, challenge } = stepUpAnswer();
+    const bodies: unknown[] = [];
+    server.use(
+      http.put(`${SERVICE}/v1/users/:id`, async ({ request }) => {
+        const body = (await request.json()) as { stepUpToken?: string };
+        bodies.push(body);
+        if (body.stepUpToken === undefined)
+          return HttpResponse.json({ decision: 'step_up', requirement, challenge });
+        return new HttpResponse(null, { status: 503 });
+      }),
+    );
+    const answer = await stepgate.upsertUser('u 1', { phone: '+33612345678', subject });
+    expect('decision' in answer && answer.challenge.id).toBe('chl_abc');
+    await expect(
+      stepgate.upsertUser('u 1', { phone: '+33612345678', subject, stepUpToken: 'eyJ.e30.sig' }),
+    ).rejects.toMatchObject({ code: 'service_unavailable' });
+    // The single-use token went out once: no retry after the 503.
+    expect(bodies).toHaveLength(2);
+    server.use(http.put(`${SERVICE}/v1/users/:id`, () => HttpResponse.json({ decision: 'allow' })));
+    await expect(stepgate.upsertUser('u 1', { phone: '+33612345678' })).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
+  });
+
   it('returns an enrollment ticket', async () => {
     let body: unknown;
     server.use(

@@ -24,10 +24,17 @@ const phone = {
 } as const;
 const label = str(128);
 
-/** Body of `PUT /v1/users/{id}` (`UserUpsertRequest`). `null` removes a contact point. */
+/**
+ * Body of `PUT /v1/users/{id}` (`UserUpsertRequest`). `null` removes a contact point. Changing a
+ * contact point of a user who has a factor is a factor change (S31, S33): `subject` is the
+ * session asking, `stepUpToken` the token of the step-up the first answer asked for.
+ */
 export const userUpsertRequestSchema = {
   $id: schemaId('userUpsertRequest'),
-  ...obj({ displayName: str(SCHEMA_LIMITS.name), email, phone }, []),
+  ...obj(
+    { displayName: str(SCHEMA_LIMITS.name), email, phone, subject, stepUpToken: str(SCHEMA_LIMITS.token) },
+    [],
+  ),
 } as const;
 
 /** A user as the service keeps it (`UserView`). */

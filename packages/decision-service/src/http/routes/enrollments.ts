@@ -39,7 +39,7 @@ export function registerEnrollmentRoutes(
   routes.add(app, {
     method: 'POST',
     url: '/v1/enrollments',
-    auth: 'api',
+    auth: 'users',
     summary: 'A ticket to add a factor, or a step_up first when the user already has one (S31).',
     tags: ['enrollment'],
     schemas: {

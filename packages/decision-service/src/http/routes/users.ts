@@ -1,10 +1,13 @@
 import {
+  enrollmentStepUpSchema,
   type FeedbackRequest,
   StepgateError,
+  type UserUpsertAnswer,
   type UserUpsertRequest,
   type UserView,
 } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
+import { updateUser } from '../../enrollment/contact-change.js';
 import type { UserRecord } from '../../stores/store.js';
 import { feedbackRequestSchema, userUpsertRequestSchema, userViewSchema } from '../protocol-schemas.js';
 import { errorResponse, type RouteTable } from '../route-table.js';
@@ -25,31 +28,26 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable): vo
   routes.add(app, {
     method: 'PUT',
     url: '/v1/users/:id',
-    auth: 'api',
+    auth: 'users',
     summary:
-      'Set a user’s contact points and display name. A verified email or phone counts as an enrolled email_otp or sms_otp factor; null removes it.',
+      'Set a user’s contact points and display name. A verified email or phone counts as an enrolled email_otp or sms_otp factor; null removes it. Changing one of a user who has a factor is a factor change (S31, S33): without `stepUpToken`, answers a step_up with a challenge and changes nothing; an admin key needs none. Announced at the old and the new address.',
     tags: ['users'],
     schemas: {
       params: userIdParamsSchema,
       body: userUpsertRequestSchema,
       responses: {
-        200: { description: 'The user as stored.', schema: userViewSchema },
-        400: errorResponse('Malformed body (`invalid_request`).'),
+        200: {
+          description: 'The user as stored, or `{ decision: "step_up", requirement, challenge }`.',
+          schema: { anyOf: [userViewSchema, enrollmentStepUpSchema] },
+        },
+        400: errorResponse('Malformed body, or `subject.id` is not the user (`invalid_request`).'),
         401: errorResponse('Missing or wrong API key (`unauthorized`).'),
       },
     },
-    handler: async (request) => {
+    handler: async (request, _reply, caller): Promise<UserUpsertAnswer> => {
       const { id } = request.params as { id: string };
-      const body = request.body as UserUpsertRequest;
-      const existing = await ctx.store.getUser(id);
-      const record: UserRecord = { ...existing, id, updatedAt: ctx.now() };
-      for (const field of ['displayName', 'email', 'phone'] as const) {
-        const value = body[field];
-        if (value === null) delete record[field];
-        else if (value !== undefined) record[field] = value;
-      }
-      await ctx.store.upsertUser(record);
-      return userView(record);
+      const answer = await updateUser(ctx.challengeDeps, id, request.body as UserUpsertRequest, caller!);
+      return 'decision' in answer ? answer : userView(answer.user);
     },
   });
 

@@ -133,5 +133,14 @@ export function describeChallengeStoreContract(name: string, factory: ChallengeS
       expect(await store.purgeExpired(T0 + 600_001)).toBeGreaterThanOrEqual(1);
       expect(await store.getTicket('t1')).toBeUndefined();
     });
+
+    it('S33: keeps the level the step-up before a ticket proved; a first-factor ticket has none', async () => {
+      const { store } = await factory();
+      const ticket = { userId: 'u', methods: ['webauthn' as const], createdAt: T0, expiresAt: T0 + 600_000 };
+      await store.insertTicket({ ...ticket, id: 'proven', attempts: 0, provenLevel: 'aal2' });
+      await store.insertTicket({ ...ticket, id: 'first', attempts: 0 });
+      expect((await store.getTicket('proven'))?.provenLevel).toBe('aal2');
+      expect(await store.getTicket('first')).not.toHaveProperty('provenLevel');
+    });
   });
 }

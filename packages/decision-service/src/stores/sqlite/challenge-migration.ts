@@ -24,3 +24,11 @@ export const CHALLENGE_MIGRATION = `
     attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER
   );
 `;
+
+/**
+ * Enrollment tickets remember the level their step-up proved (S33). Its own numbered migration:
+ * a released one never changes.
+ */
+export const TICKET_PROVEN_LEVEL_MIGRATION = `
+  ALTER TABLE enrollment_tickets ADD COLUMN proven_level TEXT;
+`;

@@ -1,4 +1,4 @@
-import { CHALLENGE_MIGRATION } from './challenge-migration.js';
+import { CHALLENGE_MIGRATION, TICKET_PROVEN_LEVEL_MIGRATION } from './challenge-migration.js';
 
 /**
  * Numbered migrations of the SQLite store. Append only: a released migration never changes.
@@ -72,6 +72,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX action_counts_user ON action_counts (user_id, bucket);
   `,
-  // 2: challenges, sent codes, attempt counters, TOTP steps, rate limits, enrollment tickets.
+  // 3: challenges, sent codes, attempt counters, TOTP steps, rate limits, enrollment tickets.
   CHALLENGE_MIGRATION,
+  // 4: the level an enrollment ticket's step-up proved (S33).
+  TICKET_PROVEN_LEVEL_MIGRATION,
 ];

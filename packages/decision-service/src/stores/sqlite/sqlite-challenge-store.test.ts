@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeChallengeStoreContract } from '../contract/challenge-store-contract.js';
+import { MIGRATIONS } from './migrations.js';
 import { SqliteChallengeStore } from './sqlite-challenge-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -51,6 +53,34 @@ describe('SqliteChallengeStore', () => {
     expect(await store.advanceTotpStep('f', 8)).toBe(true);
     expect(levels).toEqual([2, 2, 2]);
     expect(main.db.pragma('synchronous', { simple: true })).toBe(1);
+    await main.close();
+  });
+
+  it('S33: a store made before enrollment tickets kept their proven level gains the column, old tickets intact', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db');
+    const old = new Database(file);
+    for (const m of MIGRATIONS.slice(0, 3)) old.exec(m);
+    old.pragma('user_version = 3');
+    old
+      .prepare(
+        `INSERT INTO enrollment_tickets (id, user_id, methods, created_at, expires_at, attempts) VALUES ('t0', 'u', '["totp"]', 0, 9e12, 0)`,
+      )
+      .run();
+    old.close();
+    const { main, store } = await open(file);
+    expect(main.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(await store.getTicket('t0')).toMatchObject({ userId: 'u', methods: ['totp'] });
+    expect(await store.getTicket('t0')).not.toHaveProperty('provenLevel');
+    await store.insertTicket({
+      id: 't1',
+      userId: 'u',
+      methods: ['totp'],
+      createdAt: 0,
+      expiresAt: 9e12,
+      attempts: 0,
+      provenLevel: 'aal3',
+    });
+    expect((await store.getTicket('t1'))?.provenLevel).toBe('aal3');
     await main.close();
   });
 

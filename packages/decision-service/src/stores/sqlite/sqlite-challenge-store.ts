@@ -9,7 +9,7 @@ import type {
   EnrollmentTicketRecord,
   SentCodeRecord,
 } from '../challenge-store.js';
-import { CHALLENGE_MIGRATION } from './challenge-migration.js';
+import { CHALLENGE_MIGRATION, TICKET_PROVEN_LEVEL_MIGRATION } from './challenge-migration.js';
 import { commitDurably } from './durable.js';
 import { type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
@@ -49,7 +49,10 @@ export class SqliteChallengeStore implements ChallengeStore {
   }
 
   async migrate(): Promise<void> {
+    // Idempotent on a file the numbered migrations already brought up to date.
     this.#db.exec(CHALLENGE_MIGRATION);
+    const columns = this.#db.pragma('table_info(enrollment_tickets)') as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === 'proven_level')) this.#db.exec(TICKET_PROVEN_LEVEL_MIGRATION);
   }
 
   async putBinding(b: ChallengeBinding): Promise<void> {
@@ -217,8 +220,8 @@ export class SqliteChallengeStore implements ChallengeStore {
 
   async insertTicket(t: EnrollmentTicketRecord): Promise<void> {
     this.#sql(
-      `INSERT INTO enrollment_tickets (id, user_id, session_id, methods, created_at, expires_at, pending_totp, attempts, used_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO enrollment_tickets (id, user_id, session_id, methods, created_at, expires_at, pending_totp, attempts, used_at, proven_level)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       t.id,
       t.userId,
@@ -229,6 +232,7 @@ export class SqliteChallengeStore implements ChallengeStore {
       t.pendingTotp ?? null,
       t.attempts,
       t.usedAt ?? null,
+      t.provenLevel ?? null,
     );
   }
 
@@ -244,7 +248,12 @@ export class SqliteChallengeStore implements ChallengeStore {
         expiresAt: r.expires_at as number,
         attempts: r.attempts as number,
       },
-      { sessionId: r.session_id, pendingTotp: r.pending_totp, usedAt: r.used_at },
+      {
+        sessionId: r.session_id,
+        pendingTotp: r.pending_totp,
+        usedAt: r.used_at,
+        provenLevel: r.proven_level,
+      },
     );
   }
 

@@ -1,0 +1,45 @@
+import type { Level, Method } from '@stepgate/protocol';
+import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+import type { UserRecord } from '../stores/store.js';
+
+/** A factor as the factor-change rules see it: its method and the highest level it reaches. */
+export interface ExistingFactor {
+  method: Method;
+  maxLevel: Level;
+}
+
+/**
+ * A user's factors with their level (DESIGN.md "Enrolled methods"): stored factors, plus the
+ * email address (`email_otp`) and phone number (`sms_otp`) of `user`, at the level the policies
+ * in force give their method.
+ *
+ * @example
+ * contactFactors({ id: 'u1', email: 'a@example.com', updatedAt: 0 }, methodLevels); // [{ method: 'email_otp', maxLevel: 'aal1' }]
+ */
+export function contactFactors(
+  user: Pick<UserRecord, 'email' | 'phone'> | undefined,
+  levels: Readonly<Record<Method, Level>>,
+): ExistingFactor[] {
+  const out: ExistingFactor[] = [];
+  if (user?.email) out.push({ method: 'email_otp', maxLevel: levels.email_otp });
+  if (user?.phone) out.push({ method: 'sms_otp', maxLevel: levels.sms_otp });
+  return out;
+}
+
+/**
+ * Every factor a user has now: stored factors and contact points ({@link contactFactors}). An
+ * empty list means the next factor is the user's first (S31: no step-up possible).
+ *
+ * @example
+ * const existing = await existingFactors(deps, 'u1'); // [{ method: 'totp', maxLevel: 'aal2' }, …]
+ */
+export async function existingFactors(
+  deps: Pick<ChallengeDeps, 'store' | 'methodLevels'>,
+  userId: string,
+): Promise<ExistingFactor[]> {
+  const [factors, user] = await Promise.all([deps.store.listFactors(userId), deps.store.getUser(userId)]);
+  return [
+    ...factors.map((f) => ({ method: f.method, maxLevel: f.maxLevel })),
+    ...contactFactors(user, deps.methodLevels()),
+  ];
+}
