@@ -72,14 +72,20 @@ export {
   WEBHOOK_TIMESTAMP_HEADER,
 } from './senders/webhook-sender.js';
 export { type RunningService, type StartOptions, startDecisionService } from './start.js';
-export type {
-  AttemptCounter,
-  AttemptReservation,
-  ChallengeBinding,
-  ChallengeStore,
-  CompleteOutcome,
-  EnrollmentTicketRecord,
-  SentCodeRecord,
+export {
+  type AttemptCounter,
+  type AttemptRequest,
+  type AttemptReservation,
+  type BackoffSchedule,
+  backoffWait,
+  type ChallengeBinding,
+  type ChallengeStore,
+  type CompleteOutcome,
+  type CounterRefusal,
+  type CounterRule,
+  type EnrollmentTicketRecord,
+  type SendSlotClaim,
+  type SentCodeRecord,
 } from './stores/challenge-store.js';
 export { SqliteChallengeStore } from './stores/sqlite/sqlite-challenge-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite/sqlite-store.js';

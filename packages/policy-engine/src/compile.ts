@@ -114,6 +114,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     methods: p.require?.methods?.reduce((mask, m) => mask | methodBit(m), 0) ?? 31,
     bind: p.require?.bindTransaction ?? false,
     onMissing: onMissingOf(p),
+    anyAction: p.require?.anyAction === true,
     fields: fieldsOf(checked.conditions[index] as CondNode),
     values: interpretedValues(fieldsOf(checked.conditions[index] as CondNode)),
   }));

@@ -6,6 +6,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { type CondNode, compileCondition } from './condition.js';
+import { parseDuration } from './duration.js';
 import type { PolicyIssue } from './errors.js';
 import { type TypedField, typeFields } from './field-types.js';
 import { cidrError } from './ip.js';
@@ -114,6 +115,17 @@ export function checkDocument(
       issues.push({
         path: `${at}/onMissing`,
         message: '"onMissing: step_up" needs a "require" (the step-up to ask for)',
+      });
+    }
+    // S34: a token for this request only is bound to its action; "any action" would contradict it.
+    if (
+      p.require?.anyAction === true &&
+      (p.require.bindTransaction === true || parseDuration(p.require.maxAge) === 0)
+    ) {
+      issues.push({
+        path: `${at}/require/anyAction`,
+        message:
+          'anyAction cannot be combined with bindTransaction or maxAge 0 (their token is bound to this request)',
       });
     }
     p.require?.methods?.forEach((m, j) => {

@@ -19,7 +19,8 @@ export type ChallengeEventType =
   | 'factor.removed'
   | 'factor.announced'
   /** A registration that was refused (`detail.failure` says why: `origin`, `attestation_untrusted`, …). */
-  | 'factor.rejected';
+  | 'factor.rejected'
+  | 'factor.unlocked';
 
 /** One challenge or factor event. */
 export interface ChallengeEvent {
@@ -41,6 +42,8 @@ export interface ChallengeEvent {
     failure?: string;
     sentTo?: string;
     channel?: 'email' | 'sms' | 'webhook' | 'dev';
+    /** Consecutive failures of an authenticator (`factor.unlocked`: before the reset). */
+    failures?: number;
     /** The level a factor change's step-up proved (S33). */
     provenLevel?: Level;
     /** A factor stored above `provenLevel` (first factor, or none at its level). */

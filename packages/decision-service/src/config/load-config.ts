@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigLocation } from './config-error.js';
-import { configSchema, ENV_VARS } from './config-schema.js';
+import { configProblems, configSchema, ENV_VARS, REMOVED_SETTINGS } from './config-schema.js';
 import {
   DEFAULT_AUDIENCES,
   normalizeConfig,
@@ -29,6 +29,8 @@ function errorPath(error: ErrorObject): string[] {
 
 function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'unknown setting';
+  if (error.keyword === 'false schema')
+    return REMOVED_SETTINGS[error.instancePath] ?? 'is no longer a setting';
   if (error.keyword === 'anyOf') return 'must be a number of seconds or a duration such as 5m or 1h30m';
   if (error.keyword === 'format' && error.params.format === X509_CA_CERTIFICATE)
     return 'must be a PEM X.509 CA certificate (-----BEGIN CERTIFICATE----- …)';
@@ -42,7 +44,11 @@ function check(
   input: unknown,
   locate: (path: string[], atKey: boolean) => ConfigLocation,
 ): asserts input is ServiceConfigInput {
-  if (validate(input)) return;
+  if (validate(input)) {
+    const problem = configProblems(input as ServiceConfigInput)[0];
+    if (problem) throw new ConfigError(locate(problem.path.split('/').slice(1), false), problem.message);
+    return;
+  }
   const errors = validate.errors ?? [];
   // Durations are `anyOf` number | string: report the alternative as a whole.
   const first = errors.find((e) => e.keyword === 'anyOf') ?? errors[0]!;
