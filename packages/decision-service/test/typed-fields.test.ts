@@ -191,3 +191,43 @@ describe('typed request fields in the decision service (issue 22)', () => {
     expect(openapi.paths['/v1/policies/fields']).toHaveProperty('get');
   });
 });
+
+describe('a malformed client IP is refused, never read as "on no list" (issue 22)', () => {
+  let svc: RunningService;
+  let call: ReturnType<typeof client>;
+  beforeAll(async () => {
+    svc = await start({
+      policies: `
+ipLists:
+  tor: [198.51.100.0/24]
+policies:
+  - id: tor-exit
+    when: { risk.ip.reputation: [tor] }
+    effect: deny
+default: allow
+`,
+    });
+    call = client(svc);
+  });
+  afterAll(() => svc.close());
+
+  const read = (ip: string) => ({
+    subject: { id: 'alice' },
+    action: { name: 'account.read' },
+    context: { ip },
+  });
+
+  it.each(['198.51.100.7 ', 'tor-exit', '198.51.100', '::ffff:zz', ''])(
+    'S30: context.ip %j is 400 invalid_request: a Tor deny cannot be skipped with garbage',
+    async (ip) => {
+      const res = await call('POST', '/v1/decisions', read(ip));
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+    },
+  );
+
+  it('S30: a well-formed Tor exit is denied, and another address runs', async () => {
+    expect((await call('POST', '/v1/decisions', read('198.51.100.7'))).body.decision).toBe('deny');
+    expect((await call('POST', '/v1/decisions', read('2001:db8::1'))).body.decision).toBe('allow');
+  });
+});

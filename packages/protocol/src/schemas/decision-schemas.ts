@@ -28,7 +28,9 @@ export const decisionRequestSchema = {
       transaction: openMap,
       context: obj(
         {
-          ip: str(64),
+          // An address, or nothing: a policy on `risk.ip.*` must never read a malformed one as
+          // "on no list" (a Tor exit sent as garbage would skip its deny).
+          ip: { type: 'string', maxLength: 64, anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] },
           userAgent: str(1024),
           device: stepUpContext,
           geo: obj(
