@@ -17,6 +17,8 @@ export {
 } from './context-header.js';
 export type { ErrorBody, ErrorCode } from './errors.js';
 export { ERROR_CODES, isErrorCode, StepgateError, statusForErrorCode } from './errors.js';
+export type { FieldType } from './field-types.js';
+export { FIELD_TYPES, fieldValueFits, isFieldType, jsonTypeOf } from './field-types.js';
 export type { AcrValues, Amr, Level, Method } from './levels.js';
 export {
   AMR_VALUES,
@@ -56,6 +58,7 @@ export {
   factorRemovedSchema,
   factorViewSchema,
   feedbackRequestSchema,
+  policyFieldsSchema,
   providerStepUpAnswerSchema,
   SCHEMA_LIMITS,
   schemas,
@@ -111,7 +114,10 @@ export type {
   FactorView,
   FeedbackRequest,
   Geo,
+  InvalidFieldDetails,
   P256PublicJwk,
+  PolicyFieldInfo,
+  PolicyFieldsAnswer,
   ProviderAuthorizationParams,
   ProviderStepUp,
   ProviderStepUpAnswerBody,
