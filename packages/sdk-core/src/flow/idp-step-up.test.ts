@@ -42,6 +42,26 @@ function providerAnswer(): Response {
   });
 }
 
+/** A kept step-up, as the redirect handler leaves it in sessionStorage under `state`. */
+function keep(
+  state: string,
+  over: { redirectUri?: string; request?: { url: string; method: string; headers: [] } } = {},
+) {
+  sessionStorage.setItem(
+    `${IDP_STATE_PREFIX}${state}`,
+    JSON.stringify({
+      v: 1,
+      performer: 'idp:corp',
+      issuer: provider.issuer,
+      nonce: 'n',
+      redirectUri: over.redirectUri ?? 'x',
+      createdAt: Date.now(),
+      returnTo: '',
+      request: over.request ?? { url: '/x', method: 'GET', headers: [] },
+    }),
+  );
+}
+
 describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
   before(startWorker);
   afterEach(() => {
@@ -147,19 +167,10 @@ describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
   });
 
   it('on the real return page it reads code and state before it cleans them from the address bar', async () => {
-    sessionStorage.setItem(
-      `${IDP_STATE_PREFIX}s3`,
-      JSON.stringify({
-        v: 1,
-        performer: 'idp:corp',
-        issuer: provider.issuer,
-        nonce: 'n',
-        redirectUri: `${location.origin}/cb`,
-        createdAt: Date.now(),
-        returnTo: '',
-        request: { url: `${location.origin}/api/replay`, method: 'GET', headers: [] },
-      }),
-    );
+    keep('s3', {
+      redirectUri: `${location.origin}/cb`,
+      request: { url: `${location.origin}/api/replay`, method: 'GET', headers: [] },
+    });
     worker.use(http.get('/api/replay', () => HttpResponse.json({ replayed: true })));
     const before = location.href;
     history.pushState(null, '', `${location.pathname}?keep=1&code=c0de&state=s3`);
@@ -179,19 +190,7 @@ describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
   });
 
   it('a declined sign-in is a cancel; an unknown state or another issuer fails before any exchange', async () => {
-    sessionStorage.setItem(
-      `${IDP_STATE_PREFIX}s1`,
-      JSON.stringify({
-        v: 1,
-        performer: 'idp:corp',
-        issuer: provider.issuer,
-        nonce: 'n',
-        redirectUri: 'x',
-        createdAt: Date.now(),
-        returnTo: '',
-        request: { url: '/x', method: 'GET', headers: [] },
-      }),
-    );
+    keep('s1');
     const declined = await completeIdpStepUp({
       url: `${location.origin}/cb?error=access_denied&state=s1`,
       exchange: async () => {},
@@ -206,19 +205,7 @@ describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
       exchange: markExchanged,
     }).catch((e: unknown) => e);
     expect(isStepUpError(unknown) && unknown.code).to.equal('failed');
-    sessionStorage.setItem(
-      `${IDP_STATE_PREFIX}s2`,
-      JSON.stringify({
-        v: 1,
-        performer: 'idp:corp',
-        issuer: provider.issuer,
-        nonce: 'n',
-        redirectUri: 'x',
-        createdAt: Date.now(),
-        returnTo: '',
-        request: { url: '/x', method: 'GET', headers: [] },
-      }),
-    );
+    keep('s2');
     const mixUp = await completeIdpStepUp({
       url: `${location.origin}/cb?code=c&state=s2&iss=https%3A%2F%2Fevil.example`,
       exchange: markExchanged,
