@@ -30,7 +30,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const launching = launchChromium();
-  for (const name of ['step-up-challenge', 'step-up-enroll', 'stepgate-fr'] as const) {
+  for (const name of ['step-up-challenge', 'step-up-enroll', 'stepgate-fr', 'stepgate-fetch'] as const) {
     bundles[name] = await buildStandalone(name);
   }
   browser = await launching;
@@ -50,9 +50,9 @@ async function open(options: Parameters<typeof openPage>[1]) {
 
 describe('standalone bundles are single self-contained ES modules', () => {
   it.each([
-    ['step-up-challenge', ['StepUpChallenge', 'stepUp']],
     ['step-up-enroll', ['StepUpEnroll']],
     ['stepgate-fr', []],
+    ['stepgate-fetch', ['createStepUpFetch', 'isStepUpError']],
   ] as const)(
     '%s.min.js imports no other module at run time (lit and the rest are inlined) and exports %j',
     (name, exports) => {
@@ -63,6 +63,20 @@ describe('standalone bundles are single self-contained ES modules', () => {
       expect(bundle.exports).toEqual([...exports]);
     },
   );
+
+  it('step-up-challenge.min.js imports nothing statically, and at run time only its sibling stepgate-fetch.min.js (createStepUpFetch loads on demand); it exports createStepUpFetch, isStepUpError, StepUpChallenge and stepUp', () => {
+    const bundle = bundles['step-up-challenge'];
+    expect(bundle.warnings).toEqual([]);
+    expect(bundle.imports).toEqual([]);
+    // The one dynamic import: `import(new URL("./stepgate-fetch.min.js", import.meta.url).href)`.
+    const dynamic = [...bundle.code.matchAll(/(?<![\w$.])import\s*\(([^)]*\))/g)].map((m) => m[1]);
+    expect(dynamic).toHaveLength(1);
+    expect(dynamic[0]).toMatch(/^new URL\("\.\/stepgate-fetch\.min\.js",import\.meta\.url\)/);
+    expect(bundle.code.replace(/(?<![\w$.])import\s*\(new URL\([^)]*\)\.href\)/, '')).not.toMatch(
+      IMPORT_STATEMENT,
+    );
+    expect(bundle.exports).toEqual(['StepUpChallenge', 'createStepUpFetch', 'isStepUpError', 'stepUp']);
+  });
 });
 
 describe('step-up-challenge.min.js in a page', () => {

@@ -1,0 +1,46 @@
+/**
+ * Chromium for the framework samples' tests (Debian's, with the workspace's flags), a signed-in
+ * page, and the one interaction every sample shares: answering the step-up dialog with the code
+ * the dev outbox holds.
+ */
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+// @ts-expect-error tools/chromium.mjs is plain JS without types
+import { chromiumArgs, chromiumPath } from '../chromium.mjs';
+import { SESSION_COOKIE } from './sample-app.js';
+import { SAMPLE_USER, type SampleService } from './sample-service.js';
+
+/** Launches Chromium once per test file. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath as string, args: chromiumArgs as string[] });
+}
+
+/** A page of a fresh context, signed in as {@link SAMPLE_USER}, collecting page errors. */
+export async function signedInPage(
+  browser: Browser,
+  url: string,
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext();
+  await context.addCookies([{ name: SESSION_COOKIE, value: SAMPLE_USER.id, url }]);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/status of 401/.test(message.text())) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+/**
+ * Answers the open `<step-up-challenge>` dialog with the email code just sent: waits for the code
+ * field and for the line that says where the code went (the code exists from then on), then
+ * types the newest code of the dev outbox and submits it.
+ */
+export async function answerEmailCode(page: Page, sample: SampleService, seen: number): Promise<void> {
+  const dialog = page.locator('step-up-challenge');
+  await dialog.locator('[part~="input"]').waitFor();
+  await dialog.locator('[part~="destination"]').waitFor();
+  await dialog.locator('[part~="input"]').fill(await sample.nextCode(seen));
+  await dialog.locator('[part~="submit"]').click();
+}
