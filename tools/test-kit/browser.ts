@@ -24,9 +24,18 @@ export async function signedInPage(
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  // A failed load is recorded once, with its URL, from the response; Chromium's console line
+  // for it says less. A 401 is the step-up answer itself, not a problem.
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/status of 401/.test(message.text())) {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
       problems.push(`console: ${message.text()}`);
+    }
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.status() !== 401) {
+      problems.push(
+        `${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`,
+      );
     }
   });
   return { context, page, problems };

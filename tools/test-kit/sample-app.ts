@@ -147,6 +147,7 @@ export async function startSampleApp(options: SampleAppOptions): Promise<SampleA
       if (proxied) return send(res, proxied);
       if (path === '/api/transfers' && request.method === 'POST')
         return send(res, await transfer(request, info));
+      if (path === '/favicon.ico') return send(res, new Response(null, { status: 204 }));
       const file = request.method === 'GET' ? await staticFile(options.files, path) : undefined;
       if (!file) return send(res, new Response('Not found', { status: 404 }));
       res.writeHead(200, { 'content-type': file.type });
