@@ -31,6 +31,7 @@ export default defineConfig({
       // Framework bindings and samples: each builds its page once per file (esbuild, Vite, Angular,
       // Next) and drives it in Chromium against the real decision service (tools/test-kit).
       nodeProject('react', 'packages/react'),
+      nodeProject('framework-types', 'examples/framework-types'),
       // The widget's element tests run in Chromium under WTR; here only its Node-driven tests in
       // test/ (the standalone bundles, built in memory and loaded with playwright-core).
       {
