@@ -32,6 +32,7 @@ export default defineConfig({
       // Next) and drives it in Chromium against the real decision service (tools/test-kit).
       nodeProject('react', 'packages/react'),
       nodeProject('framework-types', 'examples/framework-types'),
+      nodeProject('example-vue', 'examples/vue'),
       // The widget's element tests run in Chromium under WTR; here only its Node-driven tests in
       // test/ (the standalone bundles, built in memory and loaded with playwright-core).
       {
