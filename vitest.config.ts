@@ -33,6 +33,7 @@ export default defineConfig({
       nodeProject('react', 'packages/react'),
       nodeProject('framework-types', 'examples/framework-types'),
       nodeProject('example-vue', 'examples/vue'),
+      nodeProject('example-nextjs', 'examples/nextjs'),
       // The widget's element tests run in Chromium under WTR; here only its Node-driven tests in
       // test/ (the standalone bundles, built in memory and loaded with playwright-core).
       {
