@@ -34,6 +34,7 @@ export default defineConfig({
       nodeProject('framework-types', 'examples/framework-types'),
       nodeProject('example-vue', 'examples/vue'),
       nodeProject('example-nextjs', 'examples/nextjs'),
+      nodeProject('example-angular', 'examples/angular'),
       // The widget's element tests run in Chromium under WTR; here only its Node-driven tests in
       // test/ (the standalone bundles, built in memory and loaded with playwright-core).
       {

@@ -100,8 +100,8 @@ describe('Vue templates type-check against @stepgate/web-widget/types/vue (vue-t
     const { status, errors } = vueTsc('tsconfig.bad.json');
     expect(status).not.toBe(0);
     expect(errors).toEqual([
-      `test/fixtures/Bad.vue(11,22): error TS2322: Type '"blue"' is not assignable to type '"light" | "dark" | undefined'.`,
-      `test/fixtures/Bad.vue(12,23): error TS2322: Type '(event: StepUpFactorAddedEvent) => FactorView' is not assignable to type '(event: StepUpCompleteEvent) => void'.`,
+      `test/fixtures/WrongUsage.vue(11,22): error TS2322: Type '"blue"' is not assignable to type '"light" | "dark" | undefined'.`,
+      `test/fixtures/WrongUsage.vue(12,23): error TS2322: Type '(event: StepUpFactorAddedEvent) => FactorView' is not assignable to type '(event: StepUpCompleteEvent) => void'.`,
     ]);
   }, 120_000);
 });
