@@ -72,14 +72,20 @@ export {
   WEBHOOK_TIMESTAMP_HEADER,
 } from './senders/webhook-sender.js';
 export { type RunningService, type StartOptions, startDecisionService } from './start.js';
-export type {
-  AttemptCounter,
-  AttemptReservation,
-  ChallengeBinding,
-  ChallengeStore,
-  CompleteOutcome,
-  EnrollmentTicketRecord,
-  SentCodeRecord,
+export {
+  type AttemptCounter,
+  type AttemptRequest,
+  type AttemptReservation,
+  type BackoffSchedule,
+  backoffWait,
+  type ChallengeBinding,
+  type ChallengeStore,
+  type CompleteOutcome,
+  type CounterRefusal,
+  type CounterRule,
+  type EnrollmentTicketRecord,
+  type SendSlotClaim,
+  type SentCodeRecord,
 } from './stores/challenge-store.js';
 export { SqliteChallengeStore } from './stores/sqlite/sqlite-challenge-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite/sqlite-store.js';
@@ -100,7 +106,12 @@ export type {
   UserState,
   UserStateQuery,
 } from './stores/store.js';
-export type { CredentialRow, WebAuthnChallengeRecord, WebAuthnStore } from './stores/webauthn-store.js';
+export type {
+  AssertionUpdate,
+  CredentialRow,
+  WebAuthnChallengeRecord,
+  WebAuthnStore,
+} from './stores/webauthn-store.js';
 export type { JwtFailure } from './tokens/jwt.js';
 export type { PublicJwk } from './tokens/key-ring.js';
 export type { StepUpTokenParams, TokenService, TokenSettings, VerifyResult } from './tokens/token-service.js';

@@ -211,7 +211,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       now,
     });
     const challengeStore = new SqliteChallengeStore(store.db);
-    const webauthn = await openWebAuthn(store.db, config.webauthn);
+    const webauthn = await openWebAuthn(store.db, config.webauthn, { now, log });
     const senders = createSenders(config.senders, now);
     const challengeDeps = buildChallengeDeps({
       config,

@@ -185,7 +185,9 @@ describe('challenges over HTTP', () => {
     });
     expect(good.body.error).toMatchObject({ code: 'challenge_failed', attemptsLeft: 0 });
     expect((await ctx.browser('GET', `/v1/challenges/${id}`)).body.status).toBe('failed');
-    // No token without a verified challenge; a new decision opens a new challenge that works.
+    // No token without a verified challenge; a new decision opens a new challenge that works
+    // once the authenticator's back-off after 5 failures (30 s, S35) has passed.
+    ctx.clock.advance(30_000);
     const next = (await transfer(ctx, 'vic', BIG)).challenge.id;
     expect(next).not.toBe(id);
     const ok = await ctx.browser('POST', `/v1/challenges/${next}/verify`, {

@@ -18,6 +18,8 @@ export interface AuthenticatorOptions {
   isUserVerified?: boolean;
   /** Backup eligibility and state of new credentials (a synced passkey). */
   backup?: boolean;
+  /** Backup state of new credentials, when it differs from `backup`. @defaultValue backup */
+  backupState?: boolean;
 }
 
 /** A credential of a virtual authenticator (CDP `WebAuthn.Credential`, plus its base64url id). */
@@ -77,7 +79,7 @@ export class WebAuthnBrowser {
         isUserVerified: options.isUserVerified ?? true,
         automaticPresenceSimulation: true,
         defaultBackupEligibility: options.backup ?? false,
-        defaultBackupState: options.backup ?? false,
+        defaultBackupState: options.backupState ?? options.backup ?? false,
       },
     });
     this.#authenticators.add(authenticatorId);
@@ -107,6 +109,22 @@ export class WebAuthnBrowser {
       userHandle: c.userHandle ?? '',
       signCount: c.signCount,
     }));
+  }
+
+  /**
+   * Changes a credential's BE/BS flags for its next assertions (CDP `WebAuthn.setCredentialProperties`,
+   * WebAuthn L3 §11.9 "Set Credential Properties").
+   */
+  async setCredentialProperties(
+    authenticatorId: string,
+    credential: VirtualCredential,
+    properties: { backupEligibility?: boolean; backupState?: boolean },
+  ): Promise<void> {
+    await this.cdp.send('WebAuthn.setCredentialProperties', {
+      authenticatorId,
+      credentialId: credential.credentialId,
+      ...properties,
+    });
   }
 
   /** Puts a credential (for example a copy of another authenticator's) into an authenticator. */

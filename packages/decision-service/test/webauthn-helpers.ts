@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { StartOptions } from '../src/index.js';
 import { client, freshDir, start, testClock } from './helpers.js';
-import type { WebAuthnBrowser } from './webauthn-browser.js';
 
 /** Policies of the WebAuthn tests: aal2 and aal3 transfers, both bound and single use. */
 export const WEBAUTHN_POLICY = `
@@ -70,10 +69,16 @@ export type WebAuthnCtx = Awaited<ReturnType<typeof startWebAuthnService>>;
 /** The subject of a user's aal1 session. */
 export const session = (userId: string) => ({ id: userId, sessionId: `s-${userId}`, acr: 'aal1' });
 
+/** Something that answers `navigator.credentials` calls: the browser, or a software authenticator. */
+export interface Authenticator {
+  create(publicKey: Record<string, unknown>): Promise<Record<string, unknown>> | Record<string, unknown>;
+  get(publicKey: Record<string, unknown>): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
 /** Registers a WebAuthn credential for a user through a ticket; answers the verify answer. */
 export async function registerCredential(
   ctx: WebAuthnCtx,
-  b: WebAuthnBrowser,
+  b: Authenticator,
   userId: string,
   method: 'webauthn' | 'biometric' = 'webauthn',
   /** Changes the options before the browser sees them (to make a response the service must refuse). */
@@ -114,7 +119,7 @@ export async function decide(
 }
 
 /** `start` a challenge with a method, then the browser's assertion for it. */
-export async function assert(ctx: WebAuthnCtx, b: WebAuthnBrowser, challengeId: string, method = 'webauthn') {
+export async function assert(ctx: WebAuthnCtx, b: Authenticator, challengeId: string, method = 'webauthn') {
   const started = await ctx.browser('POST', `/v1/challenges/${challengeId}/start`, { method });
   if (started.status !== 200) throw new Error(`start: ${JSON.stringify(started.body)}`);
   return { publicKey: started.body.publicKey, response: await b.get(started.body.publicKey) };

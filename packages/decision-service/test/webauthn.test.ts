@@ -1,12 +1,16 @@
+import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
+import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../src/start.js';
+import { rootCa } from './attestation-pki.js';
 import { type AuthenticatorOptions, WebAuthnBrowser } from './webauthn-browser.js';
 import {
   assert,
   decide,
   registerCredential,
+  session,
   startWebAuthnService,
   type WebAuthnCtx,
 } from './webauthn-helpers.js';
@@ -253,30 +257,65 @@ describe('WebAuthn with a real browser', () => {
     }
   });
 
-  it('webauthn.requireAttestation: only allow-listed attested models register, and only they give amr hwk', async () => {
-    // Chromium's virtual authenticator attests (packed, with a certificate) as this AAGUID.
+  it('S36: Chromium’s packed attestation (one self-signed batch certificate) is unattested: refused under requireAttestation even for an allow-listed model, stored without hwk otherwise', async () => {
+    // Chromium's virtual authenticator attests (packed) as this AAGUID with a fixed self-signed
+    // certificate, as a surrogate would: it chains to no trust anchor.
     const virtual = '01020304-0506-0708-0102-030405060708';
+    const anchored = {
+      rpId: 'localhost',
+      allowedAuthenticators: [virtual],
+      attestationRoots: [{ aaguid: virtual, certificates: [(await rootCa()).pem] }],
+    };
     const strict = await startWebAuthnService(b.origin, {
+      config: { webauthn: { ...anchored, requireAttestation: true } },
+    });
+    const noRoot = await startWebAuthnService(b.origin, {
       config: { webauthn: { rpId: 'localhost', requireAttestation: true, allowedAuthenticators: [virtual] } },
     });
-    const closed = await startWebAuthnService(b.origin, {
-      config: { webauthn: { rpId: 'localhost', requireAttestation: true, allowedAuthenticators: [] } },
-    });
+    const lax = await startWebAuthnService(b.origin, { config: { webauthn: anchored } });
     try {
       await fresh({ isUserVerified: true, backup: false });
-      expect((await registerCredential(closed, b, 'hank')).status).toBe(400);
-      const added = await registerCredential(strict, b, 'hank');
+      const refused = await registerCredential(strict, b, 'hank');
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.code).toBe('challenge_failed');
+      expect((await registerCredential(noRoot, b, 'hank')).status).toBe(400);
+      const failures = async (c: WebAuthnCtx) =>
+        (await c.admin('GET', '/v1/audit?user=hank&type=factor.rejected')).body.records.map(
+          (r: { event: { detail?: { failure?: string } } }) => r.event.detail?.failure,
+        );
+      expect(await failures(strict)).toEqual(['attestation_untrusted']);
+      expect(await failures(noRoot)).toEqual(['attestation_no_root']);
+      // What Chromium sends is a real packed statement whose x5c is one self-signed certificate;
+      // with trust anchors configured the service asks for it (`direct`) even without requireAttestation.
+      const ticket = await lax.call('POST', '/v1/enrollments', { userId: 'ivy', subject: session('ivy') });
+      const options = await lax.browser('POST', `/v1/enrollments/${ticket.body.ticket}/webauthn/options`, {});
+      expect(options.body.publicKey.attestation).toBe('direct');
+      const created = await b.create(options.body.publicKey);
+      const statement = decodeAttestationObject(
+        Buffer.from((created.response as { attestationObject: string }).attestationObject, 'base64url'),
+      );
+      expect(statement.get('fmt')).toBe('packed');
+      const x5c = statement.get('attStmt').get('x5c') ?? [];
+      expect(x5c).toHaveLength(1);
+      const cert = new X509Certificate(Buffer.from(x5c[0]!));
+      expect(cert.checkIssued(cert) && cert.verify(cert.publicKey)).toBe(true);
+      // Without requireAttestation it registers (unattested) and its assertions never say hwk.
+      const added = await lax.browser('POST', `/v1/enrollments/${ticket.body.ticket}/webauthn/verify`, {
+        response: created,
+      });
       expect(added.status).toBe(200);
-      const d = await decide(strict, 'hank', 'payments.wire', { amount: 9, currency: 'EUR', payee: 'W' });
-      const { response } = await assert(strict, b, d.challenge.id);
-      const ok = await strict.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
+      const d = await decide(lax, 'ivy', 'payments.wire', { amount: 9, currency: 'EUR', payee: 'W' });
+      const { response } = await assert(lax, b, d.challenge.id);
+      const ok = await lax.browser('POST', `/v1/challenges/${d.challenge.id}/verify`, {
         method: 'webauthn',
         response,
       });
-      expect(ok.body.amr).toEqual(['hwk', 'user', 'mfa']);
+      expect(ok.status).toBe(200);
+      expect(ok.body.amr).toEqual(['swk', 'user', 'mfa']);
     } finally {
       await strict.svc.close();
-      await closed.svc.close();
+      await noRoot.svc.close();
+      await lax.svc.close();
     }
   });
 });

@@ -27,6 +27,8 @@ export interface RuntimePolicy {
   /** Allowed methods as a mask (all methods when the policy names none). */
   readonly methods: number;
   readonly bind: boolean;
+  /** `require.anyAction`: a token minted for another action is accepted (S34). */
+  readonly anyAction: boolean;
   readonly fields: readonly Field[];
   /** Builds the reason's `values`. */
   values: ValuesBuilder;
@@ -126,7 +128,8 @@ function userMethods(history: HistorySnapshot, caps: readonly number[], level: n
 /**
  * The requirement for a combination, built once and then shared (frozen, methods included):
  * verdicts of the same shape reuse one object instead of allocating a requirement and a method
- * list per call. The cache is keyed by maxAge, level, binding and allowed methods, and bounded.
+ * list per call. The cache is keyed by maxAge, level, `anyAction`, binding and allowed methods
+ * (every member that varies), and bounded.
  */
 function requirementFor(
   cfg: CombineConfig,
@@ -134,25 +137,31 @@ function requirementFor(
   maxAge: number | undefined,
   allowed: number,
   bind: boolean,
+  anyAction: boolean,
 ): Requirement {
   const levelName = LEVELS[level] ?? 'aal3';
-  const key =
-    maxAge === undefined
-      ? level * 64 + (bind ? 32 : 0) + allowed
-      : maxAge < 2 ** 40
-        ? (maxAge + 1) * 256 + level * 64 + (bind ? 32 : 0) + allowed
-        : -1;
+  // Bits 0–4 methods, 5 binding, 6 anyAction, 7–8 level; maxAge above them (+1, so 0 ≠ absent).
+  const shape = level * 128 + (anyAction ? 64 : 0) + (bind ? 32 : 0) + allowed;
+  const key = maxAge === undefined ? shape : maxAge < 2 ** 40 ? (maxAge + 1) * 512 + shape : -1;
   const cached = key < 0 ? undefined : cfg.requirements.get(key);
   if (cached !== undefined) return cached;
   // One literal per shape: no property added after creation, so no out-of-object storage.
   const singleUse = bind || maxAge === 0;
   const methods = methodList(allowed);
   const acr = cfg.acrValues[levelName];
-  const requirement: Requirement = Object.freeze(
-    maxAge === undefined
-      ? { level: levelName, acr, methods, bindTransaction: bind, singleUse }
-      : { level: levelName, acr, maxAge, methods, bindTransaction: bind, singleUse },
-  ) as Requirement;
+  let literal: Requirement;
+  if (anyAction) {
+    literal =
+      maxAge === undefined
+        ? { level: levelName, acr, methods, bindTransaction: bind, singleUse, anyAction }
+        : { level: levelName, acr, maxAge, methods, bindTransaction: bind, singleUse, anyAction };
+  } else {
+    literal =
+      maxAge === undefined
+        ? { level: levelName, acr, methods, bindTransaction: bind, singleUse }
+        : { level: levelName, acr, maxAge, methods, bindTransaction: bind, singleUse };
+  }
+  const requirement: Requirement = Object.freeze(literal) as Requirement;
   if (key >= 0 && cfg.requirements.size < 4096) cfg.requirements.set(key, requirement);
   return requirement;
 }
@@ -163,6 +172,7 @@ function finishStepUp(
   maxAge: number | undefined,
   mask: number,
   bind: boolean,
+  anyAction: boolean,
   cfg: CombineConfig,
   input: CombineInput,
 ): Outcome {
@@ -177,7 +187,7 @@ function finishStepUp(
       ],
     };
   }
-  const requirement = requirementFor(cfg, level, maxAge, allowed, bind);
+  const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
   const usable = userMethods(input.history, input.caps, level) & allowed;
   if (sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
     const reasons = [cfg.metBySession[level] as Reason];
@@ -232,13 +242,17 @@ export function combine(
   let maxAge: number | undefined;
   let mask = 31;
   let bind = false;
+  // S34: the combination accepts a token for another action only when every step-up says so.
+  let anyAction = true;
   let reasons = NO_REASONS;
   let reportOnly = NO_REPORT_ONLY;
   for (let k = 0; k < n; k++) {
     const p = policies[matched[k] as number] as RuntimePolicy;
     if (p.mode === 'report-only') {
       const alone =
-        p.effect === 'step_up' ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, cfg, input) : undefined;
+        p.effect === 'step_up'
+          ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, p.anyAction, cfg, input)
+          : undefined;
       const reason = reasonFor(p, input);
       if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
       reportOnly.push({
@@ -258,6 +272,7 @@ export function combine(
       if (p.maxAge !== undefined && (maxAge === undefined || p.maxAge < maxAge)) maxAge = p.maxAge;
       mask &= p.methods;
       bind ||= p.bind;
+      anyAction &&= p.anyAction;
     }
   }
   if (enforced === 0) return verdict(cfg.defaultEffect, cfg.defaultReasons, reportOnly, input);
@@ -268,13 +283,13 @@ export function combine(
   if (allowed !== 0 && !sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
     const usable = userMethods(input.history, input.caps, level) & allowed;
     if (usable !== 0) {
-      const requirement = requirementFor(cfg, level, maxAge, allowed, bind);
+      const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
       const usableMethods = methodList(usable);
       const { risk, policyVersion } = input;
       return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
     }
   }
-  const out = finishStepUp(level, maxAge, mask, bind, cfg, input);
+  const out = finishStepUp(level, maxAge, mask, bind, anyAction, cfg, input);
   for (const r of out.reasons) reasons.push(r);
   return verdict(out.decision, reasons, reportOnly, input, out);
 }

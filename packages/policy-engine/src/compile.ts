@@ -107,6 +107,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     maxAge: p.require?.maxAge === undefined ? undefined : parseDuration(p.require.maxAge),
     methods: p.require?.methods?.reduce((mask, m) => mask | methodBit(m), 0) ?? 31,
     bind: p.require?.bindTransaction ?? false,
+    anyAction: p.require?.anyAction === true,
     fields: fieldsOf(checked.conditions[index] as CondNode),
     values: interpretedValues(fieldsOf(checked.conditions[index] as CondNode)),
   }));

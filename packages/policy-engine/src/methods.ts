@@ -12,7 +12,8 @@ import {
 } from '@stepgate/protocol';
 
 /**
- * NIST SP 800-63B defaults: the level each method reaches on top of an aal1 session. An emailed
+ * NIST SP 800-63B defaults: the level each method proves on its own (S34: a token minted after it
+ * claims this level, whatever the session's level). An emailed
  * code is a fresh check, not a second factor (S3); WebAuthn and biometric reach aal3 only for a
  * device-bound credential verified with UV (the factor's `maxLevel` says so).
  */

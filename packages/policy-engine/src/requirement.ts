@@ -117,16 +117,18 @@ function checkToken(
     'the token',
   );
   if (stale !== undefined) return stale;
-  if (requirement.bindTransaction || requirement.maxAge === 0) {
+  // S34, RFC 9396: a token counts for the action it was minted for, bound or not, unless every
+  // policy behind the requirement accepts any action; a token for this request only never does.
+  const bound = requirement.bindTransaction || requirement.maxAge === 0;
+  if (bound || requirement.anyAction !== true) {
     const details = Array.isArray(token.authorization_details) ? token.authorization_details : [];
     const detail = details.find(
       (d) => d !== null && typeof d === 'object' && d.type === STEP_UP_AUTHORIZATION_TYPE,
     );
-    if (detail === undefined)
-      return fail('token_not_bound', 'the token is not bound to an action and transaction');
+    if (detail === undefined) return fail('token_not_bound', 'the token is not bound to an action');
     if (detail.action !== input.action)
       return fail('action_mismatch', 'the token was issued for another action');
-    if (typeof input.digest !== 'string' || detail.digest !== input.digest) {
+    if (bound && (typeof input.digest !== 'string' || detail.digest !== input.digest)) {
       return fail('digest_mismatch', 'the token was issued for another transaction');
     }
   }
@@ -135,10 +137,11 @@ function checkToken(
 
 /**
  * Whether the session or a presented token meets a requirement (DESIGN.md "Policies"): level,
- * `auth_time` within `maxAge`, `sub` and `sid` equal to the caller's, and — when the requirement
- * binds the transaction or has `maxAge: 0` — the action and digest in `authorization_details`.
- * The session is checked first, so a token is not consumed when the session already suffices.
- * With `maxAge: 0` the token's own short lifetime (`exp`) is its freshness.
+ * `auth_time` within `maxAge`, `sub` and `sid` equal to the caller's, the action in
+ * `authorization_details` equal to this request's (RFC 9396, S34; skipped only for a requirement
+ * with `anyAction`), and — when the requirement binds the transaction or has `maxAge: 0` — the
+ * digest too. The session is checked first, so a token is not consumed when the session already
+ * suffices. With `maxAge: 0` the token's own short lifetime (`exp`) is its freshness.
  *
  * @example
  * checkRequirement(verdict.requirement, { now, subject, action: 'payments.transfer', digest, token: claims });

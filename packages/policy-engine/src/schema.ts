@@ -29,7 +29,8 @@ export const policySchema = {
     $schema: { type: 'string', maxLength: 2048 },
     version: { const: 1, description: 'Format version.' },
     methods: {
-      description: 'Level each method reaches on top of an aal1 session, or false to disable it.',
+      description:
+        'Level each method proves on its own (the acr of a token minted after it), or false to disable it.',
       type: 'object',
       additionalProperties: false,
       properties: {
@@ -123,6 +124,11 @@ export const policySchema = {
             maxAge: duration,
             methods: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: method },
             bindTransaction: { type: 'boolean' },
+            anyAction: {
+              type: 'boolean',
+              description:
+                'Accept an upgraded token minted for another action (S34: by default a token counts only for the action it was minted for).',
+            },
           },
         },
       },

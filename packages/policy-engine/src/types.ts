@@ -42,6 +42,13 @@ export interface RequireSpec {
   methods?: Method[];
   /** Bind the upgraded token to this action and transaction (single use). @defaultValue false */
   bindTransaction?: boolean;
+  /**
+   * Accept an upgraded token minted for another action. By default every token counts only for
+   * the action in its `authorization_details` (RFC 9396, S34), bound or not. Not allowed with
+   * `bindTransaction: true` or `maxAge: 0`, whose token is bound to this very request.
+   * @defaultValue false
+   */
+  anyAction?: boolean;
 }
 
 /** One policy of a document. */
@@ -99,7 +106,7 @@ export interface RiskSettings {
 export interface PolicyDocument {
   /** Format version; only `1` exists. @defaultValue 1 */
   version?: 1;
-  /** Level each method reaches on top of an aal1 session, or `false` to disable it (NIST defaults). */
+  /** Level each method proves on its own (the `acr` of a token minted after it, S34), or `false` to disable it (NIST defaults). */
   methods?: Partial<Record<Method, Level | false>>;
   risk?: RiskSettings;
   /** Named CIDR lists, for `cidr` conditions by name and for `risk.ip.reputation`. */
@@ -223,7 +230,7 @@ export interface CompiledPolicy {
   /** Stable hash of the normalised document (`sha256:` + hex). */
   readonly version: string;
   readonly defaultEffect: 'allow' | 'deny';
-  /** Level each method reaches on an aal1 session (disabled methods keep their level but are not in `enabledMethods`). */
+  /** Level each method proves on its own (disabled methods keep their level but are not in `enabledMethods`). */
   readonly methodLevels: Readonly<Record<Method, Level>>;
   /** Methods the document enables, strongest first. */
   readonly enabledMethods: readonly Method[];

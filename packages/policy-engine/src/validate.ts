@@ -5,6 +5,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { type CondNode, compileCondition } from './condition.js';
+import { parseDuration } from './duration.js';
 import type { PolicyIssue } from './errors.js';
 import { cidrError } from './ip.js';
 import { policySchema } from './schema.js';
@@ -105,6 +106,17 @@ export function checkDocument(
     }
     if (p.require === undefined && (p.effect === undefined || p.effect === 'step_up')) {
       issues.push({ path: at, message: 'a policy needs "effect: allow|deny" or a "require" (step_up)' });
+    }
+    // S34: a token for this request only is bound to its action; "any action" would contradict it.
+    if (
+      p.require?.anyAction === true &&
+      (p.require.bindTransaction === true || parseDuration(p.require.maxAge) === 0)
+    ) {
+      issues.push({
+        path: `${at}/require/anyAction`,
+        message:
+          'anyAction cannot be combined with bindTransaction or maxAge 0 (their token is bound to this request)',
+      });
     }
     p.require?.methods?.forEach((m, j) => {
       if (doc.methods?.[m] === false) {

@@ -46,6 +46,8 @@ export function documentVersion(
               maxAge: p.require.maxAge === undefined ? undefined : parseDuration(p.require.maxAge),
               methods: p.require.methods === undefined ? undefined : [...p.require.methods].sort(),
               bindTransaction: p.require.bindTransaction ?? false,
+              // Only when set, so the versions of documents without it stay what they were.
+              anyAction: p.require.anyAction === true ? true : undefined,
             },
     })),
   };

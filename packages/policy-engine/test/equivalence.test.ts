@@ -33,15 +33,23 @@ const ruleArb: fc.Arbitrary<Omit<PolicyRule, 'id'>> = fc.oneof(
   fc.record({
     when: whenArb,
     mode: fc.constantFrom('enforce' as const, 'report-only' as const),
-    require: fc.record(
-      {
-        level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
-        maxAge: fc.constantFrom(0, 300, '15m'),
-        methods: fc.subarray(['webauthn' as const, 'totp' as const, 'sms_otp' as const], { minLength: 1 }),
-        bindTransaction: fc.boolean(),
-      },
-      { requiredKeys: ['level'] },
-    ),
+    require: fc
+      .record(
+        {
+          level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
+          maxAge: fc.constantFrom(0, 300, '15m'),
+          methods: fc.subarray(['webauthn' as const, 'totp' as const, 'sms_otp' as const], {
+            minLength: 1,
+          }),
+          bindTransaction: fc.boolean(),
+          anyAction: fc.boolean(),
+        },
+        { requiredKeys: ['level'] },
+      )
+      // anyAction is refused beside a binding (validate.ts): drop it there.
+      .map(({ anyAction, ...r }) =>
+        r.bindTransaction === true || r.maxAge === 0 || anyAction === undefined ? r : { ...r, anyAction },
+      ),
   }),
 );
 const docArb: fc.Arbitrary<PolicyDocument> = fc

@@ -92,6 +92,40 @@ describe('checkRequirement (DESIGN.md "Policies")', () => {
     expect(check(bound, token({ authorization_details: [] }))).toMatchObject({ code: 'token_not_bound' });
   });
 
+  it('S34: a token minted for one action is refused for another even when the requirement does not bind', () => {
+    const unbound = req({ level: 'aal1', maxAge: 900 });
+    expect(check(unbound, token())).toEqual({ satisfied: true, by: 'token' });
+    expect(check(unbound, token(), { action: 'admin.users.export' })).toMatchObject({
+      satisfied: false,
+      code: 'action_mismatch',
+    });
+    // Another transaction of the same action is fine when the requirement does not bind it.
+    expect(check(unbound, token(), { digest: 'D2' })).toEqual({ satisfied: true, by: 'token' });
+    expect(check(unbound, token({ authorization_details: [] }))).toMatchObject({ code: 'token_not_bound' });
+    expect(
+      check(
+        unbound,
+        token({ authorization_details: [{ type: 'other', action: 'payments.transfer' }] as never }),
+      ),
+    ).toMatchObject({ code: 'token_not_bound' });
+  });
+
+  it('S34: anyAction accepts a token minted for another action; a token for this request only never does', () => {
+    const any = req({ level: 'aal1', maxAge: 900, anyAction: true });
+    expect(check(any, token(), { action: 'admin.users.export' })).toEqual({ satisfied: true, by: 'token' });
+    expect(check(any, token({ authorization_details: [] }))).toEqual({ satisfied: true, by: 'token' });
+    // Level, freshness, user and session still count.
+    expect(check(any, token({ auth_time: NOW - 901 }), { action: 'x' })).toMatchObject({
+      code: 'auth_too_old',
+    });
+    expect(check(any, token({ sub: 'u2' }), { action: 'x' })).toMatchObject({ code: 'subject_mismatch' });
+    // A bound or maxAge-0 requirement compares action and digest whatever anyAction says.
+    const bound = req({ bindTransaction: true, singleUse: true, anyAction: true });
+    expect(check(bound, token(), { action: 'payments.refund' })).toMatchObject({ code: 'action_mismatch' });
+    const once = req({ maxAge: 0, singleUse: true, anyAction: true });
+    expect(check(once, token(), { digest: 'D9' })).toMatchObject({ code: 'digest_mismatch' });
+  });
+
   it('maxAge 0: only a single-use token bound to this request, never the session', () => {
     const once = req({ maxAge: 0, singleUse: true });
     const fresh = { id: 'u1', sessionId: 's1', acr: 'aal3', authTime: NOW };

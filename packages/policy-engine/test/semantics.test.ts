@@ -142,6 +142,54 @@ default: allow
     expect(at(NOW - 15 * 60)).toBe('allow');
   });
 
+  it('S34: the combined requirement accepts any action only when every matched step-up says so', () => {
+    const any = compileYaml(`
+policies:
+  - id: reports
+    when: { action: "reports.*" }
+    require: { level: aal2, maxAge: 15m, anyAction: true }
+  - id: reports-export
+    when: { action: reports.export }
+    require: { level: aal2, maxAge: 15m }
+  - id: admin
+    when: { action: "admin.*" }
+    require: { level: aal2, maxAge: 15m, anyAction: true }
+  - id: admin-audit
+    when: { action: admin.audit }
+    require: { level: aal2, maxAge: 10m, anyAction: true }
+default: allow
+`);
+    const read = any.evaluate(input(request('reports.read'))).requirement;
+    expect(read).toMatchObject({ level: 'aal2', maxAge: 900, anyAction: true });
+    // Same level, maxAge, binding and methods, but one policy wants the token's action: a
+    // different shape, so the shared requirement cache must not hand out the first object.
+    const exp = any.evaluate(input(request('reports.export'))).requirement;
+    expect(exp).toMatchObject({ level: 'aal2', maxAge: 900 });
+    expect(exp).not.toHaveProperty('anyAction');
+    expect(any.evaluate(input(request('reports.read'))).requirement).toBe(read);
+    expect(any.evaluate(input(request('admin.audit'))).requirement).toMatchObject({
+      maxAge: 600,
+      anyAction: true,
+    });
+  });
+
+  it('S34: anyAction with bindTransaction or maxAge 0 is refused at its location', () => {
+    for (const spec of ['bindTransaction: true', 'maxAge: 0s']) {
+      expect(() =>
+        compileYaml(
+          `policies:\n  - id: p\n    require: { level: aal2, ${spec}, anyAction: true }\ndefault: allow\n`,
+        ),
+      ).toThrowError(
+        expect.objectContaining({
+          code: 'invalid_policy',
+          path: '/policies/0/require/anyAction',
+          line: 3,
+          message: expect.stringContaining('anyAction cannot be combined with bindTransaction or maxAge 0'),
+        }),
+      );
+    }
+  });
+
   it('maxAge 0 or a bound transaction is single use and never met by the session', () => {
     const req = request('payments.transfer', {
       subject: { id: 'u1', acr: 'aal3', authTime: NOW },

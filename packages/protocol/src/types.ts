@@ -151,6 +151,12 @@ export interface Requirement {
   methods: Method[];
   bindTransaction: boolean;
   singleUse: boolean;
+  /**
+   * Present (and `true`) only when every policy behind the requirement accepts a token minted
+   * for another action (`require.anyAction`); otherwise a token counts only for the action in its
+   * `authorization_details` (RFC 9396, SECURITY.md S34).
+   */
+  anyAction?: boolean;
 }
 
 /** A challenge created with a `step_up` verdict. */

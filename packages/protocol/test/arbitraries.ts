@@ -114,7 +114,15 @@ const reasonArb: fc.Arbitrary<Reason> = fc.record(
 );
 
 export const requirementArb: fc.Arbitrary<Requirement> = fc.record(
-  { level, acr: text(40), maxAge: seconds, methods, bindTransaction: fc.boolean(), singleUse: fc.boolean() },
+  {
+    level,
+    acr: text(40),
+    maxAge: seconds,
+    methods,
+    bindTransaction: fc.boolean(),
+    singleUse: fc.boolean(),
+    anyAction: fc.constant(true),
+  },
   { requiredKeys: ['level', 'acr', 'methods', 'bindTransaction', 'singleUse'] },
 );
 

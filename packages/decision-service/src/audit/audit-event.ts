@@ -18,7 +18,13 @@ export const CHALLENGE_EVENT_TYPES = [
 ] as const;
 
 /** Factor events. */
-export const FACTOR_EVENT_TYPES = ['factor.added', 'factor.removed', 'factor.announced'] as const;
+export const FACTOR_EVENT_TYPES = [
+  'factor.added',
+  'factor.removed',
+  'factor.announced',
+  'factor.rejected',
+  'factor.unlocked',
+] as const;
 
 /** Token events. */
 export const TOKEN_EVENT_TYPES = [
@@ -46,6 +52,8 @@ export interface AuditWho {
   /** The id of the caller's API key (`key_…`), never the key. */
   apiKeyId?: string;
   audience?: string;
+  /** The OS user who ran a `stepgate` command (`factor unlock`). */
+  operator?: string;
 }
 
 /** What: the action and its target. */
@@ -99,6 +107,8 @@ export interface AuditDetail {
   /** A masked destination (`j***@example.com`, `•••• 1234`). */
   sentTo?: string;
   channel?: 'email' | 'sms' | 'webhook' | 'dev';
+  /** Consecutive failures of an authenticator (`factor.unlocked`: before the reset). */
+  failures?: number;
   /** `factor.added` / `factor.removed`: the level the step-up before the change proved (S33). */
   provenLevel?: Level;
   /** `factor.added`: the factor was stored above `provenLevel` (a documented exception, S33). */

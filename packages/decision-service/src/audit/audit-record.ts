@@ -134,6 +134,7 @@ function detail(d: AuditDetail | undefined): AuditDetail | undefined {
   if (contact) out.contact = contact;
   const failure = code(d.failure);
   if (failure) out.failure = failure;
+  if (Number.isFinite(d.failures)) out.failures = d.failures!;
   if (typeof d.levelAboveProof === 'boolean') out.levelAboveProof = d.levelAboveProof;
   if (LEVELS.has(d.provenLevel)) out.provenLevel = d.provenLevel!;
   const reason = code(d.reason);
@@ -167,7 +168,7 @@ export function canonicalEventText(body: AuditEventBody): string {
 }
 
 // Sorted, so the copies are built in RFC 8785 member order.
-const WHO = ['apiKeyId', 'audience', 'sessionId', 'userId'] as const;
+const WHO = ['apiKeyId', 'audience', 'operator', 'sessionId', 'userId'] as const;
 const WHAT = ['action', 'level', 'method', 'resourceId', 'resourceType', 'transactionDigest'] as const;
 const WHERE = ['country', 'deviceId', 'deviceKnown', 'ip', 'userAgent'] as const;
 

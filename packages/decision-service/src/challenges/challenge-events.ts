@@ -17,7 +17,10 @@ export type ChallengeEventType =
   | 'challenge.otp_replay'
   | 'factor.added'
   | 'factor.removed'
-  | 'factor.announced';
+  | 'factor.announced'
+  /** A registration that was refused (`detail.failure` says why: `origin`, `attestation_untrusted`, …). */
+  | 'factor.rejected'
+  | 'factor.unlocked';
 
 /** One challenge or factor event. */
 export interface ChallengeEvent {
@@ -39,6 +42,8 @@ export interface ChallengeEvent {
     failure?: string;
     sentTo?: string;
     channel?: 'email' | 'sms' | 'webhook' | 'dev';
+    /** Consecutive failures of an authenticator (`factor.unlocked`: before the reset). */
+    failures?: number;
     /** The level a factor change's step-up proved (S33). */
     provenLevel?: Level;
     /** A factor stored above `provenLevel` (first factor, or none at its level). */

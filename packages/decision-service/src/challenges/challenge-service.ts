@@ -122,11 +122,15 @@ export class ChallengeService {
     const { settings } = deps;
     const to = method === 'email_otp' ? binding.email : binding.phone;
     const sender = method === 'email_otp' ? deps.senders.email : deps.senders.sms;
-    if (to === undefined) throw challengeFailed(0);
+    // S10: the same body as any other failure on this challenge (unreachable in practice: a
+    // method is allowed only with its contact point).
+    if (to === undefined) throw challengeFailed(Math.max(0, settings.maxFailures - c.attempts));
     if (!sender) throw new StepgateError('service_unavailable', `no sender is configured for ${method}`);
-    const previous = await deps.challenges.getSentCode(c.id);
-    if (previous && now < previous.sentAt + settings.resendAfter * 1000) {
-      const retryAfter = Math.ceil((previous.sentAt + settings.resendAfter * 1000 - now) / 1000);
+    // S8, S37: the cooldown is claimed in the store before the sender is called, so parallel
+    // starts send one code, not one each.
+    const slot = await deps.challenges.claimSendSlot(c.id, now, settings.resendAfter * 1000);
+    if (!slot.claimed) {
+      const retryAfter = Math.max(1, Math.ceil(slot.retryAfterMs / 1000));
       throw new StepgateError('rate_limited', 'a code was sent moments ago; retry later', {
         details: { retryAfter },
       });
@@ -140,20 +144,26 @@ export class ChallengeService {
       minutes: Math.ceil((expiresAt - now) / 60_000),
       ...(transaction === undefined ? {} : { transaction }),
     });
-    await deps.events.append({ type: 'challenge.started', ...base });
-    await sender.send({
-      kind: 'code',
-      channel: method === 'email_otp' ? 'email' : 'sms',
-      to,
-      userId: c.userId,
-      ...text,
-      code,
-      challengeId: c.id,
-      action: c.action,
-      ...(transaction === undefined ? {} : { transaction }),
-    });
-    // Stored once delivered, so a failed delivery can be retried at once. The new hash replaces
-    // the old one: a resend invalidates the previous code (S8).
+    try {
+      await deps.events.append({ type: 'challenge.started', ...base });
+      await sender.send({
+        kind: 'code',
+        channel: method === 'email_otp' ? 'email' : 'sms',
+        to,
+        userId: c.userId,
+        ...text,
+        code,
+        challengeId: c.id,
+        action: c.action,
+        ...(transaction === undefined ? {} : { transaction }),
+      });
+    } catch (error) {
+      // Nothing was delivered: give the slot back, so the user can retry at once.
+      await deps.challenges.releaseSendSlot(c.id, now);
+      throw error;
+    }
+    // Stored once delivered. The new hash replaces the old one: a resend invalidates the
+    // previous code (S8).
     await deps.challenges.putSentCode({
       challengeId: c.id,
       method,

@@ -4,13 +4,30 @@ export interface ChallengeSettings {
   lifetime: number;
   /** Failures after which a challenge dies and the step-up restarts (S26). @defaultValue 5 */
   maxFailures: number;
+  /**
+   * Failed attempts per authenticator and per user, counted across challenges, sessions and IPs
+   * (S7, S35; NIST SP 800-63B §5.2.2): a throttle that slows down below a hard cap.
+   */
   lockout: {
-    /** Consecutive failures that lock one authenticator (S7; at most 100). @defaultValue 10 */
+    /**
+     * Consecutive failures after which an authenticator stays locked until the user proves
+     * another factor at (at least) its level, or an operator runs `stepgate factor unlock` (1–100).
+     * 20 bounds an online guesser to 20 tries (≈ 6·10⁻⁵ for a TOTP code with its ±1 window); with
+     * the back-off, reaching it takes about 9 hours of steady guessing.
+     * @defaultValue 20
+     */
     authenticator: number;
-    /** Consecutive failures over all of a user's methods that lock the user. @defaultValue 20 */
+    /** Consecutive failures over all of a user's methods before the user's own back-off starts; it never locks (1–100). @defaultValue 10 */
     user: number;
-    /** Seconds a lock lasts after the last failure. @defaultValue 900 */
-    duration: number;
+    /** The back-off below the cap. */
+    backoff: {
+      /** Consecutive failures of an authenticator admitted without a wait (1–100). @defaultValue 5 */
+      after: number;
+      /** Seconds waited after the first failure past the free ones; doubles with each further one (1 s – 1 h). @defaultValue 30 */
+      base: number;
+      /** The longest wait, seconds (1 min – 1 day, at least `base`). @defaultValue 3600 */
+      max: number;
+    };
   };
   /** Seconds a sent code stays valid (S8), never longer than its challenge. @defaultValue 600 */
   codeLifetime: number;
@@ -37,7 +54,7 @@ export interface ChallengeSettings {
 export const DEFAULT_CHALLENGE_SETTINGS: ChallengeSettings = {
   lifetime: 300,
   maxFailures: 5,
-  lockout: { authenticator: 10, user: 20, duration: 900 },
+  lockout: { authenticator: 20, user: 10, backoff: { after: 5, base: 30, max: 3600 } },
   codeLifetime: 600,
   resendAfter: 30,
   rememberDevice: true,

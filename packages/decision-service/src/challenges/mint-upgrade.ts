@@ -3,7 +3,6 @@ import {
   type Level,
   levelAtLeast,
   type Method,
-  maxLevel,
   type VerifyAnswer,
   type VerifyRequest,
 } from '@stepgate/protocol';
@@ -14,60 +13,61 @@ import type { ChallengeEvent } from './challenge-events.js';
 
 const weaker = (a: Level, b: Level): Level => (levelAtLeast(a, b) ? b : a);
 
-/**
- * The level and `amr` a verified method gives on top of the session (S2, S3): the session's level
- * raised to what the method reaches under the policies (capped by the factor's own `maxLevel`).
- * An emailed code reaches aal1 by default: a fresh check, not a second factor.
- *
- * @example
- * upgradeLevel({ method: 'totp', sessionLevel: 'aal1', methodLevels }); // { level: 'aal2', amr: ['otp', 'mfa'] }
- */
-export function upgradeLevel(p: {
-  method: Method;
-  sessionLevel: Level;
-  methodLevels: Readonly<Record<Method, Level>>;
-  factor?: FactorRecord;
-  /** What a possession method (WebAuthn, device key) proved: its level and `amr` replace the defaults. */
-  proof?: { level: Level; amr: Amr[] };
-}): { level: Level; methodLevel: Level; amr: Amr[] } {
-  if (p.proof)
-    return { level: maxLevel(p.sessionLevel, p.proof.level), methodLevel: p.proof.level, amr: p.proof.amr };
-  let methodLevel = p.methodLevels[p.method];
-  if (p.factor) methodLevel = weaker(methodLevel, p.factor.maxLevel);
-  const level = maxLevel(p.sessionLevel, methodLevel);
-  // RFC 8176: `otp` for any one-time code, `sms` when it came by text message; `mfa` only when
-  // the method is a second factor that reaches aal2 (never for an emailed code).
-  const amr: Amr[] = p.method === 'sms_otp' ? ['sms', 'otp'] : ['otp'];
-  if (p.method !== 'email_otp' && levelAtLeast(methodLevel, 'aal2')) amr.push('mfa');
-  return { level, methodLevel, amr };
+/** What a verified method proved at this moment: the `acr` level and `amr` of its token. */
+export interface ProvenLevel {
+  level: Level;
+  amr: Amr[];
 }
 
 /**
- * Mints the upgraded token of a verified challenge through the tokens module: `acr`/`amr` from the
- * method verified, bound to the challenge's user, session, action and transaction digest, with a
- * fresh `jti` and a short expiry; plus a remembered-device token when asked and allowed.
+ * The level and `amr` a verified method proves on its own (S2, S3, S34): what the method reaches
+ * under the policies (capped by the factor's own `maxLevel`), or what a possession proof
+ * (WebAuthn, device key) established. The session's level never enters it: the token's
+ * `auth_time` is now, and only what was proven now may be fresh — an emailed code on an aal2
+ * session an hour old proves aal1, not a fresh aal2. The engine offers a step-up only methods
+ * that reach the required level by themselves, so nothing is lost.
+ *
+ * @example
+ * upgradeLevel({ method: 'totp', methodLevels }); // { level: 'aal2', amr: ['otp', 'mfa'] }
+ * upgradeLevel({ method: 'email_otp', methodLevels }); // { level: 'aal1', amr: ['otp'] }
+ */
+export function upgradeLevel(p: {
+  method: Method;
+  methodLevels: Readonly<Record<Method, Level>>;
+  factor?: FactorRecord | undefined;
+  /** What a possession method (WebAuthn, device key) proved: its level and `amr` replace the defaults. */
+  proof?: ProvenLevel | undefined;
+}): ProvenLevel {
+  if (p.proof) return { level: p.proof.level, amr: p.proof.amr };
+  let level = p.methodLevels[p.method];
+  if (p.factor) level = weaker(level, p.factor.maxLevel);
+  // RFC 8176: `otp` for any one-time code, `sms` when it came by text message; `mfa` only when
+  // the method is a second factor that reaches aal2 (never for an emailed code).
+  const amr: Amr[] = p.method === 'sms_otp' ? ['sms', 'otp'] : ['otp'];
+  if (p.method !== 'email_otp' && levelAtLeast(level, 'aal2')) amr.push('mfa');
+  return { level, amr };
+}
+
+/**
+ * Mints the upgraded token of a verified challenge through the tokens module: `acr`/`amr` of what
+ * the method proved ({@link upgradeLevel}), `auth_time` now, bound to the challenge's user,
+ * session, action and transaction digest, with a fresh `jti` and a short expiry; plus a
+ * remembered-device token when asked and allowed.
  */
 export async function mintUpgrade(
   deps: ChallengeDeps,
   p: {
     challenge: ChallengeRecord;
     binding: ChallengeBinding;
-    method: Method;
     factor: FactorRecord | undefined;
-    proof?: { level: Level; amr: Amr[] } | undefined;
+    proven: ProvenLevel;
     body: VerifyRequest;
     base: Omit<ChallengeEvent, 'type'>;
     now: number;
   },
 ): Promise<VerifyAnswer> {
   const { challenge: c, binding: b } = p;
-  const { level, methodLevel, amr } = upgradeLevel({
-    method: p.method,
-    sessionLevel: b.sessionLevel,
-    methodLevels: deps.methodLevels(),
-    ...(p.factor === undefined ? {} : { factor: p.factor }),
-    ...(p.proof === undefined ? {} : { proof: p.proof }),
-  });
+  const { level, amr } = p.proven;
   const acr = deps.acrValues[level];
   const { token, claims } = deps.tokens.mintStepUpToken({
     sub: c.userId,
@@ -85,7 +85,7 @@ export async function mintUpgrade(
     p.body.rememberDevice === true &&
     deps.settings.rememberDevice &&
     b.deviceId !== undefined &&
-    levelAtLeast(methodLevel, 'aal2')
+    levelAtLeast(level, 'aal2')
   ) {
     answer.deviceToken = (await deps.tokens.mintDeviceToken({ sub: c.userId, deviceId: b.deviceId })).token;
   }

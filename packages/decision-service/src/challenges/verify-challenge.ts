@@ -1,7 +1,7 @@
-import type { Method, VerifyAnswer, VerifyRequest } from '@stepgate/protocol';
-import type { ChallengeBinding } from '../stores/challenge-store.js';
+import type { Level, Method, VerifyAnswer, VerifyRequest } from '@stepgate/protocol';
+import type { AttemptCounter, ChallengeBinding } from '../stores/challenge-store.js';
 import type { ChallengeRecord, FactorRecord } from '../stores/store.js';
-import { AttemptLimits, authenticatorKey, userCounterKey } from './attempts.js';
+import { AttemptLimits, authenticatorKey, authenticatorsUpTo, userCounterKey } from './attempts.js';
 import {
   type ChallengeDeps,
   challengeFailed,
@@ -10,7 +10,7 @@ import {
   withSession,
 } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
-import { mintUpgrade } from './mint-upgrade.js';
+import { mintUpgrade, upgradeLevel } from './mint-upgrade.js';
 import { comparePossession, isPossessionMethod, type PossessionProof } from './possession-verify.js';
 import { sentCodeHash } from './sent-code.js';
 import { constantTimeEqual, matchTotp } from './totp.js';
@@ -79,11 +79,58 @@ async function recordFactorUse(
 }
 
 /**
- * Verifies a code against a challenge and, on success, mints the upgraded token (S2, S3) and
- * sets the `lastUsedAt` of the factor that verified. Every failure — wrong, expired, used,
- * unknown, locked, another method — answers the same `challenge_failed` (S10). Failures count
- * atomically on the challenge (5 kill it, S26), the user and the authenticator, across
- * challenges, sessions and IPs (S7).
+ * On success (S35): resets the user's counter, the counter of what verified, and those of every
+ * authenticator of the user at or below the proven level — "until the user proves another factor
+ * at its level" — and audits each lock this lifts as `factor.unlocked`. A store failure here is
+ * logged and the verification stands (the counters stay as they were: the safe side); an audit
+ * failure fails the step like any other event.
+ */
+async function resetAfterSuccess(
+  deps: ChallengeDeps,
+  c: ChallengeRecord,
+  base: Omit<ChallengeEvent, 'type'>,
+  keys: string[],
+  level: Level,
+): Promise<void> {
+  let factors: FactorRecord[];
+  let before: Record<string, AttemptCounter>;
+  try {
+    factors = await deps.store.listFactors(c.userId);
+    const unlocked = authenticatorsUpTo(level, c.userId, factors, deps.methodLevels());
+    before = await deps.challenges.resetCounters([...new Set([...keys, ...unlocked])]);
+  } catch (err) {
+    deps.log.warn({ err, challengeId: c.id, userId: c.userId }, 'could not reset the attempt counters');
+    return;
+  }
+  for (const [key, counter] of Object.entries(before)) {
+    if (key === userCounterKey(c.userId) || counter.failures < deps.settings.lockout.authenticator) continue;
+    const factor = factors.find((f) => authenticatorKey(f.method, c.userId, f.id) === key);
+    const method = factor?.method ?? (key.startsWith('factor:') ? undefined : (key.split(':')[0] as Method));
+    await deps.events.append({
+      type: 'factor.unlocked',
+      who: base.who,
+      what: method === undefined ? { level } : { method, level },
+      ...(base.where === undefined ? {} : { where: base.where }),
+      challengeId: c.id,
+      ...(factor === undefined ? {} : { factorId: factor.id }),
+      outcome: 'another_factor',
+      detail: { failures: counter.failures },
+    });
+  }
+}
+
+/**
+ * Verifies a code (or a possession proof) against a challenge and, on success, mints the upgraded
+ * token at the level the method proved (S2, S3, S34), resets the counters it unlocks (S35) and
+ * sets the `lastUsedAt` of the factor that verified.
+ *
+ * Every attempt on a pending challenge counts on the challenge first (5 kill it, S26), and — when
+ * the user's and an authenticator's counters admit it (S7, S35: back-off, then a lock) — on them,
+ * atomically, before any comparison. Every failure for a code on a challenge in a given state
+ * answers the same body (S10): wrong, expired, replayed, never sent, another method, a locked or
+ * waiting authenticator — 400 `challenge_failed` with `attemptsLeft` from the challenge's own
+ * attempts; a verified, failed, expired or unknown challenge answers it with `attemptsLeft: 0`.
+ * The audit record keeps the real cause.
  *
  * @throws StepgateError `challenge_failed` with `attemptsLeft`; `rate_limited`.
  */
@@ -116,16 +163,11 @@ export async function verifyChallenge(
     throw challengeFailed(0);
   }
   const userKey = userCounterKey(c.userId);
-  const limits = new AttemptLimits(deps.settings, userKey);
+  const limits = new AttemptLimits(deps.settings);
   const allowed = c.methods.includes(method);
   const { factors, keys } = allowed ? await candidates(deps, c, b, method) : { factors: [], keys: [] };
   // Counted before comparing (S7): parallel guesses cannot compare more codes than the limits allow.
-  const reservation = await deps.challenges.reserveAttempt(
-    id,
-    [userKey, ...keys],
-    deps.settings.maxFailures,
-    now,
-  );
+  const reservation = await deps.challenges.reserveAttempt(limits.request(id, userKey, keys, now));
   if (!reservation) {
     await deps.events.append({
       type: 'challenge.failed',
@@ -134,13 +176,12 @@ export async function verifyChallenge(
     });
     throw challengeFailed(0);
   }
-  const openKeys = keys.filter((k) => !limits.locked(reservation, k, now));
-  const open = factors.filter((f) => openKeys.includes(authenticatorKey('totp', c.userId, f.id)));
+  // Only the authenticators that admitted this attempt (and counted it) are compared.
+  const open = factors.filter((f) => reservation.counted.includes(authenticatorKey(method, c.userId, f.id)));
   let match: Match;
   if (!allowed) match = { ok: false, failure: 'method_not_allowed' };
   else if (keys.length === 0) match = { ok: false, failure: 'no_authenticator' };
-  else if (limits.locked(reservation, userKey, now) || openKeys.length === 0)
-    match = { ok: false, failure: 'locked' };
+  else if (!reservation.admitted) match = { ok: false, failure: limits.refusal(reservation, userKey) };
   else if (isPossessionMethod(method))
     match = await comparePossession(deps, deps.webauthn, c, open, body, now);
   else if (!('code' in body)) match = { ok: false, failure: 'method_unavailable' };
@@ -151,19 +192,16 @@ export async function verifyChallenge(
       match.factor && match.step !== undefined ? { factorId: match.factor.id, step: match.step } : undefined;
     const outcome = await deps.challenges.completeChallenge(id, now, totp);
     if (outcome === 'ok') {
-      await deps.challenges.resetCounters([userKey, ...keys]);
-      // Only a stored factor (TOTP, WebAuthn, device key): an emailed or texted code has none.
-      if (match.factor) await recordFactorUse(deps, c, match.factor, now);
-      return mintUpgrade(deps, {
-        challenge: c,
-        binding: b,
+      const proven = upgradeLevel({
         method,
+        methodLevels: deps.methodLevels(),
         factor: match.factor,
         proof: match.proof,
-        body,
-        base,
-        now,
       });
+      await resetAfterSuccess(deps, c, base, [userKey, ...reservation.counted], proven.level);
+      // Only a stored factor (TOTP, WebAuthn, device key): an emailed or texted code has none.
+      if (match.factor) await recordFactorUse(deps, c, match.factor, now);
+      return mintUpgrade(deps, { challenge: c, binding: b, factor: match.factor, proven, body, base, now });
     }
     if (outcome === 'not_pending') {
       await deps.events.append({
@@ -180,18 +218,23 @@ export async function verifyChallenge(
   const settled = await deps.challenges.settleFailure(id, deps.settings.maxFailures);
   const dead = settled === 'failed' || reservation.attempts >= deps.settings.maxFailures;
   await deps.store.recordFailure(c.userId, now);
-  const attemptsLeft = dead ? 0 : limits.left(reservation);
+  // S10: from the challenge's own attempts only, never from the user's or an authenticator's
+  // counters, which would tell a guesser that a factor is locked or waiting.
+  const attemptsLeft = dead ? 0 : limits.left(reservation.attempts);
   await deps.events.append({
     type: 'challenge.failed',
     ...base,
     detail: { failure: match.failure, attemptsLeft },
   });
-  if (dead || limits.reachedLock(reservation)) {
+  for (const key of limits.newlyLocked(reservation)) {
+    const factor = factors.find((f) => authenticatorKey(method, c.userId, f.id) === key);
     await deps.events.append({
       type: 'challenge.locked',
       ...base,
-      outcome: dead ? 'challenge_dead' : 'authenticator_locked',
+      ...(factor === undefined ? {} : { factorId: factor.id }),
+      outcome: 'authenticator_locked',
     });
   }
+  if (dead) await deps.events.append({ type: 'challenge.locked', ...base, outcome: 'challenge_dead' });
   throw challengeFailed(attemptsLeft);
 }

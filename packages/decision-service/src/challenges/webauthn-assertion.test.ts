@@ -39,6 +39,8 @@ function check(v: Vector, over: Partial<AssertionExpectation> = {}): AssertionEx
       id: v.credentialId_b64url,
       publicKey: Buffer.from(v.credentialPublicKey_cose_b64url, 'base64url'),
       counter: v.storedCounter ?? 0,
+      // Registered with the BE flag the authenticator reports (bit 3 of the flags byte).
+      backupEligible: (Buffer.from(v.authenticatorData_b64url, 'base64url')[32]! & 0x08) !== 0,
     },
     requireUserVerification: false,
     ...over,
@@ -134,6 +136,29 @@ describe('WebAuthn assertions: W3C WebAuthn L3 vectors and the SimpleWebAuthn fi
     data[36] = (data[36] ?? 0) ^ 0x01;
     const flipped = { ...fixture, authenticatorData_b64url: data.toString('base64url') };
     expect(await verifyAssertion(check(flipped))).toEqual({ ok: false, failure: 'signature' });
+  });
+
+  it('S36: a backup-eligible flag that differs from registration fails, either way (WebAuthn L3 §7.2)', async () => {
+    // L3 none-ES256 says BE=1 (a synced passkey); the SimpleWebAuthn fixture says BE=0.
+    const synced = check(none);
+    expect(await verifyAssertion(synced)).toMatchObject({ ok: true, backedUp: true });
+    expect(
+      await verifyAssertion({ ...synced, credential: { ...synced.credential, backupEligible: false } }),
+    ).toEqual({ ok: false, failure: 'backup_eligibility_changed' });
+    const bound = check(fixture);
+    expect(await verifyAssertion(bound)).toMatchObject({ ok: true, backedUp: false });
+    expect(
+      await verifyAssertion({ ...bound, credential: { ...bound.credential, backupEligible: true } }),
+    ).toEqual({ ok: false, failure: 'backup_eligibility_changed' });
+  });
+
+  it('S36: authenticator data that sets BS without BE is refused, even when the signature is unchecked', async () => {
+    // Hand-modified flags (BE cleared, BS kept): the library refuses the combination; the
+    // signature no longer matches either, so whichever check runs first, it fails.
+    const data = Buffer.from(none.authenticatorData_b64url, 'base64url');
+    data[32] = (data[32] ?? 0) & ~0x08;
+    const modified = { ...none, authenticatorData_b64url: data.toString('base64url') };
+    expect(await verifyAssertion(check(modified))).toMatchObject({ ok: false });
   });
 
   it('S13: a response naming another credential is refused before any check', async () => {

@@ -1,7 +1,8 @@
 /**
- * One WebAuthn assertion checked end to end (S12, S14): our `clientDataJSON` checks, then
- * @simplewebauthn/server for rpIdHash, user presence, user verification and the signature, then
- * the signature counter. Pure: the caller consumes the challenge and saves the counter.
+ * One WebAuthn assertion checked end to end (S12, S14, S36): our `clientDataJSON` checks, then
+ * @simplewebauthn/server for rpIdHash, user presence, user verification, the BS-without-BE rule
+ * and the signature, then the backup-eligible flag against registration and the signature
+ * counter. Pure: the caller consumes the challenge and saves the counter and backup state.
  */
 import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { type ClientDataExpectation, checkClientData } from './webauthn-challenge.js';
@@ -14,8 +15,8 @@ export interface AssertionExpectation {
   challenge: string;
   origins: ClientDataExpectation['origins'];
   rpId: string;
-  /** The stored credential. */
-  credential: { id: string; publicKey: Uint8Array; counter: number };
+  /** The stored credential, with the BE flag it was registered with. */
+  credential: { id: string; publicKey: Uint8Array; counter: number; backupEligible: boolean };
   /** S12: required for biometric and whenever the result counts as aal3. */
   requireUserVerification: boolean;
 }
@@ -35,6 +36,7 @@ export function responseCredentialId(response: unknown): string | undefined {
 function failureOf(error: unknown): string {
   const message = error instanceof Error ? error.message : '';
   if (/User verification/i.test(message)) return 'user_verification';
+  if (/backed up/i.test(message)) return 'backup_state_without_eligibility';
   if (/not present/i.test(message)) return 'user_presence';
   if (/RP ID/i.test(message)) return 'rp_id';
   if (/signature/i.test(message)) return 'signature';
@@ -50,7 +52,7 @@ function failureOf(error: unknown): string {
  * @example
  * const r = await verifyAssertion({ response, challenge, origins: ['https://app.example'],
  *   rpId: 'app.example', credential, requireUserVerification: true });
- * if (r.ok) await store.advanceCounter(credential.id, credential.counter, r.counter);
+ * if (r.ok) await store.recordAssertion(credential.id, credential.counter, { counter: r.counter, backupState: r.backedUp });
  */
 export async function verifyAssertion(p: AssertionExpectation): Promise<AssertionResult> {
   const response = p.response as AuthenticationResponseJSON;
@@ -80,6 +82,13 @@ export async function verifyAssertion(p: AssertionExpectation): Promise<Assertio
   }
   if (!verified.verified) return { ok: false, failure: 'signature' };
   const info = verified.authenticationInfo;
+  // WebAuthn L3 §7.2 (credential backup state steps): BE is a permanent property of the
+  // credential (§6.1.3), so it must equal the registered value. A device-bound credential that now
+  // says it may be synced, or the reverse, is not the authenticator that registered. Checked after
+  // the signature, so only a genuine assertion's flags are judged.
+  if ((info.credentialDeviceType === 'multiDevice') !== p.credential.backupEligible) {
+    return { ok: false, failure: 'backup_eligibility_changed' };
+  }
   const stored = p.credential.counter;
   // W3C WebAuthn L3 §6.1.1: a counter that did not grow signals a possible cloned authenticator.
   if ((info.newCounter > 0 || stored > 0) && info.newCounter <= stored) {

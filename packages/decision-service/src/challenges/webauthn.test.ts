@@ -1,5 +1,6 @@
 import type { Requirement } from '@stepgate/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AttestationTrust } from '../attestation/attestation-trust.js';
 import { normalizeWebAuthn } from '../config/webauthn-config.js';
 import type { ChallengeBinding } from '../stores/challenge-store.js';
 import { SqliteStore } from '../stores/sqlite/sqlite-store.js';
@@ -42,7 +43,11 @@ describe('WebAuthn start (request options)', () => {
     await store.migrate();
     const webauthn = new SqliteWebAuthnStore(store.db);
     await webauthn.migrate();
-    wa = { settings: normalizeWebAuthn({ rpId: 'bank.example' }, ['https://bank.example']), store: webauthn };
+    wa = {
+      settings: normalizeWebAuthn({ rpId: 'bank.example' }, ['https://bank.example']),
+      store: webauthn,
+      trust: new AttestationTrust(new Map()),
+    };
   });
   afterEach(() => store.close());
 

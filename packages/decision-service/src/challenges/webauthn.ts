@@ -11,6 +11,7 @@ import {
   StepgateError,
   type WebAuthnStartAnswer,
 } from '@stepgate/protocol';
+import type { AttestationTrust } from '../attestation/attestation-trust.js';
 import type { WebAuthnSettings } from '../config/webauthn-config.js';
 import { credentialData, type WebAuthnFactorData } from '../enrollment/credential-data.js';
 import type { ChallengeBinding } from '../stores/challenge-store.js';
@@ -23,6 +24,8 @@ import { assertionChallenge, newNonce } from './webauthn-challenge.js';
 export interface WebAuthnContext {
   settings: WebAuthnSettings;
   store: WebAuthnStore;
+  /** Attestation trust anchors by AAGUID (S36). */
+  trust: AttestationTrust;
 }
 
 /** The methods of this module. */
@@ -121,15 +124,22 @@ export async function takeAssertionChallenge(
 
 /**
  * What a verified assertion proves (DESIGN.md "Methods"): the factor's level (aal3 only for a
- * device-bound credential registered with UV), capped at aal2 without UV now; `amr` is `swk`
- * (`hwk` when attestation proved the hardware) + `user`, + `mfa` with UV — never `fpt`/`face`.
+ * device-bound credential registered with UV), capped at aal2 without UV now or when the
+ * assertion says the credential is backed up (S3: a synced credential never counts above aal2);
+ * `amr` is `swk` (`hwk` when attestation proved the hardware, S36) + `user`, + `mfa` with UV —
+ * never `fpt`/`face`.
+ *
+ * @example
+ * assertionProof(factor, data, { userVerified: true, backedUp: false }); // { level: 'aal3', amr: ['hwk', 'user', 'mfa'] }
  */
 export function assertionProof(
   factor: FactorRecord,
   data: WebAuthnFactorData,
-  userVerified: boolean,
+  flags: { userVerified: boolean; backedUp: boolean },
 ): { level: Level; amr: Amr[] } {
-  const level = userVerified || !levelAtLeast(factor.maxLevel, 'aal3') ? factor.maxLevel : 'aal2';
+  const { userVerified, backedUp } = flags;
+  const capped = !userVerified || backedUp;
+  const level = capped && levelAtLeast(factor.maxLevel, 'aal3') ? 'aal2' : factor.maxLevel;
   const amr: Amr[] = [data.attested ? 'hwk' : 'swk', 'user'];
   if (userVerified) amr.push('mfa');
   return { level, amr };
@@ -137,8 +147,10 @@ export function assertionProof(
 
 /**
  * `verify` with a WebAuthn response: the credential must be one of this user's factors that the
- * challenge captured (S13, S24); then {@link verifyAssertion}; then the counter is saved with a
- * compare-and-set, only now that every check passed (S14).
+ * challenge captured (S13, S24); then {@link verifyAssertion} (its BE flag must equal the one
+ * registered, S36); a credential of a model the FIDO metadata now reports compromised fails
+ * (S36); then the counter and the backup state are saved with one compare-and-set, only now that
+ * every check passed (S14; WebAuthn L3 §7.2).
  */
 export async function matchAssertion(
   wa: WebAuthnContext,
@@ -170,12 +182,18 @@ export async function matchAssertion(
       id: row.credentialId,
       publicKey: Buffer.from(data.publicKey, 'base64url'),
       counter: row.counter,
+      backupEligible: data.backupEligible,
     },
     requireUserVerification: taken.userVerification || needsUserVerification(c, method),
   });
   if (!result.ok) return { ok: false, failure: result.failure, factor };
-  if (!(await wa.store.advanceCounter(row.credentialId, row.counter, result.counter))) {
-    return { ok: false, failure: 'clone_suspected', factor };
-  }
-  return { ok: true, factor, ...assertionProof(factor, data, result.userVerified) };
+  // FIDO MDS3 §3.1.4: a model reported revoked or compromised after this credential registered
+  // no longer proves anything (its keys may be extracted or its UV bypassed).
+  if (wa.trust.compromised(data.aaguid)) return { ok: false, failure: 'authenticator_compromised', factor };
+  const saved = await wa.store.recordAssertion(row.credentialId, row.counter, {
+    counter: result.counter,
+    backupState: result.backedUp,
+  });
+  if (!saved) return { ok: false, failure: 'clone_suspected', factor };
+  return { ok: true, factor, ...assertionProof(factor, data, result) };
 }

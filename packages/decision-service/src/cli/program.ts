@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAuditCommands } from './audit-commands.js';
+import { runFactorUnlock } from './commands/factor.js';
 import { runInit } from './commands/init.js';
 import { runApiKeyCreate, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
 import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
@@ -95,6 +96,22 @@ export function createProgram(io: CliIo = processIo): Command {
     .addOption(new Option('--use <use>', 'which key').choices(['step_up', 'device']).default('step_up'))
     .action(async (opts: { config?: string; use: 'step_up' | 'device' }) => {
       await runKeysRotate(opts, io);
+    });
+
+  const factor = program.command('factor').description("manage users' factors");
+  factor
+    .command('unlock')
+    .description(
+      'unlock a factor locked after too many failed attempts: resets its counter and the user back-off; audited as factor.unlocked',
+    )
+    .argument('<userId>', 'the user')
+    .argument(
+      '<factor>',
+      'a factor id, or a method: totp, webauthn or biometric (each such factor), email_otp or sms_otp',
+    )
+    .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
+    .action(async (userId: string, target: string, opts: { config?: string }) => {
+      await runFactorUnlock(userId, target, opts, io);
     });
 
   registerAuditCommands(program, io);

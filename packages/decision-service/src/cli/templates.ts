@@ -27,7 +27,10 @@ challenges:
   maxFailures: 5          # a challenge dies after this many failures; the step-up restarts
   codeLifetime: 10m       # emailed / texted codes
   resendAfter: 30         # seconds before a code can be sent again (the old one stops working)
-  lockout: { authenticator: 10, user: 20, duration: 15m }
+  # An authenticator locks after 20 consecutive failures until the user proves another factor at
+  # its level or you run "stepgate factor unlock"; from the 5th failure on, each try waits 30 s,
+  # doubling up to 1 h (the user's own back-off starts at 10 failures over all methods).
+  lockout: { authenticator: 20, user: 10, backoff: { after: 5, base: 30s, max: 1h } }
   rateLimits: { window: 60, startPerIp: 30, startPerUser: 10, verifyPerIp: 60, verifyPerUser: 30 }
 
 # How email and SMS codes and new-factor notices leave the service (docs/deployment.md).

@@ -23,8 +23,12 @@ export interface ChallengesConfigInput {
   resendAfter?: DurationInput;
   /** @defaultValue true */
   rememberDevice?: boolean;
-  /** @defaultValue `{ authenticator: 10, user: 20, duration: '15m' }` */
-  lockout?: { authenticator?: number; user?: number; duration?: DurationInput };
+  /** @defaultValue `{ authenticator: 20, user: 10, backoff: { after: 5, base: 30, max: '1h' } }` */
+  lockout?: {
+    authenticator?: number;
+    user?: number;
+    backoff?: { after?: number; base?: DurationInput; max?: DurationInput };
+  };
   /** @defaultValue `{ window: 60, startPerIp: 30, startPerUser: 10, verifyPerIp: 60, verifyPerUser: 30 }` */
   rateLimits?: {
     window?: DurationInput;
@@ -65,8 +69,18 @@ export const challengesConfigSchema = {
     lockout: {
       type: 'object',
       additionalProperties: false,
-      // S7: an authenticator locks after at most 100 consecutive failures (NIST SP 800-63B §5.2.2).
-      properties: { authenticator: count(100), user: count(1000), duration },
+      // S7, S35: an authenticator locks after at most 100 consecutive failures (NIST SP 800-63B
+      // §5.2.2); `duration` (a lock that ended by itself) is gone: see REMOVED_SETTINGS.
+      properties: {
+        authenticator: count(100),
+        user: count(100),
+        backoff: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { after: count(100), base: duration, max: duration },
+        },
+        duration: false,
+      },
     },
     rateLimits: {
       type: 'object',
@@ -121,6 +135,52 @@ export const sendersConfigSchema = {
   properties: { email: sender(['webhook', 'smtp', 'dev']), sms: sender(['webhook', 'dev']) },
 } as const;
 
+/**
+ * Settings that no longer exist, by JSON pointer, with what to do instead (reported at their
+ * location instead of a bare "unknown setting").
+ */
+export const REMOVED_SETTINGS: Readonly<Record<string, string>> = {
+  '/challenges/lockout/duration':
+    'is no longer a setting: a lock that ends by itself is a throttle, not a lockout (S35). An authenticator now stays locked after lockout.authenticator failures until another factor at its level or "stepgate factor unlock"; below that, lockout.backoff sets the waits',
+};
+
+/** Limits of the back-off, seconds: a back-off that never waits is no throttle (S35). */
+const BACKOFF_LIMITS = { base: { min: 1, max: 3600 }, max: { min: 60, max: 86_400 } } as const;
+
+/**
+ * Checks of `challenges` that a JSON Schema cannot make (durations may be strings): the back-off
+ * waits at least a second at first and a minute at most, never more than a day, and its longest
+ * wait is not below its first. Each problem names its JSON pointer.
+ */
+export function challengeConfigProblems(
+  input: ChallengesConfigInput = {},
+): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const backoff = input.lockout?.backoff;
+  const d = DEFAULT_CHALLENGE_SETTINGS.lockout.backoff;
+  const seconds = { base: d.base, max: d.max };
+  for (const key of ['base', 'max'] as const) {
+    const value = backoff?.[key];
+    if (value === undefined) continue;
+    const s = durationSeconds(value);
+    const { min, max } = BACKOFF_LIMITS[key];
+    if (s < min || s > max) {
+      problems.push({
+        path: `/challenges/lockout/backoff/${key}`,
+        message: `must be from ${min} s to ${max} s: a back-off that never waits is no throttle (S35)`,
+      });
+    }
+    seconds[key] = s;
+  }
+  if (problems.length === 0 && seconds.max < seconds.base) {
+    problems.push({
+      path: `/challenges/lockout/backoff/${backoff?.max === undefined ? 'base' : 'max'}`,
+      message: `the longest wait (${seconds.max} s) is below the first (${seconds.base} s)`,
+    });
+  }
+  return problems;
+}
+
 /** Fills the defaults of `challenges` (durations in seconds). */
 export function normalizeChallenges(input: ChallengesConfigInput = {}): ChallengeSettings {
   const d = DEFAULT_CHALLENGE_SETTINGS;
@@ -134,7 +194,11 @@ export function normalizeChallenges(input: ChallengesConfigInput = {}): Challeng
     lockout: {
       authenticator: input.lockout?.authenticator ?? d.lockout.authenticator,
       user: input.lockout?.user ?? d.lockout.user,
-      duration: secs(input.lockout?.duration, d.lockout.duration),
+      backoff: {
+        after: input.lockout?.backoff?.after ?? d.lockout.backoff.after,
+        base: secs(input.lockout?.backoff?.base, d.lockout.backoff.base),
+        max: secs(input.lockout?.backoff?.max, d.lockout.backoff.max),
+      },
     },
     rateLimits: {
       window: secs(input.rateLimits?.window, d.rateLimits.window),

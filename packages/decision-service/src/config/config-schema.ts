@@ -4,12 +4,15 @@
  */
 import { auditConfigSchema } from './audit-config.js';
 import {
+  challengeConfigProblems,
   challengesConfigSchema,
   enrollmentConfigSchema,
+  REMOVED_SETTINGS,
   SENDER_ENV_VARS,
   sendersConfigSchema,
 } from './challenge-config.js';
 import { metricsConfigSchema } from './metrics-config.js';
+import type { ServiceConfigInput } from './service-config.js';
 import { usersConfigSchema } from './users-config.js';
 import { webAuthnConfigSchema } from './webauthn-config.js';
 
@@ -101,3 +104,14 @@ export const ENV_VARS = {
   string,
   { path: readonly string[]; kind: 'string' | 'list' | 'integer' | 'duration' }
 >;
+
+/** Settings that no longer exist, by JSON pointer, with what to do instead. */
+export { REMOVED_SETTINGS };
+
+/**
+ * Problems of a configuration that passed {@link configSchema} but that a schema cannot express
+ * (ranges of duration strings, one setting against another), each with its JSON pointer.
+ */
+export function configProblems(input: ServiceConfigInput): { path: string; message: string }[] {
+  return challengeConfigProblems(input.challenges);
+}

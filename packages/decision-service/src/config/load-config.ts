@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigLocation } from './config-error.js';
-import { configSchema, ENV_VARS } from './config-schema.js';
+import { configProblems, configSchema, ENV_VARS, REMOVED_SETTINGS } from './config-schema.js';
 import {
   DEFAULT_AUDIENCES,
   normalizeConfig,
@@ -11,8 +11,10 @@ import {
   type ServiceConfigInput,
 } from './service-config.js';
 import { checkUsersConfig } from './users-config.js';
+import { isPemCaCertificate, X509_CA_CERTIFICATE } from './webauthn-config.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
+ajv.addFormat(X509_CA_CERTIFICATE, isPemCaCertificate);
 const validate = ajv.compile(configSchema);
 
 /** The JSON pointer of an Ajv error, pointing at the offending property when one is named. */
@@ -27,7 +29,11 @@ function errorPath(error: ErrorObject): string[] {
 
 function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'unknown setting';
+  if (error.keyword === 'false schema')
+    return REMOVED_SETTINGS[error.instancePath] ?? 'is no longer a setting';
   if (error.keyword === 'anyOf') return 'must be a number of seconds or a duration such as 5m or 1h30m';
+  if (error.keyword === 'format' && error.params.format === X509_CA_CERTIFICATE)
+    return 'must be a PEM X.509 CA certificate (-----BEGIN CERTIFICATE----- …)';
   if (error.keyword === 'enum')
     return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
   return error.message ?? 'is invalid';
@@ -38,7 +44,11 @@ function check(
   input: unknown,
   locate: (path: string[], atKey: boolean) => ConfigLocation,
 ): asserts input is ServiceConfigInput {
-  if (validate(input)) return;
+  if (validate(input)) {
+    const problem = configProblems(input as ServiceConfigInput)[0];
+    if (problem) throw new ConfigError(locate(problem.path.split('/').slice(1), false), problem.message);
+    return;
+  }
   const errors = validate.errors ?? [];
   // Durations are `anyOf` number | string: report the alternative as a whole.
   const first = errors.find((e) => e.keyword === 'anyOf') ?? errors[0]!;
@@ -150,6 +160,7 @@ export function resolvePaths(input: ServiceConfigInput, baseDir: string): Servic
   if (out.maxmindDb) out.maxmindDb = abs(out.maxmindDb);
   if (out.dataDir) out.dataDir = abs(out.dataDir);
   if (out.keyFile) out.keyFile = abs(out.keyFile);
+  if (out.webauthn?.metadata) out.webauthn = { ...out.webauthn, metadata: abs(out.webauthn.metadata) };
   return out;
 }
 

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { loadConfig } from './load-config.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Issued, issue, rootCa } from '../../test/attestation-pki.js';
+import { freshDir } from '../../test/helpers.js';
+import { ConfigError } from './config-error.js';
+import { loadConfig, parseConfigText } from './load-config.js';
 import { normalizeWebAuthn } from './webauthn-config.js';
 
 describe('webauthn config', () => {
@@ -10,6 +15,7 @@ describe('webauthn config', () => {
       origins: ['https://bank.example:8443'],
       requireAttestation: false,
       allowedAuthenticators: [],
+      attestationRoots: [],
       timeout: 120,
     });
     expect(normalizeWebAuthn({}, []).rpId).toBeUndefined();
@@ -44,6 +50,58 @@ describe('webauthn config', () => {
     expect(config.webauthn).toMatchObject({
       rpId: 'bank.example',
       origins: ['https://bank.example', 'https://m.bank.example'],
+    });
+  });
+
+  describe('attestation trust anchors (S36)', () => {
+    let root: Issued;
+    let leaf: Issued;
+    beforeAll(async () => {
+      root = await rootCa();
+      leaf = await issue(root, { subject: 'CN=leaf' });
+    });
+    const yaml = (certificate: string) =>
+      [
+        'webauthn:',
+        '  rpId: bank.example',
+        '  attestationRoots:',
+        '    - aaguid: CB69481E-8FF7-4039-93EC-0A2729A154A8',
+        '      certificates:',
+        `        - ${JSON.stringify(certificate)}`,
+        '',
+      ].join('\n');
+    const located = (text: string): string => {
+      try {
+        parseConfigText(text, 'c.yaml');
+      } catch (error) {
+        if (error instanceof ConfigError) return error.message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('S36: attestationRoots take PEM CA certificates per AAGUID; a bad PEM or a leaf certificate is a located error', () => {
+      const config = parseConfigText(yaml(root.pem), 'c.yaml');
+      expect(normalizeWebAuthn(config.webauthn).attestationRoots).toEqual([
+        { aaguid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', certificates: [root.pem] },
+      ]);
+      const where =
+        'c.yaml:6:11 /webauthn/attestationRoots/0/certificates/0: must be a PEM X.509 CA certificate';
+      expect(located(yaml('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'))).toContain(where);
+      expect(located(yaml('not a certificate'))).toContain(where);
+      expect(located(yaml(leaf.pem))).toContain(where);
+      expect(() =>
+        loadConfig({
+          config: { webauthn: { attestationRoots: [{ aaguid: 'yubikey', certificates: [root.pem] }] } },
+        }),
+      ).toThrowError(/attestationRoots\/0\/aaguid/);
+    });
+
+    it('S36: webauthn.metadata is a path relative to the configuration file', () => {
+      const dir = join(freshDir(), 'etc');
+      mkdirSync(dir);
+      const file = join(dir, 'stepgate.yaml');
+      writeFileSync(file, 'webauthn:\n  rpId: bank.example\n  metadata: mds/blob.jwt\n');
+      expect(loadConfig({ file, env: {} }).webauthn.metadata).toBe(join(dir, 'mds', 'blob.jwt'));
     });
   });
 });

@@ -28,6 +28,8 @@ const factor = (d: WebAuthnFactorData): FactorRecord => ({
   createdAt: 0,
 });
 
+const flags = (userVerified: boolean) => ({ userVerified, backedUp: false });
+
 describe('WebAuthn factor levels and amr (S3)', () => {
   it('S3: device-bound with UV reaches aal3; backup-eligible (synced passkey) or no UV stays at aal2', () => {
     expect(webAuthnMaxLevel({ backupEligible: false, userVerified: true })).toBe('aal3');
@@ -37,16 +39,24 @@ describe('WebAuthn factor levels and amr (S3)', () => {
 
   it('S12: an assertion without UV counts at aal2 even for an aal3 factor', () => {
     const d = data();
-    expect(assertionProof(factor(d), d, true)).toEqual({ level: 'aal3', amr: ['swk', 'user', 'mfa'] });
-    expect(assertionProof(factor(d), d, false)).toEqual({ level: 'aal2', amr: ['swk', 'user'] });
+    expect(assertionProof(factor(d), d, flags(true))).toEqual({ level: 'aal3', amr: ['swk', 'user', 'mfa'] });
+    expect(assertionProof(factor(d), d, flags(false))).toEqual({ level: 'aal2', amr: ['swk', 'user'] });
+  });
+
+  it('S3, S36: an assertion that says the credential is backed up never counts above aal2', () => {
+    const d = data();
+    expect(assertionProof(factor(d), d, { userVerified: true, backedUp: true })).toEqual({
+      level: 'aal2',
+      amr: ['swk', 'user', 'mfa'],
+    });
   });
 
   it('amr says hwk only when attestation proved the model, and never fpt or face', () => {
     const d = data({ attested: true });
-    expect(assertionProof(factor(d), d, true).amr).toEqual(['hwk', 'user', 'mfa']);
+    expect(assertionProof(factor(d), d, flags(true)).amr).toEqual(['hwk', 'user', 'mfa']);
     for (const uv of [true, false]) {
-      expect(assertionProof(factor(d), d, uv).amr).not.toContain('fpt');
-      expect(assertionProof(factor(d), d, uv).amr).not.toContain('face');
+      expect(assertionProof(factor(d), d, flags(uv)).amr).not.toContain('fpt');
+      expect(assertionProof(factor(d), d, flags(uv)).amr).not.toContain('face');
     }
   });
 

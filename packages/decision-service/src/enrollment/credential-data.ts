@@ -18,7 +18,10 @@ export interface WebAuthnFactorData {
   backupEligible: boolean;
   /** UV flag at registration. */
   userVerified: boolean;
-  /** Attestation proved the model: a full attestation statement from an allow-listed AAGUID. */
+  /**
+   * Attestation proved the model: the statement's certificate chain leads to a trust anchor
+   * configured for this allow-listed AAGUID (S36, `judgeAttestation`). Only then `amr` says `hwk`.
+   */
   attested: boolean;
   aaguid: string;
   fmt: string;

@@ -1,6 +1,7 @@
 import type { Level, Method } from '@stepgate/protocol';
+import { authenticatorLevel } from '../challenges/attempts.js';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
-import type { UserRecord } from '../stores/store.js';
+import type { FactorRecord, UserRecord } from '../stores/store.js';
 
 /** A factor as the factor-change rules see it: its method and the highest level it reaches. */
 export interface ExistingFactor {
@@ -27,8 +28,24 @@ export function contactFactors(
 }
 
 /**
- * Every factor a user has now: stored factors and contact points ({@link contactFactors}). An
- * empty list means the next factor is the user's first (S31: no step-up possible).
+ * A user's stored factors with the level each can prove now (S34): its enrolled `maxLevel`
+ * capped by its method's level under the policies in force — a TOTP enrolled at aal2 proves aal1
+ * once the policies lower `totp` to aal1, so a factor-change step-up must not count it at aal2.
+ *
+ * @example
+ * storedFactors(await store.listFactors('u1'), methodLevels); // [{ method: 'totp', maxLevel: 'aal2' }]
+ */
+export function storedFactors(
+  factors: ReadonlyArray<Pick<FactorRecord, 'method' | 'maxLevel'>>,
+  levels: Readonly<Record<Method, Level>>,
+): ExistingFactor[] {
+  return factors.map((f) => ({ method: f.method, maxLevel: authenticatorLevel(levels, f.method, f) }));
+}
+
+/**
+ * Every factor a user has now: stored factors ({@link storedFactors}) and contact points
+ * ({@link contactFactors}). An empty list means the next factor is the user's first (S31: no
+ * step-up possible).
  *
  * @example
  * const existing = await existingFactors(deps, 'u1'); // [{ method: 'totp', maxLevel: 'aal2' }, …]
@@ -38,8 +55,6 @@ export async function existingFactors(
   userId: string,
 ): Promise<ExistingFactor[]> {
   const [factors, user] = await Promise.all([deps.store.listFactors(userId), deps.store.getUser(userId)]);
-  return [
-    ...factors.map((f) => ({ method: f.method, maxLevel: f.maxLevel })),
-    ...contactFactors(user, deps.methodLevels()),
-  ];
+  const levels = deps.methodLevels();
+  return [...storedFactors(factors, levels), ...contactFactors(user, levels)];
 }

@@ -17,7 +17,7 @@ import { openChallenge } from '../challenges/open-challenge.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { announceFactorRemoved } from './announce.js';
 import { describeFactor } from './credential-data.js';
-import { contactFactors, type ExistingFactor } from './existing-factors.js';
+import { contactFactors, type ExistingFactor, storedFactors } from './existing-factors.js';
 import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
 
 /** The action a removal step-up is bound to. */
@@ -45,10 +45,8 @@ export async function removeFactor(
   const [factors, user] = await Promise.all([deps.store.listFactors(userId), deps.store.getUser(userId)]);
   const target = factors.find((f) => f.id === factorId);
   if (!target) throw new StepgateError('not_found', 'no such factor');
-  const existing: ExistingFactor[] = [
-    ...factors.map((f) => ({ method: f.method, maxLevel: f.maxLevel })),
-    ...contactFactors(user, deps.methodLevels()),
-  ];
+  const levels = deps.methodLevels();
+  const existing: ExistingFactor[] = [...storedFactors(factors, levels), ...contactFactors(user, levels)];
   const requirement = factorChangeRequirement(deps, existing, target.maxLevel);
   const transaction = { userId, factorId };
   const digest = await transactionDigest({ action: REMOVAL_ACTION, transaction });

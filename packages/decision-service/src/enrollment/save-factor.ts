@@ -17,6 +17,8 @@ export interface NewPossessionFactor {
   data: CredentialData;
   /** WebAuthn: the signature counter at registration. */
   counter?: number;
+  /** WebAuthn: the BS flag (backed up) at registration. @defaultValue false */
+  backupState?: boolean;
   label?: string;
 }
 
@@ -47,6 +49,7 @@ export async function saveFactor(
       factorId,
       userId: t.userId,
       counter: p.counter ?? 0,
+      backupState: p.backupState ?? false,
     });
     if (!indexed) return undefined;
   }

@@ -8,12 +8,12 @@ import {
   type RegistrationResponseJSON,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
 import type {
   FactorAddedAnswer,
   WebAuthnRegistrationOptionsAnswer,
   WebAuthnRegistrationVerifyRequest,
 } from '@stepgate/protocol';
+import { judgeAttestation } from '../attestation/judge-attestation.js';
 import { type ChallengeDeps, challengeFailed } from '../challenges/challenge-deps.js';
 import { requireRpId, WEBAUTHN_CHALLENGE_MS, type WebAuthnContext } from '../challenges/webauthn.js';
 import { checkClientData } from '../challenges/webauthn-challenge.js';
@@ -32,9 +32,19 @@ export const userHandle = (userId: string): Uint8Array<ArrayBuffer> =>
   new Uint8Array(createHash('sha256').update(`stepgate-user\0${userId}`).digest());
 
 /**
+ * Whether registration asks for the attestation statement (`direct`): with `requireAttestation`,
+ * or when an allow-listed model has a trust anchor so that attestation can be proven at all.
+ * Otherwise `none`, so that browsers need not ask the user's consent for it.
+ */
+function asksAttestation(wa: WebAuthnContext): boolean {
+  const { requireAttestation, allowedAuthenticators } = wa.settings;
+  return requireAttestation || allowedAuthenticators.some((aaguid) => wa.trust.roots(aaguid).length > 0);
+}
+
+/**
  * Registration options for a ticket: a fresh 32-byte challenge kept server-side for ≤ 5 min (S11),
  * the user's existing credentials excluded; `biometric` asks for a platform authenticator with
- * user verification; `webauthn.requireAttestation` asks for `direct` attestation.
+ * user verification; attestation is asked for (`direct`) when it can count (see `asksAttestation`).
  *
  * @throws StepgateError `not_found`; `invalid_request`; `service_unavailable` without WebAuthn config.
  * @example
@@ -66,7 +76,7 @@ export async function registrationOptions(
     userID: userHandle(t.userId),
     challenge,
     timeout: Math.min(wa.settings.timeout * 1000, expiresAt - now),
-    attestationType: wa.settings.requireAttestation ? 'direct' : 'none',
+    attestationType: asksAttestation(wa) ? 'direct' : 'none',
     excludeCredentials,
     authenticatorSelection: {
       residentKey: 'preferred',
@@ -86,19 +96,31 @@ export async function registrationOptions(
   return { publicKey: options as unknown as WebAuthnRegistrationOptionsAnswer['publicKey'] };
 }
 
-/** Whether attestation proved the model: a full statement (x5c) from an allow-listed AAGUID. */
-function proven(wa: WebAuthnContext, fmt: string, aaguid: string, attestationObject: Uint8Array): boolean {
-  if (fmt === 'none' || !wa.settings.allowedAuthenticators.includes(aaguid.toLowerCase())) return false;
-  const x5c = decodeAttestationObject(new Uint8Array(attestationObject)).get('attStmt').get('x5c');
-  return Array.isArray(x5c) && x5c.length > 0;
+/**
+ * A short audit code for an error of `verifyRegistrationResponse` (its messages name the check).
+ * The attestation statement's own checks (signature, certificate fields, format rules) give
+ * `attestation_invalid`.
+ */
+function registrationFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  if (/User verification/i.test(message)) return 'user_verification';
+  if (/not present/i.test(message)) return 'user_presence';
+  if (/RP ID/i.test(message)) return 'rp_id';
+  if (/\((Packed|FIDOU2F|AndroidKey|AndroidSafetyNet|Apple|TPM)|attestation|certificate/i.test(message)) {
+    return 'attestation_invalid';
+  }
+  return 'invalid_registration';
 }
 
 /**
  * Verifies the registration response and adds the factor. The challenge is consumed first (S11);
  * origin, `crossOrigin` and `topOrigin` are checked here (S12). The credential reaches aal3 only
  * when device-bound and created with UV; backup-eligible credentials reach aal2 (S3); the factor
- * is stored at most at the level the ticket's step-up proved (S33, `newFactorLevel`). With
- * `requireAttestation`, only attested allow-listed models are accepted.
+ * is stored at most at the level the ticket's step-up proved (S33, `newFactorLevel`). The factor
+ * is `attested` only when its attestation chains to a trust anchor configured for an
+ * allow-listed model (S36, see `judgeAttestation`); with `requireAttestation` any other
+ * registration fails, and a model the FIDO metadata reports compromised always fails. Every
+ * failure is audited as `factor.rejected` with its cause; the caller sees `challenge_failed`.
  *
  * @throws StepgateError `challenge_failed` (with `attemptsLeft`) for any failed check.
  * @example
@@ -115,6 +137,13 @@ export async function verifyRegistration(
   const fail = async (failure: string) => {
     const failures = await deps.challenges.recordTicketFailure(ticketId);
     deps.log.info({ ticket: ticketId.slice(0, 8), failure }, 'webauthn registration failed');
+    await deps.events.append({
+      type: 'factor.rejected',
+      who: { userId: t.userId, ...(t.sessionId === undefined ? {} : { sessionId: t.sessionId }) },
+      what: { method: taken?.method ?? 'webauthn' },
+      outcome: 'failed',
+      detail: { failure },
+    });
     return challengeFailed(Math.max(0, MAX_CONFIRM_FAILURES - failures));
   };
   if (taken?.purpose !== 'register' || taken.userId !== t.userId) throw await fail('no_challenge');
@@ -137,13 +166,21 @@ export async function verifyRegistration(
       expectedRPID: requireRpId(wa.settings),
       requireUserVerification: taken.userVerification,
     });
-    if (!verified.verified) throw new Error('not verified');
+    // The library answers `verified: false` only when the statement's signature does not verify.
+    if (!verified.verified) throw new Error('the attestation statement signature does not verify');
     info = verified.registrationInfo;
-  } catch {
-    throw await fail('invalid_registration');
+  } catch (error) {
+    deps.log.info(
+      { err: error instanceof Error ? error.message : String(error) },
+      'registration refused by the library',
+    );
+    throw await fail(registrationFailure(error));
   }
-  const attested = proven(wa, info.fmt, info.aaguid, info.attestationObject);
-  if (wa.settings.requireAttestation && !attested) throw await fail('attestation');
+  const attestation = judgeAttestation(wa.trust, wa.settings.allowedAuthenticators, info, deps.now());
+  if (attestation.refuse || (wa.settings.requireAttestation && !attestation.attested)) {
+    throw await fail(attestation.reason);
+  }
+  const attested = attestation.attested;
   const backupEligible = info.credentialDeviceType === 'multiDevice';
   const data: WebAuthnFactorData = {
     kind: 'webauthn',
@@ -162,6 +199,7 @@ export async function verifyRegistration(
     credentialLevel: webAuthnMaxLevel({ backupEligible, userVerified: info.userVerified }),
     data,
     counter: info.credential.counter,
+    backupState: info.credentialBackedUp,
     ...(body.label === undefined ? {} : { label: body.label }),
   });
   if (!factor) throw await fail('credential_exists');

@@ -109,6 +109,7 @@ export function toAuthzenResponse(answer: DecisionResponse): AuthzenResponse {
       }),
     };
     if (r.maxAge !== undefined) stepUp.max_age = r.maxAge;
+    if (r.anyAction === true) stepUp.any_action = true;
     context.step_up = stepUp;
     context.reason_user = { 'en-401': 'Please confirm it is you to continue.' };
   }

@@ -74,6 +74,7 @@ export const requirement = obj(
     methods,
     bindTransaction: { type: 'boolean' },
     singleUse: { type: 'boolean' },
+    anyAction: { type: 'boolean' },
   },
   ['level', 'acr', 'methods', 'bindTransaction', 'singleUse'],
 );

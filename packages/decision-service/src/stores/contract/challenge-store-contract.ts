@@ -6,7 +6,7 @@
  * describeChallengeStoreContract('redis', async () => ({ store, addChallenge }));
  */
 import { describe, expect, it } from 'vitest';
-import type { ChallengeStore } from '../challenge-store.js';
+import { type AttemptRequest, backoffWait, type ChallengeStore } from '../challenge-store.js';
 
 /** A fresh store, and a helper that inserts a pending challenge expiring at `expiresAt`. */
 export type ChallengeStoreFactory = () => Promise<{
@@ -15,6 +15,29 @@ export type ChallengeStoreFactory = () => Promise<{
 }>;
 
 const T0 = 1_800_000_000_000;
+
+/** An attempt on challenge `id` for user `u` against `keys`; by default no back-off nor lock in the way. */
+function request(
+  id: string,
+  keys: string[],
+  now: number,
+  o: {
+    free?: number;
+    userFree?: number;
+    lockAt?: number;
+    maxFailures?: number;
+    backoff?: { baseMs: number; maxMs: number };
+  } = {},
+): AttemptRequest {
+  return {
+    challengeId: id,
+    maxFailures: o.maxFailures ?? 5,
+    user: { key: 'user:u', freeFailures: o.userFree ?? 100 },
+    authenticators: keys.map((key) => ({ key, freeFailures: o.free ?? 100, lockAt: o.lockAt ?? 100 })),
+    backoff: o.backoff ?? { baseMs: 30_000, maxMs: 3_600_000 },
+    now,
+  };
+}
 
 export function describeChallengeStoreContract(name: string, factory: ChallengeStoreFactory): void {
   describe(`ChallengeStore contract: ${name}`, () => {
@@ -56,29 +79,114 @@ export function describeChallengeStoreContract(name: string, factory: ChallengeS
       const { store, addChallenge } = await factory();
       await addChallenge('c1', T0 + 60_000);
       const outcomes = await Promise.all(
-        Array.from({ length: 7 }, () => store.reserveAttempt('c1', ['user:u', 'factor:f'], 5, T0)),
+        Array.from({ length: 7 }, () => store.reserveAttempt(request('c1', ['factor:f'], T0))),
       );
       const counted = outcomes.filter((o) => o !== undefined);
       expect(counted).toHaveLength(5);
+      expect(counted.every((o) => o.admitted)).toBe(true);
       expect(counted.map((o) => o.attempts).sort()).toEqual([1, 2, 3, 4, 5]);
-      expect(counted.map((o) => o.counters['factor:f']?.failures).sort()).toEqual([1, 2, 3, 4, 5]);
-      expect(counted.find((o) => o.attempts === 2)?.counters['user:u']?.previousFailureAt).toBe(T0);
+      expect(counted.map((o) => o.failures['factor:f']).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(counted.map((o) => o.failures['user:u']).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(counted.every((o) => o.counted.join() === 'factor:f')).toBe(true);
       expect(await store.settleFailure('c1', 5)).toBe('failed');
-      expect(await store.readCounters(['user:u', 'factor:f', 'other'])).toMatchObject({
+      expect(await store.readCounters(['user:u', 'factor:f', 'other'])).toEqual({
         'user:u': { failures: 5, lastFailureAt: T0 },
-        'factor:f': { failures: 5 },
+        'factor:f': { failures: 5, lastFailureAt: T0 },
         other: { failures: 0 },
       });
       // A new challenge does not reset the counters (S7).
       await addChallenge('c2', T0 + 60_000);
-      expect((await store.reserveAttempt('c2', ['factor:f'], 5, T0 + 1))?.counters).toEqual({
-        'factor:f': { failures: 6, previousFailureAt: T0 },
+      expect((await store.reserveAttempt(request('c2', ['factor:f'], T0 + 1)))?.failures).toEqual({
+        'user:u': 6,
+        'factor:f': 6,
       });
       expect(await store.settleFailure('c2', 5)).toBe('pending');
-      await store.resetCounters(['factor:f']);
+      // A reset answers what it removed.
+      expect(await store.resetCounters(['factor:f', 'never'])).toEqual({
+        'factor:f': { failures: 6, lastFailureAt: T0 + 1 },
+      });
       expect((await store.readCounters(['factor:f']))['factor:f']?.failures).toBe(0);
       // Nothing counts on an expired challenge.
-      expect(await store.reserveAttempt('c2', ['factor:f'], 5, T0 + 60_000)).toBeUndefined();
+      expect(await store.reserveAttempt(request('c2', ['factor:f'], T0 + 60_000))).toBeUndefined();
+    });
+
+    it('S35: free failures, then waits that double up to the longest; a lock until a reset; a refusal counts on the challenge only', async () => {
+      const { store, addChallenge } = await factory();
+      await addChallenge('c', T0 + 86_400_000);
+      const rules = { free: 2, lockAt: 5, maxFailures: 100, backoff: { baseMs: 1000, maxMs: 3000 } };
+      const at = (t: number, keys = ['factor:f']) => store.reserveAttempt(request('c', keys, T0 + t, rules));
+      expect(await at(0)).toMatchObject({ attempts: 1, admitted: true, failures: { 'factor:f': 1 } });
+      expect(await at(0)).toMatchObject({ attempts: 2, admitted: true, failures: { 'factor:f': 2 } });
+      // The 2nd failure starts the back-off: 1 s.
+      expect(await at(999)).toEqual({
+        attempts: 3,
+        admitted: false,
+        counted: [],
+        refused: { 'factor:f': { state: 'waiting', until: T0 + 1000 } },
+        failures: { 'user:u': 2, 'factor:f': 2 },
+      });
+      expect(await at(1000)).toMatchObject({ admitted: true, failures: { 'factor:f': 3 } });
+      // 2 s after the 3rd failure…
+      expect(await at(2999)).toMatchObject({
+        admitted: false,
+        refused: { 'factor:f': { until: T0 + 3000 } },
+      });
+      expect(await at(3000)).toMatchObject({ admitted: true, failures: { 'factor:f': 4 } });
+      // …then at most 3 s.
+      expect(await at(5999)).toMatchObject({
+        admitted: false,
+        refused: { 'factor:f': { until: T0 + 6000 } },
+      });
+      expect(await at(6000)).toMatchObject({ admitted: true, failures: { 'factor:f': 5 } });
+      // The 5th failure locks, whatever the time.
+      expect(await at(86_000_000)).toMatchObject({
+        admitted: false,
+        refused: { 'factor:f': { state: 'locked' } },
+        failures: { 'factor:f': 5 },
+      });
+      // Another authenticator still admits; only it is counted.
+      expect(await at(86_000_000, ['factor:f', 'factor:g'])).toMatchObject({
+        admitted: true,
+        counted: ['factor:g'],
+        refused: { 'factor:f': { state: 'locked' } },
+        failures: { 'factor:f': 5, 'factor:g': 1 },
+      });
+      // No authenticator: nothing is compared, the challenge still counts the attempt.
+      expect(await at(86_000_000, [])).toMatchObject({ attempts: 11, admitted: false, counted: [] });
+      await store.resetCounters(['factor:f']);
+      expect(await at(86_000_001)).toMatchObject({ admitted: true, failures: { 'factor:f': 1 } });
+    });
+
+    it("S7, S35: the user's counter backs off every authenticator; parallel attempts never pass a wait or a lock", async () => {
+      const { store, addChallenge } = await factory();
+      await addChallenge('c', T0 + 86_400_000);
+      const backoff = { baseMs: 60_000, maxMs: 60_000 };
+      for (let i = 0; i < 3; i++)
+        await store.reserveAttempt(request('c', [`factor:${i}`], T0, { free: 100, userFree: 3, backoff }));
+      expect(
+        await store.reserveAttempt(request('c', ['factor:new'], T0 + 1, { free: 100, userFree: 3, backoff })),
+      ).toMatchObject({
+        admitted: false,
+        refused: { 'user:u': { state: 'waiting', until: T0 + 60_000 } },
+        failures: { 'user:u': 3, 'factor:new': 0 },
+      });
+      await addChallenge('p', T0 + 86_400_000);
+      const waits = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.reserveAttempt(request('p', ['factor:p'], T0, { free: 3, backoff, maxFailures: 100 })),
+        ),
+      );
+      expect(waits.filter((r) => r?.admitted)).toHaveLength(3);
+      await addChallenge('q', T0 + 86_400_000);
+      const locks = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          store.reserveAttempt(
+            request('q', ['factor:q'], T0, { free: 100, lockAt: 4, backoff, maxFailures: 100 }),
+          ),
+        ),
+      );
+      expect(locks.filter((r) => r?.admitted)).toHaveLength(4);
+      expect((await store.readCounters(['factor:q']))['factor:q']?.failures).toBe(4);
     });
 
     it('S6: completes a challenge once; a TOTP step at or before the last one is a replay', async () => {
@@ -99,6 +207,36 @@ export function describeChallengeStoreContract(name: string, factory: ChallengeS
       expect(await store.completeChallenge('c3', T0 + 1000)).toBe('not_pending');
       expect(await store.expireChallenge('c3')).toBe(true);
       expect(await store.expireChallenge('c3')).toBe(false);
+    });
+
+    it('S8, S37: claims a send slot once per cooldown, atomically; a failed delivery gives it back', async () => {
+      const { store } = await factory();
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, () => store.claimSendSlot('c1', T0, 30_000)),
+      );
+      expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+      expect(claims.filter((c) => !c.claimed)).toEqual(
+        Array.from({ length: 9 }, () => ({ claimed: false, retryAfterMs: 30_000 })),
+      );
+      expect(await store.claimSendSlot('c1', T0 + 29_000, 30_000)).toEqual({
+        claimed: false,
+        retryAfterMs: 1000,
+      });
+      expect(await store.claimSendSlot('c2', T0, 30_000)).toEqual({ claimed: true });
+      expect(await store.claimSendSlot('c1', T0 + 30_000, 30_000)).toEqual({ claimed: true });
+      // Releasing an older claim leaves the newer one in force; releasing the current one frees the slot.
+      await store.releaseSendSlot('c1', T0);
+      expect((await store.claimSendSlot('c1', T0 + 30_001, 30_000)).claimed).toBe(false);
+      await store.releaseSendSlot('c1', T0 + 30_000);
+      expect(await store.claimSendSlot('c1', T0 + 30_001, 30_000)).toEqual({ claimed: true });
+      expect(await store.purgeExpired(T0 + 60_002)).toBeGreaterThanOrEqual(2);
+    });
+
+    it('S35: backoffWait is free below the threshold, then doubles up to the longest wait', () => {
+      const b = { baseMs: 30_000, maxMs: 3_600_000 };
+      expect([0, 4, 5, 6, 7, 11, 12, 99, 10_000].map((f) => backoffWait(f, 5, b))).toEqual([
+        0, 0, 30_000, 60_000, 120_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000,
+      ]);
     });
 
     it('counts rate-limit hits per fixed window', async () => {

@@ -32,3 +32,13 @@ export const CHALLENGE_MIGRATION = `
 export const TICKET_PROVEN_LEVEL_MIGRATION = `
   ALTER TABLE enrollment_tickets ADD COLUMN proven_level TEXT;
 `;
+
+/**
+ * Send slots of the resend cooldown ({@link ChallengeStore.claimSendSlot}): one row per challenge,
+ * the time of the last claim. Migration 5; idempotent like {@link CHALLENGE_MIGRATION}.
+ */
+export const SEND_SLOT_MIGRATION = `
+  CREATE TABLE IF NOT EXISTS send_slots (
+    challenge_id TEXT PRIMARY KEY, claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  );
+`;

@@ -1,4 +1,8 @@
-import { CHALLENGE_MIGRATION, TICKET_PROVEN_LEVEL_MIGRATION } from './challenge-migration.js';
+import {
+  CHALLENGE_MIGRATION,
+  SEND_SLOT_MIGRATION,
+  TICKET_PROVEN_LEVEL_MIGRATION,
+} from './challenge-migration.js';
 
 /**
  * Numbered migrations of the SQLite store. Append only: a released migration never changes.
@@ -76,4 +80,6 @@ export const MIGRATIONS: readonly string[] = [
   CHALLENGE_MIGRATION,
   // 4: the level an enrollment ticket's step-up proved (S33).
   TICKET_PROVEN_LEVEL_MIGRATION,
+  // 5: the send slot of each challenge, claimed atomically before a code is sent (S8, S37).
+  SEND_SLOT_MIGRATION,
 ];

@@ -48,7 +48,16 @@ describe('SqliteChallengeStore', () => {
         levels.push(main.db.pragma('synchronous', { simple: true }) as number);
         return fn(...args);
       })) as typeof main.db.transaction;
-    expect(await store.reserveAttempt('chl_durable', ['user:u'], 5, 0)).toBeDefined();
+    expect(
+      await store.reserveAttempt({
+        challengeId: 'chl_durable',
+        maxFailures: 5,
+        user: { key: 'user:u', freeFailures: 10 },
+        authenticators: [{ key: 'factor:f', freeFailures: 5, lockAt: 20 }],
+        backoff: { baseMs: 30_000, maxMs: 3_600_000 },
+        now: 0,
+      }),
+    ).toBeDefined();
     expect(await store.completeChallenge('chl_durable', 0, { factorId: 'f', step: 7 })).toBe('ok');
     expect(await store.advanceTotpStep('f', 8)).toBe(true);
     expect(levels).toEqual([2, 2, 2]);

@@ -1,15 +1,23 @@
 import type { Level, Method } from '@stepgate/protocol';
 import type Database from 'better-sqlite3';
-import type {
-  AttemptCounter,
-  AttemptReservation,
-  ChallengeBinding,
-  ChallengeStore,
-  CompleteOutcome,
-  EnrollmentTicketRecord,
-  SentCodeRecord,
+import {
+  type AttemptCounter,
+  type AttemptRequest,
+  type AttemptReservation,
+  backoffWait,
+  type ChallengeBinding,
+  type ChallengeStore,
+  type CompleteOutcome,
+  type CounterRule,
+  type EnrollmentTicketRecord,
+  type SendSlotClaim,
+  type SentCodeRecord,
 } from '../challenge-store.js';
-import { CHALLENGE_MIGRATION, TICKET_PROVEN_LEVEL_MIGRATION } from './challenge-migration.js';
+import {
+  CHALLENGE_MIGRATION,
+  SEND_SLOT_MIGRATION,
+  TICKET_PROVEN_LEVEL_MIGRATION,
+} from './challenge-migration.js';
 import { commitDurably } from './durable.js';
 import { type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
@@ -53,6 +61,7 @@ export class SqliteChallengeStore implements ChallengeStore {
     this.#db.exec(CHALLENGE_MIGRATION);
     const columns = this.#db.pragma('table_info(enrollment_tickets)') as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'proven_level')) this.#db.exec(TICKET_PROVEN_LEVEL_MIGRATION);
+    this.#db.exec(SEND_SLOT_MIGRATION);
   }
 
   async putBinding(b: ChallengeBinding): Promise<void> {
@@ -98,37 +107,72 @@ export class SqliteChallengeStore implements ChallengeStore {
     );
   }
 
-  async reserveAttempt(
-    challengeId: string,
-    counterKeys: string[],
-    maxFailures: number,
-    now: number,
-  ): Promise<AttemptReservation | undefined> {
+  async claimSendSlot(challengeId: string, now: number, cooldownMs: number): Promise<SendSlotClaim> {
+    return this.#db
+      .transaction((): SendSlotClaim => {
+        const claimed = this.#sql(
+          `INSERT INTO send_slots (challenge_id, claimed_at, expires_at) VALUES (?, ?, ?)
+           ON CONFLICT (challenge_id) DO UPDATE SET claimed_at = excluded.claimed_at, expires_at = excluded.expires_at
+           WHERE send_slots.claimed_at + ? <= excluded.claimed_at
+           RETURNING claimed_at`,
+        ).get(challengeId, now, now + cooldownMs, cooldownMs);
+        if (claimed) return { claimed: true };
+        const r = this.#sql('SELECT claimed_at FROM send_slots WHERE challenge_id = ?').get(
+          challengeId,
+        ) as Row;
+        return { claimed: false, retryAfterMs: (r.claimed_at as number) + cooldownMs - now };
+      })
+      .immediate();
+  }
+
+  async releaseSendSlot(challengeId: string, claimedAt: number): Promise<void> {
+    this.#sql('DELETE FROM send_slots WHERE challenge_id = ? AND claimed_at = ?').run(challengeId, claimedAt);
+  }
+
+  async reserveAttempt(r: AttemptRequest): Promise<AttemptReservation | undefined> {
     // Durable before the code is compared: a count lost to a power failure would give a guess back (S7).
     return commitDurably(this.#db, () =>
       this.#db
         .transaction((): AttemptReservation | undefined => {
           const row = this.#sql(
             `UPDATE challenges SET attempts = attempts + 1
-           WHERE id = ? AND status = 'pending' AND expires_at > ? AND attempts < ? RETURNING attempts`,
-          ).get(challengeId, now, maxFailures) as Row | undefined;
+             WHERE id = ? AND status = 'pending' AND expires_at > ? AND attempts < ? RETURNING attempts`,
+          ).get(r.challengeId, r.now, r.maxFailures) as Row | undefined;
           if (!row) return undefined;
-          const counters: AttemptReservation['counters'] = {};
-          for (const key of counterKeys) {
-            const before = this.#sql('SELECT last_failure_at FROM attempt_counters WHERE key = ?').get(key) as
-              | Row
-              | undefined;
-            const c = this.#sql(
+          const read = this.#sql('SELECT failures, last_failure_at FROM attempt_counters WHERE key = ?');
+          const failures: Record<string, number> = {};
+          const refused: AttemptReservation['refused'] = {};
+          const judge = (rule: CounterRule): boolean => {
+            const c = read.get(rule.key) as Row | undefined;
+            const f = (c?.failures as number | undefined) ?? 0;
+            failures[rule.key] = f;
+            if (rule.lockAt !== undefined && f >= rule.lockAt) {
+              refused[rule.key] = { state: 'locked' };
+              return false;
+            }
+            const until =
+              ((c?.last_failure_at as number | null | undefined) ?? 0) +
+              backoffWait(f, rule.freeFailures, r.backoff);
+            if (r.now < until) {
+              refused[rule.key] = { state: 'waiting', until };
+              return false;
+            }
+            return true;
+          };
+          const userOpen = judge(r.user);
+          const open = r.authenticators.filter(judge);
+          const admitted = userOpen && open.length > 0;
+          const counted = admitted ? open.map((a) => a.key) : [];
+          if (admitted) {
+            const count = this.#sql(
               `INSERT INTO attempt_counters (key, failures, last_failure_at) VALUES (?, 1, ?)
-             ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at
-             RETURNING failures`,
-            ).get(key, now) as Row;
-            counters[key] = withOptional(
-              { failures: c.failures as number },
-              { previousFailureAt: before?.last_failure_at },
+               ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at
+               RETURNING failures`,
             );
+            for (const key of [r.user.key, ...counted])
+              failures[key] = (count.get(key, r.now) as Row).failures as number;
           }
-          return { attempts: row.attempts as number, counters };
+          return { attempts: row.attempts as number, admitted, counted, refused, failures };
         })
         .immediate(),
     );
@@ -184,11 +228,22 @@ export class SqliteChallengeStore implements ChallengeStore {
     return out;
   }
 
-  async resetCounters(keys: string[]): Promise<void> {
-    const del = this.#sql('DELETE FROM attempt_counters WHERE key = ?');
-    this.#db.transaction(() => {
-      for (const key of keys) del.run(key);
-    })();
+  async resetCounters(keys: string[]): Promise<Record<string, AttemptCounter>> {
+    const del = this.#sql('DELETE FROM attempt_counters WHERE key = ? RETURNING failures, last_failure_at');
+    return this.#db
+      .transaction(() => {
+        const before: Record<string, AttemptCounter> = {};
+        for (const key of keys) {
+          const r = del.get(key) as Row | undefined;
+          if (r)
+            before[key] = withOptional(
+              { failures: r.failures as number },
+              { lastFailureAt: r.last_failure_at },
+            );
+        }
+        return before;
+      })
+      .immediate();
   }
 
   #advance(factorId: string, step: number): boolean {
@@ -280,6 +335,7 @@ export class SqliteChallengeStore implements ChallengeStore {
     return this.#db.transaction(() => {
       let n = this.#sql('DELETE FROM challenge_bindings WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM sent_codes WHERE expires_at < ?').run(now).changes;
+      n += this.#sql('DELETE FROM send_slots WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM rate_limits WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM enrollment_tickets WHERE expires_at < ?').run(now).changes;
       return n;

@@ -1,6 +1,11 @@
 import type { Method } from '@stepgate/protocol';
 import type Database from 'better-sqlite3';
-import type { CredentialRow, WebAuthnChallengeRecord, WebAuthnStore } from '../webauthn-store.js';
+import type {
+  AssertionUpdate,
+  CredentialRow,
+  WebAuthnChallengeRecord,
+  WebAuthnStore,
+} from '../webauthn-store.js';
 import { commitDurably } from './durable.js';
 import type { Row } from './rows.js';
 import { statementCache } from './statements.js';
@@ -13,9 +18,16 @@ export const WEBAUTHN_MIGRATION = `
   );
   CREATE TABLE IF NOT EXISTS webauthn_credentials (
     credential_id TEXT PRIMARY KEY, factor_id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL,
-    counter INTEGER NOT NULL
+    counter INTEGER NOT NULL, backup_state INTEGER NOT NULL DEFAULT 0
   );
 `;
+
+/**
+ * Adds `backup_state` to a `webauthn_credentials` table created before it existed (issue 15).
+ * Old rows start at 0 (not backed up); their next assertion records the real flag.
+ */
+export const WEBAUTHN_BACKUP_STATE_MIGRATION =
+  'ALTER TABLE webauthn_credentials ADD COLUMN backup_state INTEGER NOT NULL DEFAULT 0';
 
 /**
  * The embedded {@link WebAuthnStore}: two tables in the service's SQLite file. `takeChallenge`
@@ -41,7 +53,14 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
   }
 
   async migrate(): Promise<void> {
-    this.#db.exec(WEBAUTHN_MIGRATION);
+    // One write transaction: two processes opening the same file cannot both add the column.
+    this.#db
+      .transaction(() => {
+        this.#db.exec(WEBAUTHN_MIGRATION);
+        const columns = this.#db.pragma('table_info(webauthn_credentials)') as { name: string }[];
+        if (!columns.some((c) => c.name === 'backup_state')) this.#db.exec(WEBAUTHN_BACKUP_STATE_MIGRATION);
+      })
+      .immediate();
   }
 
   async putChallenge(r: WebAuthnChallengeRecord): Promise<void> {
@@ -72,9 +91,9 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
     // failure would leave the factor unusable and its credential id free for another account (S13).
     const info = this.#durably(() =>
       this.#sql(
-        `INSERT INTO webauthn_credentials (credential_id, factor_id, user_id, counter) VALUES (?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ).run(row.credentialId, row.factorId, row.userId, row.counter),
+        `INSERT INTO webauthn_credentials (credential_id, factor_id, user_id, counter, backup_state)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ).run(row.credentialId, row.factorId, row.userId, row.counter, row.backupState ? 1 : 0),
     );
     return info.changes === 1;
   }
@@ -89,18 +108,18 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
       factorId: r.factor_id as string,
       userId: r.user_id as string,
       counter: r.counter as number,
+      backupState: r.backup_state === 1,
     };
   }
 
-  async advanceCounter(credentialId: string, expected: number, next: number): Promise<boolean> {
+  async recordAssertion(credentialId: string, expected: number, next: AssertionUpdate): Promise<boolean> {
     // Durable (S14): a counter rolled back by a power failure would let a replayed or cloned
-    // authenticator's lower counter pass again.
+    // authenticator's lower counter pass again. One statement: counter and backup state change
+    // together or not at all.
     const info = this.#durably(() =>
-      this.#sql('UPDATE webauthn_credentials SET counter = ? WHERE credential_id = ? AND counter = ?').run(
-        next,
-        credentialId,
-        expected,
-      ),
+      this.#sql(
+        'UPDATE webauthn_credentials SET counter = ?, backup_state = ? WHERE credential_id = ? AND counter = ?',
+      ).run(next.counter, next.backupState ? 1 : 0, credentialId, expected),
     );
     return info.changes === 1;
   }
