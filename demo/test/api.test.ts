@@ -93,6 +93,38 @@ describe('Acme Bank API (no browser)', () => {
     expect(tokyo.body.stepUp.methods).not.toContain('email_otp');
   });
 
+  it('S23: only an admin may change a role — authorization runs before the step-up guard (issue 15)', async () => {
+    const change = { userId: 'bob', role: 'admin' };
+    const anonymous = await fetch(`${demo.url}/api/roles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(change),
+    });
+    expect(anonymous.status).toBe(401);
+    const bob = await apiClient(demo.url, 'bob');
+    for (const headers of [{}, { 'step-up-token': 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2ln' }]) {
+      const refused = await bob('POST', '/api/roles', change, headers);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('forbidden');
+      // No challenge: a step-up cannot make up for a permission Bob does not have.
+      expect(refused.headers.get('www-authenticate')).toBeNull();
+      expect(refused.body.stepUp).toBeUndefined();
+    }
+    const carol = await apiClient(demo.url, 'carol'); // a teller is not an admin either
+    expect((await carol('POST', '/api/roles', change)).status).toBe(403);
+    const me = await bob('GET', '/api/me');
+    expect(me.body.user.role).toBe('customer');
+    expect(me.body.users).toEqual([]); // the user list is the Roles page's, which only admins have
+    // Alice is an admin: her request reaches the guard, and the policy decides on proof (she has no
+    // passkey yet, so the aal3 requirement cannot be met: a policy deny, not a missing permission).
+    const alice = await apiClient(demo.url, 'alice');
+    const asked = await alice('POST', '/api/roles', { userId: 'bob', role: 'teller' });
+    expect(asked.status).toBe(403);
+    expect(asked.body.error.code).toBe('access_denied');
+    expect(asked.body.reasons.map((r: { policyId: string }) => r.policyId)).toContain('privilege-escalation');
+    expect((await alice('GET', '/api/me')).body.users.map((u: { id: string }) => u.id)).toContain('bob');
+  });
+
   it('S17: an upgraded token replayed by hand is refused (single use), and the money moves once', async () => {
     const api = await apiClient(demo.url, 'bob');
     const transfer = { amount: 700, payee: 'Plombier Martin' };

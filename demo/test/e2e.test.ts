@@ -1,6 +1,8 @@
+import { createStepgate } from '@stepgate/node-client';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/server/index.js';
+import { SESSION_COOKIE } from '../src/server/sessions.js';
 import {
   addVirtualAuthenticator,
   answerWithCode,
@@ -94,47 +96,51 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await context.close();
   });
 
-  describe('Alice: an authenticator app, then a large transfer with it', () => {
-    let secret = '';
-    let enrolledAt = 0;
+  // Alice (the admin) enrolls an authenticator app, pays with it, and later adds a passkey and
+  // changes Bob's role with it (README "A five-minute tour", steps 3–5).
+  let aliceSecret = '';
+  /** The last TOTP time step Alice's app code was accepted for (each step is accepted once, S6). */
+  let aliceLastStep = 0;
 
-    it('S31: adds an authenticator app after confirming with an email code', async () => {
-      const { context, page } = await signedIn(browser, demo.url, 'alice');
-      await page.goto(`${demo.url}/#security`);
-      await page.click('#add-factor');
-      await answerWithCode(page, 'email_otp', () => nextMailCode(page));
-      const enroll = page.locator('step-up-enroll');
-      await enroll.locator('[part~="add-totp"]').click();
-      const shown = enroll.locator('[part~="secret"] code');
-      await shown.waitFor();
-      await screenshot(page, 'enroll-totp');
-      secret = ((await shown.textContent()) ?? '').replace(/\s/g, '');
-      enrolledAt = Date.now();
-      await enroll.locator('[part~="input"]').fill(totpCode(secret, enrolledAt));
-      await enroll.locator('[part~="submit"]').click();
-      await page.locator('[data-testid="factors"] li', { hasText: 'totp' }).waitFor();
-      await context.close();
-    });
-
-    it('a large transfer with a TOTP code', async () => {
-      expect(secret).not.toBe('');
-      const { context, page } = await signedIn(browser, demo.url, 'alice');
-      await page.fill('#amount', '20000');
-      await page.fill('#payee', 'Notaire Lefèvre');
-      await page.click('#send');
-      // The code used at enrollment is spent: answer with the next time step's code.
-      await answerWithCode(page, 'totp', async () => {
-        await screenshot(page, 'large-transfer-totp');
-        return totpCode(secret, Math.max(Date.now(), enrolledAt + 30_000));
-      });
-      await page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]').waitFor();
-      await context.close();
-    });
+  it('S31: Alice adds an authenticator app after confirming with an email code', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'alice');
+    await page.goto(`${demo.url}/#security`);
+    await page.click('#add-factor');
+    await answerWithCode(page, 'email_otp', () => nextMailCode(page));
+    const enroll = page.locator('step-up-enroll');
+    await enroll.locator('[part~="add-totp"]').click();
+    const shown = enroll.locator('[part~="secret"] code');
+    await shown.waitFor();
+    await screenshot(page, 'enroll-totp');
+    aliceSecret = ((await shown.textContent()) ?? '').replace(/\s/g, '');
+    const enrolledAt = Date.now();
+    aliceLastStep = Math.floor(enrolledAt / 30_000);
+    await enroll.locator('[part~="input"]').fill(totpCode(aliceSecret, enrolledAt));
+    await enroll.locator('[part~="submit"]').click();
+    await page.locator('[data-testid="factors"] li', { hasText: 'totp' }).waitFor();
+    await context.close();
   });
 
-  it('Carol adds a passkey after confirming with her authenticator app (S31), then pays a large transfer and changes a role with it (CDP virtual authenticator)', async () => {
+  it('Alice pays a large transfer with a TOTP code', async () => {
+    expect(aliceSecret).not.toBe('');
+    const { context, page } = await signedIn(browser, demo.url, 'alice');
+    await page.fill('#amount', '20000');
+    await page.fill('#payee', 'Notaire Lefèvre');
+    await page.click('#send');
+    // The code used at enrollment is spent: answer with the next time step's code.
+    await answerWithCode(page, 'totp', async () => {
+      await screenshot(page, 'large-transfer-totp');
+      aliceLastStep = Math.max(Math.floor(Date.now() / 30_000), aliceLastStep + 1);
+      return totpCode(aliceSecret, aliceLastStep * 30_000);
+    });
+    await page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]').waitFor();
+    await context.close();
+  });
+
+  it('Carol (a teller) adds a passkey after confirming with her authenticator app (S31), then pays a large transfer with it (CDP virtual authenticator); she has no Roles page', async () => {
     const { context, page } = await signedIn(browser, demo.url, 'carol');
     await addVirtualAuthenticator(context, page);
+    await expect(page.locator('nav a[href="#roles"]').count()).resolves.toBe(0);
     await page.goto(`${demo.url}/#security`);
     await page.click('#add-factor');
     // Her strongest factor is the authenticator app seeded at start; the next step's code is fresh.
@@ -155,10 +161,109 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await dialog.locator('[part~="method-button"][data-method="webauthn"]').click();
     await dialog.locator('[part~="webauthn"] [part~="submit"]').click();
     await page.locator('[data-testid="transfer-result"] .verdict[data-status="ok"]').waitFor();
+    await context.close();
+  });
+
+  it('S23: Bob (a customer) cannot change a role, even with a valid step-up: authorization comes first (issue 15)', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'bob');
+    await addVirtualAuthenticator(context, page);
+    // No Roles page for him: no link, and #roles shows his account.
+    await expect(page.locator('nav a[href="#roles"]').count()).resolves.toBe(0);
+    await page.goto(`${demo.url}/#roles`);
+    await page.locator('#view-account').waitFor();
+    await expect(page.locator('#view-roles').count()).resolves.toBe(0);
+
+    // Bob adds a passkey (confirming with his email code), so he can pass the aal3 step-up.
+    await page.goto(`${demo.url}/#security`);
+    await page.click('#add-factor');
+    await answerWithCode(page, 'email_otp', () => nextMailCode(page));
+    const enroll = page.locator('step-up-enroll');
+    await enroll.locator('[part~="add-passkey"]').click();
+    await enroll.locator('[part~="submit"]').click();
+    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+
+    // A valid step-up for "make Bob an admin", as the guard would ask for it on his session: the
+    // service's own challenge, run by the page's widget through the bank's proxy.
+    const stepgate = createStepgate({ serviceUrl: demo.service.url, apiKey: demo.service.apiKey });
+    const sessionId = (await context.cookies()).find((c) => c.name === SESSION_COOKIE)?.value ?? '';
+    const change = { userId: 'bob', role: 'admin' };
+    const input = {
+      subject: { id: 'bob', sessionId, acr: 'aal1', roles: ['customer'] },
+      action: { name: 'iam.role.change' },
+      resource: { type: 'user', id: 'bob' },
+      transaction: change,
+    };
+    const asked = await stepgate.decide(input);
+    expect(asked.decision).toBe('step_up');
+    const challengeId = asked.challenge?.id ?? '';
+    const pending = page.evaluate(
+      async (challenge) => {
+        const el = document.querySelector('step-up-challenge') as unknown as {
+          stepUp(c: unknown): Promise<{ token: string }>;
+        };
+        return (await el.stepUp(challenge)).token;
+      },
+      {
+        challengeId,
+        challengeUrl: `${demo.url}/stepgate/v1/challenges/${challengeId}`,
+        acr: asked.requirement?.acr ?? '',
+        methods: asked.challenge?.methods ?? [],
+        expiresAt: asked.challenge?.expiresAt ?? '',
+      },
+    );
+    const dialog = page.locator('step-up-challenge');
+    const picker = dialog.locator('[part~="method-button"][data-method="webauthn"]');
+    const run = dialog.locator('[part~="webauthn"] [part~="submit"]');
+    await Promise.race([picker.waitFor(), run.waitFor()]);
+    if (await picker.isVisible()) await picker.click();
+    await run.click();
+    const token = await pending;
+    expect(token).toMatch(/^eyJ/);
+
+    // With that token, the bank still refuses: 403 forbidden, no challenge, nothing changed.
+    const answer = await page.evaluate(
+      async ({ body, token }) => {
+        const res = await fetch('/api/roles', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'step-up-token': token },
+          body: JSON.stringify(body),
+        });
+        return { status: res.status, challenge: res.headers.get('www-authenticate'), body: await res.json() };
+      },
+      { body: change, token },
+    );
+    expect(answer).toMatchObject({ status: 403, challenge: null, body: { error: { code: 'forbidden' } } });
+    const me = await page.evaluate(
+      async () => (await (await fetch('/api/me')).json()) as { user: { role: string } },
+    );
+    expect(me.user.role).toBe('customer');
+    // And the step-up was valid: the service itself accepts that token for exactly this request.
+    expect((await stepgate.decide({ ...input, stepUpToken: token })).decision).toBe('allow');
+    await context.close();
+  });
+
+  it('S31: Alice adds a passkey after confirming with her authenticator app, then changes Bob’s role with it (aal3)', async () => {
+    expect(aliceSecret).not.toBe('');
+    const { context, page } = await signedIn(browser, demo.url, 'alice');
+    await addVirtualAuthenticator(context, page);
+    await page.goto(`${demo.url}/#security`);
+    await page.click('#add-factor');
+    // Her strongest factor is now the app: a code for a step after the last one she used (S6),
+    // once that step is within the accepted window (T−1..T+1).
+    const next = aliceLastStep + 1;
+    while (Math.floor(Date.now() / 30_000) + 1 < next) await new Promise((r) => setTimeout(r, 500));
+    await answerWithCode(page, 'totp', async () => totpCode(aliceSecret, next * 30_000));
+    aliceLastStep = next;
+    const enroll = page.locator('step-up-enroll');
+    await enroll.locator('[part~="add-passkey"]').click();
+    await enroll.locator('[part~="input"]').fill('Work laptop');
+    await enroll.locator('[part~="submit"]').click();
+    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
 
     await page.goto(`${demo.url}/#roles`);
     await page.selectOption('select[data-user="bob"]', 'teller');
     await page.click('button[data-change="bob"]');
+    const dialog = page.locator('step-up-challenge');
     const picker = dialog.locator('[part~="method-button"][data-method="webauthn"]');
     const run = dialog.locator('[part~="webauthn"] [part~="submit"]');
     await Promise.race([picker.waitFor(), run.waitFor()]);

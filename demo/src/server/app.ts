@@ -18,6 +18,8 @@ export interface AppDeps {
   sessions: Sessions;
   seed: SeedState;
   web: WebBundle;
+  /** The origin browsers see (`http://localhost:3000`): challenge URLs start with it, never with `Host`. */
+  publicOrigin: string;
 }
 
 const bad = (res: Response, message: string) =>
@@ -40,7 +42,7 @@ function roleBody(req: Request): { userId: string; role: Role } | undefined {
 
 /** Acme Bank's Express app: pages, the JSON API guarded by Stepgate, and the challenge proxy. */
 export function createApp(deps: AppDeps): express.Express {
-  const { stepgate, admin, bank, sessions, seed } = deps;
+  const { stepgate, admin, bank, sessions, seed, publicOrigin } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.use(demoNetwork);
@@ -53,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
     },
     trustProxy: 'loopback', // only this server sets X-Forwarded-For (see network.ts)
     geo: createDemoGeo((req) => sessions.get(req)?.userId),
+    proxy: { publicOrigin }, // challengeUrl never echoes the request's Host header
   });
   app.use(sg.proxy()); // the widget's /stepgate/v1/challenges/… and /stepgate/v1/enrollments/…
   app.use(express.json({ limit: '8kb' }));
@@ -61,6 +64,21 @@ export function createApp(deps: AppDeps): express.Express {
   const me = (req: Request) => {
     const s = sessions.get(req);
     return s && bank.customer(s.userId);
+  };
+  /**
+   * Authorization, the bank's own: only an admin may change roles. It runs before the step-up
+   * guard, so anyone else gets 403 without a challenge — a step-up proves who is at the keyboard,
+   * it never grants a permission the user does not have.
+   */
+  const adminOnly = (req: Request, res: Response, next: NextFunction) => {
+    const c = me(req);
+    if (!c) return res.status(401).json({ error: { code: 'unauthorized', message: 'Sign in first.' } });
+    if (c.role !== 'admin') {
+      return res
+        .status(403)
+        .json({ error: { code: 'forbidden', message: 'Only an admin may change roles.' } });
+    }
+    next();
   };
   app.post('/api/login', (req, res) => {
     const c = bank.customer(String((req.body as { userId?: unknown })?.userId));
@@ -74,7 +92,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/api/me', (req, res) => {
     const c = me(req);
-    res.json({ user: c ?? null, users: bank.customers().map(({ id, name, role }) => ({ id, name, role })) });
+    // The list of users and their roles is for the Roles page, which only admins have.
+    const users =
+      c?.role === 'admin' ? bank.customers().map(({ id, name, role }) => ({ id, name, role })) : [];
+    res.json({ user: c ?? null, users });
   });
   app.get('/api/balance', sg.requireStepUp({ action: 'accounts.balance.read' }), (req, res) => {
     const c = me(req)!;
@@ -105,6 +126,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.post(
     '/api/roles',
+    adminOnly,
     (req, res, next) =>
       roleBody(req) ? next() : bad(res, `userId and a role (${ROLES.join(', ')}) are required`),
     sg.requireStepUp({
@@ -134,7 +156,7 @@ export function createApp(deps: AppDeps): express.Express {
     if ('ticket' in answer) return res.json(answer);
     const stepUp = stepUpAnswer(
       answer,
-      `${req.protocol}://${req.get('host')}/stepgate/v1/challenges/${answer.challenge.id}`,
+      `${publicOrigin}/stepgate/v1/challenges/${answer.challenge.id}`,
       'Confirm it is you before adding a factor.',
     );
     res.status(stepUp.status).set(stepUp.headers).json(stepUp.body);

@@ -63,7 +63,15 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const bank = new Bank(options.dataDir);
     const admin = new ServiceAdmin(service.url, service.adminKey);
     const seed = await seedUsers(stepgate, admin, service.url, options.dataDir, bank.customers());
-    const app = createApp({ stepgate, admin, bank, sessions: new Sessions(), seed, web: await bundleWeb() });
+    const app = createApp({
+      stepgate,
+      admin,
+      bank,
+      sessions: new Sessions(),
+      seed,
+      web: await bundleWeb(),
+      publicOrigin: url,
+    });
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

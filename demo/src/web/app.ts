@@ -12,7 +12,7 @@ import { renderSecurity } from './views/security.js';
 import { renderSidebar } from './views/sidebar.js';
 import { languageSwitch, setUpWidget } from './widget-setup.js';
 
-/** The signed-in user and the bank's users. */
+/** The signed-in user and, for an admin, the bank's users. */
 export interface Me {
   user: { id: string; name: string; email: string; role: string } | null;
   users: Array<{ id: string; name: string; role: string }>;
@@ -56,16 +56,23 @@ function loginView(): HTMLElement {
   );
 }
 
+/** The views this user may open: Roles only for admins (the server checks it again on every change). */
+function viewsOf(me: Me): ViewName[] {
+  const all = Object.keys(VIEWS) as ViewName[];
+  return me.user?.role === 'admin' ? all : all.filter((v) => v !== 'roles');
+}
+
 async function render(): Promise<void> {
   const me = (await plain('/api/me')) as unknown as Me;
+  const allowed = viewsOf(me);
   const current = (location.hash.slice(1) || 'account') as ViewName;
-  const view = Object.hasOwn(VIEWS, current) ? current : 'account';
+  const view = allowed.includes(current) ? current : 'account';
   const nav = h(
     'nav',
     {},
     ...(me.user
-      ? Object.entries(VIEWS).map(([k, [label]]) =>
-          h('a', { href: `#${k}`, 'aria-current': k === view ? 'page' : undefined }, label),
+      ? allowed.map((k) =>
+          h('a', { href: `#${k}`, 'aria-current': k === view ? 'page' : undefined }, VIEWS[k][0]),
         )
       : []),
   );

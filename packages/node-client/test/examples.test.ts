@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { RunningService } from '@stepgate/decision-service';
@@ -75,4 +76,29 @@ describe('README examples', () => {
       }
     });
   }
+});
+
+describe('what the docs tell apps to do', () => {
+  const pkg = new URL('../', import.meta.url);
+  const sources = readdirSync(new URL('src/', pkg), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => new URL(`src/${f}`, pkg));
+  const examples = readdirSync(new URL('examples/', pkg)).map((f) => new URL(`examples/${f}`, pkg));
+  const docs = [new URL('README.md', pkg), new URL('../../docs/backend.md', pkg)];
+
+  it('S17: no TSDoc, example or guide takes the Idempotency-Key from the browser’s request', () => {
+    // req.get('idempotency-key'), req.headers['idempotency-key'], request.headers.get(…), view.header(…)
+    const fromRequest = /(?:\.get\(|headers\[|\.header\()\s*['"`]idempotency-key['"`]/i;
+    for (const file of [...sources, ...examples, ...docs]) {
+      expect(readFileSync(file, 'utf8'), file.pathname).not.toMatch(fromRequest);
+    }
+  });
+
+  it('S17: the README and the backend guide say the key is made on the server, never taken from the browser', () => {
+    for (const file of docs) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, file.pathname).toMatch(/Idempotency-Key/);
+      expect(text, file.pathname).toMatch(/never (?:take|from|comes? from)[^.]*(?:browser|client)/i);
+    }
+  });
 });

@@ -89,6 +89,43 @@ for (const harness of [
       expect((await transfer(TRANSFER, { 'step-up-token': token })).status).toBe(401);
     });
 
+    it('S17: a transfer the browser replays with the same Idempotency-Key and single-use token runs at most once', async () => {
+      // A user of its own, so this test's codes do not count against alice's send limits.
+      const user = `replay-${harness.name.replace(/\W+/g, '-')}`;
+      const email = `${user}@example.com`;
+      await stepgate.upsertUser(user, { email });
+      const send = (body: unknown, headers: Record<string, string> = {}) =>
+        transfer(body, { 'x-test-user': user, ...headers });
+      /** The step-up a browser runs: 401 → email code through the proxy → token. */
+      async function tokenFor(body: unknown): Promise<string> {
+        const { stepUp } = (await (await send(body)).json()) as StepUpAnswerBody;
+        expect((await json(`${stepUp.challengeUrl}/start`, { method: 'email_otp' })).status).toBe(200);
+        const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=${encodeURIComponent(email)}`, {
+          headers: { authorization: `Bearer ${svc.adminKey}` },
+        });
+        const { messages } = (await outbox.json()) as { messages: Array<{ code: string }> };
+        const verified = await json(`${stepUp.challengeUrl}/verify`, {
+          method: 'email_otp',
+          code: messages.at(-1)?.code,
+        });
+        expect(verified.status).toBe(200);
+        return ((await verified.json()) as VerifyAnswer).token;
+      }
+      const body = { ...TRANSFER, amount: 750 };
+      const token = await tokenFor(body);
+      const replay = { 'step-up-token': token, 'idempotency-key': 'browser-chosen-key' };
+      // One after the other, as a double submit or a retry after a lost answer would.
+      const sequential = [await send(body, replay), await send(body, replay)];
+      expect(sequential.map((r) => r.status)).toEqual([200, 401]);
+      // All at once: the single-use token is consumed by exactly one of them.
+      const other = { ...TRANSFER, amount: 760 };
+      const token2 = await tokenFor(other);
+      const burst = await Promise.all(
+        [1, 2, 3].map(() => send(other, { 'step-up-token': token2, 'idempotency-key': 'browser-burst-key' })),
+      );
+      expect(burst.map((r) => r.status).sort()).toEqual([200, 401, 401]);
+    });
+
     it('S10: a wrong code through the proxy answers the service’s challenge_failed unchanged', async () => {
       const { stepUp } = (await (await transfer(TRANSFER)).json()) as StepUpAnswerBody;
       await json(`${stepUp.challengeUrl}/start`, { method: 'email_otp' });

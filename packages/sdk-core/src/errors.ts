@@ -12,6 +12,8 @@
  * - `failed`: the handler or the native side failed, or answered something unusable.
  * - `unsupported`: the environment cannot do it (for example, no webview bridge).
  * - `timeout`: the native side did not answer in time.
+ * - `origin_not_allowed`: a step-up answer's `challengeUrl` is on an origin that is neither the
+ *   page's own nor in `allowedOrigins`; the handler did not run and nothing was sent there.
  */
 export const STEP_UP_ERROR_CODES = {
   cancelled: 'The user cancelled the step-up.',
@@ -20,6 +22,7 @@ export const STEP_UP_ERROR_CODES = {
   failed: 'The step-up failed.',
   unsupported: 'This environment does not support the operation.',
   timeout: 'The native side did not answer in time.',
+  origin_not_allowed: 'The challenge URL origin is not allowed.',
 } as const;
 
 /** A stable {@link StepUpError} code. */

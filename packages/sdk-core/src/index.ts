@@ -41,6 +41,7 @@ export type { CollectSelection, SignalName } from './context/signals.js';
 export { COLLECTED_SIGNALS } from './context/signals.js';
 export type { StepUpErrorCode } from './errors.js';
 export { isStepUpError, STEP_UP_ERROR_CODES, StepUpCancelledError, StepUpError } from './errors.js';
+export { isAllowedOrigin, normalizeAllowedOrigins } from './flow/allowed-origins.js';
 export type { StepUpFetchOptions } from './flow/create-step-up-fetch.js';
 export { createStepUpFetch } from './flow/create-step-up-fetch.js';
 export type { ForeignStepUpContext, ForeignStepUpHandler, StepUpHandler } from './flow/handlers.js';

@@ -34,7 +34,8 @@ async function setContext(headers: Headers, options: NormalizedFlowOptions): Pro
  *
  * @param options - Same as `createStepUpFetch` minus `fetch`.
  * @throws TypeError at creation for malformed options.
- * @throws StepUpError from a request: `cancelled`, `aborted`, `no_handler`, `failed`, and
+ * @throws StepUpError from a request: `cancelled`, `aborted`, `no_handler`, `failed`,
+ *   `origin_not_allowed` (a `challengeUrl` outside the page's origin and `allowedOrigins`), and
  *   `unsupported` when the instance has `retry: 0`.
  * @example
  * import ky from 'ky';
@@ -78,6 +79,7 @@ export function stepUpHooks(options: StepUpFlowOptions = {}): StepUpHooks {
         const verified = await requestStepUp(answer.challenge, {
           signal: request.signal,
           bridge: normalized.bridge,
+          allowedOrigins: normalized.allowedOrigins,
         });
         const headers = new Headers(request.headers);
         await setContext(headers, normalized);

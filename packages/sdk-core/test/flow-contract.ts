@@ -279,6 +279,70 @@ export function describeFlowContract(
       expect(context).to.equal(null);
     });
 
+    it('refuses a challengeUrl on another origin (origin_not_allowed): the handler never runs, nothing goes there (issue 15)', async () => {
+      const sent: string[] = [];
+      worker.use(
+        http.post('/api/phished', () =>
+          stepUpResponse(
+            challenge('chl_evil', { challengeUrl: 'https://evil.example/v1/challenges/chl_evil' }),
+          ),
+        ),
+        http.all('https://evil.example/*', ({ request }) => {
+          sent.push(request.url);
+          return HttpResponse.json({});
+        }),
+      );
+      let calls = 0;
+      setStepUpHandler(async (info) => {
+        calls++;
+        return verifyAnswer(`tok_${info.challengeId}`);
+      });
+      // A Response as the outcome would be a test failure: say so in words (a Response does not serialise).
+      const outcome = (r: Response) => `answered ${r.status}`;
+      const error = await makeClient()('/api/phished', { method: 'POST' }).then(outcome, (e: unknown) => e);
+      expect(error).to.be.instanceOf(StepUpError);
+      expect((error as StepUpError).code).to.equal('origin_not_allowed');
+      expect((error as StepUpError).challengeId).to.equal('chl_evil');
+      expect([calls, sent.length]).to.deep.equal([0, 0]);
+      // Allow-listing one origin does not allow another.
+      const other = await makeClient({ allowedOrigins: ['https://auth.example.test'] })('/api/phished', {
+        method: 'POST',
+      }).then(outcome, (e: unknown) => e);
+      expect((other as StepUpError).code).to.equal('origin_not_allowed');
+      expect(calls).to.equal(0);
+    });
+
+    it('follows a challengeUrl on an origin of allowedOrigins (issue 15)', async () => {
+      const url = 'https://auth.example.test/v1/challenges/chl_listed';
+      worker.use(
+        http.post('/api/listed', ({ request }) =>
+          request.headers.get('Step-Up-Token') === 'tok_chl_listed'
+            ? HttpResponse.json({ done: true })
+            : stepUpResponse(challenge('chl_listed', { challengeUrl: url })),
+        ),
+      );
+      const urls: string[] = [];
+      setStepUpHandler(async (info) => {
+        urls.push(info.challengeUrl);
+        return verifyAnswer(`tok_${info.challengeId}`);
+      });
+      const api = makeClient({ allowedOrigins: ['https://Auth.Example.test/'] });
+      const res = await api('/api/listed', { method: 'POST' });
+      expect(res.status).to.equal(200);
+      expect(urls).to.deep.equal([url]);
+    });
+
+    it('checks allowedOrigins at creation: a path, a wildcard or another scheme is a TypeError', () => {
+      for (const bad of [
+        'https://auth.example.test/stepgate',
+        '*',
+        'javascript:alert(1)',
+        'auth.example.test',
+      ]) {
+        expect(() => makeClient({ allowedOrigins: [bad] }), bad).to.throw(TypeError, /allowedOrigins\[0\]/);
+      }
+    });
+
     it('stores the deviceToken of a verify answer and sends it in later contexts (S25)', async () => {
       const seen = guardedRoute('/api/transfer');
       setStepUpHandler(async (info) =>

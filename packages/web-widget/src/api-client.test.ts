@@ -75,6 +75,67 @@ describe('api-client', () => {
     expect((error as Error).message).to.equal('stop');
   });
 
+  it('refuses a URL on another origin before any request: origin_not_allowed (issue 15)', async () => {
+    const sent: string[] = [];
+    worker.use(
+      http.all('https://evil.example/*', ({ request }) => {
+        sent.push(request.url);
+        return HttpResponse.json({ id: 'chl_e', methods: [], expiresAt: 'x', token: 't' });
+      }),
+    );
+    const url = 'https://evil.example/v1/challenges/chl_e';
+    for (const call of [
+      () => getChallenge(url),
+      () => verifyMethod(url, { method: 'totp', code: '123456' }),
+      () => getChallenge(url, { allowedOrigins: ['https://auth.example.test'] }),
+      () => startTotpEnrollment('https://evil.example/v1/enrollments/enr_e'),
+      () => getChallenge('data:application/json,{}'),
+    ]) {
+      const error = await rejection(call());
+      expect(error).to.be.instanceOf(WidgetError);
+      expect(error.code).to.equal('origin_not_allowed');
+    }
+    expect(sent).to.deep.equal([]);
+  });
+
+  it('fetches from an origin of allowedOrigins, written any way URL accepts it (issue 15)', async () => {
+    const url = 'https://auth.example.test/v1/challenges/chl_ok';
+    const view = assertValid('challengeView', {
+      id: 'chl_ok',
+      status: 'pending',
+      action: 'payments.transfer',
+      level: 'aal2',
+      acr: 'urn:stepgate:aal2',
+      methods: [{ method: 'totp' }],
+      attemptsLeft: 5,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    worker.use(http.get(url, () => HttpResponse.json(view)));
+    expect(await getChallenge(url, { allowedOrigins: ['https://Auth.Example.test/'] })).to.deep.equal(view);
+  });
+
+  it('does not follow a redirect, which would carry the body past the origin check (issue 15)', async () => {
+    const url = `${BASE}/v1/challenges/chl_r`;
+    const sent: string[] = [];
+    worker.use(
+      http.post(
+        `${url}/verify`,
+        () =>
+          new HttpResponse(null, {
+            status: 307,
+            headers: { location: 'https://evil.example/v1/challenges/chl_r/verify' },
+          }),
+      ),
+      http.all('https://evil.example/*', async ({ request }) => {
+        sent.push(await request.text());
+        return HttpResponse.json({ token: 't' });
+      }),
+    );
+    const error = await rejection(verifyMethod(url, { method: 'totp', code: '123456' }));
+    expect(error.code).to.equal('network_error');
+    expect(sent).to.deep.equal([]);
+  });
+
   it('the test mocks are checked against the protocol schemas', () => {
     expect(() => assertValid('challengeView', { id: 'chl_1', status: 'pending' })).to.throw(/challengeView/);
     expect(() => assertValid('verifyRequest', { method: 'totp', code: '123456', extra: 1 })).to.throw();

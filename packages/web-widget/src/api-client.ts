@@ -1,7 +1,10 @@
 /**
  * The widgets' HTTP client for the service's challenge and enrollment routes (DESIGN.md "HTTP
  * API"), on plain `fetch` so a page without ky does not load it. Browser calls carry only the
- * challenge id or enrollment ticket in the URL: no credentials, no cookies.
+ * challenge id or enrollment ticket in the URL: no credentials, no cookies. Every URL is checked
+ * against the page's origin and the caller's `allowedOrigins` before anything is sent: a
+ * `challengeUrl` comes from an API answer, and whoever it names would receive the challenge id,
+ * the codes and the WebAuthn responses (issue 15).
  */
 import type {
   ChallengeView,
@@ -15,6 +18,7 @@ import type {
   WebAuthnJson,
   WebAuthnRegistrationOptionsAnswer,
 } from '@stepgate/protocol';
+import { isAllowedOrigin } from '@stepgate/sdk-core';
 import { WidgetError, type WidgetErrorCode } from './errors.js';
 
 /** Options of every call. */
@@ -23,6 +27,13 @@ export interface ClientOptions {
   signal?: AbortSignal | undefined;
   /** The fetch to use. @defaultValue `globalThis.fetch` */
   fetch?: typeof fetch | undefined;
+  /**
+   * Origins besides the page's own that the URL may be on (`https://auth.example.com`). A URL on
+   * any other origin is refused with `origin_not_allowed` and nothing is sent. Malformed entries
+   * match nothing.
+   * @defaultValue `[]` — only the page's own origin
+   */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 const CODE = /^[a-z][a-z_]{0,63}$/;
@@ -53,11 +64,21 @@ export function enrollmentUrlFor(serviceUrl: string, ticket: string): string {
 }
 
 /**
- * One JSON call. Throws {@link WidgetError}: the service's code (with `status` and `attemptsLeft`)
- * for an error answer, `network_error` when it cannot be reached, `invalid_response` for an
- * answer of the wrong shape. An abort rethrows the signal's reason.
+ * The Lit attribute converter of `allowed-origins` (not reflected): origins separated by white
+ * space, to a string array.
+ */
+export const originList = {
+  fromAttribute: (value: string | null): string[] => (value ?? '').split(/\s+/).filter(Boolean),
+};
+
+/**
+ * One JSON call. Throws {@link WidgetError}: `origin_not_allowed` (before any request) for a URL
+ * outside the page's origin and `allowedOrigins`, the service's code (with `status` and
+ * `attemptsLeft`) for an error answer, `network_error` when it cannot be reached,
+ * `invalid_response` for an answer of the wrong shape. An abort rethrows the signal's reason.
  */
 async function call<T>(url: string, body: unknown, check: Check, options: ClientOptions): Promise<T> {
+  if (!isAllowedOrigin(url, options.allowedOrigins)) throw new WidgetError('origin_not_allowed', url);
   let res: Response;
   try {
     res = await (options.fetch ?? fetch)(url, {
@@ -67,6 +88,9 @@ async function call<T>(url: string, body: unknown, check: Check, options: Client
       signal: options.signal ?? null,
       credentials: 'omit',
       cache: 'no-store',
+      // The service and the proxy never redirect; a followed 307/308 would carry the body (a
+      // code, an assertion) to wherever an allowed origin points, past the check above.
+      redirect: 'error',
     });
   } catch (cause) {
     if (options.signal?.aborted) throw options.signal.reason;
@@ -101,9 +125,10 @@ const hasFactor: Check = (v) => isObject(v.factor);
  * `GET {challengeUrl}`: the challenge view (status, methods with masked destinations, attempts
  * left, expiry, the server's copy of the transaction).
  *
- * @throws {WidgetError} the service's code, `network_error` or `invalid_response`.
+ * @throws {WidgetError} `origin_not_allowed` (nothing sent), the service's code, `network_error`
+ *   or `invalid_response`.
  * @example
- * const view = await getChallenge(body.stepUp.challengeUrl, { signal });
+ * const view = await getChallenge(body.stepUp.challengeUrl, { signal, allowedOrigins: ['https://auth.example.com'] });
  */
 export function getChallenge(challengeUrl: string, options: ClientOptions = {}): Promise<ChallengeView> {
   return call(challengeUrl, undefined, isView, options);
@@ -113,7 +138,8 @@ export function getChallenge(challengeUrl: string, options: ClientOptions = {}):
  * `POST {challengeUrl}/start` `{ method }`: sends a code (`{ sentTo, resendAfter }`), or returns
  * WebAuthn request options (`{ publicKey }`); `{}` for TOTP.
  *
- * @throws {WidgetError} the service's code, `network_error` or `invalid_response`.
+ * @throws {WidgetError} `origin_not_allowed` (nothing sent), the service's code, `network_error`
+ *   or `invalid_response`.
  * @example
  * const { sentTo, resendAfter } = (await startMethod(url, 'email_otp')) as CodeSentAnswer;
  */
@@ -129,7 +155,7 @@ export function startMethod(
  * `POST {challengeUrl}/verify`: the upgraded token.
  *
  * @throws {WidgetError} `challenge_failed` with `attemptsLeft` for any failure (S10), or
- *   `network_error` / `invalid_response`.
+ *   `origin_not_allowed` (nothing sent), `network_error` / `invalid_response`.
  * @example
  * const { token } = await verifyMethod(url, { method: 'totp', code: '123456' });
  */

@@ -13,6 +13,7 @@ export const WIDGET_ERROR_CODES = [
   'webauthn_cancelled',
   'webauthn_unavailable',
   'native_failed',
+  'origin_not_allowed',
 ] as const;
 
 /** A code of {@link WidgetError}. */

@@ -34,6 +34,8 @@ export interface MockChallengeOptions {
   credentialIds?: () => string[];
   /** The start answer for webauthn/biometric waits this long (lets a test cancel). */
   startDelayMs?: number;
+  /** Where the service (or proxy) lives. @defaultValue the page's origin + `/stepgate` */
+  base?: string;
 }
 
 /** A mocked challenge: what the page gets, and what the service saw. */
@@ -56,7 +58,7 @@ const failed = (attemptsLeft: number) =>
 /** Registers the handlers of one challenge on the worker. */
 export function mockChallenge(options: MockChallengeOptions = {}): MockChallenge {
   const id = `chl_${randomB64u(18)}`;
-  const url = `${BASE}/v1/challenges/${id}`;
+  const url = `${options.base ?? BASE}/v1/challenges/${id}`;
   const methods = options.methods ?? [{ method: 'totp' }];
   const expiresAt = new Date(Date.now() + (options.expiresInMs ?? 300_000)).toISOString();
   const code = options.code ?? '123456';

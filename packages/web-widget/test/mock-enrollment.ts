@@ -24,10 +24,10 @@ export const TOTP_CODE = '287082';
 
 /** Registers the handlers of one ticket on the worker. */
 export function mockEnrollment(
-  options: { methods?: Method[]; factors?: FactorView[]; displayName?: string } = {},
+  options: { methods?: Method[]; factors?: FactorView[]; displayName?: string; base?: string } = {},
 ): MockEnrollment {
   const ticket = `enr_${randomB64u(18)}`;
-  const url = `${BASE}/v1/enrollments/${ticket}`;
+  const url = `${options.base ?? BASE}/v1/enrollments/${ticket}`;
   const mock: MockEnrollment = {
     ticket,
     url,

@@ -5,7 +5,11 @@ import { verdictBox } from './verdict.js';
 
 const ROLES = ['customer', 'teller', 'admin'];
 
-/** Change a user's role: the policy asks for a passkey with user verification, for this request only. */
+/**
+ * Change a user's role (admins only: the page is not offered to anyone else, and the server
+ * refuses anyone else with 403 before any step-up). The policy then asks the admin for a passkey
+ * with user verification, for this request only.
+ */
 export async function renderRoles(section: HTMLElement, me: Me): Promise<void> {
   const result = h('div', { 'data-testid': 'role-result' });
   const rows = me.users.map((u) => {
@@ -34,7 +38,7 @@ export async function renderRoles(section: HTMLElement, me: Me): Promise<void> {
     h(
       'p',
       { className: 'muted' },
-      'Changing a role needs a passkey on this device with a fingerprint or PIN, every time.',
+      'Only admins change roles, and each change needs a passkey on this device with a fingerprint or PIN.',
     ),
     h('table', {}, h('tbody', {}, ...rows)),
     result,

@@ -28,13 +28,22 @@ import { createTransport, type Transport } from './transport.js';
 /**
  * Per-call options of {@link Stepgate.decide}.
  * @example
- * await stepgate.decide(input, { idempotencyKey: req.get('idempotency-key') ?? randomUUID() });
+ * // One key per request your server handles, made on the server: an app that retries the call
+ * // itself (its own timeout wrapper, say) reuses it for that one request only.
+ * const idempotencyKey = randomUUID();
+ * const verdict = await withRetries(() => stepgate.decide(input, { idempotencyKey }));
  */
 export interface DecideOptions {
   /**
-   * The `Idempotency-Key` of this decision: every retry of the call carries the same one, so a token
-   * is consumed at most once (SECURITY.md S17).
-   * @defaultValue a fresh random UUID per call
+   * The `Idempotency-Key` of this decision (SECURITY.md S17). The service answers a repeat of a key
+   * with the answer it stored — an `allow` included — without consuming the `stepUpToken` again, so
+   * that node-client's own retries of one call (which all carry the call's key) cannot consume a
+   * single-use token twice. That is also why the key **must be unique per server-side request and
+   * must never come from the client**: a browser that replays its request with the same key (an
+   * `Idempotency-Key` header of its own, or a value your page sends) and the same single-use token
+   * would get the stored `allow` again, and the transfer would run twice. Leave it out unless you
+   * retry `decide()` yourself for the same request; the guards never set it from the request.
+   * @defaultValue a fresh random UUID per call, the same on every retry of that call
    */
   idempotencyKey?: string;
 }
@@ -49,7 +58,9 @@ export interface DecideOptions {
  */
 export interface Stepgate {
   /**
-   * Asks the service for a verdict on one request.
+   * Asks the service for a verdict on one request. Each call carries its own `Idempotency-Key`
+   * (made here, or `options.idempotencyKey`, which must never come from the client; see
+   * {@link DecideOptions}), the same on every retry of that call.
    * @throws StepgateClientError `decision_unavailable` on a timeout, an open breaker, a network error,
    * any non-2xx answer, a malformed answer or an unknown decision value — never an allow (S20, S21).
    */

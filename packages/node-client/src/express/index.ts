@@ -141,4 +141,4 @@ export function stepgateExpress(stepgate: Stepgate, options: GuardOptions<Reques
 }
 
 export type { TrustProxy } from '../guard/client-ip.js';
-export type { GuardOptions, ProxyOptions, RouteOptions } from '../guard/guard-options.js';
+export type { GuardOptions, GuardWarning, ProxyOptions, RouteOptions } from '../guard/guard-options.js';

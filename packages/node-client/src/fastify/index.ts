@@ -118,4 +118,4 @@ const plugin: FastifyPluginAsync<StepgateFastifyOptions> = async (fastify, optio
 export const stepgatePlugin = fp(plugin, { fastify: '5.x', name: '@stepgate/node-client' });
 
 export type { TrustProxy } from '../guard/client-ip.js';
-export type { GuardOptions, ProxyOptions, RouteOptions } from '../guard/guard-options.js';
+export type { GuardOptions, GuardWarning, ProxyOptions, RouteOptions } from '../guard/guard-options.js';

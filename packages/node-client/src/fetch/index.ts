@@ -115,4 +115,4 @@ export function stepgateFetch(stepgate: Stepgate, options: GuardOptions<Request>
 }
 
 export type { TrustProxy } from '../guard/client-ip.js';
-export type { GuardOptions, ProxyOptions, RouteOptions } from '../guard/guard-options.js';
+export type { GuardOptions, GuardWarning, ProxyOptions, RouteOptions } from '../guard/guard-options.js';

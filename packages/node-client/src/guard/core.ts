@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type DecisionRequest,
   type DecisionResponse,
@@ -57,6 +58,14 @@ function isSubject(value: unknown): value is Subject {
 export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<Req>): GuardCore<Req> {
   const client = optionsOf(stepgate);
   const guard = normalizeGuardOptions(options);
+  if (guard.proxy !== false && guard.proxy.publicOrigin === undefined) {
+    // Once per adapter, at creation (production refused this above): never per request.
+    guard.onWarning({
+      code: 'proxy_public_origin_unset',
+      message:
+        "proxy.publicOrigin is not set: challengeUrl is built from each request's Host header. Set it to the origin browsers see; NODE_ENV=production refuses to start without it.",
+    });
+  }
 
   async function buildInput(req: Req, view: RequestView, route: RouteOptions<Req>, subject: Subject) {
     const context: RequestContext = {};
@@ -129,7 +138,10 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
         }
         let verdict: DecisionResponse;
         try {
-          verdict = await stepgate.decide(input);
+          // S17: one Idempotency-Key per incoming request, made here and reused only by the client's
+          // own retries of this call. Never the browser's header: a replay with the browser's key and
+          // the same single-use token would get the stored `allow` again and run the action twice.
+          verdict = await stepgate.decide(input, { idempotencyKey: randomUUID() });
         } catch (error) {
           guard.onError(error, req);
           return { type: 'answer', answer: unavailableAnswer() };

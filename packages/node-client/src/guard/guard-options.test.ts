@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StepgateClientError } from '../errors.js';
 import {
   checkRouteOptions,
@@ -18,6 +18,11 @@ const code = (fn: () => unknown) => {
 };
 
 describe('guard options are checked at creation', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
   it('defaults: no trusted proxy, CDN geo, proxy under /stepgate with 64 KiB bodies', () => {
     const options = normalizeGuardOptions({ getSubject });
     expect(options.geo).toBe('cdn');
@@ -40,6 +45,25 @@ describe('guard options are checked at creation', () => {
       expect(code(() => normalizeGuardOptions(options as GuardOptions<unknown>))).toBe('invalid_options');
     });
   }
+
+  it('refuses a mounted proxy without publicOrigin when NODE_ENV=production (issue 15)', () => {
+    vi.stubEnv('NODE_ENV', 'production');
+    expect(code(() => normalizeGuardOptions({ getSubject }))).toBe('invalid_options');
+    expect(code(() => normalizeGuardOptions({ getSubject, proxy: {} }))).toBe('invalid_options');
+    expect(
+      code(() => normalizeGuardOptions({ getSubject, proxy: { publicOrigin: 'https://bank.example' } })),
+    ).toBe('ok');
+    expect(code(() => normalizeGuardOptions({ getSubject, proxy: false }))).toBe('ok');
+  });
+
+  it('warns through process.emitWarning by default (a StepgateWarning with a code)', () => {
+    const emitted = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    normalizeGuardOptions({ getSubject }).onWarning({ code: 'proxy_public_origin_unset', message: 'm' });
+    expect(emitted).toHaveBeenCalledWith('m', {
+      type: 'StepgateWarning',
+      code: 'STEPGATE_PROXY_PUBLIC_ORIGIN_UNSET',
+    });
+  });
 
   it('refuses a route without a usable action or with a non-function extractor', () => {
     expect(code(() => checkRouteOptions({ action: '' }))).toBe('invalid_options');

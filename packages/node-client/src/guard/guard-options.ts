@@ -45,6 +45,26 @@ export interface GuardOptions<Req> {
   proxy?: false | ProxyOptions;
   /** Called with any error a guard turned into a 5xx answer, for logging. */
   onError?: (error: unknown, req: Req) => void;
+  /**
+   * Called once, when the adapter is created, with each configuration that works but should not
+   * go to production (today: a mounted proxy without `proxy.publicOrigin`).
+   * @defaultValue a Node process warning (`process.emitWarning`, type `StepgateWarning`, code
+   *   `STEPGATE_PROXY_PUBLIC_ORIGIN_UNSET`), which Node prints once to stderr
+   */
+  onWarning?: (warning: GuardWarning) => void;
+}
+
+/**
+ * A configuration that works but should not reach production; see {@link GuardOptions.onWarning}.
+ *
+ * - `proxy_public_origin_unset`: the challenge proxy is mounted without `proxy.publicOrigin`, so
+ *   `challengeUrl` is built from the request's `Host` header (refused when `NODE_ENV=production`).
+ * @example
+ * stepgateExpress(stepgate, { getSubject, onWarning: (w) => logger.warn({ code: w.code }, w.message) });
+ */
+export interface GuardWarning {
+  readonly code: 'proxy_public_origin_unset';
+  readonly message: string;
 }
 
 /**
@@ -56,8 +76,14 @@ export interface ProxyOptions {
   /** The path the proxy is mounted under. @defaultValue '/stepgate' */
   prefix?: string;
   /**
-   * The app's origin as browsers see it, e.g. `https://bank.example`. Recommended: without it the origin
-   * is taken from `Host` (and `X-Forwarded-Proto`/`-Host` from trusted proxies only).
+   * The app's origin as browsers see it, e.g. `https://bank.example`: `challengeUrl` in step-up answers
+   * starts with it. **Required when `NODE_ENV=production`** (the adapter refuses to be created without
+   * it): otherwise the origin is taken from the request's `Host` header (and `X-Forwarded-Proto`/`-Host`
+   * from trusted proxies only), which the client chooses — a request with a forged `Host` (or a cache
+   * that keys on the path alone) would point the widget, the user's codes and passkey answers at another
+   * server. Outside production the fallback stays for local development, with one warning
+   * ({@link GuardOptions.onWarning}).
+   * @defaultValue none
    */
   publicOrigin?: string;
   /** Largest request body forwarded, in bytes. @defaultValue 65536 */
@@ -89,15 +115,30 @@ export interface NormalizedGuardOptions<Req> {
   geo: 'cdn' | false | ((req: Req) => MaybePromise<Geo | undefined>);
   proxy: false | { prefix: string; publicOrigin: string | undefined; bodyLimitBytes: number };
   onError: (error: unknown, req: Req) => void;
+  onWarning: (warning: GuardWarning) => void;
 }
 
 function fail(message: string): never {
   throw new StepgateClientError('invalid_options', message);
 }
 
+/** Node's own warning channel: printed once to stderr, and observable with `process.on('warning')`. */
+function emitWarning(warning: GuardWarning): void {
+  const code = `STEPGATE_${warning.code.toUpperCase()}`;
+  if (typeof globalThis.process?.emitWarning === 'function') {
+    process.emitWarning(warning.message, { type: 'StepgateWarning', code });
+  } else {
+    console.warn(`StepgateWarning [${code}]: ${warning.message}`);
+  }
+}
+
+/** True when the process runs as production (`NODE_ENV=production`, the convention Express and Fastify follow). */
+const isProduction = () => globalThis.process?.env?.NODE_ENV === 'production';
+
 /**
  * Checks guard options when the adapter is created.
- * @throws StepgateClientError `invalid_options`.
+ * @throws StepgateClientError `invalid_options`, also for a mounted proxy without `proxy.publicOrigin`
+ *   when `NODE_ENV=production`.
  */
 export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): NormalizedGuardOptions<Req> {
   if (typeof options !== 'object' || options === null) fail('guard options must be an object');
@@ -107,6 +148,8 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
     fail("geo must be 'cdn', false or a function");
   if (options.onError !== undefined && typeof options.onError !== 'function')
     fail('onError must be a function');
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function')
+    fail('onWarning must be a function');
   let proxy: NormalizedGuardOptions<Req>['proxy'] = false;
   if (options.proxy !== false) {
     const p = options.proxy ?? {};
@@ -118,6 +161,11 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
       p.publicOrigin === undefined ? undefined : baseUrl(p.publicOrigin, 'proxy.publicOrigin');
     if (publicOrigin !== undefined && new URL(publicOrigin).pathname !== '/') {
       fail('proxy.publicOrigin must be an origin without a path');
+    }
+    if (publicOrigin === undefined && isProduction()) {
+      fail(
+        "proxy.publicOrigin is required when NODE_ENV=production: without it challengeUrl would echo the request's Host header (set it to the origin browsers see, or proxy: false)",
+      );
     }
     const bodyLimitBytes = intOption(
       p.bodyLimitBytes,
@@ -134,6 +182,7 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
     geo,
     proxy,
     onError: options.onError ?? (() => {}),
+    onWarning: options.onWarning ?? emitWarning,
   };
 }
 

@@ -1,7 +1,8 @@
 import { type DecisionRequest, encodeStepUpContext, parseStepUpChallenge } from '@stepgate/protocol';
 import { HttpResponse, http } from 'msw';
 import type { SetupServer } from 'msw/node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GuardWarning } from '../../src/express/index.js';
 import { createStepgate, type Stepgate } from '../../src/index.js';
 import { API_KEY, allowAnswer, denyAnswer, SERVICE, stepUpAnswer } from '../support/fixtures.js';
 import type { AdapterHarness, HarnessApp, HarnessOptions } from './harness.js';
@@ -111,6 +112,47 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
       expect(body2.stepUp.challengeUrl).toBe(`${SERVICE}/v1/challenges/chl_abc`);
     });
 
+    it('no publicOrigin: one warning when the adapter is created, none per request (issue 15)', async () => {
+      service(() => HttpResponse.json(stepUpAnswer()));
+      const warnings: GuardWarning[] = [];
+      const a = await start({ onWarning: (w) => warnings.push(w) });
+      await post(a);
+      await post(a);
+      expect(warnings.map((w) => w.code)).toEqual(['proxy_public_origin_unset']);
+      expect(warnings[0]?.message).toContain('proxy.publicOrigin');
+      await a.close();
+      const quiet: GuardWarning[] = [];
+      await start({ proxy: { publicOrigin: 'https://bank.example' }, onWarning: (w) => quiet.push(w) });
+      await start({ proxy: false, onWarning: (w) => quiet.push(w) });
+      expect(quiet).toEqual([]);
+    });
+
+    it('NODE_ENV=production: a mounted proxy without publicOrigin is refused at creation, with a code (issue 15)', async () => {
+      const client = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, retry: 0, timeoutMs: 5_000 });
+      vi.stubEnv('NODE_ENV', 'production');
+      try {
+        await expect(harness.start(client)).rejects.toMatchObject({
+          name: 'StepgateClientError',
+          code: 'invalid_options',
+          message: expect.stringContaining('proxy.publicOrigin'),
+        });
+        await expect(harness.start(client, { proxy: { prefix: '/sg' } })).rejects.toMatchObject({
+          code: 'invalid_options',
+        });
+        // With the origin set, or with no proxy (challengeUrl from publicServiceUrl), it starts.
+        service(() => HttpResponse.json(stepUpAnswer()));
+        const a = await harness.start(client, { proxy: { publicOrigin: 'https://bank.example' } });
+        const body = (await (await post(a, { host: 'evil.example' })).json()) as {
+          stepUp: { challengeUrl: string };
+        };
+        expect(body.stepUp.challengeUrl).toBe('https://bank.example/stepgate/v1/challenges/chl_abc');
+        await a.close();
+        await (await harness.start(client, { proxy: false })).close();
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    });
+
     it('deny: 403 access_denied with only the reasons that are safe to show', async () => {
       service(() => HttpResponse.json(denyAnswer()));
       const res = await post(await start());
@@ -186,6 +228,19 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
       expect(seen[0]?.headers.get('idempotency-key')).toBeTruthy();
       expect((await post(a, { 'step-up-token': 'not a token' })).status).toBe(400);
       expect(seen).toHaveLength(1);
+    });
+
+    it('S17: never forwards the browser’s Idempotency-Key: each request gets its own key', async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const a = await start();
+      const headers = { 'idempotency-key': 'browser-key-1', 'step-up-token': 'eyJhbGciOiJFUzI1NiJ9.e30.sig' };
+      await post(a, headers);
+      await post(a, headers);
+      const keys = seen.map((s) => s.headers.get('idempotency-key'));
+      expect(keys).toHaveLength(2);
+      expect(keys).not.toContain('browser-key-1');
+      expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      expect(keys[1]).not.toBe(keys[0]);
     });
 
     it('S25: forwards a valid Step-Up-Context as context.device and drops a malformed one', async () => {

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { stepgateExpress } from '../../src/express/index.js';
-import { type AdapterHarness, geoOption, subjectFrom, urlOf } from './harness.js';
+import { type AdapterHarness, geoOption, passThrough, subjectFrom, urlOf } from './harness.js';
 
 /** Express 5 with the adapter: proxy first, then a JSON body parser on the guarded route. */
 export const expressHarness: AdapterHarness = {
@@ -11,9 +11,7 @@ export const expressHarness: AdapterHarness = {
     const sg = stepgateExpress(stepgate, {
       getSubject: (req) => subjectFrom(req.headers['x-test-user'], options),
       geo: geoOption(options),
-      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...passThrough(options),
     });
     const app = express();
     app.use(sg.proxy());

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { RequestHandler as Express5Handler } from 'express';
 import express, { type RequestHandler } from 'express4';
 import { stepgateExpress } from '../../src/express/index.js';
-import { type AdapterHarness, geoOption, subjectFrom, urlOf } from './harness.js';
+import { type AdapterHarness, geoOption, passThrough, subjectFrom, urlOf } from './harness.js';
 
 /**
  * The adapter's middleware is typed against the `express` types this package builds with (5); an
@@ -22,9 +22,7 @@ export const express4Harness: AdapterHarness = {
     const sg = stepgateExpress(stepgate, {
       getSubject: (req) => subjectFrom(req.headers['x-test-user'], options),
       geo: geoOption(options),
-      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...passThrough(options),
     });
     const app = express();
     app.use(asExpress4(sg.proxy()));

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { stepgatePlugin } from '../../src/fastify/index.js';
-import { type AdapterHarness, geoOption, subjectFrom } from './harness.js';
+import { type AdapterHarness, geoOption, passThrough, subjectFrom } from './harness.js';
 
 /** Fastify 5 with the plugin: proxy routes registered by the plugin, guard as a preHandler. */
 export const fastifyHarness: AdapterHarness = {
@@ -11,9 +11,7 @@ export const fastifyHarness: AdapterHarness = {
       client: stepgate,
       getSubject: (request) => subjectFrom(request.headers['x-test-user'], options),
       geo: geoOption(options),
-      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...passThrough(options),
     });
     app.post(
       '/guarded',

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Geo, Subject } from '@stepgate/protocol';
-import type { ProxyOptions, TrustProxy } from '../../src/express/index.js';
+import type { GuardWarning, ProxyOptions, TrustProxy } from '../../src/express/index.js';
 import type { Stepgate } from '../../src/index.js';
 
 /** Guard settings the contract suite varies; each harness maps them onto its framework. */
@@ -10,6 +10,8 @@ export interface HarnessOptions {
   proxy?: false | ProxyOptions;
   /** Receives what the guard turned into a 5xx. */
   onError?: (error: unknown) => void;
+  /** Receives the warnings of the adapter's creation. @defaultValue none kept (a quiet test log) */
+  onWarning?: (warning: GuardWarning) => void;
   /** getSubject() throws instead of reading the `x-test-user` header. */
   subjectThrows?: boolean;
 }
@@ -41,6 +43,21 @@ export function geoOption<Req>(options: HarnessOptions): 'cdn' | false | ((req: 
   return options.geo === 'callback'
     ? () => ({ country: 'NZ', lat: -41.29, lon: 174.78 })
     : (options.geo ?? 'cdn');
+}
+
+/** The guard options every harness passes through as they are. */
+export function passThrough(options: HarnessOptions): {
+  trustProxy?: TrustProxy;
+  proxy?: false | ProxyOptions;
+  onError?: (error: unknown) => void;
+  onWarning: (warning: GuardWarning) => void;
+} {
+  return {
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+    ...(options.onError === undefined ? {} : { onError: options.onError }),
+    onWarning: options.onWarning ?? (() => {}),
+  };
 }
 
 /** The loopback URL of a listening node:http server. */

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
 import { stepgateFetch } from '../../src/fetch/index.js';
-import { type AdapterHarness, geoOption, subjectFrom, urlOf } from './harness.js';
+import { type AdapterHarness, geoOption, passThrough, subjectFrom, urlOf } from './harness.js';
 
 /** Hono on @hono/node-server with the fetch adapter. */
 export const honoHarness: AdapterHarness = {
@@ -12,9 +12,7 @@ export const honoHarness: AdapterHarness = {
     const sg = stepgateFetch(stepgate, {
       getSubject: (request) => subjectFrom(request.headers.get('x-test-user'), options),
       geo: geoOption(options),
-      ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
-      ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
-      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...passThrough(options),
     });
     const info = (c: Context) => ({ remoteAddress: getConnInfo(c).remote.address });
     const transfer = sg.guard({

@@ -6,6 +6,7 @@
  * `detail` is an object or its JSON string (docs/webview.md "Answers").
  * The listener is installed on first use, never at import time.
  */
+import { type NativeReceiver, nativeReceivers } from './detect-webview.js';
 
 /** The event name native code dispatches its answers with. */
 export const NATIVE_EVENT = 'stepgate:native';
@@ -48,9 +49,13 @@ function install(): void {
 
 const hookedAndroid = new WeakSet<object>();
 
-/** androidx.webkit `addWebMessageListener`: `replyProxy.postMessage(json)` fires `message` on the injected object. */
+/**
+ * androidx.webkit `addWebMessageListener`: `replyProxy.postMessage(json)` fires `message` on the
+ * injected object. Looked up like the channel itself, so that a frame named `StepgateAndroid`
+ * (whose `message` events anyone may send) is never taken for it.
+ */
 function hookAndroid(): void {
-  const android = (globalThis as unknown as { StepgateAndroid?: EventTarget }).StepgateAndroid;
+  const android = nativeReceivers().android as (NativeReceiver & EventTarget) | undefined;
   if (typeof android?.addEventListener !== 'function' || hookedAndroid.has(android)) return;
   hookedAndroid.add(android);
   android.addEventListener('message', (event) => deliverNativeAnswer((event as MessageEvent<unknown>).data));

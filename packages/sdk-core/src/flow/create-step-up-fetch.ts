@@ -64,8 +64,10 @@ function requestLike(input: RequestInfo | URL, init: RequestInit | undefined) {
  * as is. Other providers' dialects go to the foreign handler, or are returned as is.
  *
  * @throws TypeError at creation for malformed options.
- * @throws StepUpError from the returned function: `cancelled`, `aborted`, `no_handler`, `failed`
- *   (network errors of `fetch` itself pass through unchanged).
+ * @throws StepUpError from the returned function: `cancelled`, `aborted`, `no_handler`, `failed`,
+ *   `origin_not_allowed` (the answer's `challengeUrl` is on an origin that is neither the page's
+ *   nor in `allowedOrigins`; nothing was sent there). Network errors of `fetch` itself pass
+ *   through unchanged.
  * @example
  * const api = createStepUpFetch({ sensitive: /\/api\// });
  * const res = await api('/api/transfer', { method: 'POST', body: JSON.stringify({ amount: 900 }) });
@@ -90,7 +92,11 @@ export function createStepUpFetch(options: StepUpFetchOptions = {}): typeof fetc
     }
     let verified: Awaited<ReturnType<typeof requestStepUp>>;
     try {
-      verified = await requestStepUp(answer.challenge, { signal, bridge: normalized.bridge });
+      verified = await requestStepUp(answer.challenge, {
+        signal,
+        bridge: normalized.bridge,
+        allowedOrigins: normalized.allowedOrigins,
+      });
     } finally {
       // The step-up answer is never returned from here on: release its body.
       void response.body?.cancel().catch(() => undefined);

@@ -1,5 +1,6 @@
 /** Options shared by {@link createStepUpFetch} and `stepUpHooks`, checked once at creation. */
 import type { ContextOptions } from '../context/collect-context.js';
+import { normalizeAllowedOrigins } from './allowed-origins.js';
 
 /** What a request matcher sees: a `Request`, or the same fields of one. */
 export interface RequestLike {
@@ -42,6 +43,15 @@ export interface StepUpFlowOptions {
    * @defaultValue true
    */
   bridge?: boolean | undefined;
+  /**
+   * Origins besides the page's own that a step-up answer's `challengeUrl` may point at, such as
+   * a decision service that faces browsers directly (`['https://auth.example.com']`). A
+   * `challengeUrl` on any other origin is refused with `StepUpError` `origin_not_allowed` before
+   * the handler runs, so nothing is sent there: the challenge id, the codes and the WebAuthn
+   * responses would all go to that server.
+   * @defaultValue `[]` — only the page's own origin (the challenge proxy node-client mounts)
+   */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 /** Options after defaults and checks. */
@@ -50,6 +60,7 @@ export interface NormalizedFlowOptions {
   context: ContextOptions | false;
   challengePrefix: string;
   bridge: boolean;
+  allowedOrigins: readonly string[];
 }
 
 function pageOrigin(): string | undefined {
@@ -81,7 +92,7 @@ const sameOrigin = (request: RequestLike) => {
 /**
  * Applies defaults and checks the options.
  *
- * @throws TypeError for a malformed `sensitive`, `context.timeoutMs` or `challengePrefix`.
+ * @throws TypeError for a malformed `sensitive`, `context.timeoutMs`, `challengePrefix` or `allowedOrigins`.
  */
 export function normalizeFlowOptions(options: StepUpFlowOptions = {}): NormalizedFlowOptions {
   const context = options.context ?? {};
@@ -97,5 +108,6 @@ export function normalizeFlowOptions(options: StepUpFlowOptions = {}): Normalize
     context,
     challengePrefix,
     bridge: options.bridge !== false,
+    allowedOrigins: normalizeAllowedOrigins(options.allowedOrigins),
   };
 }

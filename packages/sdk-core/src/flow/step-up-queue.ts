@@ -8,6 +8,7 @@ import { detectWebview } from '../bridge/detect-webview.js';
 import { postBridgeMessage } from '../bridge/post-message.js';
 import { rememberDeviceToken } from '../context/device-store.js';
 import { isStepUpError, StepUpError } from '../errors.js';
+import { isAllowedOrigin, normalizeAllowedOrigins } from './allowed-origins.js';
 import { getStepUpHandler } from './handlers.js';
 
 interface Run {
@@ -25,6 +26,11 @@ export interface RequestStepUpOptions {
    * @defaultValue true
    */
   bridge?: boolean | undefined;
+  /**
+   * Origins besides the page's own that `challenge.challengeUrl` may point at.
+   * @defaultValue `[]` — only the page's own origin
+   */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 const DONE_LIMIT = 16;
@@ -38,9 +44,14 @@ let tail: Promise<unknown> = Promise.resolve();
  * showing, and shared with every other caller of the same challenge id (including one that
  * completed moments ago, until its token expires). A `deviceToken` in the answer is remembered.
  *
+ * Before anything else, `challenge.challengeUrl` must be on the page's origin or in
+ * `allowedOrigins`: the handler sends the challenge id, codes and WebAuthn responses there.
+ *
  * @returns The verify answer; its `token` goes into the `Step-Up-Token` header.
- * @throws StepUpError `no_handler` (none registered), `cancelled` (a {@link StepUpCancelledError}),
+ * @throws StepUpError `origin_not_allowed` (the challenge URL is elsewhere: the handler does not
+ *   run), `no_handler` (none registered), `cancelled` (a {@link StepUpCancelledError}),
  *   `aborted` (this caller's signal fired), `failed` (the handler threw or answered without a token).
+ * @throws TypeError for a malformed `allowedOrigins`.
  * @example
  * const { token } = await requestStepUp(body.stepUp, { signal });
  */
@@ -49,6 +60,21 @@ export function requestStepUp(
   options: RequestStepUpOptions = {},
 ): Promise<VerifyAnswer> {
   const id = challenge.challengeId;
+  let allowed: readonly string[];
+  try {
+    allowed = normalizeAllowedOrigins(options.allowedOrigins);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (typeof challenge.challengeUrl !== 'string' || !isAllowedOrigin(challenge.challengeUrl, allowed)) {
+    return Promise.reject(
+      new StepUpError(
+        'origin_not_allowed',
+        `The challenge URL ${String(challenge.challengeUrl).slice(0, 200)} is not on this page's origin or in allowedOrigins.`,
+        { challengeId: id },
+      ),
+    );
+  }
   const finished = done.get(id);
   if (finished && finished.until > Date.now()) return Promise.resolve(finished.answer);
   let run = pending.get(id);

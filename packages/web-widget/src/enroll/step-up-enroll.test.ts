@@ -41,6 +41,32 @@ describe('<step-up-enroll>', () => {
     expect(items).to.deep.equal(['Security key or passkey | YubiKey']);
   });
 
+  it('refuses an enrollment URL on another origin without a request, and follows one in allowed-origins (issue 15)', async () => {
+    const sent: string[] = [];
+    worker.use(
+      http.all('https://evil.example/*', ({ request }) => {
+        sent.push(request.url);
+      }),
+    );
+    const foreign = mockEnrollment({ base: 'https://evil.example/stepgate' });
+    const refused = document.createElement('step-up-enroll') as StepUpEnroll;
+    const failed = nextEvent(refused, 'step-up-error');
+    refused.enrollmentUrl = foreign.url;
+    document.body.append(refused);
+    try {
+      expect((await failed).error.code).to.equal('origin_not_allowed');
+      expect(sent).to.deep.equal([]);
+    } finally {
+      refused.remove();
+    }
+    const listed = mockEnrollment({ base: 'https://auth.example.test/stepgate' });
+    const el = await fixture<StepUpEnroll>(
+      html`<step-up-enroll lang="en" allowed-origins="https://auth.example.test" enrollment-url=${listed.url}></step-up-enroll>`,
+    );
+    expect(el.allowedOrigins).to.deep.equal(['https://auth.example.test']);
+    await findText(el, '[part~=greeting]', 'Alice Martin');
+  });
+
   it('loads from service-url + ticket attributes', async () => {
     const mock = mockEnrollment({ methods: ['totp'] });
     const base = mock.url.slice(0, mock.url.indexOf('/v1/'));

@@ -2,9 +2,11 @@ import { type PublicKeyCredentialCreationOptionsJSON, startRegistration } from '
 import type { EnrollmentView, FactorView, TotpEnrollmentAnswer, WebAuthnJson } from '@stepgate/protocol';
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import {
+  type ClientOptions,
   confirmTotpEnrollment,
   enrollmentUrlFor,
   getEnrollment,
+  originList,
   startTotpEnrollment,
   verifyWebAuthnRegistration,
   webAuthnRegistrationOptions,
@@ -40,6 +42,7 @@ type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'fatal';
  * @attr ticket - The enrollment ticket `enr_…` (with `service-url`).
  * @attr service-url - Base URL of the service or the app's proxy.
  * @attr enrollment-url - The absolute enrollment URL (instead of the two above).
+ * @attr allowed-origins - Origins besides the page's own that the enrollment URL may be on, separated by spaces; any other origin is refused with `origin_not_allowed` before a request is made.
  * @attr {'light' | 'dark'} theme - Force a colour scheme; default follows `prefers-color-scheme`.
  * @attr lang - Language of the messages (`en`, `fr`); default: the nearest `lang` in the page.
  * @prop {Partial<EnrollMessages> | undefined} messages - Replaces single strings of the message table.
@@ -86,6 +89,7 @@ export class StepUpEnroll extends LitElement {
     ticket: {},
     serviceUrl: { attribute: 'service-url' },
     enrollmentUrl: { attribute: 'enrollment-url' },
+    allowedOrigins: { attribute: 'allowed-origins', converter: originList },
     theme: { reflect: true },
     messages: { attribute: false },
     view: { state: true },
@@ -105,6 +109,7 @@ export class StepUpEnroll extends LitElement {
   declare ticket: string | undefined;
   declare serviceUrl: string | undefined;
   declare enrollmentUrl: string | undefined;
+  declare allowedOrigins: string[] | undefined;
   declare theme: 'light' | 'dark' | undefined;
   declare messages: Partial<EnrollMessages> | undefined;
   declare private view: EnrollmentView | undefined;
@@ -154,9 +159,14 @@ export class StepUpEnroll extends LitElement {
     }
   }
 
+  /** Options of every call: the signal, and where the enrollment URL may point (issue 15). */
+  #client(): ClientOptions {
+    return { signal: this.#ctl.signal, allowedOrigins: this.allowedOrigins };
+  }
+
   async #refresh(): Promise<void> {
     if (!this.#loaded) return;
-    this.view = await getEnrollment(this.#loaded, { signal: this.#ctl.signal });
+    this.view = await getEnrollment(this.#loaded, this.#client());
     this.phase = 'ready';
   }
 
@@ -190,7 +200,7 @@ export class StepUpEnroll extends LitElement {
     if (!url) return;
     this.notice = '';
     void this.#run(async () => {
-      this.totp = await startTotpEnrollment(url, { signal: this.#ctl.signal });
+      this.totp = await startTotpEnrollment(url, this.#client());
       this.phase = 'totp';
     });
   }
@@ -202,7 +212,7 @@ export class StepUpEnroll extends LitElement {
     if (!url || !code) return;
     void this.#run(async () => {
       try {
-        const { factor } = await confirmTotpEnrollment(url, { code }, { signal: this.#ctl.signal });
+        const { factor } = await confirmTotpEnrollment(url, { code }, this.#client());
         await this.#added(factor, m);
       } catch (e) {
         input.value = '';
@@ -217,8 +227,7 @@ export class StepUpEnroll extends LitElement {
     const label = (form.elements.namedItem('label') as HTMLInputElement).value.trim();
     if (!url) return;
     void this.#run(async () => {
-      const { signal } = this.#ctl;
-      const { publicKey } = await webAuthnRegistrationOptions(url, { signal });
+      const { publicKey } = await webAuthnRegistrationOptions(url, this.#client());
       let response: WebAuthnJson;
       try {
         const optionsJSON = publicKey as unknown as PublicKeyCredentialCreationOptionsJSON;
@@ -227,7 +236,7 @@ export class StepUpEnroll extends LitElement {
         throw new WidgetError('webauthn_cancelled', (cause as Error).message, { cause });
       }
       const body = label ? { response, label } : { response };
-      const { factor } = await verifyWebAuthnRegistration(url, body, { signal });
+      const { factor } = await verifyWebAuthnRegistration(url, body, this.#client());
       await this.#added(factor, m);
     });
   }

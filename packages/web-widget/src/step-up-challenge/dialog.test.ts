@@ -105,6 +105,34 @@ describe("<step-up-challenge> as sdk-core's handler", () => {
   before(() => startWorker());
   afterEach(() => worker.resetHandlers());
 
+  it('a guarded fetch whose answer names another origin rejects with origin_not_allowed; no dialog, no request there (issue 15)', async () => {
+    const mock = mockChallenge({ base: 'https://evil.example/stepgate' });
+    const sent: string[] = [];
+    worker.use(
+      http.all('https://evil.example/*', ({ request }) => {
+        sent.push(request.url);
+      }),
+      http.post(`${location.origin}/api/phished`, () =>
+        HttpResponse.json(
+          assertValid('stepUpAnswer', {
+            error: { code: 'insufficient_user_authentication', message: 'Step up' },
+            stepUp: mock.info,
+          }),
+          { status: 401 },
+        ),
+      ),
+    );
+    const page = await fixture(html`<main><step-up-challenge lang="en"></step-up-challenge></main>`);
+    const el = page.querySelector('step-up-challenge')!;
+    const error = await createStepUpFetch({ context: false })('/api/phished', { method: 'POST' }).then(
+      (r) => `answered ${r.status}`,
+      (e: unknown) => e,
+    );
+    expect((error as { code?: string }).code).to.equal('origin_not_allowed');
+    expect(el.open).to.equal(false);
+    expect(sent).to.deep.equal([]);
+  });
+
   it('one element in the page runs the step-up of a guarded fetch; the request is retried with the token', async () => {
     const mock = mockChallenge({ transaction: { amount: 900, currency: 'EUR', payee: 'Bob' } });
     const seen: Array<string | null> = [];

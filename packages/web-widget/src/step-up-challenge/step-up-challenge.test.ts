@@ -4,6 +4,7 @@ import { enterCode, find, findText, nextEvent, q } from '../../test/helpers.js';
 import { mockChallenge } from '../../test/mock-challenge.js';
 import { startWorker, worker } from '../../test/msw.js';
 import '../define.js';
+import type { StepUpError } from '@stepgate/sdk-core';
 import type { StepUpChallenge } from './step-up-challenge.js';
 
 async function inline(info: StepUpChallenge['challenge']): Promise<StepUpChallenge> {
@@ -22,6 +23,48 @@ describe('<step-up-challenge>', () => {
     await find(el, '[part~=transaction]');
     const values = [...el.shadowRoot!.querySelectorAll('dd')].map((d) => d.textContent?.trim());
     expect(values).to.deep.equal(['payments.transfer', '€12,500.00', 'ACME Ltd']);
+  });
+
+  it('refuses a challengeUrl on another origin: origin_not_allowed, nothing sent there, only Close (issue 15)', async () => {
+    const sent: string[] = [];
+    const mock = mockChallenge({ base: 'https://evil.example/stepgate' });
+    // Registered last, so it sees every request to that origin first (and falls through).
+    worker.use(
+      http.all('https://evil.example/*', ({ request }) => {
+        sent.push(request.url);
+      }),
+    );
+    const el = document.createElement('step-up-challenge') as StepUpChallenge;
+    el.lang = 'en';
+    const failed = nextEvent(el, 'step-up-error');
+    const outcome = el.stepUp(mock.info).catch((e: unknown) => e);
+    document.body.append(el);
+    try {
+      const { error } = await failed;
+      expect(error.code).to.equal('origin_not_allowed');
+      (await findText(el, '[part~=cancel]', 'Close')).click();
+      const rejected = (await outcome) as StepUpError;
+      expect([rejected.code, (rejected.cause as { code?: string }).code]).to.deep.equal([
+        'failed',
+        'origin_not_allowed',
+      ]);
+      expect(sent).to.deep.equal([]);
+      expect(q(el, 'input[name=code]')).to.equal(null);
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('runs a challenge on an origin named in allowed-origins (issue 15)', async () => {
+    const mock = mockChallenge({ base: 'https://auth.example.test/stepgate' });
+    const el = await fixture<StepUpChallenge>(
+      html`<step-up-challenge inline lang="en" allowed-origins="https://auth.example.test  https://other.example.test" .challenge=${mock.info}></step-up-challenge>`,
+    );
+    expect(el.allowedOrigins).to.deep.equal(['https://auth.example.test', 'https://other.example.test']);
+    const done = nextEvent(el, 'step-up-complete');
+    await enterCode(el, '123456');
+    expect((await done).answer.token).to.match(/^eyJ/);
+    expect(mock.requests.map((r) => r.path)).to.deep.equal(['verify']);
   });
 
   it('loads from service-url + challenge-id attributes', async () => {

@@ -8,7 +8,14 @@ import type {
 } from '@stepgate/protocol';
 import { rememberDeviceToken, StepUpCancelledError, StepUpError } from '@stepgate/sdk-core';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { challengeUrlFor, getChallenge, startMethod, verifyMethod } from '../api-client.js';
+import {
+  type ClientOptions,
+  challengeUrlFor,
+  getChallenge,
+  originList,
+  startMethod,
+  verifyMethod,
+} from '../api-client.js';
 import { WidgetError } from '../errors.js';
 import {
   StepUpCancelEvent,
@@ -51,6 +58,7 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @attr service-url - Base URL of the service or the app's proxy (with `challenge-id`).
  * @attr challenge-id - The challenge id `chl_…` (with `service-url`).
  * @attr challenge-url - The absolute challenge URL (instead of the two above).
+ * @attr allowed-origins - Origins besides the page's own that the challenge URL may be on, separated by spaces (`https://auth.example.com`); any other origin is refused with `origin_not_allowed` before a request is made.
  * @attr {boolean} open - The modal dialog is open.
  * @attr {boolean} inline - Render in the page flow instead of a modal dialog.
  * @attr {boolean} remember-device - Offer a "remember this device" box with code methods.
@@ -117,6 +125,7 @@ export class StepUpChallenge extends LitElement {
     serviceUrl: { attribute: 'service-url' },
     challengeId: { attribute: 'challenge-id' },
     challengeUrl: { attribute: 'challenge-url' },
+    allowedOrigins: { attribute: 'allowed-origins', converter: originList },
     open: { type: Boolean, reflect: true },
     inline: { type: Boolean, reflect: true },
     rememberDevice: { type: Boolean, attribute: 'remember-device' },
@@ -142,6 +151,7 @@ export class StepUpChallenge extends LitElement {
   declare serviceUrl: string | undefined;
   declare challengeId: string | undefined;
   declare challengeUrl: string | undefined;
+  declare allowedOrigins: string[] | undefined;
   declare open: boolean;
   declare inline: boolean;
   declare rememberDevice: boolean;
@@ -275,7 +285,7 @@ export class StepUpChallenge extends LitElement {
     if (!url) return;
     const ctl = new AbortController();
     this.#loadCtl = ctl;
-    getChallenge(url, { signal: ctl.signal }).then(
+    getChallenge(url, this.#client(ctl.signal)).then(
       (view) => {
         if (ctl.signal.aborted) return;
         this.view = view;
@@ -295,6 +305,11 @@ export class StepUpChallenge extends LitElement {
         this.#fail(e instanceof WidgetError && e.status !== 404 ? e : new WidgetError('expired', String(e)));
       },
     );
+  }
+
+  /** Options of every call: the signal, and where the challenge URL may point (issue 15). */
+  #client(signal: AbortSignal): ClientOptions & { signal: AbortSignal } {
+    return { signal, allowedOrigins: this.allowedOrigins };
   }
 
   #tick(): void {
@@ -342,7 +357,7 @@ export class StepUpChallenge extends LitElement {
     const method = this.method;
     if (!url || !method) return;
     void this.#act(async (signal) => {
-      const sent = (await startMethod(url, method, { signal })) as CodeSentAnswer;
+      const sent = (await startMethod(url, method, this.#client(signal))) as CodeSentAnswer;
       this.sentTo = sent.sentTo;
       this.resendAt = Date.now() + (sent.resendAfter || 0) * 1000;
       this.now = Date.now();
@@ -355,7 +370,9 @@ export class StepUpChallenge extends LitElement {
   #submit(body: VerifyRequest): void {
     const url = this.#loaded;
     if (!url) return;
-    void this.#act(async (signal) => this.#complete(await verifyMethod(url, body, { signal }), body.method));
+    void this.#act(async (signal) =>
+      this.#complete(await verifyMethod(url, body, this.#client(signal)), body.method),
+    );
   }
 
   #runWebAuthn(method: WebAuthnMethod): void {
@@ -363,8 +380,8 @@ export class StepUpChallenge extends LitElement {
     const { view } = this;
     if (!url || !view) return;
     void this.#act(async (signal) => {
-      const body = await webauthnProof(url, view.id, method, signal);
-      this.#complete(await verifyMethod(url, body, { signal }), method);
+      const body = await webauthnProof(url, view.id, method, this.#client(signal));
+      this.#complete(await verifyMethod(url, body, this.#client(signal)), method);
     });
   }
 

@@ -12,7 +12,7 @@ import {
 } from '@simplewebauthn/browser';
 import type { Method, VerifyRequest, WebAuthnJson, WebAuthnStartAnswer } from '@stepgate/protocol';
 import { detectWebview, signWithNativeDeviceKey } from '@stepgate/sdk-core';
-import { startMethod } from '../api-client.js';
+import { type ClientOptions, startMethod } from '../api-client.js';
 import { WidgetError } from '../errors.js';
 
 /** The methods that run a WebAuthn ceremony. */
@@ -24,21 +24,23 @@ const DECLINED = new Set(['NotAllowedError', 'AbortError']);
 /**
  * Starts `method` on the challenge and performs the ceremony.
  *
+ * @param client - The signal, and the origins `challengeUrl` may be on besides the page's.
  * @throws {WidgetError} `webauthn_unavailable` (no WebAuthn and no native bridge, or the
  *   authenticator failed), `webauthn_cancelled` (declined or timed out), `native_failed`, or an
- *   error of the `start` call. An abort rethrows the signal's reason.
+ *   error of the `start` call (`origin_not_allowed` among them). An abort rethrows the signal's reason.
  */
 export async function webauthnProof(
   challengeUrl: string,
   challengeId: string,
   method: WebAuthnMethod,
-  signal: AbortSignal,
+  client: ClientOptions & { signal: AbortSignal },
 ): Promise<VerifyRequest> {
+  const { signal } = client;
   const inBrowser = browserSupportsWebAuthn();
   if (!inBrowser && !(method === 'biometric' && detectWebview())) {
     throw new WidgetError('webauthn_unavailable', 'No WebAuthn');
   }
-  const { publicKey } = (await startMethod(challengeUrl, method, { signal })) as WebAuthnStartAnswer;
+  const { publicKey } = (await startMethod(challengeUrl, method, client)) as WebAuthnStartAnswer;
   if (typeof publicKey?.challenge !== 'string') {
     throw new WidgetError('invalid_response', 'No WebAuthn options');
   }
