@@ -13,6 +13,8 @@ export interface StepUpEnrollPreactProps {
   serviceUrl?: StepUpEnroll['serviceUrl'];
   /** The absolute enrollment URL (instead of the two above). */
   enrollmentUrl?: StepUpEnroll['enrollmentUrl'];
+  /** Origins besides the page's own that the enrollment URL may be on, separated by spaces; any other origin is refused with `origin_not_allowed` before a request is made. */
+  allowedOrigins?: StepUpEnroll['allowedOrigins'];
   /** Force a colour scheme; default follows `prefers-color-scheme`. */
   theme?: StepUpEnroll['theme'];
   /** Replaces single strings of the message table. */
@@ -21,6 +23,8 @@ export interface StepUpEnrollPreactProps {
   'service-url'?: StepUpEnroll['serviceUrl'];
   /** The absolute enrollment URL (instead of the two above). */
   'enrollment-url'?: StepUpEnroll['enrollmentUrl'];
+  /** Origins besides the page's own that the enrollment URL may be on, separated by spaces; any other origin is refused with `origin_not_allowed` before a request is made. */
+  'allowed-origins'?: StepUpEnroll['allowedOrigins'];
   /** A factor was added (`event.factor`). */
   'onstep-up-factor-added'?: (event: StepUpFactorAddedEvent) => void;
   /** A step failed or the ticket expired. */
@@ -39,6 +43,8 @@ export interface StepUpChallengePreactProps {
   challengeId?: StepUpChallenge['challengeId'];
   /** The absolute challenge URL (instead of the two above). */
   challengeUrl?: StepUpChallenge['challengeUrl'];
+  /** Origins besides the page's own that the challenge URL may be on, separated by spaces (`https://auth.example.com`); any other origin is refused with `origin_not_allowed` before a request is made. */
+  allowedOrigins?: StepUpChallenge['allowedOrigins'];
   /** The modal dialog is open. */
   open?: StepUpChallenge['open'];
   /** Render in the page flow instead of a modal dialog. */
@@ -55,6 +61,8 @@ export interface StepUpChallengePreactProps {
   'challenge-id'?: StepUpChallenge['challengeId'];
   /** The absolute challenge URL (instead of the two above). */
   'challenge-url'?: StepUpChallenge['challengeUrl'];
+  /** Origins besides the page's own that the challenge URL may be on, separated by spaces (`https://auth.example.com`); any other origin is refused with `origin_not_allowed` before a request is made. */
+  'allowed-origins'?: StepUpChallenge['allowedOrigins'];
   /** Offer a "remember this device" box with code methods. */
   'remember-device'?: StepUpChallenge['rememberDevice'];
   /** Verified; `event.answer.token` is the upgraded token. */

@@ -13,6 +13,8 @@ export interface StepUpEnrollSolidProps {
   serviceUrl?: StepUpEnroll['serviceUrl'];
   /** The absolute enrollment URL (instead of the two above). */
   enrollmentUrl?: StepUpEnroll['enrollmentUrl'];
+  /** Origins besides the page's own that the enrollment URL may be on, separated by spaces; any other origin is refused with `origin_not_allowed` before a request is made. */
+  allowedOrigins?: StepUpEnroll['allowedOrigins'];
   /** Force a colour scheme; default follows `prefers-color-scheme`. */
   theme?: StepUpEnroll['theme'];
   /** Replaces single strings of the message table. */
@@ -21,6 +23,8 @@ export interface StepUpEnrollSolidProps {
   'service-url'?: StepUpEnroll['serviceUrl'];
   /** The absolute enrollment URL (instead of the two above). */
   'enrollment-url'?: StepUpEnroll['enrollmentUrl'];
+  /** Origins besides the page's own that the enrollment URL may be on, separated by spaces; any other origin is refused with `origin_not_allowed` before a request is made. */
+  'allowed-origins'?: StepUpEnroll['allowedOrigins'];
   /** A factor was added (`event.factor`). */
   'on:step-up-factor-added'?: (event: StepUpFactorAddedEvent) => void;
   /** A step failed or the ticket expired. */
@@ -28,6 +32,7 @@ export interface StepUpEnrollSolidProps {
   'prop:ticket'?: StepUpEnroll['ticket'];
   'prop:serviceUrl'?: StepUpEnroll['serviceUrl'];
   'prop:enrollmentUrl'?: StepUpEnroll['enrollmentUrl'];
+  'prop:allowedOrigins'?: StepUpEnroll['allowedOrigins'];
   'prop:theme'?: StepUpEnroll['theme'];
   'prop:messages'?: StepUpEnroll['messages'];
 }
@@ -44,6 +49,8 @@ export interface StepUpChallengeSolidProps {
   challengeId?: StepUpChallenge['challengeId'];
   /** The absolute challenge URL (instead of the two above). */
   challengeUrl?: StepUpChallenge['challengeUrl'];
+  /** Origins besides the page's own that the challenge URL may be on, separated by spaces (`https://auth.example.com`); any other origin is refused with `origin_not_allowed` before a request is made. */
+  allowedOrigins?: StepUpChallenge['allowedOrigins'];
   /** The modal dialog is open. */
   open?: StepUpChallenge['open'];
   /** Render in the page flow instead of a modal dialog. */
@@ -60,6 +67,8 @@ export interface StepUpChallengeSolidProps {
   'challenge-id'?: StepUpChallenge['challengeId'];
   /** The absolute challenge URL (instead of the two above). */
   'challenge-url'?: StepUpChallenge['challengeUrl'];
+  /** Origins besides the page's own that the challenge URL may be on, separated by spaces (`https://auth.example.com`); any other origin is refused with `origin_not_allowed` before a request is made. */
+  'allowed-origins'?: StepUpChallenge['allowedOrigins'];
   /** Offer a "remember this device" box with code methods. */
   'remember-device'?: StepUpChallenge['rememberDevice'];
   /** Verified; `event.answer.token` is the upgraded token. */
@@ -74,6 +83,7 @@ export interface StepUpChallengeSolidProps {
   'prop:serviceUrl'?: StepUpChallenge['serviceUrl'];
   'prop:challengeId'?: StepUpChallenge['challengeId'];
   'prop:challengeUrl'?: StepUpChallenge['challengeUrl'];
+  'prop:allowedOrigins'?: StepUpChallenge['allowedOrigins'];
   'prop:open'?: StepUpChallenge['open'];
   'prop:inline'?: StepUpChallenge['inline'];
   'prop:rememberDevice'?: StepUpChallenge['rememberDevice'];
