@@ -31,7 +31,7 @@ const bundles = [
   ],
   ['stepgate-fr.min.js', 'French messages for both elements, loaded beside either bundle'],
   [
-    'stepgate-fetch.min.js',
+    'step-up-fetch.min.js',
     "sdk-core's createStepUpFetch (context header, step-up queue, header parsers), loaded on demand by the challenge bundle",
   ],
 ];

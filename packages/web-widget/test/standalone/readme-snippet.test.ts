@@ -47,7 +47,7 @@ const bundles: StandaloneBundle[] = [];
 beforeAll(async () => {
   const launching = launchChromium();
   sample = await startSampleService();
-  bundles.push(await buildStandalone('step-up-challenge'), await buildStandalone('stepgate-fetch'));
+  bundles.push(await buildStandalone('step-up-challenge'), await buildStandalone('step-up-fetch'));
   const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Transfer</title></head><body>\n${snippet}\n</body></html>`;
   app = await startSampleApp({
     sample,
@@ -92,7 +92,7 @@ describe('README "Without a bundler": the plain-HTML snippet as written', () => 
     expect(pkg.jsdelivr).toBe(pkg.unpkg);
     expect(pkg.exports['./standalone/challenge.js']).toMatchObject({ default: pkg.unpkg });
     expect(pkg.exports['./standalone/fetch.js']).toMatchObject({
-      default: './dist/standalone/stepgate-fetch.min.js',
+      default: './dist/standalone/step-up-fetch.min.js',
     });
   });
 
@@ -108,7 +108,7 @@ describe('README "Without a bundler": the plain-HTML snippet as written', () => 
       // The fetch flow came from beside the challenge bundle, on demand.
       expect(cdn.map((u) => u.split('/').at(-1))).toEqual([
         'step-up-challenge.min.js',
-        'stepgate-fetch.min.js',
+        'step-up-fetch.min.js',
       ]);
       expect(problems).toEqual([]);
     } finally {
