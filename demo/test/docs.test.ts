@@ -133,6 +133,38 @@ describe('every code block of the guides runs or is checked', () => {
   }
 });
 
+describe('backend.md samples never run a transfer whose amount is not a number (issue 22)', () => {
+  const send = (base: string, body: unknown) =>
+    fetch(`${base}/api/transfers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user': 'ann' },
+      body: JSON.stringify(body),
+    });
+  for (const name of ['express', 'fastify', 'hono']) {
+    it(`${name}: "900 EUR", null, [], {}, "1e9" and no amount never get a 200 without a step-up`, async () => {
+      const b = blocks.find((x) => x.attrs.sample === name);
+      process.env.STEPGATE_URL = svc.url;
+      process.env.STEPGATE_API_KEY = svc.apiKey;
+      writeFileSync(`${sampleDir}${name}-typed.ts`, b!.code);
+      const { app } = (await import(`${sampleDir}${name}-typed.ts`)) as { app: unknown };
+      const server = await listen(name, app);
+      try {
+        for (const amount of ['900 EUR', null, [], {}, '1e9', undefined]) {
+          const res = await send(
+            server.base,
+            amount === undefined ? { payee: 'Bob' } : { amount, payee: 'Bob' },
+          );
+          // 400 (the body is checked before it is bound), or at worst a step-up: never the transfer.
+          expect([400, 401], `${name} ${JSON.stringify(amount)}`).toContain(res.status);
+        }
+        expect((await send(server.base, { amount: 900, payee: 'Bob' })).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+});
+
 describe('backend.md contact sample', () => {
   it('S31, S33: a new phone steps up with the old one through the proxy, then the retry changes it; both are told', async () => {
     const b = blocks.find((x) => x.attrs.sample === 'contact');

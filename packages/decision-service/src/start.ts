@@ -6,6 +6,7 @@ import type { AuditLog } from './audit/audit-log.js';
 import { openServiceAudit } from './audit/service-audit.js';
 import { buildChallengeDeps } from './challenges/challenge-wiring.js';
 import { ConfigError } from './config/config-error.js';
+import { issuerWarning } from './config/issuer-check.js';
 import { loadConfig } from './config/load-config.js';
 import type { ServiceConfig, ServiceConfigInput } from './config/service-config.js';
 import { buildApp } from './http/build-app.js';
@@ -66,6 +67,12 @@ export interface StartOptions {
    * @defaultValue true
    */
   createApiKeys?: boolean;
+  /**
+   * Development checks (`stepgate serve --dev`): warns in the log when `issuer` is not the URL the
+   * service listens on, so minted tokens do not carry another port's `iss`.
+   * @defaultValue false
+   */
+  dev?: boolean;
 }
 
 /** A running service. */
@@ -241,13 +248,14 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       metrics,
     };
     const audience = options.audience ?? config.audiences[0]!;
-    const admin = await createApiKey(store, sealer, {
-      audience,
-      admin: true,
-      label: 'startup admin',
-      now: now(),
-    });
-    const api = await createApiKey(store, sealer, { audience, admin: false, label: 'startup', now: now() });
+    // `stepgate serve` turns this off: a restart must not leave another unrevoked admin key behind.
+    const createKeys = options.createApiKeys ?? true;
+    const admin = createKeys
+      ? await createApiKey(store, sealer, { audience, admin: true, label: 'startup admin', now: now() })
+      : undefined;
+    const api = createKeys
+      ? await createApiKey(store, sealer, { audience, admin: false, label: 'startup', now: now() })
+      : undefined;
     const { app } = await buildApp(ctx);
     await app.listen({ port: config.server.port, host: config.server.host });
     listening = app;
@@ -275,13 +283,17 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       { url: `http://${host}:${port}`, policyVersion: policies.current.version },
       'stepgate decision service started',
     );
+    if (options.dev) {
+      const warning = issuerWarning(config.issuer, config.server.host, port);
+      if (warning !== undefined) log.warn({ issuer: config.issuer, url: `http://${host}:${port}` }, warning);
+    }
     let closed = false;
     const auditLog = audit;
     return {
       url: `http://${host}:${port}`,
       port,
-      adminKey: admin.key,
-      apiKey: api.key,
+      adminKey: admin?.key ?? '',
+      apiKey: api?.key ?? '',
       config,
       tokens,
       store,

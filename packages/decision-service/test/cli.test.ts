@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../src/cli/program.js';
 import { bundleForNode } from './bundle.js';
@@ -52,7 +53,7 @@ describe('stepgate CLI (command functions)', () => {
     const check = await stepgate(['policy', 'check', join(dir, 'policies.yaml')]);
     expect(check.out).toMatch(/^ok: 3 policies, default allow, version sha256:/);
     const test = await stepgate(['policy', 'test', join(dir, 'policies.test.yaml')]);
-    expect(test.out).toContain('3 passed, 0 failed');
+    expect(test.out).toContain('5 passed, 0 failed');
   });
 
   it('policy check reports file:line:col; policy test fails on a failing case', async () => {
@@ -67,6 +68,34 @@ describe('stepgate CLI (command functions)', () => {
     await expect(stepgate(['policy', 'test', join(dir, 'q.test.yaml')])).rejects.toThrow(
       /1 policy test\(s\) failed/,
     );
+  });
+
+  it('policy check lists every problem, each with file:line:col, and prints the field types', async () => {
+    const dir = freshDir();
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      'policies:\n  - id: a\n    when: { transaction.amount: { gt: 5 } }\n    effect: deny\n  - id: b\n    when: { transaction.amount: "5" }\n    effect: deny\n    onMissing: step_up\ndefault: allow\n',
+    );
+    writeFileSync(join(dir, 'b.yaml'), 'policies:\n  - id: c\n    effect: maybe\ndefault: allow\n');
+    const { io, err } = capture();
+    const program = createProgram(io).exitOverride();
+    await expect(
+      program.parseAsync(['node', 'stepgate', 'policy', 'check', join(dir, 'a.yaml'), join(dir, 'b.yaml')]),
+    ).rejects.toThrow(/3 problems in .*a\.yaml, .*b\.yaml \(listed above\)/);
+    expect(err).toEqual([
+      expect.stringMatching(/a\.yaml:8:\d+ \/policies\/1\/onMissing: "onMissing: step_up" needs a "require"/),
+      expect.stringMatching(
+        /a\.yaml:6:\d+ \/policies\/1\/when\/transaction\.amount: "transaction\.amount" is used with two types/,
+      ),
+      expect.stringMatching(/b\.yaml:3:\d+ \/policies\/0\/effect: must be one of/),
+    ]);
+    writeFileSync(
+      join(dir, 'ok.yaml'),
+      'fields:\n  transaction.tags: string[]\npolicies:\n  - id: a\n    when: { transaction.amount: { gt: 5 } }\n    effect: deny\ndefault: allow\n',
+    );
+    const ok = await stepgate(['policy', 'check', join(dir, 'ok.yaml')]);
+    expect(ok.out).toContain('transaction.amount: number (a)');
+    expect(ok.out).toContain('transaction.tags: string[] declared');
   });
 
   it('apikey create prints a key once and stores only its hash; keys rotate adds a key', async () => {
@@ -140,6 +169,64 @@ describe('stepgate CLI (bundled binary, spawned)', () => {
       const [code] = (await once(child, 'exit')) as [number | null];
       expect(code).toBe(0);
     }
+  }, 60_000);
+
+  /** Starts `stepgate serve ARGS` in `dir`; resolves with its URL, its output so far, and a clean stop. */
+  async function serve(dir: string, args: string[]) {
+    const child = spawn(process.execPath, [cli, 'serve', ...args], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    while (!/listening on (\S+)/.test(output)) await once(child.stdout!, 'data');
+    return {
+      url: /listening on (\S+)/.exec(output)![1]!,
+      output: () => output,
+      async stop() {
+        child.kill('SIGTERM');
+        const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+        expect({ code, signal, output }).toEqual({ code: 0, signal: null, output });
+      },
+    };
+  }
+
+  it('serve creates no API key: three restarts on one data dir leave only the key apikey created (issue 22)', async () => {
+    const dir = freshDir();
+    await run(process.execPath, [cli, 'init', '--dir', dir]);
+    await run(process.execPath, [cli, 'apikey', 'create'], { cwd: dir });
+    for (let i = 0; i < 3; i++) await (await serve(dir, ['--port', '0'])).stop();
+    const db = new Database(join(dir, 'data', 'stepgate.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT admin, revoked_at FROM api_keys').all()).toEqual([
+        { admin: 0, revoked_at: null },
+      ]);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
+
+  it('init --dev derives the issuer from the port it writes; serve --dev warns when it listens elsewhere', async () => {
+    const dir = freshDir();
+    await run(process.execPath, [cli, 'init', '--dir', dir, '--dev', '--port', '9131']);
+    const config = readFileSync(join(dir, 'stepgate.yaml'), 'utf8');
+    expect(config).toContain('issuer: "http://localhost:9131"');
+    expect(config).toMatch(/^ {2}port: 9131$/m);
+    const svc = await serve(dir, ['--dev', '--port', '0']);
+    try {
+      await expect
+        .poll(() => svc.output(), { timeout: 5000 })
+        .toMatch(/"level":40.*the issuer http:\/\/localhost:9131 does not match where the service listens/);
+    } finally {
+      await svc.stop();
+    }
+    const other = freshDir();
+    await run(process.execPath, [cli, 'init', '--dir', other, '--issuer', 'https://auth.bank.example']);
+    expect(readFileSync(join(other, 'stepgate.yaml'), 'utf8')).toContain(
+      'issuer: "https://auth.bank.example"',
+    );
   }, 60_000);
 
   it('fails with a located error on a broken config', async () => {

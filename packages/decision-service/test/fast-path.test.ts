@@ -98,6 +98,17 @@ describe('POST /v1/decisions: the node:http fast path answers like the Fastify r
       'a step-up',
       (u) => ({ body: JSON.stringify({ ...valid(u), action: { name: 'admin.users' } }), headers: json }),
     ],
+    [
+      'a field of the wrong type (issue 22)',
+      (u) => ({
+        body: JSON.stringify({
+          ...valid(u),
+          action: { name: 'payments.transfer' },
+          transaction: { amount: '900 EUR' },
+        }),
+        headers: json,
+      }),
+    ],
     ['malformed JSON', () => ({ body: '{"subject":', headers: json })],
     [
       'a __proto__ key',

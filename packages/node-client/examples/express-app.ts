@@ -3,6 +3,7 @@
 import { createStepgate, type Stepgate } from '@stepgate/node-client';
 import { stepgateExpress } from '@stepgate/node-client/express';
 import express from 'express';
+import { invalidTransfer, readTransfer } from './transfer.js';
 
 export function createApp(
   stepgate: Stepgate = createStepgate({
@@ -23,10 +24,9 @@ export function createApp(
   app.post(
     '/api/transfer',
     express.json(),
-    sg.requireStepUp({
-      action: 'payments.transfer',
-      transaction: (req) => ({ amount: req.body.amount, currency: req.body.currency, payee: req.body.payee }),
-    }),
+    // Check the body before the guard; the guard binds the checked transfer.
+    (req, res, next) => (readTransfer(req.body) ? next() : res.status(400).json(invalidTransfer)),
+    sg.requireStepUp({ action: 'payments.transfer', transaction: (req) => readTransfer(req.body) }),
     (req, res) => {
       res.json({ ok: true, decisionId: req.stepUp?.decisionId });
     },

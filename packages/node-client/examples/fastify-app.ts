@@ -2,12 +2,7 @@
 import { createStepgate, type Stepgate } from '@stepgate/node-client';
 import { stepgatePlugin } from '@stepgate/node-client/fastify';
 import Fastify from 'fastify';
-
-interface Transfer {
-  amount: number;
-  currency: string;
-  payee: string;
-}
+import { type Transfer, transferSchema } from './transfer.js';
 
 export async function createApp(
   client: Stepgate = createStepgate({
@@ -15,7 +10,8 @@ export async function createApp(
     apiKey: process.env.STEPGATE_API_KEY ?? '',
   }),
 ) {
-  const app = Fastify();
+  // No type coercion: by default Fastify's Ajv turns "900" into 900 and null into 0.
+  const app = Fastify({ ajv: { customOptions: { coerceTypes: false } } });
   await app.register(stepgatePlugin, {
     client,
     getSubject: (request) => {
@@ -26,10 +22,11 @@ export async function createApp(
   app.post<{ Body: Transfer }>(
     '/api/transfer',
     {
+      schema: { body: transferSchema }, // 400 before the guard runs
       preHandler: app.requireStepUp({
         action: 'payments.transfer',
         transaction: (request) => {
-          const { amount, currency, payee } = request.body as Transfer;
+          const { amount, currency, payee } = request.body as Transfer; // checked by the schema
           return { amount, currency, payee };
         },
       }),

@@ -3,6 +3,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { createStepgate, type Stepgate } from '@stepgate/node-client';
 import { stepgateFetch } from '@stepgate/node-client/fetch';
 import { type Context, Hono } from 'hono';
+import { invalidTransfer, readTransfer } from './transfer.js';
 
 export function createApp(
   stepgate: Stepgate = createStepgate({
@@ -19,14 +20,21 @@ export function createApp(
   const conn = (c: Context) => ({ remoteAddress: getConnInfo(c).remote.address });
   const transfer = sg.guard({
     action: 'payments.transfer',
-    transaction: async (request) => {
-      const { amount, currency, payee } = (await request.clone().json()) as Record<string, unknown>;
-      return { amount, currency, payee };
-    },
+    transaction: async (request) => readTransfer(await request.clone().json()),
   });
   const app = new Hono();
   app.all('/stepgate/*', async (c) => (await sg.proxy(c.req.raw, conn(c))) ?? c.notFound());
   app.post('/api/transfer', async (c) => {
+    // Check the body before the guard (a clone: the guard reads it again).
+    if (
+      !readTransfer(
+        await c.req.raw
+          .clone()
+          .json()
+          .catch(() => undefined),
+      )
+    )
+      return c.json(invalidTransfer, 400);
     const result = await transfer(c.req.raw, conn(c));
     if (!result.ok) return result.response; // 401 step-up, 403 deny, 503 unavailable
     return c.json({ ok: true, decisionId: result.verdict.decisionId });

@@ -1,3 +1,5 @@
+import type { InvalidFieldDetails } from '@stepgate/protocol';
+
 /**
  * The one error class of @stepgate/node-client. Every code is listed in {@link CLIENT_ERROR_CODES}
  * and documented in the README's error table (a test fails when the two disagree).
@@ -13,6 +15,10 @@
  *   does not run (SECURITY.md S20, S21).
  * - `service_unavailable`: any other call failed for the same reasons (timeout, breaker, network, 5xx, malformed).
  * - `service_rejected`: the service answered a non-decision call with a 4xx; `serviceCode` and `status` say why.
+ * - `invalid_request`: the service refused a decision request as invalid — a request field of another
+ *   type than the policies give it (`"900 EUR"` where an amount is compared); `details` names the field
+ *   and the policy. Guards answer 400 (the route does not run): the request is the app's mistake, not
+ *   an outage.
  *
  * @example
  * Object.keys(CLIENT_ERROR_CODES); // ['invalid_options', 'invalid_argument', 'decision_unavailable', …]
@@ -23,6 +29,7 @@ export const CLIENT_ERROR_CODES = {
   decision_unavailable: 503,
   service_unavailable: 503,
   service_rejected: 502,
+  invalid_request: 400,
 } as const;
 
 /** A stable error code of this package. */
@@ -48,16 +55,19 @@ export class StepgateClientError extends Error {
   readonly status: number | undefined;
   /** The service's own error code (`error.code` of its body), when it sent one. */
   readonly serviceCode: string | undefined;
+  /** With `invalid_request` for a field of the wrong type: which field, which policy, what it expected. */
+  readonly details: InvalidFieldDetails | undefined;
 
   constructor(
     code: ClientErrorCode,
     message: string,
-    options: { cause?: unknown; status?: number; serviceCode?: string } = {},
+    options: { cause?: unknown; status?: number; serviceCode?: string; details?: InvalidFieldDetails } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.serviceCode = options.serviceCode;
+    this.details = options.details;
   }
 }
 

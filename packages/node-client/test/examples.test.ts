@@ -52,7 +52,7 @@ describe('README examples', () => {
     it(`${name}: allows a small transfer, steps up a large one, and proxies its challenge`, async () => {
       const app = await start(stepgate);
       try {
-        const transfer = (amount: number) =>
+        const transfer = (amount: number | undefined) =>
           fetch(`${app.url}/api/transfer`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-demo-user': 'ann' },
@@ -69,8 +69,17 @@ describe('README examples', () => {
         const direct = await fetch(`${svc.url}/v1/challenges/${stepUp.challengeId}`);
         const proxied = await fetch(stepUp.challengeUrl);
         expect([proxied.status, await proxied.text()]).toEqual([direct.status, await direct.text()]);
-        const anonymous = await fetch(`${app.url}/api/transfer`, { method: 'POST' });
+        const anonymous = await fetch(`${app.url}/api/transfer`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ amount: 20, currency: 'EUR', payee: 'FR76…' }),
+        });
         expect(anonymous.status).toBe(401);
+        // Issue 22: the body is checked before it is bound; an amount that is not one never runs.
+        for (const amount of ['900 EUR', null, [], {}, '1e9', '900']) {
+          const bad = await transfer(amount as never);
+          expect(bad.status, JSON.stringify(amount)).toBe(400);
+        }
       } finally {
         await app.close();
       }

@@ -30,6 +30,32 @@ describe('against the real decision service', () => {
   });
   afterAll(() => svc.close());
 
+  it("issue 22: decide() passes the service's 400 invalid_request on, with the field and the policy", async () => {
+    const error = await stepgate
+      .decide({
+        subject: { id: 'alice' },
+        action: { name: 'payments.transfer' },
+        transaction: { amount: Number('900 EUR') },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'invalid_request',
+      status: 400,
+      details: {
+        field: 'transaction.amount',
+        policyId: 'fresh-check-for-transfers',
+        expected: 'number',
+        actual: 'null',
+      },
+    });
+    expect(await stepgate.policyFields()).toEqual({
+      policyVersion: svc.policyVersion(),
+      fields: {
+        'transaction.amount': { type: 'number', policies: ['fresh-check-for-transfers', 'transfer-ceiling'] },
+      },
+    });
+  });
+
   for (const harness of [expressHarness, express4Harness, fastifyHarness, honoHarness]) {
     describe(harness.name, () => {
       let app: HarnessApp;
@@ -59,6 +85,35 @@ describe('against the real decision service', () => {
           userId: 'alice',
           action: 'payments.transfer',
           status: 'pending',
+        });
+      });
+
+      it('issue 22: an amount of the wrong type is a 400 from the guard itself; a missing one fails closed', async () => {
+        const user = `typed-${harness.name.replace(/\W/g, '')}`;
+        for (const amount of ['900 EUR', null, [], {}, '1e9']) {
+          const res = await post(app, { ...TRANSFER, amount }, { 'x-test-user': user });
+          expect(res.status, JSON.stringify(amount)).toBe(400);
+          expect(((await res.json()) as { error: { details: object } }).error.details).toEqual({
+            field: 'transaction.amount',
+            policyId: 'fresh-check-for-transfers',
+            expected: 'number',
+            actual: expect.any(String),
+            policyVersion: svc.policyVersion(),
+          });
+        }
+        // The guard answered: the service saw none of them (it audits every refusal it makes).
+        const audit = await fetch(`${svc.url}/v1/audit?user=${user}`, {
+          headers: { authorization: `Bearer ${svc.adminKey}` },
+        });
+        expect(((await audit.json()) as { records: unknown[] }).records).toEqual([]);
+        // No amount: the ceiling (a deny policy) cannot tell, so it denies, and says why.
+        const { amount: _, ...noAmount } = TRANSFER;
+        const missing = await post(app, noAmount);
+        expect(missing.status).toBe(403);
+        expect(((await missing.json()) as { reasons: unknown[] }).reasons).toContainEqual({
+          policyId: 'transfer-ceiling',
+          code: 'field_missing',
+          detail: 'transaction.amount is missing from the request; onMissing is deny',
         });
       });
 

@@ -7,6 +7,8 @@ const out = await build({
   bundle: true,
   format: 'esm',
   write: false,
+  // Workspace packages from their sources (the `source` export condition), not a possibly stale dist.
+  conditions: ['source'],
 });
 const url = `data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`;
 const { policySchema } = await import(url);

@@ -6,11 +6,20 @@
  */
 import { type AcrValues, type Decision, LEVELS, type Reason, type Requirement } from '@stepgate/protocol';
 import type { ValuesBuilder } from './codegen.js';
+import { article } from './field-types.js';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
 import { methodList, methodsOf } from './methods.js';
 import { sessionMeets } from './requirement.js';
-import type { EnrolledMethod, HistorySnapshot, PolicyEffect, PolicyMode, Verdict } from './types.js';
+import type {
+  EnrolledMethod,
+  HistorySnapshot,
+  InvalidField,
+  OnMissing,
+  PolicyEffect,
+  PolicyMode,
+  Verdict,
+} from './types.js';
 
 /** A policy ready for combination. */
 export interface RuntimePolicy {
@@ -27,6 +36,8 @@ export interface RuntimePolicy {
   /** Allowed methods as a mask (all methods when the policy names none). */
   readonly methods: number;
   readonly bind: boolean;
+  /** What an unknown condition (a missing request field) does, the default resolved. */
+  readonly onMissing: OnMissing;
   /** `require.anyAction`: a token minted for another action is accepted (S34). */
   readonly anyAction: boolean;
   readonly fields: readonly Field[];
@@ -74,6 +85,49 @@ export function interpretedValues(fields: readonly Field[]): ValuesBuilder {
 function reasonFor(p: RuntimePolicy, m: MatchContext): Reason {
   const values = p.values(m.r, m.s, m.an, m.lv);
   return { policyId: p.id, code: 'policy_matched', detail: p.detail, values };
+}
+
+/** A policy whose condition was unknown: which request fields were missing, and its `onMissing`. */
+export interface MissingOutcome {
+  readonly index: number;
+  readonly missing: readonly string[];
+  readonly onMissing: OnMissing;
+}
+
+/** What settling the unknown and invalid policies of a request adds to combination (settle.ts). */
+export interface Settled {
+  /** Per policy index: the `onMissing` outcome that replaces its effect (`step_up` or `deny`). */
+  readonly over: ReadonlyArray<MissingOutcome | undefined>;
+  /** Unknown policies with `onMissing: skip`: they do not apply, and the verdict says why. */
+  readonly skipped: readonly MissingOutcome[];
+  /** Report-only policies that compare a field of the wrong type: reported, not evaluated. */
+  readonly invalid: ReadonlyArray<{ readonly index: number; readonly field: InvalidField }>;
+}
+
+/** The `field_missing` reason: never a silent skip (docs/policies.md "Missing fields"). */
+export function missingReason(p: RuntimePolicy, o: MissingOutcome): Reason {
+  const fields = o.missing.join(', ');
+  const what =
+    o.onMissing === 'skip'
+      ? 'onMissing is skip, so the policy does not apply'
+      : `onMissing is ${o.onMissing}`;
+  return {
+    policyId: p.id,
+    code: 'field_missing',
+    detail: `${fields} ${o.missing.length === 1 ? 'is' : 'are'} missing from the request; ${what}`,
+    values: { missing: [...o.missing], onMissing: o.onMissing },
+  };
+}
+
+/** The `invalid_field` reason of a field that does not fit its type. */
+export function invalidReason(policyId: string, f: InvalidField): Reason {
+  const by = f.policyId === undefined ? 'declared in fields' : `compared by policy ${f.policyId}`;
+  return {
+    policyId,
+    code: 'invalid_field',
+    detail: `${f.field} must be ${article(f.expected)} (${by}); the request has ${f.actual}`,
+    values: { field: f.field, expected: f.expected, actual: f.actual },
+  };
 }
 
 interface Outcome {
@@ -227,13 +281,18 @@ function verdict(
   return { decision, reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
 }
 
-/** Decides from the indexes of matched policies. */
+/**
+ * Decides from the indexes of matched policies. `settled` (only when a request field was missing,
+ * or a report-only policy's field had the wrong type) says which matched policies apply their
+ * `onMissing` instead of their effect, which were skipped, and which report-only ones are invalid.
+ */
 export function combine(
   policies: readonly RuntimePolicy[],
   matched: Int32Array,
   n: number,
   cfg: CombineConfig,
   input: CombineInput,
+  settled?: Settled,
 ): Verdict {
   let deny = false;
   let step = false;
@@ -248,31 +307,55 @@ export function combine(
   let reportOnly = NO_REPORT_ONLY;
   for (let k = 0; k < n; k++) {
     const p = policies[matched[k] as number] as RuntimePolicy;
+    const o = settled?.over[p.index];
+    // An unknown condition applies the policy's `onMissing` (step_up or deny) instead of its effect.
+    const effect = o === undefined ? p.effect : (o.onMissing as PolicyEffect);
+    const reason = o === undefined ? reasonFor(p, input) : missingReason(p, o);
     if (p.mode === 'report-only') {
       const alone =
-        p.effect === 'step_up'
+        effect === 'step_up'
           ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, p.anyAction, cfg, input)
           : undefined;
-      const reason = reasonFor(p, input);
       if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
       reportOnly.push({
         policyId: p.id,
-        decision: alone?.decision ?? (p.effect as Decision),
+        decision: alone?.decision ?? (effect as Decision),
         reasons: alone === undefined || alone.reasons.length === 0 ? [reason] : [reason, ...alone.reasons],
       });
       continue;
     }
     enforced++;
-    if (reasons === NO_REASONS) reasons = [reasonFor(p, input)];
-    else reasons.push(reasonFor(p, input));
-    if (p.effect === 'deny') deny = true;
-    else if (p.effect === 'step_up') {
+    if (reasons === NO_REASONS) reasons = [reason];
+    else reasons.push(reason);
+    if (effect === 'deny') deny = true;
+    else if (effect === 'step_up') {
       if (!step || p.level > level) level = p.level;
       step = true;
       if (p.maxAge !== undefined && (maxAge === undefined || p.maxAge < maxAge)) maxAge = p.maxAge;
       mask &= p.methods;
       bind ||= p.bind;
       anyAction &&= p.anyAction;
+    }
+  }
+  if (settled !== undefined) {
+    // Skipped and invalid policies never change the decision, but the verdict says why.
+    for (const o of settled.skipped) {
+      const p = policies[o.index] as RuntimePolicy;
+      const reason = missingReason(p, o);
+      if (p.mode === 'report-only') {
+        if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
+        reportOnly.push({ policyId: p.id, decision: cfg.defaultEffect, reasons: [reason] });
+      } else if (reasons === NO_REASONS) reasons = [reason];
+      else reasons.push(reason);
+    }
+    for (const { index, field } of settled.invalid) {
+      const p = policies[index] as RuntimePolicy;
+      if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
+      reportOnly.push({ policyId: p.id, decision: 'deny', reasons: [invalidReason(p.id, field)] });
+    }
+    if (enforced === 0) {
+      const all = reasons === NO_REASONS ? cfg.defaultReasons : [...cfg.defaultReasons, ...reasons];
+      return verdict(cfg.defaultEffect, all, reportOnly, input);
     }
   }
   if (enforced === 0) return verdict(cfg.defaultEffect, cfg.defaultReasons, reportOnly, input);

@@ -17,13 +17,14 @@ import {
   type CombineInput,
   combine,
   interpretedValues,
+  invalidReason,
   type RuntimePolicy,
 } from './combine.js';
 import type { CondNode } from './condition.js';
 import { parseDuration } from './duration.js';
 import { PolicyError } from './errors.js';
 import { EMPTY_HISTORY, inputProblem } from './input.js';
-import { fieldsOf, firstFailure, type MatchContext, matches } from './interpret.js';
+import { fieldsOf, firstFailure, type MatchContext, matches, TRUE, truth, UNKNOWN } from './interpret.js';
 import { LazyRisk } from './lazy-risk.js';
 import {
   DEFAULT_METHOD_LEVELS,
@@ -33,12 +34,17 @@ import {
   methodCap,
   sessionLevel,
 } from './methods.js';
+import { onMissingOf } from './on-missing.js';
 import { riskConfig } from './risk-config.js';
+import { settle } from './settle.js';
 import { computeSignals } from './signals.js';
+import { compileTypeCheck, invalidField } from './type-check.js';
 import type {
   CompiledPolicy,
   CompileOptions,
   EvaluationInput,
+  FieldInfo,
+  InvalidField,
   PolicyDocument,
   Verdict,
   WhatIfResult,
@@ -107,11 +113,17 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     maxAge: p.require?.maxAge === undefined ? undefined : parseDuration(p.require.maxAge),
     methods: p.require?.methods?.reduce((mask, m) => mask | methodBit(m), 0) ?? 31,
     bind: p.require?.bindTransaction ?? false,
+    onMissing: onMissingOf(p),
     anyAction: p.require?.anyAction === true,
     fields: fieldsOf(checked.conditions[index] as CondNode),
     values: interpretedValues(fieldsOf(checked.conditions[index] as CondNode)),
   }));
   const conditions = checked.conditions;
+  const typed = checked.typed;
+  const types = new Map(typed.map((f) => [f.field.path, f.type]));
+  const typeCheck = compileTypeCheck(typed);
+  const hasReportOnlyTyped = typed.some((f) => f.reportOnly);
+  const policyIds = policies.map((p) => p.id);
   let matcher: Matcher;
   let actionTests: CondNode[] = [];
   let gates: number[][] = [];
@@ -120,6 +132,8 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     const generated = generateMatcher(
       conditions,
       policies.map((p) => p.fields),
+      types,
+      typed.filter((f) => !f.reportOnly),
     );
     matcher = generated.matcher;
     generated.values.forEach((v, i) => {
@@ -128,11 +142,19 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     actionTests = generated.actionTests;
     gates = generated.gates;
   } catch {
-    // No `new Function` (CSP without unsafe-eval): interpret the same trees.
-    matcher = (r, s, an, lv, out) => {
+    // No `new Function` (CSP without unsafe-eval): interpret the same trees, three-valued.
+    matcher = (r, s, an, lv, out, _A, _C, Q) => {
+      const bad = typeCheck.enforced(r);
+      if (bad >= 0) return -1 - bad;
       const m: MatchContext = { r, s, an, lv };
       let n = 0;
-      for (let i = 0; i < conditions.length; i++) if (matches(conditions[i] as CondNode, m)) out[n++] = i;
+      let q = 0;
+      for (let i = 0; i < conditions.length; i++) {
+        const t = truth(conditions[i] as CondNode, m);
+        if (t === TRUE) out[n++] = i;
+        else if (t === UNKNOWN) Q[++q] = i;
+      }
+      Q[0] = q;
       return n;
     };
   }
@@ -165,25 +187,39 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   };
   const version = documentVersion(doc, checked.lists, acrValues);
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
+  let unknownScratch: Int32Array | undefined = new Int32Array(policies.length + 1);
 
   const run = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
     const problem = inputProblem(input);
     if (problem !== undefined) return invalid(problem);
     const r = input.request as unknown as Record<string, unknown>;
+    const badReportOnly = hasReportOnlyTyped ? typeCheck.reportOnly(r) : undefined;
     const an = input.request.action.name;
     const history =
       input.history !== null && typeof input.history === 'object' ? input.history : EMPTY_HISTORY;
     const s = computeSignals(input.request, an, input.now, history, riskCfg);
     const lv = sessionLevel(input.request.subject.acr, acrValues);
-    // A reentrant call (from a getter on the input) gets its own buffer.
+    // A reentrant call (from a getter on the input) gets its own buffers.
     const out = scratch ?? new Int32Array(policies.length);
+    const Q = unknownScratch ?? new Int32Array(policies.length + 1);
     scratch = undefined;
+    unknownScratch = undefined;
     try {
       const entry = actionEntry(an);
-      const n = matcher(r, s, an, lv, out, entry.A, entry.C);
+      const n = matcher(r, s, an, lv, out, entry.A, entry.C, Q);
+      // Typed fields come first, whatever the action: a present value of the wrong type makes the
+      // request invalid; it is never evaluated as "did not match" (docs/policies.md "Typed fields").
+      if (n < 0) {
+        const f = typed[-1 - n] as (typeof typed)[number];
+        const first = f.policies.find((i) => policies[i]?.mode !== 'report-only');
+        return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
+      }
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg);
       const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
-      const verdict = combine(policies, out, n, cfg, m);
+      const verdict =
+        Q[0] === 0 && badReportOnly === undefined
+          ? combine(policies, out, n, cfg, m)
+          : settle(policies, conditions, typed, { out, n, Q, badReportOnly }, cfg, m);
       if (!explain) return verdict;
       const matched: string[] = [];
       const notMatched: WhatIfResult['notMatched'] = [];
@@ -195,8 +231,20 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
       return { ...verdict, matched, notMatched };
     } finally {
       scratch = out;
+      unknownScratch = Q;
     }
   };
+
+  const invalidRequest = (field: InvalidField): WhatIfResult => ({
+    decision: 'deny',
+    reasons: [invalidReason(field.policyId ?? 'stepgate', field)],
+    risk: { score: 100, level: 'high', signals: {} },
+    reportOnly: [],
+    policyVersion: version,
+    invalid: field,
+    matched: [],
+    notMatched: [],
+  });
 
   const invalid = (detail: string): WhatIfResult => ({
     decision: 'deny',
@@ -221,7 +269,20 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     defaultEffect: doc.default,
     methodLevels: Object.freeze(levels),
     enabledMethods: Object.freeze(METHOD_PREFERENCE.filter((m) => enabled.includes(m))),
-    policyIds: Object.freeze(policies.map((p) => p.id)),
+    policyIds: Object.freeze(policyIds),
+    fields: Object.freeze(
+      Object.fromEntries(
+        typed.map((f): [string, FieldInfo] => [
+          f.field.path,
+          Object.freeze({
+            type: f.type,
+            policies: Object.freeze(f.policies.map((i) => policyIds[i] as string)),
+            declared: f.declared,
+            reportOnly: f.reportOnly,
+          }),
+        ]),
+      ),
+    ),
     evaluate: (input: EvaluationInput): Verdict => {
       const v = safe(input, false);
       if ('matched' in v) {

@@ -22,6 +22,8 @@ export interface PolicyIssue {
   /** 1-based line and column, when known. */
   line?: number;
   column?: number;
+  /** The file, when the problem is in one of several merged files. */
+  file?: string;
 }
 
 /**
@@ -46,15 +48,16 @@ export class PolicyError extends Error {
     issues: readonly PolicyIssue[],
     options: { file?: string | undefined; cause?: unknown } = {},
   ) {
-    const first = issues[0] ?? { path: '', message: 'invalid document' };
-    const where = [options.file, first.line, first.column].filter((x) => x !== undefined).join(':');
+    const first: PolicyIssue = issues[0] ?? { path: '', message: 'invalid document' };
+    const file = first.file ?? options.file;
+    const where = [file, first.line, first.column].filter((x) => x !== undefined).join(':');
     const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
     super(
       `${where ? `${where} ` : ''}${first.path || '/'}: ${first.message}${more}`,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.code = code;
-    this.file = options.file;
+    this.file = file;
     this.line = first.line;
     this.column = first.column;
     this.path = first.path;

@@ -8,7 +8,7 @@ export type { PolicyErrorCode, PolicyIssue } from './errors.js';
 export { POLICY_ERROR_CODES, PolicyError } from './errors.js';
 export { haversineKm } from './geo.js';
 export { DEFAULT_METHOD_LEVELS, METHOD_PREFERENCE, methodCap } from './methods.js';
-export { parsePolicyDocument } from './parse.js';
+export { locatePolicyIssues, parsePolicyDocument } from './parse.js';
 export { evaluateTests } from './policy-tests.js';
 export { checkRequirement } from './requirement.js';
 export { policySchema } from './schema.js';
@@ -21,7 +21,10 @@ export type {
   EnrolledMethod,
   EvaluationInput,
   FailedCondition,
+  FieldInfo,
   HistorySnapshot,
+  InvalidField,
+  OnMissing,
   PolicyDocument,
   PolicyEffect,
   PolicyMode,

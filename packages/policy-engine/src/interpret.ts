@@ -68,51 +68,103 @@ export function testLeaf(l: Leaf, v: unknown): boolean {
   return testOne(l, v);
 }
 
-/** Evaluates a condition tree. */
+/** Evaluates a condition tree in two-valued logic (action-only subtrees, which cannot be unknown). */
 export function matches(node: CondNode, m: MatchContext): boolean {
+  return truth(node, m) === TRUE;
+}
+
+/** Three-valued (Kleene) results: false, true, unknown. */
+export const FALSE = 0;
+export const TRUE = 1;
+export const UNKNOWN = 2;
+/** A three-valued result. */
+export type Truth = typeof FALSE | typeof TRUE | typeof UNKNOWN;
+
+/** A leaf reads a request field that is missing: its value is unknown (`exists` never is). */
+const isMissing = (node: Extract<CondNode, { k: 'leaf' }>, v: unknown): boolean =>
+  v === undefined && node.field.kind === 'req' && node.op !== 'exists';
+
+/**
+ * Evaluates a condition tree in Kleene's three-valued logic (docs/policies.md "Missing fields"):
+ * a leaf on a missing request field is unknown; `all` is false if any child is false, else
+ * unknown if any is; `any` is true if any child is true, else unknown if any is; `not` keeps
+ * unknown. `missing`, when given, receives the paths of the missing fields an unknown result
+ * depends on (fields under a child whose result was decided anyway are left out).
+ */
+export function truth(node: CondNode, m: MatchContext, missing?: string[]): Truth {
   switch (node.k) {
     case 'all':
-      for (const c of node.c) if (!matches(c, m)) return false;
-      return true;
-    case 'any':
-      for (const c of node.c) if (matches(c, m)) return true;
-      return false;
-    case 'not':
-      return !matches(node.c, m);
-    default:
-      return testLeaf(node.leaf, fieldValue(node.field, m));
+    case 'any': {
+      const decisive = node.k === 'all' ? FALSE : TRUE;
+      let result: Truth = node.k === 'all' ? TRUE : FALSE;
+      for (const c of node.c) {
+        const mark = missing?.length ?? 0;
+        const x = truth(c, m, missing);
+        if (x === decisive) {
+          if (missing !== undefined) missing.length = mark;
+          return decisive;
+        }
+        if (x === UNKNOWN) result = UNKNOWN;
+        else if (missing !== undefined) missing.length = mark;
+      }
+      return result;
+    }
+    case 'not': {
+      const x = truth(node.c, m, missing);
+      return x === UNKNOWN ? UNKNOWN : x === TRUE ? FALSE : TRUE;
+    }
+    default: {
+      const v = fieldValue(node.field, m);
+      if (isMissing(node, v)) {
+        if (missing !== undefined && !missing.includes(node.field.path)) missing.push(node.field.path);
+        return UNKNOWN;
+      }
+      return testLeaf(node.leaf, v) ? TRUE : FALSE;
+    }
   }
 }
 
-/** The first failing condition of a tree, or `undefined` when it matches. */
+/** The first failing (or, for an unknown tree, the first unknown) condition of a tree; `undefined` when it holds. */
 export function firstFailure(node: CondNode, m: MatchContext): FailedCondition | undefined {
+  const t = truth(node, m);
+  return t === TRUE ? undefined : explain(node, m, t);
+}
+
+/** Why a tree whose result is `t` (false or unknown) does not hold. */
+function explain(node: CondNode, m: MatchContext, t: Truth): FailedCondition {
+  const missing = t === UNKNOWN ? ({ missing: true } as const) : {};
   switch (node.k) {
     case 'all':
-      for (const c of node.c) {
-        const f = firstFailure(c, m);
-        if (f !== undefined) return f;
-      }
-      return undefined;
+      for (const c of node.c) if (truth(c, m) === t) return explain(c, m, t);
+      break;
     case 'any': {
-      const failures: FailedCondition[] = [];
-      for (const c of node.c) {
-        const f = firstFailure(c, m);
-        if (f === undefined) return undefined;
-        failures.push(f);
-      }
-      return { path: node.at, field: 'any', op: 'any', expected: 'one of the conditions', actual: failures };
+      const actual = node.c.map((c) => {
+        const x = truth(c, m);
+        return explain(c, m, x === TRUE ? FALSE : x);
+      });
+      return {
+        path: node.at,
+        field: 'any',
+        op: 'any',
+        expected: 'one of the conditions',
+        actual,
+        ...missing,
+      };
     }
     case 'not':
-      return matches(node.c, m)
-        ? { path: node.at, field: 'not', op: 'not', expected: false, actual: true }
-        : undefined;
-    default: {
-      const v = fieldValue(node.field, m);
-      return testLeaf(node.leaf, v)
-        ? undefined
-        : { path: node.at, field: node.field.path, op: node.op, expected: node.src, actual: v };
-    }
+      if (t === UNKNOWN) return explain(node.c, m, UNKNOWN);
+      return { path: node.at, field: 'not', op: 'not', expected: false, actual: true };
+    default:
+      return {
+        path: node.at,
+        field: node.field.path,
+        op: node.op,
+        expected: node.src,
+        actual: fieldValue(node.field, m),
+        ...missing,
+      };
   }
+  return { path: node.at, field: node.k, op: node.k, expected: true, actual: false, ...missing };
 }
 
 /** The distinct fields a tree reads, in document order (for `Reason.values`). */

@@ -165,14 +165,25 @@ function inV4(set: RangeSet, ip: number): boolean {
 /** A parsed address: a number (an IPv4 key) for IPv4, a bigint for IPv6, undefined when not an address. */
 export type ParsedIp = number | bigint | undefined;
 
+// The last address parsed: one request parses its `context.ip` up to three times (the field type
+// check, the IP-list signals, a `cidr` condition); the same string object is then a pointer compare.
+let lastText: string | undefined;
+let lastParsed: ParsedIp;
+
 /** Parses an IP address string for `ipInRanges`. */
 export function parseIp(value: unknown): ParsedIp {
   if (typeof value !== 'string') return undefined;
+  if (value === lastText) return lastParsed;
   const v4 = parseV4Key(value);
-  if (v4 !== NOT_V4) return v4;
-  const other = parseOther(value);
-  if (other === undefined) return undefined;
-  return 'v4' in other ? other.v4 : other.v6;
+  let parsed: ParsedIp;
+  if (v4 !== NOT_V4) parsed = v4;
+  else {
+    const other = parseOther(value);
+    parsed = other === undefined ? undefined : 'v4' in other ? other.v4 : other.v6;
+  }
+  lastText = value;
+  lastParsed = parsed;
+  return parsed;
 }
 
 /** Tells whether a parsed address is inside a range set. */
@@ -182,4 +193,9 @@ export function ipInRanges(set: RangeSet, ip: ParsedIp): boolean {
     for (const [s, e] of set.v6) if (ip >= s && ip <= e) return true;
   }
   return false;
+}
+
+/** Tells whether a value is an IP address string the `cidr` operator can test (the `ip` field type). */
+export function isIpAddress(value: string): boolean {
+  return parseIp(value) !== undefined;
 }

@@ -71,3 +71,22 @@ export function parsePolicyDocument(text: string, options: { filename?: string }
     throw new PolicyError('invalid_policy', issues.map(locate), { file: options.filename });
   return value as PolicyDocument;
 }
+
+/**
+ * Locates problems found in a document parsed from `text` (for example by `compilePolicy` after
+ * several files were merged): each issue gets the line and column of its JSON path, and `file`.
+ *
+ * @example
+ * const located = locatePolicyIssues(text, error.issues, 'policies.yaml'); // [{ path, message, line, column, file }]
+ */
+export function locatePolicyIssues(
+  text: string,
+  issues: readonly PolicyIssue[],
+  filename?: string,
+): PolicyIssue[] {
+  const { locate } = parseLocated(text, 'invalid_policy', filename);
+  return issues.map((i) => {
+    const located = locate(i);
+    return filename === undefined ? located : { ...located, file: filename };
+  });
+}

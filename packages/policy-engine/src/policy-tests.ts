@@ -37,7 +37,13 @@ function merge(base: unknown, over: unknown): unknown {
 interface Case {
   name: string;
   input: EvaluationInput;
-  expect: { decision: Decision; level?: string; policies?: string[]; reportOnly?: string[] };
+  expect: {
+    decision: Decision;
+    level?: string;
+    policies?: string[];
+    reportOnly?: string[];
+    invalid?: string;
+  };
 }
 
 function readCases(value: unknown): { cases: Case[]; issues: PolicyIssue[] } {
@@ -69,6 +75,9 @@ function readCases(value: unknown): { cases: Case[]; issues: PolicyIssue[] } {
         issues.push({ path: `${at}/expect/${key}`, message: `expect.${key} is a list of policy ids` });
       }
     }
+    if (e.invalid !== undefined && typeof e.invalid !== 'string') {
+      issues.push({ path: `${at}/expect/invalid`, message: 'expect.invalid is a field path' });
+    }
     const input = merge({ now: 0, history: EMPTY_HISTORY, ...defaults }, t.input) as EvaluationInput;
     cases.push({ name: String(t.name), input, expect: e as Case['expect'] });
   }
@@ -80,7 +89,9 @@ const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
 
 /**
  * Runs a policy test file against a compiled policy. `defaults` (optional) is deep-merged under
- * every case's `input`; `expect.policies` and `expect.reportOnly` compare as sets.
+ * every case's `input`; `expect.policies` (the policies that applied: matched, or applied their
+ * `onMissing`) and `expect.reportOnly` compare as sets; `expect.invalid` names the field of the
+ * wrong type that makes the request invalid (a case without it expects a valid request).
  *
  * @throws PolicyError `invalid_policy_tests` (located) when the file is malformed.
  * @example
@@ -98,15 +109,29 @@ export function evaluateTests(
     throw new PolicyError('invalid_policy_tests', issues.map(locate), { file: options.filename });
   const results: PolicyTestResult[] = cases.map((c) => {
     const v = compiled.evaluate(c.input);
-    const policies = v.reasons.filter((r) => r.code === 'policy_matched').map((r) => r.policyId);
+    // Policies that applied: matched, or applied their onMissing (not the skipped ones).
+    const policies = v.reasons
+      .filter(
+        (r) => r.code === 'policy_matched' || (r.code === 'field_missing' && r.values?.onMissing !== 'skip'),
+      )
+      .map((r) => r.policyId);
     const reportOnly = v.reportOnly.map((r) => r.policyId);
     const actual: PolicyTestResult['actual'] = { decision: v.decision, policies };
     if (v.requirement !== undefined) actual.level = v.requirement.level;
+    if (v.invalid !== undefined) actual.invalid = v.invalid.field;
     const failures: string[] = [];
     if (v.decision !== c.expect.decision)
       failures.push(`decision: expected ${c.expect.decision}, got ${v.decision}`);
     if (c.expect.level !== undefined && c.expect.level !== actual.level) {
       failures.push(`level: expected ${c.expect.level}, got ${actual.level ?? 'none'}`);
+    }
+    if (
+      c.expect.invalid !== actual.invalid &&
+      (c.expect.invalid !== undefined || actual.invalid !== undefined)
+    ) {
+      failures.push(
+        `invalid: expected ${c.expect.invalid ?? 'none'}, got ${actual.invalid ?? 'none'}${v.invalid ? ` (${v.reasons[0]?.detail})` : ''}`,
+      );
     }
     if (c.expect.policies !== undefined && !sameSet(c.expect.policies, policies)) {
       failures.push(`policies: expected [${c.expect.policies.join(', ')}], got [${policies.join(', ')}]`);

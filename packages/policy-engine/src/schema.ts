@@ -3,6 +3,7 @@
  * they are identical). Valid under draft-07 and 2020-12. It checks the shape; conditions get
  * their detailed checks from the condition compiler, which reports located errors as well.
  */
+import { FIELD_TYPES } from '@stepgate/protocol';
 
 const level = { type: 'string', enum: ['aal1', 'aal2', 'aal3'] } as const;
 const method = { type: 'string', enum: ['email_otp', 'sms_otp', 'totp', 'webauthn', 'biometric'] } as const;
@@ -93,6 +94,14 @@ export const policySchema = {
         items: { type: 'string', maxLength: 64 },
       },
     },
+    fields: {
+      description:
+        'Types of request fields, by path (transaction.amount: number). Fields conditions compare get one inferred from their operators otherwise.',
+      type: 'object',
+      maxProperties: 1024,
+      propertyNames: { maxLength: 256 },
+      additionalProperties: { type: 'string', enum: FIELD_TYPES },
+    },
     policies: {
       type: 'array',
       maxItems: 10000,
@@ -130,6 +139,12 @@ export const policySchema = {
                 'Accept an upgraded token minted for another action (S34: by default a token counts only for the action it was minted for).',
             },
           },
+        },
+        onMissing: {
+          description:
+            "When a request field the condition needs is missing. Default: the policy's effect for deny and step-up policies, skip for allow policies.",
+          type: 'string',
+          enum: ['step_up', 'deny', 'skip'],
         },
       },
     },

@@ -6,6 +6,7 @@ import type {
   AcrValues,
   Decision,
   DecisionRequest,
+  FieldType,
   Geo,
   Level,
   Method,
@@ -22,6 +23,13 @@ export type PolicyEffect = 'allow' | 'step_up' | 'deny';
 
 /** `enforce` (the default) decides; `report-only` is evaluated and reported, never enforced. */
 export type PolicyMode = 'enforce' | 'report-only';
+
+/**
+ * What a policy does when its condition cannot be decided because a request field it reads is
+ * missing (docs/policies.md "Missing fields"): `step_up` (only with `require`), `deny`, or
+ * `skip` (the policy does not apply; the verdict still says which field was missing).
+ */
+export type OnMissing = 'step_up' | 'deny' | 'skip';
 
 /** A duration: seconds as a number, or a string such as `90s`, `5m`, `2h`, `1d`, `1h30m`. */
 export type Duration = number | string;
@@ -63,6 +71,11 @@ export interface PolicyRule {
   /** @defaultValue 'step_up' when `require` is present, otherwise required. */
   effect?: PolicyEffect;
   require?: RequireSpec;
+  /**
+   * When a request field the condition needs is missing.
+   * @defaultValue the policy's own effect when it is `deny` or `step_up` (fail closed); `skip` for an `allow` policy
+   */
+  onMissing?: OnMissing;
 }
 
 /** Names of the risk signals that feed the weighted score (docs/policies.md "Risk"). */
@@ -112,6 +125,11 @@ export interface PolicyDocument {
   /** Named CIDR lists, for `cidr` conditions by name and for `risk.ip.reputation`. */
   ipLists?: Record<string, string[]>;
   policies: PolicyRule[];
+  /**
+   * Types of request fields, by path (`transaction.amount: number`); fields conditions compare get
+   * one inferred from their operators otherwise (docs/policies.md "Typed fields").
+   */
+  fields?: Record<string, FieldType>;
   /** Required (S22): what happens when no enforced policy matches. */
   default: 'allow' | 'deny';
 }
@@ -159,6 +177,20 @@ export interface EvaluationInput {
   history: HistorySnapshot;
 }
 
+/**
+ * A request field whose value does not fit its type: the request is invalid (a `deny` with reason
+ * `invalid_field`; the decision service answers 400 `invalid_request`).
+ */
+export interface InvalidField {
+  /** The field path, e.g. `transaction.amount`. */
+  field: string;
+  /** The first enforced policy that compares the field; absent when only `fields` declares it. */
+  policyId?: string;
+  expected: FieldType;
+  /** What the request held: `string`, `null`, `array`, `object`, `non-finite number`, … */
+  actual: string;
+}
+
 /** A verdict (`evaluate` never throws; malformed input gives a `deny` with code `invalid_input`). */
 export interface Verdict {
   decision: Decision;
@@ -170,6 +202,12 @@ export interface Verdict {
   usableMethods?: Method[];
   reportOnly: ReportOnlyOutcome[];
   policyVersion: string;
+  /**
+   * Present when a request field does not fit its type: the request is invalid and was not
+   * evaluated (`decision` is `deny` with reason `invalid_field`, so a caller that ignores this
+   * member still fails closed).
+   */
+  invalid?: InvalidField;
 }
 
 /** Why a policy did not match: its first failing condition. */
@@ -184,6 +222,8 @@ export interface FailedCondition {
   expected: unknown;
   /** The value found in the request or signals. */
   actual: unknown;
+  /** The condition is unknown rather than false: this request field is missing (its `onMissing` applies). */
+  missing?: true;
 }
 
 /** `whatIf` result: the verdict plus, for each policy that did not match, why. */
@@ -214,7 +254,8 @@ export interface PolicyTestResult {
   name: string;
   passed: boolean;
   failures: string[];
-  actual: { decision: Decision; level?: Level; policies: string[] };
+  /** `invalid`: the field of the wrong type that made the request invalid. */
+  actual: { decision: Decision; level?: Level; policies: string[]; invalid?: string };
 }
 
 /** Result of `evaluateTests`. */
@@ -223,6 +264,17 @@ export interface PolicyTestReport {
   failed: number;
   total: number;
   results: PolicyTestResult[];
+}
+
+/** A typed field of a compiled document (`CompiledPolicy.fields`). */
+export interface FieldInfo {
+  type: FieldType;
+  /** Ids of the policies that compare the field, in document order. */
+  policies: readonly string[];
+  /** Declared in the document's `fields` (otherwise inferred from the operators). */
+  declared: boolean;
+  /** Only report-only policies compare it (and it is not declared): a wrong type is reported, not refused. */
+  reportOnly: boolean;
 }
 
 /** A compiled document: one decision function. */
@@ -236,6 +288,8 @@ export interface CompiledPolicy {
   readonly enabledMethods: readonly Method[];
   /** The policy ids, in document order. */
   readonly policyIds: readonly string[];
+  /** The type of every request field the policies compare or the document declares, by path. */
+  readonly fields: Readonly<Record<string, FieldInfo>>;
   /** Decides; never throws on any input object. */
   evaluate(input: EvaluationInput): Verdict;
   /** Decides, and says for each non-matching policy which condition failed first. */

@@ -1,12 +1,14 @@
 /**
- * Document validation: the JSON Schema first (Ajv), then semantic checks (duplicate ids, effect
- * and `require` consistency, disabled methods, CIDRs, list names, conditions). Problems carry
+ * Document validation: the JSON Schema first (Ajv), then semantic checks (duplicate ids, effect,
+ * `require` and `onMissing` consistency, disabled methods, CIDRs, list names, conditions, field
+ * types). Problems carry
  * JSON pointers; parse.ts turns them into file, line and column.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { type CondNode, compileCondition } from './condition.js';
 import { parseDuration } from './duration.js';
 import type { PolicyIssue } from './errors.js';
+import { type TypedField, typeFields } from './field-types.js';
 import { cidrError } from './ip.js';
 import { policySchema } from './schema.js';
 import type { PolicyDocument } from './types.js';
@@ -18,11 +20,13 @@ function schemaValidator(): ValidateFunction {
   return validator;
 }
 
-/** A document that passed validation, with its compiled conditions and merged IP lists. */
+/** A document that passed validation, with its compiled conditions, merged IP lists and field types. */
 export interface CheckedDocument {
   doc: PolicyDocument;
   conditions: CondNode[];
   lists: Map<string, readonly string[]>;
+  /** Every typed request field, enforced ones first (field-types.ts). */
+  typed: TypedField[];
 }
 
 function schemaIssues(doc: unknown): PolicyIssue[] {
@@ -107,6 +111,12 @@ export function checkDocument(
     if (p.require === undefined && (p.effect === undefined || p.effect === 'step_up')) {
       issues.push({ path: at, message: 'a policy needs "effect: allow|deny" or a "require" (step_up)' });
     }
+    if (p.onMissing === 'step_up' && p.require === undefined) {
+      issues.push({
+        path: `${at}/onMissing`,
+        message: '"onMissing: step_up" needs a "require" (the step-up to ask for)',
+      });
+    }
     // S34: a token for this request only is bound to its action; "any action" would contradict it.
     if (
       p.require?.anyAction === true &&
@@ -128,6 +138,7 @@ export function checkDocument(
     });
     return compileCondition(p.when ?? {}, `${at}/when`, { issues, lists });
   });
+  const typed = typeFields(doc, conditions, issues);
   if (issues.length > 0) return { issues };
-  return { issues, checked: { doc, conditions, lists } };
+  return { issues, checked: { doc, conditions, lists, typed } };
 }

@@ -1,11 +1,13 @@
 /**
  * The policy version: SHA-256 of the canonical JSON (sorted keys) of the normalised document —
- * defaults filled in, durations in seconds, descriptions left out — plus the IP lists and `acr`
+ * defaults filled in (`onMissing` included), durations in seconds, descriptions left out, the
+ * declared field types — plus the IP lists and `acr`
  * values it was compiled with. Reformatting or reordering keys keeps the version.
  */
 import type { AcrValues } from '@stepgate/protocol';
 import { parseDuration } from './duration.js';
 import { DEFAULT_METHOD_LEVELS } from './methods.js';
+import { onMissingOf } from './on-missing.js';
 import { sha256Hex } from './sha256.js';
 import type { PolicyDocument } from './types.js';
 
@@ -33,11 +35,13 @@ export function documentVersion(
     risk: { ...doc.risk, sessionAgeHigh: parseDuration(doc.risk?.sessionAgeHigh ?? '24h') },
     ipLists: Object.fromEntries(lists),
     acrValues,
+    fields: doc.fields ?? {},
     policies: doc.policies.map((p) => ({
       id: p.id,
       mode: p.mode ?? 'enforce',
       effect: p.require !== undefined ? 'step_up' : p.effect,
       when: p.when ?? {},
+      onMissing: onMissingOf(p),
       require:
         p.require === undefined
           ? undefined

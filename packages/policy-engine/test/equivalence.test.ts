@@ -25,32 +25,40 @@ const whenArb = fc.oneof(
   fc.constant({}),
 );
 const ruleArb: fc.Arbitrary<Omit<PolicyRule, 'id'>> = fc.oneof(
-  fc.record({
-    when: whenArb,
-    effect: fc.constantFrom('allow' as const, 'deny' as const),
-    mode: fc.constantFrom('enforce' as const, 'report-only' as const),
-  }),
-  fc.record({
-    when: whenArb,
-    mode: fc.constantFrom('enforce' as const, 'report-only' as const),
-    require: fc
-      .record(
-        {
-          level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
-          maxAge: fc.constantFrom(0, 300, '15m'),
-          methods: fc.subarray(['webauthn' as const, 'totp' as const, 'sms_otp' as const], {
-            minLength: 1,
-          }),
-          bindTransaction: fc.boolean(),
-          anyAction: fc.boolean(),
-        },
-        { requiredKeys: ['level'] },
-      )
-      // anyAction is refused beside a binding (validate.ts): drop it there.
-      .map(({ anyAction, ...r }) =>
-        r.bindTransaction === true || r.maxAge === 0 || anyAction === undefined ? r : { ...r, anyAction },
-      ),
-  }),
+  fc.record(
+    {
+      when: whenArb,
+      effect: fc.constantFrom('allow' as const, 'deny' as const),
+      mode: fc.constantFrom('enforce' as const, 'report-only' as const),
+      onMissing: fc.constantFrom('deny' as const, 'skip' as const),
+    },
+    { requiredKeys: ['when', 'effect', 'mode'] },
+  ),
+  fc.record(
+    {
+      when: whenArb,
+      mode: fc.constantFrom('enforce' as const, 'report-only' as const),
+      onMissing: fc.constantFrom('step_up' as const, 'deny' as const, 'skip' as const),
+      require: fc
+        .record(
+          {
+            level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
+            maxAge: fc.constantFrom(0, 300, '15m'),
+            methods: fc.subarray(['webauthn' as const, 'totp' as const, 'sms_otp' as const], {
+              minLength: 1,
+            }),
+            bindTransaction: fc.boolean(),
+            anyAction: fc.boolean(),
+          },
+          { requiredKeys: ['level'] },
+        )
+        // anyAction is refused beside a binding (validate.ts): drop it there.
+        .map(({ anyAction, ...r }) =>
+          r.bindTransaction === true || r.maxAge === 0 || anyAction === undefined ? r : { ...r, anyAction },
+        ),
+    },
+    { requiredKeys: ['when', 'mode', 'require'] },
+  ),
 );
 const docArb: fc.Arbitrary<PolicyDocument> = fc
   .record({
@@ -60,8 +68,9 @@ const docArb: fc.Arbitrary<PolicyDocument> = fc
   .map(({ rules, default: d }) => ({ policies: rules.map((r, i) => ({ id: `p${i}`, ...r })), default: d }));
 const reqArb = fc.record({
   action: fc.constantFrom(...actions, 'other.thing'),
-  amount: fc.integer({ min: 0, max: 30000 }),
-  roles: fc.subarray(['admin', 'user']),
+  // Missing amounts and roles take the three-valued path (settle.ts) in both engines.
+  amount: fc.option(fc.integer({ min: 0, max: 30000 }), { nil: undefined, freq: 4 }),
+  roles: fc.option(fc.subarray(['admin', 'user']), { nil: undefined, freq: 4 }),
   acr: fc.constantFrom('aal1', 'aal2', 'aal3'),
   age: fc.integer({ min: 0, max: 5000 }),
   known: fc.boolean(),
@@ -79,8 +88,14 @@ describe('generated matcher and interpreter', () => {
         for (const r of reqs) {
           const x = input(
             request(r.action, {
-              subject: { id: 'u1', sessionId: 's1', acr: r.acr, authTime: NOW - r.age, roles: r.roles },
-              transaction: { amount: r.amount },
+              subject: {
+                id: 'u1',
+                sessionId: 's1',
+                acr: r.acr,
+                authTime: NOW - r.age,
+                ...(r.roles === undefined ? {} : { roles: r.roles }),
+              },
+              transaction: r.amount === undefined ? {} : { amount: r.amount },
             }),
             history(
               r.factors.map((m) => [m, m === 'webauthn' ? 'aal3' : 'aal2']),

@@ -27,7 +27,8 @@ function documentWith(s: string): PolicyDocument {
         description: s,
         when: {
           action: [s, `${s}.*`, '**'],
-          'transaction.amount': { in: [s, 1] },
+          'transaction.ref': { in: [s, 'other'] },
+          'transaction.amount': { in: [2, 1] },
           'resource.type': s,
           'resource.attributes.owner': { glob: [s, `${s}*`] },
           'subject.roles': { eq: s },
@@ -51,7 +52,7 @@ describe('generated code takes document values only from its constant table', ()
     const policy = compilePolicy(documentWith(s));
     const req = request(s, {
       subject: { id: 'u1', roles: [s] },
-      transaction: { amount: 1, note: s },
+      transaction: { amount: 1, ref: s, note: s },
       resource: { type: s, attributes: { owner: s } },
     });
     const v = policy.evaluate(input(req, history()));

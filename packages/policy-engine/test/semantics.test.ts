@@ -126,7 +126,7 @@ default: allow
 
   it('the session itself meets a requirement: allow, with the requirement and a reason', () => {
     const req = request('admin.users', {
-      subject: { id: 'u1', acr: 'urn:stepgate:aal2', authTime: NOW - 60 },
+      subject: { id: 'u1', roles: [], acr: 'urn:stepgate:aal2', authTime: NOW - 60 },
     });
     const v = policy.evaluate(input(req));
     expect(v.decision).toBe('allow');
@@ -136,8 +136,9 @@ default: allow
 
   it('S1: a session authenticated maxAge + 1 s ago gets step_up; maxAge ago is still fresh', () => {
     const at = (authTime: number) =>
-      policy.evaluate(input(request('admin.users', { subject: { id: 'u1', acr: 'aal2', authTime } })))
-        .decision;
+      policy.evaluate(
+        input(request('admin.users', { subject: { id: 'u1', roles: [], acr: 'aal2', authTime } })),
+      ).decision;
     expect(at(NOW - 15 * 60 - 1)).toBe('step_up');
     expect(at(NOW - 15 * 60)).toBe('allow');
   });
@@ -192,7 +193,7 @@ default: allow
 
   it('maxAge 0 or a bound transaction is single use and never met by the session', () => {
     const req = request('payments.transfer', {
-      subject: { id: 'u1', acr: 'aal3', authTime: NOW },
+      subject: { id: 'u1', roles: [], acr: 'aal3', authTime: NOW },
       transaction: { amount: 600 },
     });
     const v = policy.evaluate(input(req));
@@ -311,7 +312,7 @@ describe('edge cases', () => {
 
   it('an unknown acr counts as aal1, never more', () => {
     const v = policy.evaluate(
-      input(request('admin.users', { subject: { id: 'u1', acr: 'urn:idp:gold', authTime: NOW } })),
+      input(request('admin.users', { subject: { id: 'u1', roles: [], acr: 'urn:idp:gold', authTime: NOW } })),
     );
     expect(v.decision).toBe('step_up');
   });

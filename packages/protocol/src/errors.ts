@@ -1,3 +1,6 @@
+import { isFieldType } from './field-types.js';
+import type { InvalidFieldDetails } from './types.js';
+
 /**
  * Error codes shared by every Stepgate package, and the error body every HTTP answer uses.
  * The table in docs/errors.md documents each code; a test fails when the two disagree.
@@ -78,6 +81,8 @@ export interface ErrorBody {
     path?: string;
     /** Seconds to wait, with `rate_limited`. */
     retryAfter?: number;
+    /** With `invalid_request` for a request field of the wrong type: which field, which policy reads it. */
+    details?: InvalidFieldDetails;
   };
 }
 
@@ -110,7 +115,9 @@ export class StepgateError extends Error {
 
   /**
    * The error body for this error. `attemptsLeft`, `path` and `retryAfter` are copied from
-   * `details` when present there with the right type; nothing else from `details` is exposed.
+   * `details` when present there with the right type, and `details.invalidField` (an
+   * {@link InvalidFieldDetails}) becomes `error.details`, member by member; nothing else from
+   * `details` is exposed.
    *
    * @example
    * new StepgateError('invalid_request', 'Bad amount', { details: { path: '/amount' } }).toBody();
@@ -122,6 +129,25 @@ export class StepgateError extends Error {
     if (typeof attemptsLeft === 'number') body.error.attemptsLeft = attemptsLeft;
     if (typeof path === 'string') body.error.path = path;
     if (typeof retryAfter === 'number') body.error.retryAfter = retryAfter;
+    const invalid = invalidFieldOf(this.details?.invalidField);
+    if (invalid !== undefined) body.error.details = invalid;
     return body;
   }
+}
+
+/** A copy of the members of {@link InvalidFieldDetails}, or `undefined` when `value` is not one. */
+function invalidFieldOf(value: unknown): InvalidFieldDetails | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.field !== 'string' || typeof v.actual !== 'string' || typeof v.policyVersion !== 'string') {
+    return undefined;
+  }
+  if (!isFieldType(v.expected)) return undefined;
+  return {
+    field: v.field,
+    ...(typeof v.policyId === 'string' ? { policyId: v.policyId } : {}),
+    expected: v.expected,
+    actual: v.actual,
+    policyVersion: v.policyVersion,
+  };
 }

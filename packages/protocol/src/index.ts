@@ -17,6 +17,8 @@ export {
 } from './context-header.js';
 export type { ErrorBody, ErrorCode } from './errors.js';
 export { ERROR_CODES, isErrorCode, StepgateError, statusForErrorCode } from './errors.js';
+export type { FieldType } from './field-types.js';
+export { FIELD_TYPES, fieldValueFits, isFieldType, jsonTypeOf } from './field-types.js';
 export type { AcrValues, Amr, Level, Method } from './levels.js';
 export {
   AMR_VALUES,
@@ -52,6 +54,7 @@ export {
   factorRemovedSchema,
   factorViewSchema,
   feedbackRequestSchema,
+  policyFieldsSchema,
   SCHEMA_LIMITS,
   schemas,
   startAnswerSchema,
@@ -106,7 +109,10 @@ export type {
   FactorView,
   FeedbackRequest,
   Geo,
+  InvalidFieldDetails,
   P256PublicJwk,
+  PolicyFieldInfo,
+  PolicyFieldsAnswer,
   PublicReason,
   Reason,
   ReportOnlyOutcome,

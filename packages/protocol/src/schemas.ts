@@ -21,6 +21,7 @@ import {
   denyAnswerSchema,
   errorBodySchema,
   feedbackRequestSchema,
+  policyFieldsSchema,
   stepUpAnswerSchema,
   stepUpContextSchema,
 } from './schemas/decision-schemas.js';
@@ -65,6 +66,7 @@ export {
   factorRemovedSchema,
   factorViewSchema,
   feedbackRequestSchema,
+  policyFieldsSchema,
   startAnswerSchema,
   startRequestSchema,
   stepUpAnswerSchema,
@@ -95,6 +97,7 @@ export const schemas = {
   decisionRequest: decisionRequestSchema,
   decisionResponse: decisionResponseSchema,
   feedbackRequest: feedbackRequestSchema,
+  policyFields: policyFieldsSchema,
   stepUpAnswer: stepUpAnswerSchema,
   denyAnswer: denyAnswerSchema,
   errorBody: errorBodySchema,

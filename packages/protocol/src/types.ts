@@ -7,6 +7,7 @@
  * `expiresAt` and other timestamps in bodies are RFC 3339 strings; `maxAge` is seconds.
  */
 import type { ErrorBody } from './errors.js';
+import type { FieldType } from './field-types.js';
 import type { Amr, Level, Method } from './levels.js';
 
 /** A verdict. */
@@ -188,6 +189,40 @@ export interface DecisionResponse {
   reportOnly: ReportOnlyOutcome[];
   /** A stable hash of the policy document that decided. */
   policyVersion: string;
+}
+
+/**
+ * `error.details` of a 400 `invalid_request` answered for a request field whose value does not fit
+ * the type the policies give it (docs/policies.md "Typed fields"): the request was refused, not
+ * evaluated.
+ */
+export interface InvalidFieldDetails {
+  /** The field path, e.g. `transaction.amount`. */
+  field: string;
+  /** The first enforced policy that reads the field; absent when only the document's `fields` declares it. */
+  policyId?: string;
+  /** The field's type. */
+  expected: FieldType;
+  /** What the request held instead: `string`, `null`, `array`, `object`, … */
+  actual: string;
+  /** The policy version whose field types were applied. */
+  policyVersion: string;
+}
+
+/** One field of `GET /v1/policies/fields`. */
+export interface PolicyFieldInfo {
+  type: FieldType;
+  /** Ids of the policies that read the field, in document order (none when only declared). */
+  policies: string[];
+  /** Only report-only policies read it: a wrong type is reported by them, the request is not refused. */
+  reportOnly?: boolean;
+}
+
+/** Answer of `GET /v1/policies/fields`: the field types of the policies in force. */
+export interface PolicyFieldsAnswer {
+  policyVersion: string;
+  /** By field path (`transaction.amount`, `resource.attributes.owner`, …). */
+  fields: Record<string, PolicyFieldInfo>;
 }
 
 /** `stepUp` member of a guarded route's 401 answer. */

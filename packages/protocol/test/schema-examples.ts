@@ -22,6 +22,7 @@ import type {
   FactorRemovedAnswer,
   FactorView,
   FeedbackRequest,
+  PolicyFieldsAnswer,
   SchemaName,
   StartAnswer,
   StartRequest,
@@ -109,6 +110,17 @@ export const validExamples = {
     reasons: [{ policyId: 'tor-exit', code: 'policy_matched' }],
   } satisfies DenyAnswerBody,
   errorBody: { error: { code: 'rate_limited', message: 'Slow down', retryAfter: 30 } } satisfies ErrorBody,
+  policyFields: {
+    policyVersion: 'sha256:9c2e',
+    fields: {
+      'transaction.amount': {
+        type: 'number',
+        policies: ['fresh-check-for-transfers', 'high-value-transfer'],
+      },
+      'transaction.tags': { type: 'string[]', policies: [] },
+      'resource.attributes.owner': { type: 'string', policies: ['audit-owner'], reportOnly: true },
+    },
+  } satisfies PolicyFieldsAnswer,
   stepUpContext: context,
   challengeView: {
     id: 'chl_8f3a',
@@ -238,7 +250,24 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
     { error: { code: 'access_denied', message: 'x' }, stepUp: {} },
     { error: { code: 'insufficient_user_authentication', message: 'x' } },
   ],
-  errorBody: [{ error: { code: 'teapot', message: 'x' } }, { error: 'bad' }, { code: 'invalid_request' }],
+  errorBody: [
+    { error: { code: 'teapot', message: 'x' } },
+    { error: 'bad' },
+    { code: 'invalid_request' },
+    { error: { code: 'invalid_request', message: 'x', details: { field: 'transaction.amount' } } },
+    {
+      error: {
+        code: 'invalid_request',
+        message: 'x',
+        details: { field: 'a', expected: 'integer', actual: 'string', policyVersion: 'v' },
+      },
+    },
+  ],
+  policyFields: [
+    { policyVersion: 'v' },
+    { policyVersion: 'v', fields: { 'transaction.amount': { type: 'decimal', policies: [] } } },
+    { policyVersion: 'v', fields: { 'transaction.amount': { type: 'number' } } },
+  ],
   verifyRequest: [
     { method: 'totp', code: '12ab56' },
     { method: 'totp', response: {} },

@@ -15,8 +15,12 @@ import type {
   EnrollmentStepUpAnswer,
   EnrollmentTicketAnswer,
   EnrollmentView,
+  ErrorBody,
   FactorView,
   FeedbackRequest,
+  InvalidFieldDetails,
+  PolicyFieldInfo,
+  PolicyFieldsAnswer,
   Reason,
   RequestContext,
   Requirement,
@@ -54,6 +58,16 @@ export const shapeChecks = {
   reason: true satisfies Matches<Props<'decisionResponse'>['reasons']['items'], Reason>,
   stepUpInfo: true satisfies Matches<Props<'stepUpAnswer'>['stepUp'], StepUpInfo>,
   feedback: true satisfies Matches<(typeof schemas)['feedbackRequest'], FeedbackRequest>,
+  policyFields: true satisfies Matches<(typeof schemas)['policyFields'], PolicyFieldsAnswer>,
+  policyField: true satisfies Matches<
+    Props<'policyFields'>['fields']['additionalProperties'],
+    PolicyFieldInfo
+  >,
+  errorBody: true satisfies Matches<Props<'errorBody'>['error'], ErrorBody['error']>,
+  invalidField: true satisfies Matches<
+    Props<'errorBody'>['error']['properties']['details'],
+    InvalidFieldDetails
+  >,
   challengeView: true satisfies Matches<(typeof schemas)['challengeView'], ChallengeView>,
   codeSent: true satisfies Matches<(typeof schemas)['codeSentAnswer'], CodeSentAnswer>,
   verifyAnswer: true satisfies Matches<(typeof schemas)['verifyAnswer'], VerifyAnswer>,

@@ -122,6 +122,12 @@ export interface AuditDetail {
   contact?: string;
 }
 
+/**
+ * The outcome of a decision: the verdict, or `invalid_request` when a request field did not fit the
+ * type the policies give it (issue 22): the request was refused with a 400, not evaluated.
+ */
+export type DecisionOutcome = Decision | 'invalid_request';
+
 /** A decision of `POST /v1/decisions` or the AuthZEN endpoint. */
 export interface DecisionAuditInput {
   type: 'decision';
@@ -129,7 +135,7 @@ export interface DecisionAuditInput {
   who: AuditWho;
   what: AuditWhat;
   where: AuditWhere;
-  decision: Decision;
+  decision: DecisionOutcome;
   reasons: readonly AuditReason[];
   risk: { score: number; level: RiskLevel; signals: Record<string, unknown> };
   reportOnly: readonly AuditReportOnly[];

@@ -1,6 +1,6 @@
 import type { DecisionRequest, DecisionResponse } from '@stepgate/protocol';
 import type { Caller } from '../service-context.js';
-import type { DecisionAuditInput } from './audit-event.js';
+import type { DecisionAuditInput, DecisionOutcome } from './audit-event.js';
 
 /**
  * The audit input of one decision: who (user, session, API key id), what (action, resource,
@@ -13,7 +13,8 @@ import type { DecisionAuditInput } from './audit-event.js';
  */
 export function decisionAuditInput(p: {
   request: DecisionRequest;
-  response: DecisionResponse;
+  /** The answer; `decision: 'invalid_request'` for a request refused for a field of the wrong type. */
+  response: Omit<DecisionResponse, 'decision'> & { decision: DecisionOutcome };
   caller: Caller;
   deviceKnown: boolean;
   digest?: string;

@@ -36,8 +36,23 @@ export function createProgram(io: CliIo = processIo): Command {
       'write a commented stepgate.yaml, an example policy and its tests, a data directory and a key file (0600)',
     )
     .option('--dir <dir>', 'directory to write into', '.')
-    .option('--dev', 'development defaults: localhost origin, debug logs')
-    .action((opts: { dir: string; dev?: boolean }) => runInit({ dir: opts.dir, dev: opts.dev ?? false }, io));
+    .option('--dev', 'development defaults: localhost origin, debug logs, issuer http://localhost:PORT')
+    .option('-p, --port <port>', 'port the service will listen on (written to the config)', port)
+    .option(
+      '--issuer <issuer>',
+      '"iss" of upgraded tokens (default: http://localhost:PORT with --dev, else urn:stepgate)',
+    )
+    .action((opts: { dir: string; dev?: boolean; port?: number; issuer?: string }) =>
+      runInit(
+        {
+          dir: opts.dir,
+          dev: opts.dev ?? false,
+          ...(opts.port === undefined ? {} : { port: opts.port }),
+          ...(opts.issuer === undefined ? {} : { issuer: opts.issuer }),
+        },
+        io,
+      ),
+    );
 
   program
     .command('serve')
@@ -47,7 +62,8 @@ export function createProgram(io: CliIo = processIo): Command {
     .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
     .option('-p, --port <port>', 'port to listen on (overrides the config)', port)
     .option('--host <host>', 'address to listen on (overrides the config)')
-    .action(async (opts: { config?: string; port?: number; host?: string }) => {
+    .option('--dev', 'development checks: warn when the issuer is not the URL the service listens on')
+    .action(async (opts: { config?: string; port?: number; host?: string; dev?: boolean }) => {
       await runServe(opts, io);
     });
 

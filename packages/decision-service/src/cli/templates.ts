@@ -1,12 +1,14 @@
 /** Files written by `stepgate init`. */
 
 /** The commented configuration file. */
-export function configTemplate(options: { dev: boolean }): string {
+export function configTemplate(options: { dev: boolean; port?: number; issuer?: string }): string {
+  const port = options.port ?? 8787;
+  const issuer = options.issuer ?? (options.dev ? `http://localhost:${port}` : 'urn:stepgate');
   return `# Stepgate decision service configuration (docs/deployment.md lists every key).
 # Every value can be overridden by an environment variable (STEPGATE_PORT, STEPGATE_POLICIES, …).
 
-# "iss" of the upgraded tokens this service mints.
-issuer: ${options.dev ? 'http://localhost:8787' : 'urn:stepgate'}
+# "iss" of the upgraded tokens this service mints${options.dev ? ': where it listens (server.port below; "stepgate serve --dev" warns when they differ)' : ' (your public URL, or a URN)'}.
+issuer: ${JSON.stringify(issuer)}
 
 # Audiences API keys can be scoped to; the first is the default ("aud" of upgraded tokens).
 audiences: [default]
@@ -70,7 +72,7 @@ logLevel: ${options.dev ? 'debug' : 'info'}
 
 server:
   host: 127.0.0.1
-  port: 8787
+  port: ${port}
   bodyLimit: 65536
 
 # Prometheus metrics. Production: a listener of their own that only the scraper reaches, and/or an
@@ -83,6 +85,13 @@ server:
 
 /** An example policy file. */
 export const POLICY_TEMPLATE = `# Stepgate policies (docs/policies.md). Check with: stepgate policy check policies.yaml
+
+# The request fields the policies compare, with their types ("Typed fields"): a request whose
+# field has another type (say "900 EUR") is refused with 400 invalid_request, never "no match";
+# a missing one follows the policy's onMissing (by default its own effect: fail closed).
+fields:
+  transaction.amount: number
+
 policies:
   - id: high-value-transfer
     description: Transfers above 1000 need a fresh second factor bound to the transaction.
@@ -121,4 +130,12 @@ tests:
     input:
       request: { subject: { id: u1 }, action: { name: admin.users.export } }
     expect: { decision: step_up, level: aal2, policies: [admin-area] }
+  - name: an amount that is not a number is refused, not let through
+    input:
+      request: { subject: { id: u1 }, action: { name: payments.transfer }, transaction: { amount: 5000 EUR } }
+    expect: { decision: deny, invalid: transaction.amount }
+  - name: a transfer without an amount steps up
+    input:
+      request: { subject: { id: u1 }, action: { name: payments.transfer }, transaction: {} }
+    expect: { decision: step_up, level: aal2, policies: [high-value-transfer] }
 `;

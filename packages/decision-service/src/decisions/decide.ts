@@ -7,6 +7,7 @@ import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
 import { checkPresentedToken } from './check-token.js';
 import { requestDigest } from './digest.js';
+import { refuseInvalidRequest } from './refuse-invalid.js';
 
 /** A decision id: `dec_`, the time, and 128 random bits ({@link timeOrderedId}). */
 export const newDecisionId = (): string => `dec_${timeOrderedId(16)}`;
@@ -33,6 +34,9 @@ function effectiveRequest(ctx: ServiceContext, request: DecisionRequest, forward
  * Decides one request (DESIGN.md "HTTP API", `POST /v1/decisions`): loads the user's state,
  * evaluates the policies, checks a presented upgraded token, creates a challenge for a `step_up`,
  * and records the decision and its effects on the user's state.
+ *
+ * @throws StepgateError `invalid_request` (audited) when a request field does not fit the type
+ * the policies give it; `service_unavailable` when the audit record cannot be written.
  */
 export async function decide(
   ctx: ServiceContext,
@@ -65,6 +69,17 @@ export async function decide(
   const verdict = policy.evaluate({ request: forEngine, now: nowSec, history });
 
   const decisionId = newDecisionId();
+  if (verdict.invalid !== undefined) {
+    // A field of the wrong type: a 400, audited; the request was not evaluated (issue 22).
+    await refuseInvalidRequest(ctx, {
+      decisionId,
+      request,
+      verdict: verdict as typeof verdict & { invalid: NonNullable<typeof verdict.invalid> },
+      caller: options.caller,
+      deviceKnown: rememberedToken,
+      started,
+    });
+  }
   const response: DecisionResponse = {
     decisionId,
     decision: verdict.decision,

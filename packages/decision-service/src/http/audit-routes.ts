@@ -20,7 +20,7 @@ export const auditQuerySchema = {
     to: dateTime,
     user: text(256),
     action: text(200),
-    decision: { enum: ['allow', 'step_up', 'deny'] },
+    decision: { enum: ['allow', 'step_up', 'deny', 'invalid_request'] },
     policy: text(200),
     policyVersion: text(200),
     type: { enum: [...AUDIT_EVENT_TYPES] },

@@ -1,3 +1,4 @@
+import { type DecisionRequest, StepgateError } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { decide } from '../decisions/decide.js';
 import {
@@ -75,6 +76,16 @@ export function registerAuthzenEvaluationsRoutes(
       const forwardedIp = forwardedClientIp(request, trusted);
       const options = forwardedIp === undefined ? { caller: caller! } : { caller: caller!, forwardedIp };
       const evaluations: AuthzenResponse[] = [];
+      // A field of the wrong type fails its own evaluation (audited), not the batch.
+      const decideOne = async (mapped: DecisionRequest): Promise<AuthzenResponse> => {
+        try {
+          return toAuthzenResponse(await decide(ctx, mapped, options));
+        } catch (error) {
+          if (error instanceof StepgateError && error.code === 'invalid_request')
+            return failed(error.message);
+          throw error;
+        }
+      };
       for (const item of body.evaluations) {
         const merged = {
           subject: item.subject ?? body.subject,
@@ -88,7 +99,7 @@ export function registerAuthzenEvaluationsRoutes(
         } else {
           const mapped = toDecisionRequest(merged as AuthzenRequest);
           answer = validateMapped(mapped)
-            ? toAuthzenResponse(await decide(ctx, mapped, options))
+            ? await decideOne(mapped)
             : failed(
                 `${validateMapped.errors?.[0]?.instancePath || '/'} ${validateMapped.errors?.[0]?.message ?? 'is invalid'}`,
               );

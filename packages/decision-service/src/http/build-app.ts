@@ -13,6 +13,7 @@ import { registerMetricsRoutes } from './metrics-routes.js';
 import { RouteTable } from './route-table.js';
 import { registerDecisionRoutes } from './routes/decisions.js';
 import { registerOpsRoutes } from './routes/ops.js';
+import { registerPolicyRoutes } from './routes/policies.js';
 import { registerUserRoutes } from './routes/users.js';
 
 /**
@@ -58,6 +59,7 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   const trusted = parseTrustedClients(ctx.config.trustedClients);
   registerDecisionRoutes(app, routes, trusted);
   registerUserRoutes(app, routes);
+  registerPolicyRoutes(app, routes);
   registerOpsRoutes(app, routes);
   registerAuthzenRoutes(app, routes, trusted);
   registerAuthzenEvaluationsRoutes(app, routes, trusted);

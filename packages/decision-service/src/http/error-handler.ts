@@ -44,7 +44,9 @@ export function installErrorHandlers(app: FastifyInstance, routes: RouteTable): 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof StepgateError) {
       if (error.code === 'internal_error') request.log.error({ err: error }, 'internal error');
-      return sendError(reply, error.code, error.message);
+      // toBody() adds the members a caller may see (`path`, `details` of a field of the wrong type, …).
+      const { code, message, ...extra } = error.toBody().error;
+      return sendError(reply, code, message, extra);
     }
     if (error.validation) {
       const { message, path } = validationFailure(error.validation[0], error.validationContext ?? 'body');

@@ -140,7 +140,8 @@ export function fastDecisionRoute(
     } catch (error) {
       if (error instanceof StepgateError) {
         if (error.code === 'internal_error') ctx.log.error({ err: error }, 'internal error');
-        return fail(res, error.code, error.message, started);
+        const { code, message, ...extra } = error.toBody().error;
+        return fail(res, code, message, started, extra);
       }
       ctx.log.error({ err: error }, 'unhandled error');
       return fail(res, 'internal_error', 'internal error', started);

@@ -7,6 +7,7 @@ export {
   decisionResponseSchema,
   errorBodySchema,
   feedbackRequestSchema,
+  policyFieldsSchema,
   userUpsertRequestSchema,
   userViewSchema,
 } from '@stepgate/protocol';

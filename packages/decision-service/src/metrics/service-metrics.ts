@@ -111,9 +111,9 @@ export class ServiceMetrics {
       collectDefaultMetrics({ register: this.registry, prefix: 'stepgate_' });
   }
 
-  /** Counts one decision and its latency. */
+  /** Counts one decision and its latency (`invalid_request`: refused for a field of the wrong type). */
   observeDecision(
-    answer: { decision: Decision; reasons: ReadonlyArray<{ policyId: string }> },
+    answer: { decision: Decision | 'invalid_request'; reasons: ReadonlyArray<{ policyId: string }> },
     seconds: number,
   ): void {
     this.decisions.inc({ decision: answer.decision });

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HistorySnapshot } from '@stepgate/policy-engine';
+import { type HistorySnapshot, PolicyError } from '@stepgate/policy-engine';
 import { DEFAULT_ACR_VALUES } from '@stepgate/protocol';
 import { describe, expect, it } from 'vitest';
 import { isInlinePolicyText, loadPolicies, readIpList } from './load-policies.js';
@@ -59,7 +59,68 @@ describe('loadPolicies', () => {
         ipListFiles: {},
         acrValues: DEFAULT_ACR_VALUES,
       }),
-    ).toThrow(/b\.yaml \/default: default "deny" disagrees/);
+    ).toThrow(/b\.yaml:2:\d+ \/default: default "deny" disagrees/);
+  });
+
+  it('locates problems across files in the file they come from (a field used with two types, a duplicate id)', () => {
+    const d = dir();
+    writeFileSync(
+      join(d, 'a.yaml'),
+      'policies:\n  - id: big\n    when: { transaction.amount: { gt: 500 } }\n    require: { level: aal2 }\ndefault: allow\n',
+    );
+    writeFileSync(
+      join(d, 'b.yaml'),
+      'policies:\n  - id: exact\n    when: { transaction.amount: "500" }\n    effect: deny\n  - id: big\n    effect: deny\ndefault: allow\n',
+    );
+    let error: unknown;
+    try {
+      loadPolicies({
+        files: [join(d, 'a.yaml'), join(d, 'b.yaml')],
+        inline: [],
+        ipListFiles: {},
+        acrValues: DEFAULT_ACR_VALUES,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).message).toMatch(/b\.yaml:\d+:\d+ \/policies\/\d\//);
+    expect((error as PolicyError).issues).toEqual([
+      expect.objectContaining({ file: join(d, 'b.yaml'), path: '/policies/1/id', line: 5 }),
+      expect.objectContaining({
+        file: join(d, 'b.yaml'),
+        path: '/policies/0/when/transaction.amount',
+        line: 3,
+        message: expect.stringMatching(/used with two types/),
+      }),
+    ]);
+  });
+
+  it('merges field declarations; one field declared with two types is refused', () => {
+    const d = dir();
+    writeFileSync(
+      join(d, 'a.yaml'),
+      'fields: { transaction.amount: number }\npolicies: []\ndefault: allow\n',
+    );
+    writeFileSync(join(d, 'b.yaml'), 'fields:\n  transaction.amount: string\npolicies: []\ndefault: allow\n');
+    writeFileSync(
+      join(d, 'c.yaml'),
+      'fields: { transaction.currency: string }\npolicies: []\ndefault: allow\n',
+    );
+    const load = (...files: string[]) =>
+      loadPolicies({
+        files: files.map((f) => join(d, f)),
+        inline: [],
+        ipListFiles: {},
+        acrValues: DEFAULT_ACR_VALUES,
+      });
+    expect(Object.keys(load('a.yaml', 'c.yaml').fields)).toEqual([
+      'transaction.amount',
+      'transaction.currency',
+    ]);
+    expect(() => load('a.yaml', 'b.yaml')).toThrow(
+      /b\.yaml:2:\d+ \/fields\/transaction\.amount: "transaction\.amount" is declared string here but number in .*a\.yaml/,
+    );
   });
 
   it('reports a missing policy file or IP list', () => {

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import {
   type CompiledPolicy,
   compilePolicy,
+  locatePolicyIssues,
   type PolicyDocument,
   PolicyError,
+  type PolicyIssue,
   parsePolicyDocument,
 } from '@stepgate/policy-engine';
 import type { AcrValues } from '@stepgate/protocol';
@@ -35,29 +37,38 @@ export function readIpList(file: string): string[] {
     .filter(Boolean);
 }
 
+/** One document to merge: its name (a file, or `policies[i]`) and, when parsed from text, the text. */
+export interface NamedDocument {
+  doc: PolicyDocument;
+  name: string;
+  text?: string;
+}
+
+const pointer = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
+
 /**
  * Merges several documents into one: policies are concatenated in order, `methods`, `ipLists`
- * and `risk` merged (later files override), and every document must state the same `default`.
+ * and `risk` merged (later files override), `fields` merged (a field declared with two types is
+ * an error), and every document must state the same `default`.
  *
- * @throws PolicyError `invalid_policy` when the defaults disagree.
+ * @throws PolicyError `invalid_policy` when the defaults or two field declarations disagree.
  */
-export function mergePolicyDocuments(docs: Array<{ doc: PolicyDocument; name: string }>): PolicyDocument {
+export function mergePolicyDocuments(docs: NamedDocument[]): PolicyDocument {
   const [first, ...rest] = docs;
   if (!first)
     throw new PolicyError('invalid_policy', [{ path: '', message: 'no policy document configured' }]);
   const merged: PolicyDocument = { ...first.doc, policies: [...first.doc.policies] };
-  for (const { doc, name } of rest) {
+  const declaredIn = new Map(Object.keys(first.doc.fields ?? {}).map((f) => [f, first.name]));
+  for (const { doc, name, text } of rest) {
+    const fail = (issue: PolicyIssue): never => {
+      const [located] = text === undefined ? [issue] : locatePolicyIssues(text, [issue], name);
+      throw new PolicyError('invalid_policy', [located ?? issue], { file: name });
+    };
     if (doc.default !== merged.default) {
-      throw new PolicyError(
-        'invalid_policy',
-        [
-          {
-            path: '/default',
-            message: `default "${doc.default}" disagrees with "${merged.default}" of ${first.name}`,
-          },
-        ],
-        { file: name },
-      );
+      fail({
+        path: '/default',
+        message: `default "${doc.default}" disagrees with "${merged.default}" of ${first.name}`,
+      });
     }
     merged.policies.push(...doc.policies);
     if (doc.methods) merged.methods = { ...merged.methods, ...doc.methods };
@@ -68,17 +79,68 @@ export function mergePolicyDocuments(docs: Array<{ doc: PolicyDocument; name: st
         ...doc.risk,
         weights: { ...merged.risk?.weights, ...doc.risk.weights },
       };
+    for (const [field, type] of Object.entries(doc.fields ?? {})) {
+      const earlier = merged.fields?.[field];
+      if (earlier !== undefined && earlier !== type) {
+        fail({
+          path: `/fields/${pointer(field)}`,
+          message: `"${field}" is declared ${type} here but ${earlier} in ${declaredIn.get(field)}`,
+        });
+      }
+      declaredIn.set(field, name);
+    }
+    if (doc.fields) merged.fields = { ...merged.fields, ...doc.fields };
   }
   return merged;
 }
 
 /**
+ * Puts the problems `compilePolicy` found in the merged document back into the files they come
+ * from: `/policies/7/when/…` is policy 2 of the second file when the first has five; a declared
+ * field is in the file that declared it. Each issue gets its file and, for text, line and column.
+ */
+export function locateMergedIssues(
+  docs: readonly NamedDocument[],
+  issues: readonly PolicyIssue[],
+): PolicyIssue[] {
+  const fieldOwner = new Map<string, number>();
+  docs.forEach((d, k) => {
+    for (const f of Object.keys(d.doc.fields ?? {})) fieldOwner.set(`/fields/${pointer(f)}`, k);
+  });
+  return issues.map((issue) => {
+    let owner: number | undefined;
+    let path = issue.path;
+    const policy = /^\/policies\/(\d+)(.*)$/.exec(issue.path);
+    if (policy) {
+      let index = Number(policy[1]);
+      for (const [k, d] of docs.entries()) {
+        if (index < d.doc.policies.length) {
+          owner = k;
+          path = `/policies/${index}${policy[2]}`;
+          break;
+        }
+        index -= d.doc.policies.length;
+      }
+    } else {
+      owner = fieldOwner.get(issue.path.split('/').slice(0, 3).join('/'));
+    }
+    const d = owner === undefined ? undefined : docs[owner];
+    if (d === undefined) return issue;
+    const moved = { ...issue, path };
+    return d.text === undefined
+      ? { ...moved, file: d.name }
+      : (locatePolicyIssues(d.text, [moved], d.name)[0] ?? moved);
+  });
+}
+
+/**
  * Reads, validates, merges and compiles the policies.
  *
- * @throws PolicyError `invalid_policy` with file, line and column of the first problem.
+ * @throws PolicyError `invalid_policy` with file, line and column of the first problem (every
+ * problem, each with its file, in `issues`).
  */
 export function loadPolicies(sources: PolicySources): CompiledPolicy {
-  const docs: Array<{ doc: PolicyDocument; name: string }> = [];
+  const docs: NamedDocument[] = [];
   for (const file of sources.files) {
     let text: string;
     try {
@@ -89,11 +151,15 @@ export function loadPolicies(sources: PolicySources): CompiledPolicy {
         cause,
       });
     }
-    docs.push({ doc: parsePolicyDocument(text, { filename: file }), name: file });
+    docs.push({ doc: parsePolicyDocument(text, { filename: file }), name: file, text });
   }
   for (const [i, item] of sources.inline.entries()) {
     const name = `policies[${i}]`;
-    docs.push({ doc: typeof item === 'string' ? parsePolicyDocument(item, { filename: name }) : item, name });
+    docs.push(
+      typeof item === 'string'
+        ? { doc: parsePolicyDocument(item, { filename: name }), name, text: item }
+        : { doc: item, name },
+    );
   }
   const ipLists: Record<string, string[]> = {};
   for (const [name, file] of Object.entries(sources.ipListFiles)) {
@@ -110,5 +176,12 @@ export function loadPolicies(sources: PolicySources): CompiledPolicy {
       );
     }
   }
-  return compilePolicy(mergePolicyDocuments(docs), { acrValues: sources.acrValues, ipLists });
+  try {
+    return compilePolicy(mergePolicyDocuments(docs), { acrValues: sources.acrValues, ipLists });
+  } catch (error) {
+    // Problems across files (a field used with two types, a duplicate id) point into the merged
+    // document: put them back into their files.
+    if (!(error instanceof PolicyError) || docs.length < 2 || error.file !== undefined) throw error;
+    throw new PolicyError('invalid_policy', locateMergedIssues(docs, error.issues), { cause: error });
+  }
 }

@@ -8,6 +8,7 @@ import {
   type FactorView,
   isLevel,
   isMethod,
+  type PolicyFieldsAnswer,
   type Requirement,
   type UserView,
 } from '@stepgate/protocol';
@@ -126,4 +127,11 @@ export function parseRemovalAnswer(body: unknown): FactorRemovedAnswer | Enrollm
 /** The answer of a call whose body the client does not use: empty, or any JSON object. */
 export function parseEmptyOrObject(body: unknown): Record<string, unknown> | undefined {
   return body === undefined ? {} : isRecord(body) ? body : undefined;
+}
+
+/** The policies' field types (`GET /v1/policies/fields`). */
+export function parsePolicyFields(body: unknown): PolicyFieldsAnswer | undefined {
+  return isRecord(body) && validateAnswer('policyFieldsSchema', body)
+    ? (body as unknown as PolicyFieldsAnswer)
+    : undefined;
 }

@@ -111,10 +111,48 @@ describe('decide()', () => {
     );
     const error = await failure(client().decide(input));
     expect([error.code, error.status, error.serviceCode, calls]).toEqual([
-      'decision_unavailable',
+      'invalid_request',
       400,
       'invalid_request',
       1,
+    ]);
+    server.use(
+      http.post(`${SERVICE}/v1/decisions`, () => {
+        calls += 1;
+        return HttpResponse.json({ error: { code: 'conflict', message: 'in progress' } }, { status: 409 });
+      }),
+    );
+    const conflict = await failure(client().decide(input));
+    expect([conflict.code, conflict.status, conflict.serviceCode, calls]).toEqual([
+      'decision_unavailable',
+      409,
+      'conflict',
+      2,
+    ]);
+  });
+
+  it('passes a 400 invalid_request on with the details of a field of the wrong type (issue 22)', async () => {
+    const details = {
+      field: 'transaction.amount',
+      policyId: 'fresh-check',
+      expected: 'number',
+      actual: 'string',
+      policyVersion: 'v1',
+    };
+    server.use(
+      http.post(`${SERVICE}/v1/decisions`, () =>
+        HttpResponse.json(
+          { error: { code: 'invalid_request', message: 'transaction.amount must be a number', details } },
+          { status: 400 },
+        ),
+      ),
+    );
+    const error = await failure(client().decide(input));
+    expect([error.code, error.status, error.message, error.details]).toEqual([
+      'invalid_request',
+      400,
+      'transaction.amount must be a number',
+      details,
     ]);
   });
 

@@ -7,6 +7,7 @@ import type {
   FactorListAnswer,
   FactorRemovedAnswer,
   Method,
+  PolicyFieldsAnswer,
   Subject,
   UserUpsertRequest,
   UserView,
@@ -19,6 +20,7 @@ import {
   parseEmptyOrObject,
   parseEnrollmentAnswer,
   parseFactorList,
+  parsePolicyFields,
   parseRemovalAnswer,
   parseUserUpsertAnswer,
 } from './answers.js';
@@ -62,9 +64,20 @@ export interface Stepgate {
    * (made here, or `options.idempotencyKey`, which must never come from the client; see
    * {@link DecideOptions}), the same on every retry of that call.
    * @throws StepgateClientError `decision_unavailable` on a timeout, an open breaker, a network error,
-   * any non-2xx answer, a malformed answer or an unknown decision value — never an allow (S20, S21).
+   * any other non-2xx answer, a malformed answer or an unknown decision value — never an allow (S20,
+   * S21); `invalid_request` (with `details`) when the service refuses the request as invalid, such as
+   * a field of another type than the policies give it.
    */
   decide(input: DecisionRequest, options?: DecideOptions): Promise<DecisionResponse>;
+  /**
+   * The type of every request field the policies in force compare (`GET /v1/policies/fields`), with
+   * their version; the guards read it to refuse a transaction that does not fit before asking.
+   * @throws StepgateClientError `service_unavailable` or `service_rejected`.
+   * @example
+   * const { policyVersion, fields } = await stepgate.policyFields();
+   * fields['transaction.amount']; // { type: 'number', policies: ['fresh-check-for-transfers'] }
+   */
+  policyFields(): Promise<PolicyFieldsAnswer>;
   /**
    * Creates or updates a user's contact points and display name (`PUT /v1/users/{id}`); a verified
    * email or phone counts as an enrolled `email_otp` / `sms_otp` factor. Changing one of a user who
@@ -167,6 +180,17 @@ export function createStepgate(options: StepgateOptions): Stepgate {
         retry: true,
         failCode: 'decision_unavailable',
         parse: parseDecisionResponse,
+      });
+    },
+    async policyFields() {
+      return transport.call({
+        method: 'get',
+        path: 'v1/policies/fields',
+        retry: true,
+        failCode: 'service_unavailable',
+        parse: parsePolicyFields,
+        // Auxiliary: the guards skip their own check when it fails; decisions must not suffer for it.
+        breaker: false,
       });
     },
     async upsertUser(id, body) {

@@ -4,9 +4,11 @@ import {
   enrollmentRequestSchema,
   enrollmentStepUpSchema,
   enrollmentTicketSchema,
+  errorBodySchema,
   factorListSchema,
   factorViewSchema,
   feedbackRequestSchema,
+  policyFieldsSchema,
   userUpsertRequestSchema,
   userViewSchema,
 } from '@stepgate/protocol';
@@ -16,6 +18,8 @@ import { StepgateClientError } from '../errors.js';
 
 const SCHEMAS = {
   decisionResponseSchema,
+  errorBodySchema,
+  policyFieldsSchema,
   enrollmentTicketSchema,
   enrollmentStepUpSchema,
   userViewSchema,

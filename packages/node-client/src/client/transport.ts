@@ -1,7 +1,9 @@
+import type { ErrorBody } from '@stepgate/protocol';
 import { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } from 'cockatiel';
 import ky, { isHTTPError } from 'ky';
 import { StepgateClientError } from '../errors.js';
 import type { NormalizedStepgateOptions } from '../options.js';
+import { validateAnswer } from './schemas.js';
 
 /** One call to the decision service. */
 export interface CallSpec<T> {
@@ -20,6 +22,12 @@ export interface CallSpec<T> {
   failCode: 'decision_unavailable' | 'service_unavailable';
   /** Checks a 2xx body; returns the typed value or `undefined` when the body is malformed. */
   parse: (body: unknown) => T | undefined;
+  /**
+   * Whether the call goes through (and counts for) the circuit breaker. `false` for auxiliary calls
+   * whose failure must not open it for decisions (the guards' field-type fetch).
+   * @defaultValue true
+   */
+  breaker?: boolean;
 }
 
 /** Reads a body, giving up (and cancelling the stream) when the deadline passes. */
@@ -106,6 +114,22 @@ export function createTransport(options: NormalizedStepgateOptions): Transport {
       if (isHTTPError(error) && error.response.status < 500) {
         const data = error.data as { error?: { code?: unknown; message?: unknown } } | undefined;
         const serviceCode = typeof data?.error?.code === 'string' ? data.error.code : undefined;
+        if (
+          spec.failCode === 'decision_unavailable' &&
+          error.response.status === 400 &&
+          serviceCode === 'invalid_request' &&
+          validateAnswer('errorBodySchema', data)
+        ) {
+          // The request was the app's mistake (a field of the wrong type, issue 22): a 400 the guard
+          // passes on, not an outage; the route does not run either way.
+          const body = data as ErrorBody;
+          throw new StepgateClientError('invalid_request', body.error.message, {
+            cause: error,
+            status: 400,
+            serviceCode,
+            ...(body.error.details === undefined ? {} : { details: body.error.details }),
+          });
+        }
         throw new StepgateClientError(
           spec.failCode === 'decision_unavailable' ? 'decision_unavailable' : 'service_rejected',
           `the service refused ${spec.method.toUpperCase()} /${spec.path}: ${error.response.status}${serviceCode ? ` ${serviceCode}` : ''}`,
@@ -122,7 +146,7 @@ export function createTransport(options: NormalizedStepgateOptions): Transport {
   return {
     async call<T>(spec: CallSpec<T>): Promise<T> {
       try {
-        return await breaker.execute(() => attempt(spec));
+        return spec.breaker === false ? await attempt(spec) : await breaker.execute(() => attempt(spec));
       } catch (error) {
         if (error instanceof StepgateClientError) throw error;
         const message = isBrokenCircuitError(error)

@@ -1,11 +1,13 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, allowAnswer, SERVICE, stepUpAnswer } from '../../test/support/fixtures.js';
+import { API_KEY, allowAnswer, fieldsAnswer, SERVICE, stepUpAnswer } from '../../test/support/fixtures.js';
 import { createStepgate } from '../client/create-stepgate.js';
 import { stepgateFetch } from './index.js';
 
-const server = setupServer();
+const server = setupServer(
+  http.get(`${SERVICE}/v1/policies/fields`, () => HttpResponse.json(fieldsAnswer())),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());

@@ -5,6 +5,7 @@ import {
   type ErrorBody,
   type ErrorCode,
   formatStepUpChallenge,
+  type InvalidFieldDetails,
   type PublicReason,
   type Requirement,
   type StepUpAnswerBody,
@@ -23,6 +24,21 @@ const NO_STORE = { 'cache-control': 'no-store', 'content-type': 'application/jso
 export function errorAnswer(status: number, code: ErrorCode, message: string): GuardAnswer {
   const body: ErrorBody = { error: { code, message } };
   return { status, headers: { ...NO_STORE }, body };
+}
+
+/**
+ * 400 `invalid_request` for a request field of another type than the policies give it (issue 22):
+ * `error.details` names the field and the policy, `error.path` its place in the decision request.
+ */
+export function invalidFieldAnswer(message: string, details: InvalidFieldDetails | undefined): GuardAnswer {
+  const body: ErrorBody = {
+    error: {
+      code: 'invalid_request',
+      message,
+      ...(details === undefined ? {} : { path: `/${details.field.split('.').join('/')}`, details }),
+    },
+  };
+  return { status: 400, headers: { ...NO_STORE }, body };
 }
 
 /** 503 `decision_unavailable`: the request does not run (S20). */

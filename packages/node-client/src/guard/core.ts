@@ -8,9 +8,18 @@ import {
   type Subject,
 } from '@stepgate/protocol';
 import { optionsOf, type Stepgate } from '../client/create-stepgate.js';
+import { isStepgateClientError } from '../errors.js';
 import { type ProxyAnswer, proxyChallengeRequest } from '../proxy/forward.js';
-import { denyAnswer, errorAnswer, type GuardAnswer, stepUpAnswer, unavailableAnswer } from './answers.js';
+import {
+  denyAnswer,
+  errorAnswer,
+  type GuardAnswer,
+  invalidFieldAnswer,
+  stepUpAnswer,
+  unavailableAnswer,
+} from './answers.js';
 import { clientIp, peerIsTrusted } from './client-ip.js';
+import { mismatchMessage, PolicyFieldTypes } from './field-check.js';
 import { geoFromCdnHeaders } from './geo.js';
 import {
   checkRouteOptions,
@@ -58,6 +67,8 @@ function isSubject(value: unknown): value is Subject {
 export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<Req>): GuardCore<Req> {
   const client = optionsOf(stepgate);
   const guard = normalizeGuardOptions(options);
+  // The policies' field types, fetched on the first guarded request and kept by policy version.
+  const fieldTypes = new PolicyFieldTypes(() => stepgate.policyFields());
   if (guard.proxy !== false && guard.proxy.publicOrigin === undefined) {
     // Once per adapter, at creation (production refused this above): never per request.
     guard.onWarning({
@@ -136,6 +147,12 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
           }
           input.stepUpToken = token;
         }
+        // A transaction that does not fit the policies' field types is the app's mistake: a 400 here,
+        // without asking (the service would refuse it the same way), so it shows up in development.
+        const mismatch = await fieldTypes.check(input);
+        if (mismatch !== undefined) {
+          return { type: 'answer', answer: invalidFieldAnswer(mismatchMessage(mismatch), mismatch) };
+        }
         let verdict: DecisionResponse;
         try {
           // S17: one Idempotency-Key per incoming request, made here and reused only by the client's
@@ -143,9 +160,15 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
           // the same single-use token would get the stored `allow` again and run the action twice.
           verdict = await stepgate.decide(input, { idempotencyKey: randomUUID() });
         } catch (error) {
+          if (isStepgateClientError(error, 'invalid_request')) {
+            // The service refused the request as invalid: passed on as a 400, never the fail-closed 503.
+            if (error.details !== undefined) fieldTypes.seen(error.details.policyVersion);
+            return { type: 'answer', answer: invalidFieldAnswer(error.message, error.details) };
+          }
           guard.onError(error, req);
           return { type: 'answer', answer: unavailableAnswer() };
         }
+        fieldTypes.seen(verdict.policyVersion);
         switch (verdict.decision) {
           case 'allow':
             return { type: 'allow', verdict };

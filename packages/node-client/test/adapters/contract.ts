@@ -4,7 +4,14 @@ import type { SetupServer } from 'msw/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { GuardWarning } from '../../src/express/index.js';
 import { createStepgate, type Stepgate } from '../../src/index.js';
-import { API_KEY, allowAnswer, denyAnswer, SERVICE, stepUpAnswer } from '../support/fixtures.js';
+import {
+  API_KEY,
+  allowAnswer,
+  denyAnswer,
+  fieldsAnswer,
+  SERVICE,
+  stepUpAnswer,
+} from '../support/fixtures.js';
 import type { AdapterHarness, HarnessApp, HarnessOptions } from './harness.js';
 import { proxyContract } from './proxy-contract.js';
 
@@ -209,6 +216,89 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
       expect(await res.text()).not.toContain('10.1.2.3');
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ name: 'StepgateClientError', code: 'decision_unavailable' });
+    });
+
+    it("issue 22: a transaction that does not fit the policies' field types is 400, without asking the service", async () => {
+      const seen = service(() => HttpResponse.json(allowAnswer()));
+      const a = await start();
+      for (const amount of ['900 EUR', null, [], {}, '1e9']) {
+        const res = await post(a, {}, { amount, payee: 'p_1' });
+        expect(res.status, JSON.stringify(amount)).toBe(400);
+        expect(await res.json()).toEqual({
+          error: {
+            code: 'invalid_request',
+            message: expect.stringMatching(
+              /^transaction\.amount must be a number \(compared by policy fresh-check\)/,
+            ),
+            path: '/transaction/amount',
+            details: {
+              field: 'transaction.amount',
+              policyId: 'fresh-check',
+              expected: 'number',
+              actual: expect.any(String),
+              policyVersion: 'v1',
+            },
+          },
+        });
+      }
+      expect(seen).toHaveLength(0);
+      // A missing amount is the policy's onMissing, and a report-only field is the service's to report.
+      expect((await post(a, {}, { payee: 'p_1', note: 7 })).status).toBe(200);
+      expect(seen).toHaveLength(1);
+    });
+
+    it('issue 22: a 400 invalid_request from the service is passed on as 400 with the field named, not 503', async () => {
+      const details = {
+        field: 'transaction.currency',
+        policyId: 'eur-only',
+        expected: 'string',
+        actual: 'number',
+        policyVersion: 'v1',
+      };
+      service(() =>
+        HttpResponse.json(
+          { error: { code: 'invalid_request', message: 'transaction.currency must be a string', details } },
+          { status: 400 },
+        ),
+      );
+      const errors: unknown[] = [];
+      const res = await post(await start({ onError: (e) => errors.push(e) }));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        error: {
+          code: 'invalid_request',
+          message: 'transaction.currency must be a string',
+          path: '/transaction/currency',
+          details,
+        },
+      });
+      expect(errors).toEqual([]);
+    });
+
+    it('issue 22: the field types are fetched once, refreshed when a decision carries another policy version, and skipped while unavailable', async () => {
+      let fetches = 0;
+      let version = 'v1';
+      server.use(
+        http.get(`${SERVICE}/v1/policies/fields`, () => {
+          fetches += 1;
+          return HttpResponse.json(fieldsAnswer(version));
+        }),
+      );
+      const seen = service(() => HttpResponse.json(allowAnswer({ policyVersion: version })));
+      const a = await start();
+      expect((await post(a)).status).toBe(200);
+      expect((await post(a)).status).toBe(200);
+      expect(fetches).toBe(1);
+      version = 'v2';
+      expect((await post(a)).status).toBe(200);
+      await expect.poll(() => fetches).toBe(2);
+      expect(seen).toHaveLength(3);
+      await a.close();
+      // The types cannot be read: the guard checks nothing itself and the service decides.
+      server.use(http.get(`${SERVICE}/v1/policies/fields`, () => new HttpResponse(null, { status: 500 })));
+      const b = await start();
+      expect((await post(b, {}, { amount: '900 EUR' })).status).toBe(200);
+      expect(seen).toHaveLength(4);
     });
 
     it('a failing getSubject answers 500 and never allows', async () => {

@@ -1,4 +1,4 @@
-import type { DecisionResponse } from '@stepgate/protocol';
+import type { DecisionResponse, PolicyFieldsAnswer } from '@stepgate/protocol';
 
 /** Base URL the msw unit tests intercept. */
 export const SERVICE = 'http://stepgate.test';
@@ -50,4 +50,16 @@ export function denyAnswer(): DecisionResponse {
       },
     ],
   });
+}
+
+/** The field types of the mocked policies (`GET /v1/policies/fields`): amounts are numbers. */
+export function fieldsAnswer(policyVersion = 'v1'): PolicyFieldsAnswer {
+  return {
+    policyVersion,
+    fields: {
+      'transaction.amount': { type: 'number', policies: ['fresh-check'] },
+      'transaction.payee': { type: 'string', policies: ['fresh-check'] },
+      'transaction.note': { type: 'string', policies: ['watch'], reportOnly: true },
+    },
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { CONTEXT_LIMITS } from '../context-header.js';
 import { ERROR_CODES } from '../errors.js';
+import { FIELD_TYPES } from '../field-types.js';
 import { AMR_VALUES, LEVELS, METHODS } from '../levels.js';
 
 /** Length and count limits used by the schemas. */
@@ -19,6 +20,10 @@ export const SCHEMA_LIMITS = {
   roles: 64,
   factors: 100,
   openMapProperties: 256,
+  /** Typed fields of one policy set (`GET /v1/policies/fields`). */
+  fields: 4096,
+  /** Policies of one policy set. */
+  policies: 10000,
 } as const;
 
 /** The `$id` of a schema: `https://stepgate.dev/schemas/<name>.json`. */
@@ -52,6 +57,7 @@ export const errorCode = {
   type: 'string',
   enum: Object.keys(ERROR_CODES) as Array<keyof typeof ERROR_CODES>,
 } as const;
+export const fieldType = { type: 'string', enum: FIELD_TYPES } as const;
 export const decision = { type: 'string', enum: ['allow', 'step_up', 'deny'] } as const;
 
 export const subject = obj(

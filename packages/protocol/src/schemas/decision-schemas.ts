@@ -3,6 +3,7 @@ import {
   challengeRef,
   decision,
   errorCode,
+  fieldType,
   fixedError,
   obj,
   openMap,
@@ -80,6 +81,30 @@ export const decisionResponseSchema = {
   ),
 } as const;
 
+/** Answer of `GET /v1/policies/fields` (`PolicyFieldsAnswer`). */
+export const policyFieldsSchema = {
+  $id: schemaId('policyFields'),
+  ...obj(
+    {
+      policyVersion: str(SCHEMA_LIMITS.name),
+      fields: {
+        type: 'object',
+        maxProperties: SCHEMA_LIMITS.fields,
+        propertyNames: { maxLength: SCHEMA_LIMITS.name },
+        additionalProperties: obj(
+          {
+            type: fieldType,
+            policies: { type: 'array', maxItems: SCHEMA_LIMITS.policies, items: str(SCHEMA_LIMITS.id) },
+            reportOnly: { type: 'boolean' },
+          },
+          ['type', 'policies'],
+        ),
+      },
+    },
+    ['policyVersion', 'fields'],
+  ),
+} as const;
+
 /** Body of `POST /v1/decisions/{id}/feedback` (`FeedbackRequest`). */
 export const feedbackRequestSchema = {
   $id: schemaId('feedbackRequest'),
@@ -111,6 +136,18 @@ export const denyAnswerSchema = {
   ),
 } as const;
 
+/** `error.details` of an `invalid_request` for a field of the wrong type (`InvalidFieldDetails`). */
+const invalidFieldDetails = obj(
+  {
+    field: str(SCHEMA_LIMITS.name),
+    policyId: str(SCHEMA_LIMITS.id),
+    expected: fieldType,
+    actual: str(64),
+    policyVersion: str(SCHEMA_LIMITS.name),
+  },
+  ['field', 'expected', 'actual', 'policyVersion'],
+);
+
 /** Every error answer (`ErrorBody`). */
 export const errorBodySchema = {
   $id: schemaId('errorBody'),
@@ -123,6 +160,7 @@ export const errorBodySchema = {
           attemptsLeft: { type: 'integer', minimum: 0 },
           path: { type: 'string', maxLength: SCHEMA_LIMITS.url },
           retryAfter: { type: 'integer', minimum: 0 },
+          details: invalidFieldDetails,
         },
         ['code', 'message'],
       ),

@@ -8,21 +8,37 @@ import { configTemplate, POLICY_TEMPLATE, POLICY_TESTS_TEMPLATE } from '../templ
 export interface InitOptions {
   /** @defaultValue '.' */
   dir?: string;
-  /** Development defaults (localhost origin, debug logs). @defaultValue false */
+  /** Development defaults (localhost origin, debug logs, the dev outbox). @defaultValue false */
   dev?: boolean;
+  /** The port written to `server.port` (0 is refused: the issuer must name a fixed port). @defaultValue 8787 */
+  port?: number;
+  /**
+   * `iss` of upgraded tokens. @defaultValue `http://localhost:<port>` with `dev` (derived from the
+   * port written, so tokens name where the service listens), else `urn:stepgate`
+   */
+  issuer?: string;
 }
 
 /**
  * `stepgate init`: writes a commented `stepgate.yaml`, an example `policies.yaml` with its tests,
- * the `data/` directory and the master key file (mode 0600). Never overwrites a file.
+ * the `data/` directory and the master key file (mode 0600). Never overwrites a file. The issuer
+ * is derived from the port it writes (`--dev`) or given (`--issuer`).
  *
- * @throws CliError when one of the files exists.
+ * @throws CliError when one of the files exists, for port 0, or for an empty or spaced issuer.
  */
 export function runInit(options: InitOptions, io: CliIo): void {
   const dir = resolve(options.dir ?? '.');
+  const dev = options.dev ?? false;
+  const port = options.port ?? 8787;
+  if (port === 0)
+    throw new CliError('init writes a fixed port (the issuer names it): pick one from 1 to 65535');
+  const issuer = options.issuer ?? (dev ? `http://localhost:${port}` : 'urn:stepgate');
+  if (issuer.length === 0 || issuer.length > 500 || /\s/.test(issuer)) {
+    throw new CliError('--issuer must be a URL or URN of at most 500 characters, without spaces');
+  }
   mkdirSync(dir, { recursive: true });
   const files = {
-    'stepgate.yaml': configTemplate({ dev: options.dev ?? false }),
+    'stepgate.yaml': configTemplate({ dev, port, issuer }),
     'policies.yaml': POLICY_TEMPLATE,
     'policies.test.yaml': POLICY_TESTS_TEMPLATE,
   };
@@ -36,5 +52,5 @@ Keep stepgate.key secret and out of backups of data/.
 Next:
   stepgate policy test policies.test.yaml
   stepgate apikey create --config stepgate.yaml
-  stepgate serve --config stepgate.yaml`);
+  stepgate serve --config stepgate.yaml${dev ? ' --dev' : ''}`);
 }

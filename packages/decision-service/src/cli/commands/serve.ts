@@ -5,10 +5,12 @@ import { configFile } from '../open-store.js';
 
 /**
  * `stepgate serve`: starts the HTTP service on the embedded SQLite store, reloads policies on
- * change and on SIGHUP, and stops cleanly on SIGINT / SIGTERM.
+ * change and on SIGHUP, and stops cleanly on SIGINT / SIGTERM. It creates no API key (keys come
+ * from `stepgate apikey create`). `dev` adds development checks: a warning in the log when the
+ * issuer is not the URL it listens on.
  */
 export async function runServe(
-  options: { config?: string; port?: number; host?: string },
+  options: { config?: string; port?: number; host?: string; dev?: boolean },
   io: CliIo,
 ): Promise<RunningService> {
   const file = configFile(options.config);
@@ -19,12 +21,15 @@ export async function runServe(
     env: process.env,
     handleSignals: true,
     createApiKeys: false,
+    ...(options.dev ? { dev: true } : {}),
   });
-  io.out(`stepgate listening on ${svc.url} (policies ${svc.policyVersion()})`);
   const stop = () => {
     void svc.close().then(() => process.exit(0));
   };
+  // Before the line that tells a supervisor the service is up: a stop that follows it at once
+  // must find the handlers (otherwise the default action kills the process mid-write).
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  io.out(`stepgate listening on ${svc.url} (policies ${svc.policyVersion()})`);
   return svc;
 }

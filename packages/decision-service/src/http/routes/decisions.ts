@@ -26,7 +26,9 @@ export function registerDecisionRoutes(
       headers: decisionHeadersSchema,
       responses: {
         200: { description: 'The verdict.', schema: decisionResponseSchema },
-        400: errorResponse('Malformed body or header (`invalid_request`).'),
+        400: errorResponse(
+          'Malformed body or header, or a request field of another type than the policies give it (`invalid_request`; `error.details` names the field and the policy).',
+        ),
         401: errorResponse('Missing or wrong API key (`unauthorized`).'),
         409: errorResponse('`Idempotency-Key` reused with another body, or still in progress (`conflict`).'),
       },
