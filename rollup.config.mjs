@@ -55,6 +55,9 @@ function configsFor(dir) {
   for (const [name, file] of Object.entries(pkg.stepgate?.standalone ?? {})) {
     configs.push({
       input: resolve(dir, file),
+      // A sibling bundle (`import('./step-up-fetch.min.js')`) is loaded at run time from beside
+      // this one, never inlined.
+      external: (id) => /^\.\/[\w-]+\.min\.js$/.test(id),
       plugins: [
         nodeResolve({ browser: true, exportConditions: ['source', 'browser', 'import', 'default'] }),
         esbuild({

@@ -28,6 +28,13 @@ export default defineConfig({
       nodeProject('decision-service', 'packages/decision-service'),
       nodeProject('node-client', 'packages/node-client'),
       nodeProject('demo', 'demo'),
+      // Framework bindings and samples: each builds its page once per file (esbuild, Vite, Angular,
+      // Next) and drives it in Chromium against the real decision service (tools/test-kit).
+      nodeProject('react', 'packages/react'),
+      nodeProject('framework-types', 'examples/framework-types'),
+      nodeProject('example-vue', 'examples/vue'),
+      nodeProject('example-nextjs', 'examples/nextjs'),
+      nodeProject('example-angular', 'examples/angular'),
       // The widget's element tests run in Chromium under WTR; here only its Node-driven tests in
       // test/ (the standalone bundles, built in memory and loaded with playwright-core).
       {

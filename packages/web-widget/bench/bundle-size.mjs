@@ -30,6 +30,10 @@ const bundles = [
     'enrollment element + QR encoder + lit + @simplewebauthn/browser + English and French',
   ],
   ['stepgate-fr.min.js', 'French messages for both elements, loaded beside either bundle'],
+  [
+    'step-up-fetch.min.js',
+    "sdk-core's createStepUpFetch (context header, step-up queue, header parsers), loaded on demand by the challenge bundle",
+  ],
 ];
 /** min+gzip as the budget is defined: `gzip -9 -c | wc -c`, or zlib level 9 where gzip is missing. */
 function gzipSize(code) {

@@ -30,7 +30,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const launching = launchChromium();
-  for (const name of ['step-up-challenge', 'step-up-enroll', 'stepgate-fr'] as const) {
+  for (const name of ['step-up-challenge', 'step-up-enroll', 'stepgate-fr', 'step-up-fetch'] as const) {
     bundles[name] = await buildStandalone(name);
   }
   browser = await launching;
@@ -50,9 +50,9 @@ async function open(options: Parameters<typeof openPage>[1]) {
 
 describe('standalone bundles are single self-contained ES modules', () => {
   it.each([
-    ['step-up-challenge', ['StepUpChallenge', 'stepUp']],
     ['step-up-enroll', ['StepUpEnroll']],
     ['stepgate-fr', []],
+    ['step-up-fetch', ['createStepUpFetch', 'isStepUpError']],
   ] as const)(
     '%s.min.js imports no other module at run time (lit and the rest are inlined) and exports %j',
     (name, exports) => {
@@ -63,6 +63,18 @@ describe('standalone bundles are single self-contained ES modules', () => {
       expect(bundle.exports).toEqual([...exports]);
     },
   );
+
+  it('step-up-challenge.min.js imports nothing statically, and at run time only its sibling step-up-fetch.min.js (createStepUpFetch loads on demand); it exports createStepUpFetch, StepUpChallenge and stepUp', () => {
+    const bundle = bundles['step-up-challenge'];
+    expect(bundle.warnings).toEqual([]);
+    // Rollup lists the sibling as the chunk's one (dynamic, external) import.
+    expect(bundle.imports).toEqual(['step-up-fetch.min.js']);
+    // The one dynamic import, relative to the bundle's own URL: `import("./step-up-fetch.min.js")`.
+    const dynamic = [...bundle.code.matchAll(/(?<![\w$.])import\s*\(([^)]*)\)/g)].map((m) => m[1]);
+    expect(dynamic).toEqual(['"./step-up-fetch.min.js"']);
+    expect(bundle.code.replace('import("./step-up-fetch.min.js")', '')).not.toMatch(IMPORT_STATEMENT);
+    expect(bundle.exports).toEqual(['StepUpChallenge', 'createStepUpFetch', 'stepUp']);
+  });
 });
 
 describe('step-up-challenge.min.js in a page', () => {
