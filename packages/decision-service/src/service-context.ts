@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { AuditLog } from './audit/audit-log.js';
 import type { ChallengeDeps } from './challenges/challenge-deps.js';
 import type { ServiceConfig } from './config/service-config.js';
+import type { IdentityProviders } from './idps/identity-providers.js';
 import type { ServiceMetrics } from './metrics/service-metrics.js';
 import type { PolicyHolder } from './policies/policy-holder.js';
 import type { Sealer } from './secrets/sealer.js';
@@ -19,6 +20,8 @@ export interface ServiceContext {
   tokens: TokenService;
   policies: PolicyHolder;
   geo: GeoResolver | undefined;
+  /** The configured identity providers (`idps`), discovered at start. */
+  idps: IdentityProviders;
   log: Logger;
   /** Unix milliseconds (injectable for tests). */
   now: () => number;

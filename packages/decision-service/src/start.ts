@@ -12,6 +12,7 @@ import type { ServiceConfig, ServiceConfigInput } from './config/service-config.
 import { buildApp } from './http/build-app.js';
 import { openMetricsListener } from './http/metrics-listener.js';
 import { openWebAuthn } from './http/webauthn-features.js';
+import { openIdentityProviders } from './idps/identity-providers.js';
 import { createLogger } from './logging/logger.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { isInlinePolicyText, type PolicyInput } from './policies/load-policies.js';
@@ -183,8 +184,16 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         'no policies configured: set "policies" in the config or STEPGATE_POLICIES ("stepgate init" writes an example)',
       );
     }
+    // Discovery first: policies naming `idp:<id>` are checked against the providers.
+    const idps = await openIdentityProviders(config.idps, { log });
     policies = new PolicyHolder(
-      { files, inline, ipListFiles: config.ipLists, acrValues: config.acrValues },
+      {
+        files,
+        inline,
+        ipListFiles: config.ipLists,
+        acrValues: config.acrValues,
+        idps: idps.reach(),
+      },
       log,
     );
     if (config.maxmindDb) geo = await openMaxmind(config.maxmindDb);
@@ -241,6 +250,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       tokens,
       policies,
       geo,
+      idps,
       log,
       now,
       challengeDeps,

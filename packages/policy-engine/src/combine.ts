@@ -4,7 +4,14 @@
  * methods (only methods that can reach the combined level); a requirement nobody can meet is a
  * deny that says so, never a downgrade; report-only policies are reported, never enforced.
  */
-import { type AcrValues, type Decision, LEVELS, type Reason, type Requirement } from '@stepgate/protocol';
+import {
+  type AcrValues,
+  type Decision,
+  LEVELS,
+  type Performer,
+  type Reason,
+  type Requirement,
+} from '@stepgate/protocol';
 import type { ValuesBuilder } from './codegen.js';
 import { article } from './field-types.js';
 import type { Field } from './fields.js';
@@ -40,6 +47,8 @@ export interface RuntimePolicy {
   readonly onMissing: OnMissing;
   /** `require.anyAction`: a token minted for another action is accepted (S34). */
   readonly anyAction: boolean;
+  /** Allowed performers as a mask: bit 0 Stepgate, bit k + 1 the k-th identity provider. */
+  readonly performers: number;
   readonly fields: readonly Field[];
   /** Builds the reason's `values`. */
   values: ValuesBuilder;
@@ -61,6 +70,12 @@ export interface CombineConfig {
   readonly metBySession: readonly Reason[];
   /** Shared requirements (see `requirementFor`); filled as combinations occur. */
   readonly requirements: Map<number, Requirement>;
+  /** Performer names by bit: `stepgate`, then `idp:<id>` in configuration order. */
+  readonly performerNames: readonly Performer[];
+  /** Per level rank: the performers that can reach it (Stepgate always; a provider up to its map). */
+  readonly performerReach: readonly number[];
+  /** Shared requirements naming performers other than Stepgate alone, by performer mask and shape. */
+  readonly performerRequirements: Map<string, Requirement>;
 }
 
 /** The per-request facts combination needs. */
@@ -192,7 +207,10 @@ function requirementFor(
   allowed: number,
   bind: boolean,
   anyAction: boolean,
+  performers = 1,
 ): Requirement {
+  if (performers !== 1)
+    return performerRequirementFor(cfg, level, maxAge, allowed, bind, anyAction, performers);
   const levelName = LEVELS[level] ?? 'aal3';
   // Bits 0–4 methods, 5 binding, 6 anyAction, 7–8 level; maxAge above them (+1, so 0 ≠ absent).
   const shape = level * 128 + (anyAction ? 64 : 0) + (bind ? 32 : 0) + allowed;
@@ -220,32 +238,90 @@ function requirementFor(
   return requirement;
 }
 
-/** Turns a combined step-up into allow, step_up or an unsatisfiable deny. */
+/**
+ * A requirement naming identity providers (rare: built off the hot path), shared like the others
+ * and keyed by performer mask and shape.
+ */
+function performerRequirementFor(
+  cfg: CombineConfig,
+  level: number,
+  maxAge: number | undefined,
+  allowed: number,
+  bind: boolean,
+  anyAction: boolean,
+  performers: number,
+): Requirement {
+  const key = `${performers}:${level}:${maxAge ?? ''}:${allowed}:${bind ? 1 : 0}:${anyAction ? 1 : 0}`;
+  const cached = cfg.performerRequirements.get(key);
+  if (cached !== undefined) return cached;
+  const base = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
+  const names = cfg.performerNames.filter((_, bit) => performers & (1 << bit));
+  const requirement = Object.freeze({ ...base, performers: Object.freeze(names) }) as Requirement;
+  if (cfg.performerRequirements.size < 4096) cfg.performerRequirements.set(key, requirement);
+  return requirement;
+}
+
+const unsatisfiable = (detail: string, levelName: string): Outcome => ({
+  decision: 'deny',
+  reasons: [
+    { policyId: 'stepgate', code: 'requirement_unsatisfiable', detail, values: { level: levelName } },
+  ],
+});
+
+/**
+ * Turns a combined step-up into allow, step_up or an unsatisfiable deny. Stepgate performs it
+ * when it is an allowed performer and an allowed method reaches the level; an identity provider
+ * when it is allowed and its map reaches the level. Without either, nobody can meet it (deny).
+ */
 function finishStepUp(
   level: number,
   maxAge: number | undefined,
   mask: number,
   bind: boolean,
   anyAction: boolean,
+  performers: number,
   cfg: CombineConfig,
   input: CombineInput,
 ): Outcome {
-  const allowed = mask & (cfg.reachable[level] ?? 0);
-  if (allowed === 0) {
-    const levelName = LEVELS[level] ?? 'aal3';
-    const detail = `requirement unsatisfiable: no allowed method can reach ${levelName} (allowed by policy: ${methodsOf(mask).join(', ') || 'none'})`;
-    return {
-      decision: 'deny',
-      reasons: [
-        { policyId: 'stepgate', code: 'requirement_unsatisfiable', detail, values: { level: levelName } },
-      ],
-    };
+  const levelName = LEVELS[level] ?? 'aal3';
+  const reach = performers & (cfg.performerReach[level] ?? 1);
+  const idps = reach & ~1;
+  const allowed = reach & 1 ? mask & (cfg.reachable[level] ?? 0) : 0;
+  if (allowed === 0 && idps === 0) {
+    if (performers === 0)
+      return unsatisfiable(
+        'requirement unsatisfiable: the matched policies allow no common performer',
+        levelName,
+      );
+    if (performers & 1) {
+      const allowedByPolicy = methodsOf(mask).join(', ') || 'none';
+      return unsatisfiable(
+        `requirement unsatisfiable: no allowed method can reach ${levelName} (allowed by policy: ${allowedByPolicy})`,
+        levelName,
+      );
+    }
+    return unsatisfiable(
+      `requirement unsatisfiable: no allowed identity provider can reach ${levelName}`,
+      levelName,
+    );
   }
-  const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
-  const usable = userMethods(input.history, input.caps, level) & allowed;
+  const requirement = requirementFor(
+    cfg,
+    level,
+    maxAge,
+    allowed,
+    bind,
+    anyAction,
+    (allowed === 0 ? 0 : 1) | idps,
+  );
+  const usable = allowed === 0 ? 0 : userMethods(input.history, input.caps, level) & allowed;
   if (sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
     const reasons = [cfg.metBySession[level] as Reason];
     return { decision: 'allow', reasons, requirement, usableMethods: methodList(usable) };
+  }
+  // An identity provider performs the step-up for a user with no usable factor of their own.
+  if (usable === 0 && idps !== 0) {
+    return { decision: 'step_up', reasons: NO_REASONS, requirement, usableMethods: methodList(0) };
   }
   if (usable === 0) {
     const levelName = requirement.level;
@@ -303,6 +379,8 @@ export function combine(
   let bind = false;
   // S34: the combination accepts a token for another action only when every step-up says so.
   let anyAction = true;
+  // The performers every matched step-up allows (Stepgate alone unless a policy names others).
+  let performers = -1;
   let reasons = NO_REASONS;
   let reportOnly = NO_REPORT_ONLY;
   for (let k = 0; k < n; k++) {
@@ -314,7 +392,7 @@ export function combine(
     if (p.mode === 'report-only') {
       const alone =
         effect === 'step_up'
-          ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, p.anyAction, cfg, input)
+          ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, p.anyAction, p.performers, cfg, input)
           : undefined;
       if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
       reportOnly.push({
@@ -335,6 +413,7 @@ export function combine(
       mask &= p.methods;
       bind ||= p.bind;
       anyAction &&= p.anyAction;
+      performers &= p.performers;
     }
   }
   if (settled !== undefined) {
@@ -363,7 +442,11 @@ export function combine(
   // The common case, inline (no intermediate outcome object): a step-up the session does not
   // meet and the user can perform.
   const allowed = mask & (cfg.reachable[level] ?? 0);
-  if (allowed !== 0 && !sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
+  if (
+    performers === 1 &&
+    allowed !== 0 &&
+    !sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)
+  ) {
     const usable = userMethods(input.history, input.caps, level) & allowed;
     if (usable !== 0) {
       const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
@@ -372,7 +455,7 @@ export function combine(
       return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
     }
   }
-  const out = finishStepUp(level, maxAge, mask, bind, anyAction, cfg, input);
+  const out = finishStepUp(level, maxAge, mask, bind, anyAction, performers, cfg, input);
   for (const r of out.reasons) reasons.push(r);
   return verdict(out.decision, reasons, reportOnly, input, out);
 }

@@ -9,6 +9,7 @@ import {
   type Level,
   METHODS,
   type Method,
+  type Performer,
   type Reason,
 } from '@stepgate/protocol';
 import { generateMatcher, type Matcher } from './codegen.js';
@@ -44,8 +45,10 @@ import type {
   CompileOptions,
   EvaluationInput,
   FieldInfo,
+  IdpReach,
   InvalidField,
   PolicyDocument,
+  PolicyRule,
   Verdict,
   WhatIfResult,
 } from './types.js';
@@ -62,8 +65,13 @@ import { documentVersion } from './version.js';
  * const verdict = policy.evaluate({ request, now: Math.floor(Date.now() / 1000), history });
  */
 export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {}): CompiledPolicy {
-  const { issues, checked } = checkDocument(doc, options.ipLists);
+  const { issues, checked } = checkDocument(
+    doc,
+    options.ipLists,
+    options.idps?.map((i) => i.id),
+  );
   if (checked === undefined) throw new PolicyError('invalid_policy', issues);
+  const performers = performerTable(doc, options.idps);
   const acrValues: AcrValues = options.acrValues ?? DEFAULT_ACR_VALUES;
   const levels = { ...DEFAULT_METHOD_LEVELS } as Record<Method, Level>;
   const caps = METHODS.map(() => -1);
@@ -98,6 +106,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
       }),
     ),
     requirements: new Map(),
+    performerNames: performers.names,
+    performerReach: performers.reach,
+    performerRequirements: new Map(),
   };
   const riskCfg = riskConfig(doc, checked.lists, checked.conditions);
   const policies: RuntimePolicy[] = doc.policies.map((p, index) => ({
@@ -115,6 +126,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     bind: p.require?.bindTransaction ?? false,
     onMissing: onMissingOf(p),
     anyAction: p.require?.anyAction === true,
+    performers: performers.maskOf(p.require?.performer),
     fields: fieldsOf(checked.conditions[index] as CondNode),
     values: interpretedValues(fieldsOf(checked.conditions[index] as CondNode)),
   }));
@@ -185,7 +197,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     if (actionCache.size < 4096) actionCache.set(an, e);
     return e;
   };
-  const version = documentVersion(doc, checked.lists, acrValues);
+  const version = documentVersion(doc, checked.lists, acrValues, options.idps);
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
   let unknownScratch: Int32Array | undefined = new Int32Array(policies.length + 1);
 
@@ -296,4 +308,47 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
       return 'matched' in v ? v : { ...v, matched: [], notMatched: [] };
     },
   });
+}
+
+/** Most identity providers one document may name (performer masks are 31-bit integers). */
+const MAX_IDPS = 30;
+
+/**
+ * The performers of a document as bits: Stepgate is bit 0, the k-th identity provider bit k + 1
+ * (the configured ones, else the ones the document names, each up to aal3), and for each level
+ * the performers that can reach it.
+ */
+function performerTable(
+  doc: PolicyDocument,
+  configured: readonly IdpReach[] | undefined,
+): {
+  names: readonly Performer[];
+  reach: readonly number[];
+  maskOf: (spec: NonNullable<PolicyRule['require']>['performer']) => number;
+} {
+  const idps: IdpReach[] = configured
+    ? [...configured]
+    : [...new Set(doc.policies.map((p) => p.require?.performer).filter((x) => x?.startsWith('idp:')))].map(
+        (x) => ({ id: (x as string).slice(4), maxLevel: 'aal3' as Level }),
+      );
+  if (idps.length > MAX_IDPS) {
+    throw new PolicyError('invalid_policy', [
+      { path: '/policies', message: `more than ${MAX_IDPS} identity providers are named` },
+    ]);
+  }
+  const names: Performer[] = ['stepgate', ...idps.map((i) => `idp:${i.id}` as const)];
+  const all = 2 ** names.length - 1;
+  const reach = LEVELS.map((_, rank) =>
+    idps.reduce((mask, idp, k) => (levelRank(idp.maxLevel) >= rank ? mask | (1 << (k + 1)) : mask), 1),
+  );
+  return {
+    names: Object.freeze(names),
+    reach,
+    maskOf: (spec) => {
+      if (spec === undefined || spec === 'stepgate') return 1;
+      if (spec === 'any') return all;
+      const k = idps.findIndex((i) => `idp:${i.id}` === spec);
+      return k < 0 ? 0 : 1 << (k + 1);
+    },
+  };
 }

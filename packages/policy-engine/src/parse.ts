@@ -60,13 +60,17 @@ export function parseLocated(
  * Parses and validates a policy document in YAML or JSON.
  *
  * @throws PolicyError `invalid_policy` with `file`, `line`, `column` and `path` of the first
- *   problem (all of them in `issues`): YAML syntax, JSON Schema, or semantic errors.
+ *   problem (all of them in `issues`): YAML syntax, JSON Schema, or semantic errors — among them
+ *   a `performer: idp:<id>` that is not one of `options.idps`, when given.
  * @example
  * const doc = parsePolicyDocument('policies: []\ndefault: deny\n', { filename: 'policies.yaml' });
  */
-export function parsePolicyDocument(text: string, options: { filename?: string } = {}): PolicyDocument {
+export function parsePolicyDocument(
+  text: string,
+  options: { filename?: string; idps?: readonly string[] } = {},
+): PolicyDocument {
   const { value, locate } = parseLocated(text, 'invalid_policy', options.filename);
-  const { issues } = checkDocument(value);
+  const { issues } = checkDocument(value, {}, options.idps);
   if (issues.length > 0)
     throw new PolicyError('invalid_policy', issues.map(locate), { file: options.filename });
   return value as PolicyDocument;

@@ -138,6 +138,12 @@ export const policySchema = {
               description:
                 'Accept an upgraded token minted for another action (S34: by default a token counts only for the action it was minted for).',
             },
+            performer: {
+              type: 'string',
+              pattern: '^(stepgate|any|idp:[A-Za-z0-9_-]{1,64})$',
+              description:
+                'Who performs the step-up: stepgate (default), idp:<id> (a configured OpenID Connect provider) or any.',
+            },
           },
         },
         onMissing: {

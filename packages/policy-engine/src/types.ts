@@ -57,6 +57,24 @@ export interface RequireSpec {
    * @defaultValue false
    */
   anyAction?: boolean;
+  /**
+   * Who may perform the step-up: `stepgate` (Stepgate's own challenges), `idp:<id>` (one of the
+   * service's configured OpenID Connect providers, docs/idp.md) or `any` (Stepgate or any
+   * configured provider). Matching policies combine to the performers they all allow.
+   * @defaultValue 'stepgate'
+   */
+  performer?: PerformerSpec;
+}
+
+/** A `require.performer` value: `stepgate`, `any`, or `idp:<id>`. */
+export type PerformerSpec = 'stepgate' | 'any' | `idp:${string}`;
+
+/** An identity provider as the engine sees it: its id and the highest level its map can prove. */
+export interface IdpReach {
+  /** The provider's id (`idp:<id>` in policies). */
+  id: string;
+  /** The highest level its `acrMap`/`amrMap` gives: it performs step-ups up to this level only. */
+  maxLevel: Level;
 }
 
 /** One policy of a document. */
@@ -147,6 +165,12 @@ export interface CompileOptions {
    * @defaultValue true
    */
   codegen?: boolean;
+  /**
+   * The identity providers the service is configured with. When given, a policy naming another
+   * `idp:<id>` is invalid, `any` means Stepgate plus these, and a provider performs only the
+   * step-ups its map can reach. Absent: the providers the document names, each up to aal3.
+   */
+  idps?: readonly IdpReach[];
 }
 
 /** A user's enrolled factor as the engine sees it. */

@@ -57,10 +57,13 @@ function schemaIssues(doc: unknown): PolicyIssue[] {
 /**
  * Validates a document; returns the problems, or the checked document when there are none.
  * `extraLists` are lists from compile options, merged with (and overriding) the document's.
+ * `idps`, when given, are the configured identity providers' ids: `performer: idp:<id>` must
+ * name one of them.
  */
 export function checkDocument(
   input: unknown,
   extraLists: Record<string, string[]> = {},
+  idps?: readonly string[],
 ): { issues: PolicyIssue[]; checked?: CheckedDocument } {
   const issues = schemaIssues(input);
   if (issues.length > 0) return { issues };
@@ -126,6 +129,13 @@ export function checkDocument(
         path: `${at}/require/anyAction`,
         message:
           'anyAction cannot be combined with bindTransaction or maxAge 0 (their token is bound to this request)',
+      });
+    }
+    const performer = p.require?.performer;
+    if (idps !== undefined && performer?.startsWith('idp:') && !idps.includes(performer.slice(4))) {
+      issues.push({
+        path: `${at}/require/performer`,
+        message: `unknown identity provider "${performer.slice(4)}" (configured: ${idps.join(', ') || 'none'})`,
       });
     }
     p.require?.methods?.forEach((m, j) => {

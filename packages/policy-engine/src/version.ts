@@ -9,7 +9,7 @@ import { parseDuration } from './duration.js';
 import { DEFAULT_METHOD_LEVELS } from './methods.js';
 import { onMissingOf } from './on-missing.js';
 import { sha256Hex } from './sha256.js';
-import type { PolicyDocument } from './types.js';
+import type { IdpReach, PolicyDocument } from './types.js';
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -27,8 +27,14 @@ export function documentVersion(
   doc: PolicyDocument,
   lists: ReadonlyMap<string, readonly string[]>,
   acrValues: AcrValues,
+  idps?: readonly IdpReach[],
 ): string {
   const normalised = {
+    // Only when configured, so the versions of documents without providers stay what they were.
+    idps:
+      idps === undefined || idps.length === 0
+        ? undefined
+        : idps.map(({ id, maxLevel }) => ({ id, maxLevel })),
     version: 1,
     default: doc.default,
     methods: { ...DEFAULT_METHOD_LEVELS, ...doc.methods },
@@ -52,6 +58,10 @@ export function documentVersion(
               bindTransaction: p.require.bindTransaction ?? false,
               // Only when set, so the versions of documents without it stay what they were.
               anyAction: p.require.anyAction === true ? true : undefined,
+              performer:
+                p.require.performer === undefined || p.require.performer === 'stepgate'
+                  ? undefined
+                  : p.require.performer,
             },
     })),
   };

@@ -5,7 +5,8 @@
 import { decodeBase64Url } from './base64url.js';
 import { decodeUtf8, isNonNegativeInteger, isRecord, isShortString, parseJson } from './guards.js';
 import { isMethod } from './levels.js';
-import type { StepUpInfo } from './types.js';
+import { isPerformer } from './performers.js';
+import type { ProviderAuthorizationParams, ProviderStepUp, StepUpInfo } from './types.js';
 
 /**
  * Reads our `stepUp` body member (`StepUpInfo`); `undefined` when it is not of that shape or its
@@ -26,7 +27,63 @@ export function readStepUpInfo(value: unknown): StepUpInfo | undefined {
   if (!isAbsoluteUrl(challengeUrl)) return undefined;
   const info: StepUpInfo = { challengeId, challengeUrl, acr, methods: methods.filter(isMethod), expiresAt };
   if (maxAge !== undefined) info.maxAge = maxAge;
+  const providers = readProviderStepUps(value.providers);
+  if (providers !== undefined) info.providers = providers;
   return info;
+}
+
+const PARAM_NAMES = [
+  'client_id',
+  'response_type',
+  'scope',
+  'acr_values',
+  'max_age',
+  'prompt',
+  'claims',
+  'nonce',
+] as const satisfies readonly (keyof ProviderAuthorizationParams)[];
+
+function readProvider(value: unknown): ProviderStepUp | undefined {
+  if (!isRecord(value) || !isRecord(value.params)) return undefined;
+  const { performer, name, issuer, authorizationEndpoint, expiresAt } = value;
+  if (!isPerformer(performer) || performer === 'stepgate' || !isShortString(name, 128)) return undefined;
+  if (!isShortString(issuer, 2048) || !isShortString(expiresAt, 64)) return undefined;
+  if (!isShortString(authorizationEndpoint, 2048) || !isAbsoluteUrl(authorizationEndpoint)) return undefined;
+  const params: Record<string, string> = {};
+  for (const key of PARAM_NAMES) {
+    const v = value.params[key];
+    if (v === undefined) continue;
+    if (!isShortString(v, 2048)) return undefined;
+    params[key] = v;
+  }
+  const p = params as Partial<ProviderAuthorizationParams>;
+  if (!p.client_id || !p.response_type || !p.scope || !p.acr_values || !p.claims || !p.nonce)
+    return undefined;
+  return {
+    performer: performer as `idp:${string}`,
+    name,
+    issuer,
+    authorizationEndpoint,
+    params: p as ProviderAuthorizationParams,
+    expiresAt,
+  };
+}
+
+/**
+ * Reads the identity providers of a step-up answer (`providers` of the body, or of its `stepUp`
+ * member): only well-formed entries with an absolute http(s) authorization endpoint are kept, and
+ * only the known authorization parameters; `undefined` when none is left. Never throws.
+ *
+ * @example
+ * readProviderStepUps((await response.json()).providers)?.[0]?.authorizationEndpoint;
+ */
+export function readProviderStepUps(value: unknown): ProviderStepUp[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const providers = value
+    .slice(0, 32)
+    .map(readProvider)
+    .filter((p) => p !== undefined);
+  return providers.length > 0 ? providers : undefined;
 }
 
 function isAbsoluteUrl(value: string): boolean {

@@ -6,7 +6,7 @@ export type { AuthChallenge } from './auth-header.js';
 export { isToken, parseAuthenticateHeader, quoteString } from './auth-header.js';
 export { decodeBase64Url, encodeBase64Url } from './base64url.js';
 export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical-json.js';
-export { CLERK_PRESETS, readStepUpInfo } from './challenge-dialects.js';
+export { CLERK_PRESETS, readProviderStepUps, readStepUpInfo } from './challenge-dialects.js';
 export {
   CONTEXT_LIMITS,
   decodeStepUpContext,
@@ -33,6 +33,10 @@ export {
   METHODS,
   maxLevel,
 } from './levels.js';
+export type { Performer } from './performers.js';
+export { IDP_ID_PATTERN, idpIdOf, isPerformer, STEPGATE_PERFORMER } from './performers.js';
+export type { ProviderLevelMap } from './provider-level.js';
+export { providerLevel } from './provider-level.js';
 export type { SchemaName } from './schemas.js';
 export {
   challengeFailedSchema,
@@ -55,6 +59,7 @@ export {
   factorViewSchema,
   feedbackRequestSchema,
   policyFieldsSchema,
+  providerStepUpAnswerSchema,
   SCHEMA_LIMITS,
   schemas,
   startAnswerSchema,
@@ -113,6 +118,9 @@ export type {
   P256PublicJwk,
   PolicyFieldInfo,
   PolicyFieldsAnswer,
+  ProviderAuthorizationParams,
+  ProviderStepUp,
+  ProviderStepUpAnswerBody,
   PublicReason,
   Reason,
   ReportOnlyOutcome,

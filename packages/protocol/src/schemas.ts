@@ -22,6 +22,7 @@ import {
   errorBodySchema,
   feedbackRequestSchema,
   policyFieldsSchema,
+  providerStepUpAnswerSchema,
   stepUpAnswerSchema,
   stepUpContextSchema,
 } from './schemas/decision-schemas.js';
@@ -67,6 +68,7 @@ export {
   factorViewSchema,
   feedbackRequestSchema,
   policyFieldsSchema,
+  providerStepUpAnswerSchema,
   startAnswerSchema,
   startRequestSchema,
   stepUpAnswerSchema,
@@ -99,6 +101,7 @@ export const schemas = {
   feedbackRequest: feedbackRequestSchema,
   policyFields: policyFieldsSchema,
   stepUpAnswer: stepUpAnswerSchema,
+  providerStepUpAnswer: providerStepUpAnswerSchema,
   denyAnswer: denyAnswerSchema,
   errorBody: errorBodySchema,
   stepUpContext: stepUpContextSchema,

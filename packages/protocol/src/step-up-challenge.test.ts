@@ -239,3 +239,43 @@ describe('format → parse round trip (property)', () => {
     );
   });
 });
+
+describe('identity-provider step-up answers (docs/idp.md)', () => {
+  const provider = {
+    performer: 'idp:corp',
+    name: 'Corp SSO',
+    issuer: 'https://login.example.com',
+    authorizationEndpoint: 'https://login.example.com/authorize',
+    params: {
+      client_id: 'bank-app',
+      response_type: 'code',
+      scope: 'openid',
+      acr_values: 'urn:corp:mfa',
+      claims: '{"id_token":{"acr":{"essential":true,"values":["urn:corp:mfa"]}}}',
+      nonce: 'n1',
+      client_secret: 'never-read',
+    },
+    expiresAt: '2026-11-28T12:00:00Z',
+  };
+
+  it('reads the providers of an answer only identity providers perform, as an RFC 9470 challenge', () => {
+    const header = formatStepUpChallenge({ acrValues: ['urn:corp:mfa'], maxAge: 0 });
+    const parsed = parseStepUpChallenge(header, {
+      error: { code: 'insufficient_user_authentication', message: 'x' },
+      providers: [provider, { ...provider, authorizationEndpoint: 'javascript:alert(1)' }],
+    });
+    expect(parsed?.dialect).toBe('rfc9470');
+    expect(parsed?.acrValues).toEqual(['urn:corp:mfa']);
+    expect(parsed?.providers).toHaveLength(1);
+    // Only the known authorization parameters are kept: nothing else reaches the provider's URL.
+    expect(parsed?.providers?.[0]?.params).not.toHaveProperty('client_secret');
+  });
+
+  it('reads the providers offered beside a Stepgate challenge from stepUp.providers', () => {
+    const body = { ...stepUpBody, stepUp: { ...stepUpBody.stepUp, providers: [provider] } };
+    const parsed = parseStepUpChallenge(formatStepUpChallenge({ challengeId: 'chl_abc' }), body);
+    expect(parsed?.dialect).toBe('stepgate');
+    expect(parsed?.providers?.[0]?.performer).toBe('idp:corp');
+    expect(parsed?.stepUp?.providers?.[0]?.name).toBe('Corp SSO');
+  });
+});

@@ -8,12 +8,13 @@ import {
   readClerkBody,
   readEntraClaims,
   readMaxAge,
+  readProviderStepUps,
   readStepUpInfo,
   splitAcrValues,
 } from './challenge-dialects.js';
 import { StepgateError } from './errors.js';
 import { isNonNegativeInteger, isRecord, parseJson } from './guards.js';
-import type { StepUpInfo } from './types.js';
+import type { ProviderStepUp, StepUpInfo } from './types.js';
 
 /** The RFC 9470 error code. */
 export const INSUFFICIENT_USER_AUTHENTICATION = 'insufficient_user_authentication';
@@ -37,6 +38,11 @@ export interface ParsedStepUpChallenge {
   stepUp?: StepUpInfo;
   /** Entra: the decoded `claims` JSON, to pass back to the authorize request. */
   claims?: unknown;
+  /**
+   * Identity providers that may perform the step-up, with their authorization request
+   * parameters: from our JSON body (`providers`, or `stepUp.providers`).
+   */
+  providers?: ProviderStepUp[];
   /** The challenge's parameters (or, for body-only dialects, the body's string fields). */
   raw: Record<string, string>;
   /** The auth-scheme of the matched challenge, when it came from the header. */
@@ -152,11 +158,18 @@ function parse(wwwAuthenticate: string | null | undefined, body: unknown): Parse
   const data = typeof body === 'string' ? parseJson(body) : body;
   const stepUp = readStepUpInfo(isRecord(data) ? data.stepUp : undefined);
   const ours = challenges.find((c) => Object.hasOwn(c.params, STEP_UP_CHALLENGE_PARAM));
-  if (ours !== undefined || stepUp !== undefined) return stepgate(ours, stepUp);
+  if (ours !== undefined || stepUp !== undefined) {
+    const parsed = stepgate(ours, stepUp);
+    if (parsed.stepUp?.providers !== undefined) parsed.providers = parsed.stepUp.providers;
+    return parsed;
+  }
+  const providers = readProviderStepUps(isRecord(data) ? data.providers : undefined);
   for (const [dialect, error] of HEADER_DIALECTS) {
     const c = challenges.find((x) => x.params.error === error);
     if (c === undefined) continue;
     const parsed = fromChallenge(dialect, c);
+    // Our answer when only identity providers perform the step-up: a plain RFC 9470 challenge.
+    if (dialect === 'rfc9470' && providers !== undefined) parsed.providers = providers;
     if (dialect === 'entra') {
       const { claims, acrValues } = readEntraClaims(c.params.claims);
       if (claims !== undefined) parsed.claims = claims;

@@ -9,6 +9,7 @@
 import type { ErrorBody } from './errors.js';
 import type { FieldType } from './field-types.js';
 import type { Amr, Level, Method } from './levels.js';
+import type { Performer } from './performers.js';
 
 /** A verdict. */
 export type Decision = 'allow' | 'step_up' | 'deny';
@@ -115,6 +116,12 @@ export interface DecisionRequest {
   context?: RequestContext;
   /** The `Step-Up-Token` header of the request, when present. */
   stepUpToken?: string;
+  /**
+   * An ID token (or a JWT access token) from a configured identity provider, presented as the
+   * evidence of a step-up that provider performed (docs/idp.md). The service verifies it and maps
+   * its `acr`/`amr` with the operator's map; it never lowers what a policy asks for.
+   */
+  idpToken?: string;
 }
 
 /** Why a verdict is what it is. */
@@ -158,6 +165,58 @@ export interface Requirement {
    * `authorization_details` (RFC 9396, SECURITY.md S34).
    */
   anyAction?: boolean;
+  /**
+   * Who may perform the step-up, preferred first: `stepgate` (Stepgate's own challenges) and
+   * `idp:<id>` (a configured OpenID Connect provider). Absent means `['stepgate']`.
+   */
+  performers?: Performer[];
+}
+
+/**
+ * The authorization request parameters of a step-up at an OpenID Connect provider (OpenID
+ * Connect Core §3.1.2.1, RFC 9470 §4). Never a secret: the app adds `redirect_uri`, `state` and,
+ * for PKCE, `code_challenge`.
+ */
+export interface ProviderAuthorizationParams {
+  client_id: string;
+  /** @defaultValue 'code' */
+  response_type: string;
+  /** At least `openid`. */
+  scope: string;
+  /**
+   * The provider's `acr` values that meet the requirement, in order of preference (least friction
+   * first); absent when only its `amr` values are mapped.
+   */
+  acr_values?: string;
+  /** Seconds, when the requirement has a freshness limit. */
+  max_age?: string;
+  /** `login` when the requirement has `maxAge: 0`: the user authenticates again, whatever their session. */
+  prompt?: string;
+  /**
+   * OpenID Connect Core §5.5: `auth_time` requested as essential, and the `acr` claim as
+   * essential with the acceptable values when there are some.
+   */
+  claims: string;
+  /**
+   * Made by the service for this user, session, action and transaction: an ID token that carries
+   * it is bound to this request (and is the only kind that meets a bound requirement).
+   */
+  nonce: string;
+}
+
+/** What a client needs to send the user to an identity provider for a step-up. */
+export interface ProviderStepUp {
+  /** `idp:<id>`. */
+  performer: `idp:${string}`;
+  /** The provider's display name, for "Continue with …". */
+  name: string;
+  /** The provider's issuer identifier. */
+  issuer: string;
+  /** The provider's authorization endpoint (from OpenID Connect Discovery). */
+  authorizationEndpoint: string;
+  params: ProviderAuthorizationParams;
+  /** Until when the `nonce` is accepted. */
+  expiresAt: string;
 }
 
 /** A challenge created with a `step_up` verdict. */
@@ -184,8 +243,10 @@ export interface DecisionResponse {
   risk: Risk;
   /** Present with `step_up`, and with `allow` when a requirement was met. */
   requirement?: Requirement;
-  /** Present with `step_up`. */
+  /** Present with `step_up` when Stepgate performs it (its own challenge). */
   challenge?: ChallengeRef;
+  /** Present with `step_up` when identity providers may perform it, in order of preference. */
+  providers?: ProviderStepUp[];
   reportOnly: ReportOnlyOutcome[];
   /** A stable hash of the policy document that decided. */
   policyVersion: string;
@@ -234,12 +295,20 @@ export interface StepUpInfo {
   maxAge?: number;
   methods: Method[];
   expiresAt: string;
+  /** Identity providers that may perform this step-up instead ("Continue with …"). */
+  providers?: ProviderStepUp[];
 }
 
-/** Body of a guarded route's 401 step-up answer. */
+/** Body of a guarded route's 401 step-up answer when Stepgate performs the step-up. */
 export interface StepUpAnswerBody {
   error: { code: 'insufficient_user_authentication'; message: string };
   stepUp: StepUpInfo;
+}
+
+/** Body of a guarded route's 401 step-up answer when only identity providers perform it. */
+export interface ProviderStepUpAnswerBody {
+  error: { code: 'insufficient_user_authentication'; message: string };
+  providers: ProviderStepUp[];
 }
 
 /** A reason that is safe to show to the end user. */

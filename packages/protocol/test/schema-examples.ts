@@ -23,6 +23,8 @@ import type {
   FactorView,
   FeedbackRequest,
   PolicyFieldsAnswer,
+  ProviderStepUp,
+  ProviderStepUpAnswerBody,
   SchemaName,
   StartAnswer,
   StartRequest,
@@ -58,6 +60,23 @@ const requirement = {
   singleUse: true,
 } as const;
 const challenge = { id: 'chl_8f3a', expiresAt: at, methods: ['totp'] } as const;
+const provider: ProviderStepUp = {
+  performer: 'idp:corp',
+  name: 'Corp SSO',
+  issuer: 'https://login.example.com',
+  authorizationEndpoint: 'https://login.example.com/authorize',
+  params: {
+    client_id: 'bank-app',
+    response_type: 'code',
+    scope: 'openid',
+    acr_values: 'urn:corp:mfa',
+    max_age: '0',
+    prompt: 'login',
+    claims: '{"id_token":{"acr":{"essential":true,"values":["urn:corp:mfa"]}}}',
+    nonce: 'n_1764000300.abc',
+  },
+  expiresAt: at,
+};
 const factor: FactorView = {
   id: 'fct_1',
   method: 'webauthn',
@@ -88,8 +107,9 @@ export const validExamples = {
     decision: 'step_up',
     reasons: [{ policyId: 'high-value-transfer', code: 'policy_matched', values: { amount: 12000 } }],
     risk: { score: 40, level: 'medium', signals: { deviceKnown: false } },
-    requirement: { ...requirement, methods: [...requirement.methods] },
+    requirement: { ...requirement, methods: [...requirement.methods], performers: ['stepgate', 'idp:corp'] },
     challenge: { ...challenge, methods: [...challenge.methods] },
+    providers: [provider],
     reportOnly: [],
     policyVersion: 'pv_1a2b',
   } satisfies DecisionResponse,
@@ -103,8 +123,13 @@ export const validExamples = {
       maxAge: 0,
       methods: ['totp'],
       expiresAt: at,
+      providers: [provider],
     },
   } satisfies StepUpAnswerBody,
+  providerStepUpAnswer: {
+    error: { code: 'insufficient_user_authentication', message: 'Step up' },
+    providers: [provider],
+  } satisfies ProviderStepUpAnswerBody,
   denyAnswer: {
     error: { code: 'access_denied', message: 'Denied' },
     reasons: [{ policyId: 'tor-exit', code: 'policy_matched' }],
@@ -241,6 +266,7 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
     { subject: { id: 'u_1' }, action: { name: 'a' }, transaction: [1, 2] },
     { subject: { id: 'u_1' }, action: { name: 'a' }, context: { device: { ...context, v: 2 } } },
     { subject: { id: 'u_1' }, action: { name: 'a' }, context: { geo: { country: 'France' } } },
+    { subject: { id: 'u_1' }, action: { name: 'a' }, idpToken: '' },
   ],
   decisionResponse: [
     { ...decisionRequest },
@@ -249,6 +275,17 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
   stepUpAnswer: [
     { error: { code: 'access_denied', message: 'x' }, stepUp: {} },
     { error: { code: 'insufficient_user_authentication', message: 'x' } },
+  ],
+  providerStepUpAnswer: [
+    { error: { code: 'insufficient_user_authentication', message: 'x' }, providers: [] },
+    {
+      error: { code: 'insufficient_user_authentication', message: 'x' },
+      providers: [{ ...provider, performer: 'stepgate' }],
+    },
+    {
+      error: { code: 'insufficient_user_authentication', message: 'x' },
+      providers: [{ ...provider, params: { ...provider.params, client_secret: 's3cret' } }],
+    },
   ],
   errorBody: [
     { error: { code: 'teapot', message: 'x' } },

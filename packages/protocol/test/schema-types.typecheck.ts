@@ -21,6 +21,9 @@ import type {
   InvalidFieldDetails,
   PolicyFieldInfo,
   PolicyFieldsAnswer,
+  ProviderAuthorizationParams,
+  ProviderStepUp,
+  ProviderStepUpAnswerBody,
   Reason,
   RequestContext,
   Requirement,
@@ -57,6 +60,15 @@ export const shapeChecks = {
   requirement: true satisfies Matches<Props<'decisionResponse'>['requirement'], Requirement>,
   reason: true satisfies Matches<Props<'decisionResponse'>['reasons']['items'], Reason>,
   stepUpInfo: true satisfies Matches<Props<'stepUpAnswer'>['stepUp'], StepUpInfo>,
+  providerStepUpAnswer: true satisfies Matches<
+    (typeof schemas)['providerStepUpAnswer'],
+    ProviderStepUpAnswerBody
+  >,
+  provider: true satisfies Matches<Props<'providerStepUpAnswer'>['providers']['items'], ProviderStepUp>,
+  providerParams: true satisfies Matches<
+    Props<'providerStepUpAnswer'>['providers']['items']['properties']['params'],
+    ProviderAuthorizationParams
+  >,
   feedback: true satisfies Matches<(typeof schemas)['feedbackRequest'], FeedbackRequest>,
   policyFields: true satisfies Matches<(typeof schemas)['policyFields'], PolicyFieldsAnswer>,
   policyField: true satisfies Matches<

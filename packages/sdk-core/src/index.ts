@@ -44,8 +44,30 @@ export { isStepUpError, STEP_UP_ERROR_CODES, StepUpCancelledError, StepUpError }
 export { isAllowedOrigin, normalizeAllowedOrigins } from './flow/allowed-origins.js';
 export type { StepUpFetchOptions } from './flow/create-step-up-fetch.js';
 export { createStepUpFetch } from './flow/create-step-up-fetch.js';
-export type { ForeignStepUpContext, ForeignStepUpHandler, StepUpHandler } from './flow/handlers.js';
-export { setForeignStepUpHandler, setStepUpHandler } from './flow/handlers.js';
+export type {
+  ForeignStepUpContext,
+  ForeignStepUpHandler,
+  IdpStepUpHandler,
+  StepUpHandler,
+} from './flow/handlers.js';
+export {
+  getIdpStepUpHandler,
+  setForeignStepUpHandler,
+  setIdpStepUpHandler,
+  setStepUpHandler,
+} from './flow/handlers.js';
+export type {
+  CompleteIdpStepUpOptions,
+  IdpCallback,
+  IdpRedirectOptions,
+  IdpStepUpResult,
+} from './flow/idp-step-up.js';
+export {
+  completeIdpStepUp,
+  createIdpRedirectHandler,
+  IDP_STATE_PREFIX,
+  startIdpStepUp,
+} from './flow/idp-step-up.js';
 export type { RequestLike, RequestMatcher, StepUpFlowOptions } from './flow/options.js';
 export type { RequestStepUpOptions } from './flow/step-up-queue.js';
 export { requestStepUp } from './flow/step-up-queue.js';

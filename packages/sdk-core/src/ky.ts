@@ -8,7 +8,7 @@ import ky, { type AfterResponseState, type BeforeRequestState } from 'ky';
 import { getContextHeader } from './context/context-header.js';
 import { StepUpError } from './errors.js';
 import { detectStepUp } from './flow/detect-step-up.js';
-import { getForeignStepUpHandler } from './flow/handlers.js';
+import { getForeignStepUpHandler, getIdpStepUpHandler } from './flow/handlers.js';
 import { type NormalizedFlowOptions, normalizeFlowOptions, type StepUpFlowOptions } from './flow/options.js';
 import { requestStepUp } from './flow/step-up-queue.js';
 
@@ -63,7 +63,8 @@ export function stepUpHooks(options: StepUpFlowOptions = {}): StepUpHooks {
         if (!normalized.isSensitive(request) || request.headers.has(HEADERS.token)) return undefined;
         const answer = await detectStepUp(response, request.url, normalized.challengePrefix);
         if (!answer) return undefined;
-        if (answer.kind === 'foreign') {
+        const idp = answer.kind === 'idp' ? getIdpStepUpHandler() : null;
+        if (answer.kind !== 'stepgate' && idp === null) {
           const handler = getForeignStepUpHandler();
           return (
             (handler && (await handler(answer.parsed, response, { request, signal: request.signal }))) ||
@@ -72,14 +73,25 @@ export function stepUpHooks(options: StepUpFlowOptions = {}): StepUpHooks {
         }
         if (kyOptions.retry.limit < 1) {
           // ky neither clones the body nor accepts a forced retry with `retry: 0`.
-          throw new StepUpError('unsupported', 'stepUpHooks needs a ky instance with retry.limit ≥ 1.', {
-            challengeId: answer.challenge.challengeId,
-          });
+          throw new StepUpError(
+            'unsupported',
+            'stepUpHooks needs a ky instance with retry.limit ≥ 1.',
+            answer.kind === 'stepgate' ? { challengeId: answer.challenge.challengeId } : {},
+          );
         }
+        if (answer.kind === 'idp' && idp !== null) {
+          // Only identity providers perform it: the proof reaches the app's backend, the retry carries no token.
+          await idp(answer.providers, { request: request.clone(), signal: request.signal });
+          const headers = new Headers(request.headers);
+          await setContext(headers, normalized);
+          return ky.retry({ request: new Request(request, { headers }), delay: 0, code: 'STEP_UP' });
+        }
+        if (answer.kind !== 'stepgate') return undefined;
         const verified = await requestStepUp(answer.challenge, {
           signal: request.signal,
           bridge: normalized.bridge,
           allowedOrigins: normalized.allowedOrigins,
+          request: request.clone(),
         });
         const headers = new Headers(request.headers);
         await setContext(headers, normalized);

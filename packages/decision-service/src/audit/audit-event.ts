@@ -120,6 +120,8 @@ export interface AuditDetail {
   reason?: AuditCode;
   /** A contact point that changed, masked like `sentTo`. */
   contact?: string;
+  /** `token.*` of an identity provider's token: the provider's configured id (docs/idp.md). */
+  idp?: string;
 }
 
 /**

@@ -122,6 +122,7 @@ const masked = (v: unknown): string | undefined =>
   typeof v === 'string' && !/\d{5,}/.test(v) ? scrubString(v) : undefined;
 
 const LEVELS = new Set<unknown>(['aal1', 'aal2', 'aal3']);
+const IDP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function detail(d: AuditDetail | undefined): AuditDetail | undefined {
   if (!d) return undefined;
@@ -135,6 +136,7 @@ function detail(d: AuditDetail | undefined): AuditDetail | undefined {
   const failure = code(d.failure);
   if (failure) out.failure = failure;
   if (Number.isFinite(d.failures)) out.failures = d.failures!;
+  if (typeof d.idp === 'string' && IDP_ID.test(d.idp)) out.idp = d.idp;
   if (typeof d.levelAboveProof === 'boolean') out.levelAboveProof = d.levelAboveProof;
   if (LEVELS.has(d.provenLevel)) out.provenLevel = d.provenLevel!;
   const reason = code(d.reason);

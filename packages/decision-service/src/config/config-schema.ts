@@ -11,6 +11,7 @@ import {
   SENDER_ENV_VARS,
   sendersConfigSchema,
 } from './challenge-config.js';
+import { idpsConfigSchema } from './idps-config.js';
 import { metricsConfigSchema } from './metrics-config.js';
 import type { ServiceConfigInput } from './service-config.js';
 import { usersConfigSchema } from './users-config.js';
@@ -53,6 +54,7 @@ export const configSchema = {
     senders: sendersConfigSchema,
     webauthn: webAuthnConfigSchema,
     users: usersConfigSchema,
+    idps: idpsConfigSchema,
     metrics: metricsConfigSchema,
     history: { type: 'object', additionalProperties: false, properties: { window: duration } },
     idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },

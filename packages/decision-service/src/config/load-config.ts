@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigLocation } from './config-error.js';
 import { configProblems, configSchema, ENV_VARS, REMOVED_SETTINGS } from './config-schema.js';
+import { checkIdpsConfig, IDP_MAP_RULE } from './idps-config.js';
 import {
   DEFAULT_AUDIENCES,
   normalizeConfig,
@@ -31,6 +32,8 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') return 'unknown setting';
   if (error.keyword === 'false schema')
     return REMOVED_SETTINGS[error.instancePath] ?? 'is no longer a setting';
+  if (error.keyword === 'anyOf' && error.schemaPath === IDP_MAP_RULE)
+    return "needs an acrMap or an amrMap: what the provider's tokens prove";
   if (error.keyword === 'anyOf') return 'must be a number of seconds or a duration such as 5m or 1h30m';
   if (error.keyword === 'format' && error.params.format === X509_CA_CERTIFICATE)
     return 'must be a PEM X.509 CA certificate (-----BEGIN CERTIFICATE----- …)';
@@ -118,6 +121,7 @@ function parseConfigDocument(
  */
 function checkReferences(input: ServiceConfigInput, locate: (path: string[]) => ConfigLocation): void {
   checkUsersConfig(input.users, input.audiences ?? DEFAULT_AUDIENCES, locate);
+  checkIdpsConfig(input.idps, locate);
 }
 
 /** Applies `STEPGATE_*` environment variables over a configuration; errors name the variable. */
@@ -210,10 +214,14 @@ export function loadConfig(options: LoadConfigOptions = {}): ServiceConfig {
   }
   input = resolvePaths(applyEnv(input, options.env ?? process.env), baseDir);
   const given = options.config as Record<string, unknown> | undefined;
-  checkReferences(input, (path) =>
-    inFile && given?.[path[0]!] === undefined ? inFile(path) : { path: `/${path.join('/')}` },
-  );
+  const locate = (path: string[]): ConfigLocation =>
+    inFile && given?.[path[0]!] === undefined ? inFile(path) : { path: `/${path.join('/')}` };
+  checkReferences(input, locate);
   const config = normalizeConfig(resolvePaths(input, cwd));
+  // Providers are discovered at start, after loading: keep where each is, for those errors.
+  config.idps.forEach((idp, i) => {
+    idp.location = locate(['idps', String(i), 'issuer']);
+  });
   // Defaults are relative to the working directory.
   config.dataDir = resolve(cwd, config.dataDir);
   config.keyFile = resolve(cwd, config.keyFile);

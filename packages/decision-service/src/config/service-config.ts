@@ -10,6 +10,7 @@ import {
   normalizeEnrollment,
 } from './challenge-config.js';
 import { type DurationInput, durationSeconds } from './duration.js';
+import { type IdpConfigInput, type IdpSettings, normalizeIdp } from './idps-config.js';
 import { type MetricsConfigInput, type MetricsSettings, normalizeMetrics } from './metrics-config.js';
 import { normalizeUsers, type UsersConfigInput, type UsersSettings } from './users-config.js';
 import { normalizeWebAuthn, type WebAuthnConfigInput, type WebAuthnSettings } from './webauthn-config.js';
@@ -45,6 +46,11 @@ export interface ServiceConfigInput {
   webauthn?: WebAuthnConfigInput;
   /** Which API keys may manage users' contact points and factors. @defaultValue `{ manageAudiences: [audiences[0]] }` */
   users?: UsersConfigInput;
+  /**
+   * OpenID Connect providers that may perform step-ups (`performer: idp:<id>`), discovered at
+   * start (docs/idp.md). @defaultValue [] (Stepgate performs every step-up)
+   */
+  idps?: IdpConfigInput[];
   /** Where `/metrics` is served and whether it needs a key. @defaultValue `{ requireKey: false }` (API listener) */
   metrics?: MetricsConfigInput;
   /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
@@ -92,6 +98,7 @@ export interface ServiceConfig {
   senders: SendersConfig;
   webauthn: WebAuthnSettings;
   users: UsersSettings;
+  idps: IdpSettings[];
   metrics: MetricsSettings;
   history: { window: number };
   idempotency: { ttl: number };
@@ -128,6 +135,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     senders: input.senders ?? {},
     webauthn: normalizeWebAuthn(input.webauthn, input.origins ?? []),
     users: normalizeUsers(input.users, audiences),
+    idps: (input.idps ?? []).map((idp, i) => normalizeIdp(idp, { path: `/idps/${i}/issuer` })),
     metrics: normalizeMetrics(input.metrics),
     history: { window: durationSeconds(input.history?.window ?? '1h') },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },

@@ -1,10 +1,20 @@
-import type { DecisionRequest, DecisionResponse, Geo, Method, RequestContext } from '@stepgate/protocol';
+import {
+  type DecisionRequest,
+  type DecisionResponse,
+  type Geo,
+  type Method,
+  type RequestContext,
+  STEPGATE_PERFORMER,
+} from '@stepgate/protocol';
 import { decisionAuditInput } from '../audit/decision-audit.js';
 import { auditOrWithhold } from '../audit/service-audit.js';
 import { type PreparedChallenge, prepareChallenge } from '../challenges/open-challenge.js';
+import { nonceBinding } from '../idps/provider-nonce.js';
+import { providerStepUps } from '../idps/provider-step-up.js';
 import { timeOrderedId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
+import { checkProviderToken } from './check-provider-token.js';
 import { checkPresentedToken } from './check-token.js';
 import { requestDigest } from './digest.js';
 import { refuseInvalidRequest } from './refuse-invalid.js';
@@ -65,7 +75,7 @@ export async function decide(
     device?.deviceToken !== undefined &&
     (await ctx.tokens.verifyDeviceToken(device.deviceToken, userId, device.deviceId)).ok;
   const history = historySnapshot(state, policy, rememberedToken);
-  const { stepUpToken, ...forEngine } = request;
+  const { stepUpToken, idpToken, ...forEngine } = request;
   const verdict = policy.evaluate({ request: forEngine, now: nowSec, history });
 
   const decisionId = newDecisionId();
@@ -107,13 +117,39 @@ export async function decide(
       response.reasons.push(outcome.reason);
       accepted = outcome.accepted;
     }
+    // The evidence of a step-up an identity provider performed (docs/idp.md).
+    if (!accepted && idpToken !== undefined) {
+      const outcome = await checkProviderToken(ctx, {
+        token: idpToken,
+        verdict,
+        request,
+        digest,
+        caller: options.caller,
+        now,
+        decisionId,
+      });
+      response.reasons.push(outcome.reason);
+      accepted = outcome.accepted;
+    }
     if (accepted) {
       response.decision = 'allow';
     } else {
+      const requirement = verdict.requirement;
+      const byStepgate = (requirement.performers ?? [STEPGATE_PERFORMER]).includes(STEPGATE_PERFORMER);
       const enrolled = new Set(history.enrolledMethods.map((m) => m.method));
-      const methods: Method[] =
-        verdict.usableMethods ?? verdict.requirement.methods.filter((m) => enrolled.has(m));
-      if (methods.length === 0) {
+      const methods: Method[] = byStepgate
+        ? (verdict.usableMethods ?? requirement.methods.filter((m) => enrolled.has(m)))
+        : [];
+      const providers = providerStepUps(
+        ctx.idps,
+        ctx.sealer,
+        requirement,
+        nonceBinding('', request, digest, requirement.bindTransaction || requirement.maxAge === 0),
+        nowSec,
+        ctx.config.challenges.lifetime,
+      );
+      if (providers.length > 0) response.providers = providers;
+      if (methods.length === 0 && providers.length === 0) {
         // Never quietly downgrade a requirement nobody can meet (DESIGN.md "Policies").
         response.decision = 'deny';
         response.reasons.push({
@@ -121,7 +157,7 @@ export async function decide(
           code: 'requirement_unsatisfiable',
           detail: 'the user has no enrolled method that meets the requirement',
         });
-      } else {
+      } else if (methods.length > 0) {
         challenge = prepareChallenge(
           ctx.challengeDeps,
           {

@@ -148,4 +148,50 @@ describe('AuthZEN 1.0 mapping', () => {
       maxAge: 0,
     });
   });
+
+  it('a step-up only an identity provider performs carries its acr values and authorization parameters (issue 21)', () => {
+    const provider = {
+      performer: 'idp:corp' as const,
+      name: 'Corp SSO',
+      issuer: 'https://login.example.com',
+      authorizationEndpoint: 'https://login.example.com/authorize',
+      params: {
+        client_id: 'app',
+        response_type: 'code',
+        scope: 'openid',
+        acr_values: 'urn:corp:mfa',
+        claims: '{}',
+        nonce: 'n',
+      },
+      expiresAt: '2030-01-01T00:05:00.000Z',
+    };
+    const stepUp = toAuthzenResponse(
+      answer({
+        decision: 'step_up',
+        requirement: {
+          level: 'aal2',
+          acr: 'urn:stepgate:aal2',
+          maxAge: 0,
+          methods: [],
+          bindTransaction: true,
+          singleUse: true,
+          performers: ['idp:corp'],
+        },
+        providers: [provider],
+      }),
+    );
+    expect(validAuthzenResponse(stepUp)).toBe(true);
+    expect(stepUp.context.step_up).toMatchObject({
+      acr_values: ['urn:corp:mfa'],
+      methods: [],
+      providers: [provider],
+    });
+    expect(stepUp.context.step_up).not.toHaveProperty('challenge_id');
+    const header = (stepUp.context.step_up as { www_authenticate: string }).www_authenticate;
+    expect(parseStepUpChallenge(header)).toMatchObject({
+      dialect: 'rfc9470',
+      acrValues: ['urn:corp:mfa'],
+      maxAge: 0,
+    });
+  });
 });

@@ -90,24 +90,29 @@ export function toAuthzenResponse(answer: DecisionResponse): AuthzenResponse {
   if (answer.decision === 'deny') {
     context.reason_user = { 'en-403': 'This action is not allowed.' };
   }
-  if (answer.decision === 'step_up' && answer.requirement && answer.challenge) {
+  if (answer.decision === 'step_up' && answer.requirement && (answer.challenge || answer.providers)) {
     const r = answer.requirement;
+    const { challenge, providers } = answer;
+    // RFC 9470 §3: every acceptable acr, ours first when Stepgate performs the step-up too.
+    const providerAcrs = (providers ?? []).flatMap((p) => p.params.acr_values?.split(' ') ?? []);
+    const acrValues = challenge || providerAcrs.length === 0 ? [r.acr, ...providerAcrs] : providerAcrs;
     const stepUp: Props = {
       acr: r.acr,
-      acr_values: [r.acr],
+      acr_values: acrValues,
       level: r.level,
-      methods: answer.challenge.methods,
+      methods: challenge?.methods ?? [],
       bind_transaction: r.bindTransaction,
       single_use: r.singleUse,
-      challenge_id: answer.challenge.id,
-      expires_at: answer.challenge.expiresAt,
+      ...(challenge ? { challenge_id: challenge.id, expires_at: challenge.expiresAt } : {}),
       // RFC 9470 §3: what the PEP answers its own caller with (plus the JSON body of DESIGN.md).
       www_authenticate: formatStepUpChallenge({
-        acrValues: [r.acr],
+        acrValues,
         ...(r.maxAge === undefined ? {} : { maxAge: r.maxAge }),
-        challengeId: answer.challenge.id,
+        ...(challenge ? { challengeId: challenge.id } : {}),
       }),
     };
+    // Identity providers that may perform it (docs/idp.md), with their authorization parameters.
+    if (providers !== undefined) stepUp.providers = providers;
     if (r.maxAge !== undefined) stepUp.max_age = r.maxAge;
     if (r.anyAction === true) stepUp.any_action = true;
     context.step_up = stepUp;

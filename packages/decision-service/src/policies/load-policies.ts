@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   type CompiledPolicy,
   compilePolicy,
+  type IdpReach,
   locatePolicyIssues,
   type PolicyDocument,
   PolicyError,
@@ -22,6 +23,11 @@ export interface PolicySources {
   /** Named IP lists: name → file of CIDRs. */
   ipListFiles: Record<string, string>;
   acrValues: AcrValues;
+  /**
+   * The configured identity providers: a policy naming another `idp:<id>` is refused at its line.
+   * Absent (`stepgate policy check`): any provider id is accepted.
+   */
+  idps?: readonly IdpReach[];
 }
 
 /** Tells whether a `policies` string is inline text rather than a path. */
@@ -141,6 +147,7 @@ export function locateMergedIssues(
  */
 export function loadPolicies(sources: PolicySources): CompiledPolicy {
   const docs: NamedDocument[] = [];
+  const idpIds = sources.idps === undefined ? {} : { idps: sources.idps.map((i) => i.id) };
   for (const file of sources.files) {
     let text: string;
     try {
@@ -151,13 +158,13 @@ export function loadPolicies(sources: PolicySources): CompiledPolicy {
         cause,
       });
     }
-    docs.push({ doc: parsePolicyDocument(text, { filename: file }), name: file, text });
+    docs.push({ doc: parsePolicyDocument(text, { filename: file, ...idpIds }), name: file, text });
   }
   for (const [i, item] of sources.inline.entries()) {
     const name = `policies[${i}]`;
     docs.push(
       typeof item === 'string'
-        ? { doc: parsePolicyDocument(item, { filename: name }), name, text: item }
+        ? { doc: parsePolicyDocument(item, { filename: name, ...idpIds }), name, text: item }
         : { doc: item, name },
     );
   }
@@ -177,7 +184,11 @@ export function loadPolicies(sources: PolicySources): CompiledPolicy {
     }
   }
   try {
-    return compilePolicy(mergePolicyDocuments(docs), { acrValues: sources.acrValues, ipLists });
+    return compilePolicy(mergePolicyDocuments(docs), {
+      acrValues: sources.acrValues,
+      ipLists,
+      ...(sources.idps === undefined ? {} : { idps: sources.idps }),
+    });
   } catch (error) {
     // Problems across files (a field used with two types, a duplicate id) point into the merged
     // document: put them back into their files.

@@ -59,8 +59,11 @@ export function parseDecisionResponse(body: unknown): DecisionResponse | undefin
     return undefined;
   }
   if (body.requirement !== undefined && !isRequirement(body.requirement)) return undefined;
-  // A step-up without a challenge (or without what it requires) cannot be answered: fail closed.
-  if (body.decision === 'step_up' && (!isChallengeRef(body.challenge) || body.requirement === undefined)) {
+  // A step-up nobody can perform (no challenge, no identity provider) or without what it
+  // requires cannot be answered: fail closed.
+  const performable =
+    isChallengeRef(body.challenge) || (Array.isArray(body.providers) && body.providers.length > 0);
+  if (body.decision === 'step_up' && (!performable || body.requirement === undefined)) {
     return undefined;
   }
   return body as unknown as DecisionResponse;

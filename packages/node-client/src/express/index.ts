@@ -142,3 +142,4 @@ export function stepgateExpress(stepgate: Stepgate, options: GuardOptions<Reques
 
 export type { TrustProxy } from '../guard/client-ip.js';
 export type { GuardOptions, GuardWarning, ProxyOptions, RouteOptions } from '../guard/guard-options.js';
+export type { SessionTokenOptions } from '../guard/session-level.js';

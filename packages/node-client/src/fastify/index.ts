@@ -119,3 +119,4 @@ export const stepgatePlugin = fp(plugin, { fastify: '5.x', name: '@stepgate/node
 
 export type { TrustProxy } from '../guard/client-ip.js';
 export type { GuardOptions, GuardWarning, ProxyOptions, RouteOptions } from '../guard/guard-options.js';
+export type { SessionTokenOptions } from '../guard/session-level.js';

@@ -116,3 +116,4 @@ export function stepgateFetch(stepgate: Stepgate, options: GuardOptions<Request>
 
 export type { TrustProxy } from '../guard/client-ip.js';
 export type { GuardOptions, GuardWarning, ProxyOptions, RouteOptions } from '../guard/guard-options.js';
+export type { SessionTokenOptions } from '../guard/session-level.js';

@@ -6,6 +6,8 @@ import {
   type ErrorCode,
   formatStepUpChallenge,
   type InvalidFieldDetails,
+  type ProviderStepUp,
+  type ProviderStepUpAnswerBody,
   type PublicReason,
   type Requirement,
   type StepUpAnswerBody,
@@ -51,7 +53,13 @@ export const unavailableAnswer = (): GuardAnswer =>
  * it gets from the service — for example from {@link Stepgate.createEnrollmentTicket} when the user
  * already has a factor (S31) — so sdk-core's flow runs the challenge and retries the request.
  *
- * @param stepUp - The verdict's (or enrollment answer's) `requirement` and `challenge`.
+ * When identity providers may perform the step-up (`providers`, docs/idp.md), `acr_values` lists
+ * their `acr` values too (after Stepgate's own, when Stepgate performs it as well) and each
+ * provider's authorization request parameters go in the body: in `stepUp.providers` beside a
+ * Stepgate challenge, or as the body's `providers` when only providers perform it (then the header
+ * is a plain RFC 9470 challenge without `step_up_challenge`).
+ *
+ * @param stepUp - The verdict's (or enrollment answer's) `requirement`, `challenge` and `providers`.
  * @param challengeUrl - Absolute URL of `GET /v1/challenges/{id}`, through the proxy when mounted.
  * @param message - The error message of the body.
  * @example
@@ -61,13 +69,34 @@ export const unavailableAnswer = (): GuardAnswer =>
  * res.status(status).set(headers).json(body);
  */
 export function stepUpAnswer(
-  stepUp: { requirement?: Requirement | undefined; challenge?: ChallengeRef | undefined },
+  stepUp: {
+    requirement?: Requirement | undefined;
+    challenge?: ChallengeRef | undefined;
+    providers?: ProviderStepUp[] | undefined;
+  },
   challengeUrl: string,
   message = 'This request needs a fresh or stronger authentication.',
 ): GuardAnswer {
-  // The client checked every step_up it returns: it always carries its challenge and requirement.
-  const { challenge, requirement } = stepUp as { requirement: Requirement; challenge: ChallengeRef };
+  // The client checked every step_up it returns: it carries its requirement, and a challenge or providers.
+  const { challenge, requirement, providers } = stepUp as {
+    requirement: Requirement;
+    challenge?: ChallengeRef;
+    providers?: ProviderStepUp[];
+  };
   const maxAge = requirement.maxAge;
+  // RFC 9470 §3: every acceptable `acr` value, in order of preference.
+  const providerAcrs = (providers ?? []).flatMap((p) => p.params.acr_values?.split(' ') ?? []);
+  if (challenge === undefined) {
+    const body: ProviderStepUpAnswerBody = {
+      error: { code: 'insufficient_user_authentication', message },
+      providers: providers ?? [],
+    };
+    const header = formatStepUpChallenge({
+      ...(providerAcrs.length > 0 ? { acrValues: providerAcrs } : { acr: requirement.acr }),
+      ...(maxAge === undefined ? {} : { maxAge }),
+    });
+    return { status: 401, headers: { ...NO_STORE, 'www-authenticate': header }, body };
+  }
   const body: StepUpAnswerBody = {
     error: { code: 'insufficient_user_authentication', message },
     stepUp: {
@@ -77,10 +106,12 @@ export function stepUpAnswer(
       ...(maxAge === undefined ? {} : { maxAge }),
       methods: challenge.methods,
       expiresAt: challenge.expiresAt,
+      ...(providers === undefined || providers.length === 0 ? {} : { providers }),
     },
   };
   const header = formatStepUpChallenge({
     acr: requirement.acr,
+    acrValues: providerAcrs,
     ...(maxAge === undefined ? {} : { maxAge }),
     challengeId: challenge.id,
   });

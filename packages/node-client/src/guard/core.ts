@@ -126,11 +126,27 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
             return { type: 'answer', answer: errorAnswer(401, 'unauthorized', 'Sign in first.') };
           }
           if (!isSubject(subject)) throw new TypeError('getSubject() must return { id: string, … }');
-          input = await buildInput(req, view, route, subject);
+          const session = guard.sessionLevel ? await guard.sessionLevel(req, subject) : subject;
+          input = await buildInput(req, view, route, session);
         } catch (error) {
           if (error instanceof BadRequest) {
             return { type: 'answer', answer: errorAnswer(400, 'invalid_request', error.message) };
           }
+          guard.onError(error, req);
+          return {
+            type: 'answer',
+            answer: errorAnswer(500, 'internal_error', 'The request could not be checked.'),
+          };
+        }
+        try {
+          const idpToken = await guard.idpToken?.(req);
+          if (idpToken !== undefined && idpToken !== null && idpToken !== '') {
+            if (typeof idpToken !== 'string' || !TOKEN.test(idpToken)) {
+              throw new TypeError('idpToken() must return a compact JWT or nothing');
+            }
+            input.idpToken = idpToken;
+          }
+        } catch (error) {
           guard.onError(error, req);
           return {
             type: 'answer',

@@ -3,6 +3,11 @@ import { DEFAULTS } from '../defaults.js';
 import { StepgateClientError } from '../errors.js';
 import { baseUrl, intOption } from '../options.js';
 import { compileTrust, type TrustFunction, type TrustProxy } from './client-ip.js';
+import {
+  createSessionLevelReader,
+  type SessionLevelReader,
+  type SessionTokenOptions,
+} from './session-level.js';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -45,6 +50,23 @@ export interface GuardOptions<Req> {
   proxy?: false | ProxyOptions;
   /** Called with any error a guard turned into a 5xx answer, for logging. */
   onError?: (error: unknown, req: Req) => void;
+  /**
+   * The newest token the app holds from its identity provider for this session — the ID token its
+   * OIDC callback stored after a step-up at the provider, or the request's JWT access token — sent
+   * as `idpToken`, the evidence of a step-up a provider performed (docs/idp.md). The service
+   * verifies it against the provider's keys and maps its `acr`/`amr` with the operator's map.
+   * @defaultValue none: only Stepgate's own tokens count
+   */
+  idpToken?: (req: Req) => MaybePromise<string | null | undefined>;
+  /**
+   * Read the session's level and `auth_time` from the app's own token (its JWT access token, or
+   * its session's ID token) instead of `getSubject()`'s `acr` and `authTime`: verified with jose
+   * against the provider's JWKS and mapped with the same `acrMap`/`amrMap` as the service's `idps`
+   * entry (docs/idp.md). A missing, invalid or foreign token leaves an aal1 session without a
+   * known authentication time.
+   * @defaultValue none: `getSubject()` asserts `acr` and `authTime`
+   */
+  sessionToken?: SessionTokenOptions<Req>;
   /**
    * Called once, when the adapter is created, with each configuration that works but should not
    * go to production (today: a mounted proxy without `proxy.publicOrigin`).
@@ -115,6 +137,8 @@ export interface NormalizedGuardOptions<Req> {
   geo: 'cdn' | false | ((req: Req) => MaybePromise<Geo | undefined>);
   proxy: false | { prefix: string; publicOrigin: string | undefined; bodyLimitBytes: number };
   onError: (error: unknown, req: Req) => void;
+  idpToken: ((req: Req) => MaybePromise<string | null | undefined>) | undefined;
+  sessionLevel: SessionLevelReader<Req> | undefined;
   onWarning: (warning: GuardWarning) => void;
 }
 
@@ -148,6 +172,8 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
     fail("geo must be 'cdn', false or a function");
   if (options.onError !== undefined && typeof options.onError !== 'function')
     fail('onError must be a function');
+  if (options.idpToken !== undefined && typeof options.idpToken !== 'function')
+    fail('idpToken must be a function');
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function')
     fail('onWarning must be a function');
   let proxy: NormalizedGuardOptions<Req>['proxy'] = false;
@@ -182,6 +208,11 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
     geo,
     proxy,
     onError: options.onError ?? (() => {}),
+    idpToken: options.idpToken,
+    sessionLevel:
+      options.sessionToken === undefined
+        ? undefined
+        : createSessionLevelReader(options.sessionToken, options.onError ?? (() => {})),
     onWarning: options.onWarning ?? emitWarning,
   };
 }

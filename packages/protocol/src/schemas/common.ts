@@ -7,6 +7,7 @@ import { CONTEXT_LIMITS } from '../context-header.js';
 import { ERROR_CODES } from '../errors.js';
 import { FIELD_TYPES } from '../field-types.js';
 import { AMR_VALUES, LEVELS, METHODS } from '../levels.js';
+import { IDP_ID_PATTERN } from '../performers.js';
 
 /** Length and count limits used by the schemas. */
 export const SCHEMA_LIMITS = {
@@ -72,6 +73,13 @@ export const subject = obj(
   ['id'],
 );
 
+/** `stepgate` or `idp:<id>`. */
+export const performer = {
+  type: 'string',
+  pattern: `^(stepgate|idp:${IDP_ID_PATTERN.source.slice(1, -1)})$`,
+  maxLength: 68,
+} as const;
+
 export const requirement = obj(
   {
     level,
@@ -81,6 +89,7 @@ export const requirement = obj(
     bindTransaction: { type: 'boolean' },
     singleUse: { type: 'boolean' },
     anyAction: { type: 'boolean' },
+    performers: { type: 'array', items: performer, minItems: 1, maxItems: 32, uniqueItems: true },
   },
   ['level', 'acr', 'methods', 'bindTransaction', 'singleUse'],
 );
@@ -143,6 +152,32 @@ export const stepUpContext = obj(
   ['v', 'deviceId', 'fingerprint', 'signals'],
 );
 
+/** One identity provider that may perform a step-up (`ProviderStepUp`). */
+export const providerStepUp = obj(
+  {
+    performer: { ...performer, pattern: performer.pattern.replace('stepgate|', '') },
+    name: str(128),
+    issuer: { type: 'string', format: 'uri', maxLength: SCHEMA_LIMITS.url },
+    authorizationEndpoint: { type: 'string', format: 'uri', maxLength: SCHEMA_LIMITS.url },
+    params: obj(
+      {
+        client_id: str(SCHEMA_LIMITS.id),
+        response_type: str(64),
+        scope: str(SCHEMA_LIMITS.name),
+        acr_values: str(SCHEMA_LIMITS.text),
+        max_age: { type: 'string', pattern: '^[0-9]{1,12}$', maxLength: 12 },
+        prompt: str(64),
+        claims: str(SCHEMA_LIMITS.text),
+        nonce: str(SCHEMA_LIMITS.id),
+      },
+      ['client_id', 'response_type', 'scope', 'claims', 'nonce'],
+    ),
+    expiresAt: dateTime,
+  },
+  ['performer', 'name', 'issuer', 'authorizationEndpoint', 'params', 'expiresAt'],
+);
+export const providerStepUps = { type: 'array', items: providerStepUp, minItems: 1, maxItems: 32 } as const;
+
 export const stepUpInfo = obj(
   {
     challengeId: str(SCHEMA_LIMITS.id),
@@ -151,6 +186,7 @@ export const stepUpInfo = obj(
     maxAge: seconds,
     methods,
     expiresAt: dateTime,
+    providers: providerStepUps,
   },
   ['challengeId', 'challengeUrl', 'acr', 'methods', 'expiresAt'],
 );

@@ -7,6 +7,7 @@ import {
   fixedError,
   obj,
   openMap,
+  providerStepUps,
   reasons,
   requirement,
   SCHEMA_LIMITS,
@@ -45,6 +46,7 @@ export const decisionRequestSchema = {
         [],
       ),
       stepUpToken: str(SCHEMA_LIMITS.token),
+      idpToken: str(SCHEMA_LIMITS.token),
     },
     ['subject', 'action'],
   ),
@@ -68,6 +70,7 @@ export const decisionResponseSchema = {
       ),
       requirement,
       challenge: challengeRef,
+      providers: providerStepUps,
       reportOnly: {
         type: 'array',
         maxItems: SCHEMA_LIMITS.list,
@@ -117,6 +120,15 @@ export const feedbackRequestSchema = {
 export const stepUpAnswerSchema = {
   $id: schemaId('stepUpAnswer'),
   ...obj({ error: fixedError('insufficient_user_authentication'), stepUp: stepUpInfo }, ['error', 'stepUp']),
+} as const;
+
+/** A guarded route's 401 step-up answer when only identity providers perform it (`ProviderStepUpAnswerBody`). */
+export const providerStepUpAnswerSchema = {
+  $id: schemaId('providerStepUpAnswer'),
+  ...obj({ error: fixedError('insufficient_user_authentication'), providers: providerStepUps }, [
+    'error',
+    'providers',
+  ]),
 } as const;
 
 /** A guarded route's 403 deny answer (`DenyAnswerBody`). */

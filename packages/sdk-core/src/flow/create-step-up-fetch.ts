@@ -5,7 +5,7 @@
 import { HEADERS } from '@stepgate/protocol';
 import { getContextHeader } from '../context/context-header.js';
 import { detectStepUp } from './detect-step-up.js';
-import { getForeignStepUpHandler } from './handlers.js';
+import { getForeignStepUpHandler, getIdpStepUpHandler } from './handlers.js';
 import { type NormalizedFlowOptions, normalizeFlowOptions, type StepUpFlowOptions } from './options.js';
 import { requestStepUp } from './step-up-queue.js';
 
@@ -84,7 +84,17 @@ export function createStepUpFetch(options: StepUpFetchOptions = {}): typeof fetc
     const answer = await detectStepUp(response, first.url, normalized.challengePrefix);
     if (!answer) return response;
     const signal = prepared.template.signal;
-    if (answer.kind === 'foreign') {
+    if (answer.kind === 'idp' && getIdpStepUpHandler() !== null) {
+      // Only identity providers perform this step-up: the proof reaches the app's backend (its
+      // session), so the retry carries no token of ours.
+      void response.body?.cancel().catch(() => undefined);
+      await getIdpStepUpHandler()!(answer.providers, {
+        request: build(prepared, new Headers(prepared.template.headers)),
+        signal,
+      });
+      return base(build(prepared, await withContext(new Headers(prepared.template.headers), normalized)));
+    }
+    if (answer.kind !== 'stepgate') {
       const handler = getForeignStepUpHandler();
       // A fresh copy, body included, so the handler can retry the request itself.
       const request = build(prepared, new Headers(first.headers));
@@ -96,6 +106,7 @@ export function createStepUpFetch(options: StepUpFetchOptions = {}): typeof fetc
         signal,
         bridge: normalized.bridge,
         allowedOrigins: normalized.allowedOrigins,
+        request: build(prepared, new Headers(prepared.template.headers)),
       });
     } finally {
       // The step-up answer is never returned from here on: release its body.

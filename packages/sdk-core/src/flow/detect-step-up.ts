@@ -2,12 +2,13 @@
  * Recognises a step-up answer: status 401 (or 403, which Clerk uses) with an RFC 9470
  * `WWW-Authenticate` challenge and/or a JSON body, parsed by the protocol package.
  */
-import type { StepUpInfo } from '@stepgate/protocol';
+import type { ProviderStepUp, StepUpInfo } from '@stepgate/protocol';
 import { type ParsedStepUpChallenge, parseStepUpChallenge } from '@stepgate/protocol';
 
 /** A recognised step-up answer. */
 export type StepUpAnswer =
   | { kind: 'stepgate'; challenge: StepUpInfo; parsed: ParsedStepUpChallenge }
+  | { kind: 'idp'; providers: ProviderStepUp[]; parsed: ParsedStepUpChallenge }
   | { kind: 'foreign'; parsed: ParsedStepUpChallenge };
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -57,7 +58,13 @@ export async function detectStepUp(
   if (response.status !== 401 && response.status !== 403) return undefined;
   const parsed = parseStepUpChallenge(response.headers.get('WWW-Authenticate'), await readJson(response));
   if (!parsed) return undefined;
-  if (parsed.dialect !== 'stepgate') return { kind: 'foreign', parsed };
+  if (parsed.dialect !== 'stepgate') {
+    // Ours, when only identity providers perform the step-up: a plain RFC 9470 challenge with `providers`.
+    const providers = parsed.providers;
+    return providers !== undefined && providers.length > 0
+      ? { kind: 'idp', providers, parsed }
+      : { kind: 'foreign', parsed };
+  }
   const challenge = parsed.stepUp ?? fromHeader(parsed, requestUrl, challengePrefix);
   return challenge ? { kind: 'stepgate', challenge, parsed } : undefined;
 }

@@ -7,7 +7,7 @@
  * app's bundle another) still has one registry: the widget's registration reaches the app's
  * fetch wrapper.
  */
-import type { ParsedStepUpChallenge, StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
+import type { ParsedStepUpChallenge, ProviderStepUp, StepUpInfo, VerifyAnswer } from '@stepgate/protocol';
 
 /**
  * Runs one Stepgate challenge and resolves with the verify answer (its `token` goes into the
@@ -19,8 +19,29 @@ import type { ParsedStepUpChallenge, StepUpInfo, VerifyAnswer } from '@stepgate/
  */
 export type StepUpHandler = (
   challenge: StepUpInfo,
-  options: { signal: AbortSignal },
+  options: {
+    signal: AbortSignal;
+    /**
+     * A copy of the request that got the step-up answer (body included), when the flow has one:
+     * what an identity-provider step-up ("Continue with …") keeps to replay after the return.
+     */
+    request?: Request | undefined;
+  },
 ) => Promise<VerifyAnswer>;
+
+/**
+ * Performs a step-up at an identity provider (docs/idp.md): `providers` come from the step-up
+ * answer (its authorization parameters, never a secret). It resolves once the provider's proof has
+ * reached the app's backend, and the flow then retries `request` as is; a full-page redirect never
+ * resolves (the return page replays the request, see `completeIdpStepUp`).
+ *
+ * @example
+ * setIdpStepUpHandler(createIdpRedirectHandler({ redirectUri: '/step-up/callback' }));
+ */
+export type IdpStepUpHandler = (
+  providers: readonly ProviderStepUp[],
+  context: { request: Request; signal: AbortSignal },
+) => Promise<void>;
 
 /** What a {@link ForeignStepUpHandler} gets besides the parsed challenge. */
 export interface ForeignStepUpContext {
@@ -51,6 +72,7 @@ export type ForeignStepUpHandler = (
 interface HandlerSlots {
   stepUp: StepUpHandler | null;
   foreign: ForeignStepUpHandler | null;
+  idp?: IdpStepUpHandler | null;
 }
 
 /** The global key of the shared registry (also read by tests). */
@@ -105,4 +127,26 @@ export function setForeignStepUpHandler(handler: ForeignStepUpHandler | null): (
 /** The registered foreign-dialect handler, if any. */
 export function getForeignStepUpHandler(): ForeignStepUpHandler | null {
   return slots().foreign;
+}
+
+/**
+ * Registers the handler of step-ups an identity provider performs: it runs for an answer that only
+ * providers perform, and the widget offers "Continue with …" beside its own methods when one is set.
+ *
+ * @param handler - The handler (for example `createIdpRedirectHandler(…)`), or `null` to remove it.
+ * @returns A function that unregisters `handler`.
+ * @example
+ * setIdpStepUpHandler(createIdpRedirectHandler({ redirectUri: '/step-up/callback' }));
+ */
+export function setIdpStepUpHandler(handler: IdpStepUpHandler | null): () => void {
+  const registry = slots();
+  registry.idp = handler;
+  return () => {
+    if (registry.idp === handler) registry.idp = null;
+  };
+}
+
+/** The registered identity-provider step-up handler, if any. */
+export function getIdpStepUpHandler(): IdpStepUpHandler | null {
+  return slots().idp ?? null;
 }

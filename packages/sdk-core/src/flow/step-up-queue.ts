@@ -31,6 +31,11 @@ export interface RequestStepUpOptions {
    * @defaultValue `[]` — only the page's own origin
    */
   allowedOrigins?: readonly string[] | undefined;
+  /**
+   * A copy of the request that got the step-up answer, handed to the handler (the widget keeps it
+   * for a "Continue with …" identity-provider step-up, which replays it after the return).
+   */
+  request?: Request | undefined;
 }
 
 const DONE_LIMIT = 16;
@@ -79,19 +84,19 @@ export function requestStepUp(
   if (finished && finished.until > Date.now()) return Promise.resolve(finished.answer);
   let run = pending.get(id);
   if (!run) {
-    run = startRun(challenge, options.bridge !== false);
+    run = startRun(challenge, options.bridge !== false, options.request);
     pending.set(id, run);
   }
   run.waiters++;
   return waitFor(run, options.signal, id);
 }
 
-function startRun(challenge: StepUpInfo, bridge: boolean): Run {
+function startRun(challenge: StepUpInfo, bridge: boolean, request: Request | undefined): Run {
   const id = challenge.challengeId;
   const controller = new AbortController();
   let run: Run | undefined;
   const promise = tail
-    .then(() => runHandler(challenge, controller.signal, bridge))
+    .then(() => runHandler(challenge, controller.signal, bridge, request))
     .then((answer) => {
       remember(id, answer);
       return answer;
@@ -118,6 +123,7 @@ async function runHandler(
   challenge: StepUpInfo,
   signal: AbortSignal,
   bridge: boolean,
+  request: Request | undefined,
 ): Promise<VerifyAnswer> {
   const challengeId = challenge.challengeId;
   if (signal.aborted) throw new StepUpError('aborted', undefined, { challengeId, cause: signal.reason });
@@ -133,7 +139,7 @@ async function runHandler(
     });
   let answer: VerifyAnswer;
   try {
-    answer = await untilAborted(handler(challenge, { signal }), signal, challengeId);
+    answer = await untilAborted(handler(challenge, { signal, request }), signal, challengeId);
     if (typeof answer?.token !== 'string' || answer.token === '') {
       throw new StepUpError('failed', 'The step-up handler answered without a token.', { challengeId });
     }

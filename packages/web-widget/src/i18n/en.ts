@@ -29,6 +29,7 @@ export const en: ChallengeMessages = {
   close: 'Close',
   tryAgain: 'Try again',
   useAnother: 'Use another method',
+  continueWith: (provider) => `Continue with ${provider}`,
   rememberDevice: 'Remember this device',
   webauthnPrompt: 'Use your security key or passkey.',
   biometricPrompt: 'Use your fingerprint, face or screen lock.',

@@ -29,6 +29,7 @@ export const fr: ChallengeMessages = {
   close: 'Fermer',
   tryAgain: 'Réessayer',
   useAnother: 'Utiliser une autre méthode',
+  continueWith: (provider) => `Continuer avec ${provider}`,
   rememberDevice: 'Se souvenir de cet appareil',
   webauthnPrompt: 'Utilisez votre clé de sécurité ou votre clé d’accès.',
   biometricPrompt: 'Utilisez votre empreinte, votre visage ou le verrouillage de l’écran.',

@@ -29,6 +29,8 @@ export interface ChallengeMessages {
   close: string;
   tryAgain: string;
   useAnother: string;
+  /** A button that hands the step-up to the app's identity provider (docs/idp.md). */
+  continueWith: (provider: string) => string;
   rememberDevice: string;
   webauthnPrompt: string;
   biometricPrompt: string;

@@ -2,11 +2,17 @@ import type {
   ChallengeView,
   CodeSentAnswer,
   Method,
+  ProviderStepUp,
   StepUpInfo,
   VerifyAnswer,
   VerifyRequest,
 } from '@stepgate/protocol';
-import { rememberDeviceToken, StepUpCancelledError, StepUpError } from '@stepgate/sdk-core';
+import {
+  getIdpStepUpHandler,
+  rememberDeviceToken,
+  StepUpCancelledError,
+  StepUpError,
+} from '@stepgate/sdk-core';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import {
   type ClientOptions,
@@ -33,6 +39,7 @@ import { addHost, removeHost } from './handler-registry.js';
 import { styles } from './step-up-challenge.styles.js';
 import { methodPicker } from './views/method-picker.js';
 import { otpView } from './views/otp-view.js';
+import { providerButtons } from './views/provider-buttons.js';
 import { expiryView, transactionView } from './views/transaction-view.js';
 import { webauthnView } from './views/webauthn-view.js';
 import { receiveSmsCode } from './web-otp.js';
@@ -87,6 +94,8 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @csspart methods - The method picker.
  * @csspart methods-title - Its legend.
  * @csspart method-button - One method.
+ * @csspart providers - The "Continue with …" buttons of identity providers (docs/idp.md).
+ * @csspart provider-button - One identity provider.
  * @csspart form - The code form.
  * @csspart label - The code label.
  * @csspart input - The code field.
@@ -167,6 +176,8 @@ export class StepUpChallenge extends LitElement {
   declare private now: number;
 
   #pending: Pending | undefined;
+  /** The request that got the step-up answer, for an identity provider to replay (docs/idp.md). */
+  #request: Request | undefined;
   #loaded: string | undefined;
   #loadCtl: AbortController | undefined;
   #methodCtl = new AbortController();
@@ -198,8 +209,12 @@ export class StepUpChallenge extends LitElement {
    * @example
    * const { token } = await document.querySelector('step-up-challenge')!.stepUp(body.stepUp);
    */
-  stepUp(challenge: StepUpInfo, options: { signal?: AbortSignal | undefined } = {}): Promise<VerifyAnswer> {
+  stepUp(
+    challenge: StepUpInfo,
+    options: { signal?: AbortSignal | undefined; request?: Request | undefined } = {},
+  ): Promise<VerifyAnswer> {
     const { signal } = options;
+    this.#request = options.request;
     if (signal?.aborted) return Promise.reject(signal.reason);
     this.#pending?.reject(new StepUpError('aborted'));
     return new Promise<VerifyAnswer>((resolve, reject) => {
@@ -428,6 +443,23 @@ export class StepUpChallenge extends LitElement {
     this.#pending = undefined;
   }
 
+  /** Providers offered with this challenge, when the page registered an IdP handler and the request is known. */
+  #providers(): readonly ProviderStepUp[] | undefined {
+    return getIdpStepUpHandler() && this.#request ? this.challenge?.providers : undefined;
+  }
+
+  /** Hands the step-up to the provider; a redirect leaves the page, so this dialog just waits. */
+  #continueWith(provider: ProviderStepUp): void {
+    const handler = getIdpStepUpHandler();
+    const request = this.#request;
+    if (!handler || !request) return;
+    void this.#act(async (signal) => {
+      await handler([provider], { request: request.clone(), signal });
+      // A redirect never comes back here; a handler that returns has no Stepgate token to give.
+      this.#finish(new StepUpError('failed', 'The identity provider step-up ended without a redirect.'));
+    });
+  }
+
   #onEscape(e: Event): void {
     e.preventDefault();
     this.cancel();
@@ -441,7 +473,9 @@ export class StepUpChallenge extends LitElement {
       return html`<button part="retry" type="button" autofocus @click=${() => this.#load()}>${m.tryAgain}</button>`;
     }
     if (phase !== 'ready' || !view) return nothing;
-    if (!method) return methodPicker(view.methods, m, (x) => this.#select(x));
+    if (!method) {
+      return html`${methodPicker(view.methods, m, (x) => this.#select(x))}${providerButtons(this.#providers(), m, (p) => this.#continueWith(p))}`;
+    }
     const resendIn = Math.max(0, Math.ceil((this.resendAt - this.now) / 1000));
     const body = isCode(method)
       ? otpView(
