@@ -140,4 +140,27 @@ describe('POST /access/v1/evaluation (OpenID AuthZEN Authorization API 1.0)', ()
         .status,
     ).toBe(400);
   });
+
+  it('context.ip must be an IP address on the AuthZEN routes too (one validator with formats)', async () => {
+    const single = await call('POST', '/access/v1/evaluation', {
+      ...SPEC_REQUEST,
+      context: { ip: 'not-an-ip' },
+    });
+    expect(single.status).toBe(400);
+    expect(single.body.error.code).toBe('invalid_request');
+    expect(single.body.error.message).toContain('/context/ip');
+    const batch = await call('POST', '/access/v1/evaluations', {
+      subject: { type: 'user', id: 'carol', properties: { ip_address: '999.1.1.1' } },
+      resource: { type: 'x', id: '1' },
+      evaluations: [{ action: { name: 'reports.view' } }],
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.evaluations[0].decision).toBe(false);
+    expect(batch.body.evaluations[0].context.error.status).toBe(400);
+    const good = await call('POST', '/access/v1/evaluation', {
+      ...SPEC_REQUEST,
+      context: { ip: '2001:db8::1' },
+    });
+    expect(good.status).toBe(200);
+  });
 });

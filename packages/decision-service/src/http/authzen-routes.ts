@@ -1,9 +1,9 @@
 import { type DecisionRequest, decisionRequestSchema, StepgateError } from '@stepgate/protocol';
-import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { decide } from '../decisions/decide.js';
 import { type AuthzenRequest, toAuthzenResponse, toDecisionRequest } from './authzen-mapping.js';
 import { forwardedClientIp, type TrustedNetworks } from './client-ip.js';
+import { requestAjv } from './request-ajv.js';
 import { errorResponse, type RouteTable } from './route-table.js';
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
@@ -49,10 +49,8 @@ export const authzenResponseSchema = {
   properties: { decision: { type: 'boolean' }, context: { type: 'object' } },
 } as const;
 
-/** Checks a mapped request against the protocol's decision request schema. */
-export const validateMapped = new Ajv({ strict: false, allErrors: false }).compile<DecisionRequest>(
-  decisionRequestSchema,
-);
+/** Checks a mapped request against the protocol's decision request schema, formats included. */
+export const validateMapped = requestAjv().compile<DecisionRequest>(decisionRequestSchema);
 
 /**
  * `POST /access/v1/evaluation` (OpenID AuthZEN Authorization API 1.0): the same decision as

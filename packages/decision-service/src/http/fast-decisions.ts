@@ -6,20 +6,16 @@ import {
   StepgateError,
   statusForErrorCode,
 } from '@stepgate/protocol';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import secureJson from 'secure-json-parse';
 import type { ServiceContext } from '../service-context.js';
 import { type ApiKeyCache, authorize } from './auth.js';
 import { forwardedIp, type TrustedNetworks } from './client-ip.js';
 import { validationFailure } from './error-handler.js';
 import { decisionRequestSchema } from './protocol-schemas.js';
+import { requestAjv } from './request-ajv.js';
 import { answerDecision } from './routes/decisions.js';
 import { decisionHeadersSchema } from './schemas.js';
-
-// ajv-formats is CommonJS: its default export is the plugin itself or `{ default: plugin }`.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 /** `application/json`, with or without parameters (`; charset=utf-8`), as Fastify's parser takes it. */
 const JSON_MEDIA_TYPE = /^application\/json[\t ]*(?:;|$)/i;
@@ -46,16 +42,7 @@ export function fastDecisionRoute(
   apiKeys: ApiKeyCache,
   trusted: TrustedNetworks,
 ): { handle(req: IncomingMessage, res: ServerResponse): boolean; close(): void } {
-  // The same options Fastify's validator runs with here (build-app.ts), plus the formats Fastify adds.
-  const ajv = addFormats(
-    new Ajv({
-      removeAdditional: false,
-      coerceTypes: false,
-      useDefaults: false,
-      allErrors: false,
-      strict: false,
-    }),
-  );
+  const ajv = requestAjv();
   const validateBody = ajv.compile<DecisionRequest>(decisionRequestSchema);
   const validateHeaders = ajv.compile(decisionHeadersSchema as object);
   const limit = ctx.config.server.bodyLimit;
