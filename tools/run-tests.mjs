@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumHelp, ensureChromium } from './chromium.mjs';
+import { ensureServices } from './services.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv[2] === 'node' || process.argv[2] === 'browser' ? process.argv[2] : undefined;
@@ -70,6 +71,13 @@ if (!ensureChromium()) {
   rmSync(scratch, { recursive: true, force: true });
   console.log('0 passed, 1 failed');
   process.exit(1);
+}
+
+// The scale-out tests run against PostgreSQL and Redis on loopback (issue 16): start them when
+// they are installed but stopped, or say what to run. They are never skipped: when a service
+// cannot be reached, its tests fail with that message and the run counts them.
+if (only !== 'browser' && !(await ensureServices())) {
+  console.error('PostgreSQL or Redis is unavailable: the scale-out tests will fail (see the line above).');
 }
 
 for (const [kind, run] of [
