@@ -29,20 +29,24 @@ default: allow
 
 /** The page scripts: sdk-core's flow with the redirect handler, and the return page. */
 const PAGE = `
-import { completeIdpStepUp, createIdpRedirectHandler, createStepUpFetch, setIdpStepUpHandler } from '@stepgate/sdk-core';
-setIdpStepUpHandler(createIdpRedirectHandler({ redirectUri: '/step-up/callback' }));
+import { completeIdpPopup, completeIdpStepUp, createIdpPopupHandler, createIdpRedirectHandler, createStepUpFetch, setIdpStepUpHandler } from '@stepgate/sdk-core';
+const exchange = async (callback) => {
+  const res = await fetch('/auth/step-up/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(callback) });
+  if (!res.ok) throw new Error('exchange failed');
+};
+setIdpStepUpHandler(
+  location.search.includes('popup')
+    ? createIdpPopupHandler({ redirectUri: '/step-up/popup-callback', exchange, onBlocked: 'error' })
+    : createIdpRedirectHandler({ redirectUri: '/step-up/callback' }),
+);
 const api = createStepUpFetch();
 const show = async (res) => { document.querySelector('#result').textContent = res.status + ' ' + (await res.text()); };
 document.querySelector('#approve')?.addEventListener('click', async () => {
-  await show(await api('/api/payroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run: 'dec-2026', total: 48200 }) }));
+  await api('/api/payroll', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ run: 'dec-2026', total: 48200 }) }).then(show, (e) => { document.querySelector('#result').textContent = 'error ' + e.code + ' ' + e.message; });
 });
+if (location.pathname === '/step-up/popup-callback') completeIdpPopup();
 if (location.pathname === '/step-up/callback') {
-  completeIdpStepUp({
-    exchange: async (callback) => {
-      const res = await fetch('/auth/step-up/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(callback) });
-      if (!res.ok) throw new Error('exchange failed');
-    },
-  }).then(({ response }) => show(response), (e) => { document.querySelector('#result').textContent = 'error ' + e.code + ' ' + e.message; });
+  completeIdpStepUp({ exchange }).then(({ response }) => show(response), (e) => { document.querySelector('#result').textContent = 'error ' + e.code + ' ' + e.message; });
 }
 `;
 
@@ -82,7 +86,7 @@ beforeAll(async () => {
       {
         clientId: 'payroll-app',
         clientSecret: 'payroll-app-secret-0123456789abcdef',
-        redirectUris: [redirectUri],
+        redirectUris: [redirectUri, `${appUrl}/step-up/popup-callback`],
       },
     ],
   });
@@ -124,6 +128,9 @@ beforeAll(async () => {
   });
   app.get('/step-up/callback', (_req, res) => {
     res.type('html').send(html('<h1>Back from Corp SSO</h1>'));
+  });
+  app.get('/step-up/popup-callback', (_req, res) => {
+    res.type('html').send(html('<p>You can close this window.</p>'));
   });
   app.get('/app.js', (_req, res) => {
     res.type('js').send(js);
@@ -197,6 +204,44 @@ describe('step-up through the identity provider, in Chromium (issue 21)', { time
     // The code and state are gone from the address bar, and the kept request from sessionStorage.
     expect(new URL(page.url()).search).toBe('');
     await expect(page.evaluate(() => Object.keys(sessionStorage).length)).resolves.toBe(0);
+    await context.close();
+  });
+
+  it('popup mode: the page stays, the user signs in in a popup, the request is retried in place → 200', async () => {
+    approved.length = 0;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const logs: string[] = [];
+    page.on('console', (m) => logs.push(m.text()));
+    page.on('pageerror', (e) => logs.push(String(e)));
+    await page.goto(`${appUrl}/?popup`);
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#approve')]);
+    await popup.waitForURL(`${idp.issuer}/interaction/**`);
+    await expect(popup.locator('#acr-values').textContent()).resolves.toBe('urn:corp:mfa urn:corp:phr');
+    await popup.fill('#user', 'alice');
+    await popup.selectOption('#acr', 'urn:corp:mfa');
+    await Promise.all([popup.waitForEvent('close'), popup.click('#sign-in')]);
+    await page.locator('#result', { hasText: /\S/ }).waitFor();
+    expect(await page.locator('#result').textContent(), logs.join('\n')).toBe(
+      '200 {"approved":true,"run":"dec-2026"}',
+    );
+    // The opener never navigated: the request was retried from the page that made it.
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(approved).toEqual([{ run: 'dec-2026', total: 48200 }]);
+    await context.close();
+  });
+
+  it('popup mode: closing the popup cancels the step-up; nothing is approved', async () => {
+    approved.length = 0;
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${appUrl}/?popup`);
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#approve')]);
+    await popup.waitForURL(`${idp.issuer}/interaction/**`);
+    await popup.close();
+    await page.locator('#result', { hasText: /\S/ }).waitFor();
+    expect(await page.locator('#result').textContent()).toMatch(/^error cancelled /);
+    expect(approved).toEqual([]);
     await context.close();
   });
 });

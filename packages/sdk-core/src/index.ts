@@ -59,12 +59,16 @@ export {
 export type {
   CompleteIdpStepUpOptions,
   IdpCallback,
+  IdpPopupOptions,
   IdpRedirectOptions,
   IdpStepUpResult,
 } from './flow/idp-step-up.js';
 export {
+  completeIdpPopup,
   completeIdpStepUp,
+  createIdpPopupHandler,
   createIdpRedirectHandler,
+  IDP_POPUP_CHANNEL,
   IDP_STATE_PREFIX,
   startIdpStepUp,
 } from './flow/idp-step-up.js';

@@ -6,7 +6,14 @@ import { assertValid } from '../../test/schemas.js';
 import { isStepUpError, StepUpCancelledError } from '../errors.js';
 import { createStepUpFetch } from './create-step-up-fetch.js';
 import { setIdpStepUpHandler } from './handlers.js';
-import { completeIdpStepUp, createIdpRedirectHandler, IDP_STATE_PREFIX } from './idp-step-up.js';
+import {
+  completeIdpPopup,
+  completeIdpStepUp,
+  createIdpPopupHandler,
+  createIdpRedirectHandler,
+  IDP_POPUP_CHANNEL,
+  IDP_STATE_PREFIX,
+} from './idp-step-up.js';
 
 const provider: ProviderStepUp = {
   performer: 'idp:corp',
@@ -212,5 +219,131 @@ describe('identity-provider step-ups (issue 21, docs/idp.md)', () => {
     }).catch((e: unknown) => e);
     expect(isStepUpError(mixUp) && mixUp.code).to.equal('failed');
     expect(exchanged).to.equal(false);
+  });
+
+  describe('popup handler', () => {
+    const realOpen = window.open;
+    /** A stand-in popup window: records where it was sent, can be closed. */
+    const fakePopup = () => {
+      const popup = {
+        closed: false,
+        location: { href: '' },
+        close: () => {
+          popup.closed = true;
+        },
+      };
+      window.open = (() => popup) as unknown as typeof window.open;
+      return popup;
+    };
+    afterEach(() => {
+      window.open = realOpen;
+    });
+    const post = (data: unknown) => {
+      const channel = new BroadcastChannel(IDP_POPUP_CHANNEL);
+      channel.postMessage(data);
+      channel.close();
+    };
+
+    it('sends the popup to the provider, ignores another state, exchanges the right answer, then the request is retried', async () => {
+      const popup = fakePopup();
+      let calls = 0;
+      worker.use(
+        http.post('/api/payroll', async ({ request }) =>
+          ++calls === 1 ? providerAnswer() : HttpResponse.json({ retried: await request.text() }),
+        ),
+      );
+      const exchanged: Array<{ code: string; codeVerifier?: string }> = [];
+      setIdpStepUpHandler(
+        createIdpPopupHandler({
+          redirectUri: '/step-up/popup',
+          exchange: async (cb) => void exchanged.push(cb),
+        }),
+      );
+      const pending = createStepUpFetch()('/api/payroll', { method: 'POST', body: '{"run":3}' });
+      while (popup.location.href === '') await sleep(20);
+      const url = new URL(popup.location.href);
+      expect(url.searchParams.get('redirect_uri')).to.equal(`${location.origin}/step-up/popup`);
+      expect(url.searchParams.get('nonce')).to.equal(provider.params.nonce);
+      const state = url.searchParams.get('state')!;
+      post({ type: 'stepgate:idp-answer', state: 'another', search: '?code=stolen&state=another' });
+      await sleep(100);
+      expect(exchanged).to.have.length(0);
+      post({ type: 'stepgate:idp-answer', state, search: `?code=c0de&state=${state}` });
+      const res = await pending;
+      expect(await res.json()).to.deep.equal({ retried: '{"run":3}' });
+      expect(exchanged.map((cb) => cb.code)).to.deep.equal(['c0de']);
+      expect(exchanged[0]!.codeVerifier).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(popup.closed).to.equal(true);
+    });
+
+    it('an answer from another issuer fails before any exchange', async () => {
+      const popup = fakePopup();
+      worker.use(http.post('/api/payroll', () => providerAnswer()));
+      let exchanged = false;
+      setIdpStepUpHandler(
+        createIdpPopupHandler({
+          redirectUri: '/cb',
+          exchange: async () => {
+            exchanged = true;
+          },
+        }),
+      );
+      const pending = createStepUpFetch()('/api/payroll', { method: 'POST' }).catch((e: unknown) => e);
+      while (popup.location.href === '') await sleep(20);
+      const state = new URL(popup.location.href).searchParams.get('state')!;
+      post({
+        type: 'stepgate:idp-answer',
+        state,
+        search: `?code=c&state=${state}&iss=https%3A%2F%2Fevil.example`,
+      });
+      const error = await pending;
+      expect(isStepUpError(error) && error.code).to.equal('failed');
+      expect(exchanged).to.equal(false);
+    });
+
+    it('a blocked popup falls back to the full-page redirect, or rejects with unsupported when asked', async () => {
+      window.open = (() => null) as typeof window.open;
+      worker.use(http.post('/api/payroll', () => providerAnswer()));
+      let target = '';
+      setIdpStepUpHandler(
+        createIdpPopupHandler({
+          redirectUri: '/cb',
+          exchange: async () => {},
+          navigate: (url) => (target = url),
+        }),
+      );
+      void createStepUpFetch()('/api/payroll', { method: 'POST' });
+      while (target === '') await sleep(20);
+      const state = new URL(target).searchParams.get('state')!;
+      expect(sessionStorage.getItem(`${IDP_STATE_PREFIX}${state}`)).to.not.equal(null);
+      // The return page of that redirect is not a popup's: completeIdpPopup leaves it alone.
+      expect(completeIdpPopup(`${location.origin}/cb?code=c&state=${state}`)).to.equal(false);
+      setIdpStepUpHandler(
+        createIdpPopupHandler({ redirectUri: '/cb', exchange: async () => {}, onBlocked: 'error' }),
+      );
+      const error = await createStepUpFetch()('/api/payroll', { method: 'POST' }).catch((e: unknown) => e);
+      expect(isStepUpError(error) && error.code).to.equal('unsupported');
+    });
+
+    it('closing the popup cancels; the request signal aborts and closes it', async () => {
+      let popup = fakePopup();
+      worker.use(http.post('/api/payroll', () => providerAnswer()));
+      setIdpStepUpHandler(createIdpPopupHandler({ redirectUri: '/cb', exchange: async () => {} }));
+      const cancelled = createStepUpFetch()('/api/payroll', { method: 'POST' }).catch((e: unknown) => e);
+      while (popup.location.href === '') await sleep(20);
+      popup.closed = true;
+      expect(await cancelled).to.be.instanceOf(StepUpCancelledError);
+      popup = fakePopup();
+      const controller = new AbortController();
+      const aborted = createStepUpFetch()('/api/payroll', {
+        method: 'POST',
+        signal: controller.signal,
+      }).catch((e: unknown) => e);
+      while (popup.location.href === '') await sleep(20);
+      controller.abort();
+      const error = await aborted;
+      expect(isStepUpError(error) && error.code).to.equal('aborted');
+      expect(popup.closed).to.equal(true);
+    });
   });
 });

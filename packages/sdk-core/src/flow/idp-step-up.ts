@@ -7,7 +7,7 @@
  */
 import { decodeBase64Url, encodeBase64Url, HEADERS, type ProviderStepUp } from '@stepgate/protocol';
 import { getContextHeader } from '../context/context-header.js';
-import { StepUpCancelledError, StepUpError } from '../errors.js';
+import { STEP_UP_ERROR_CODES, StepUpCancelledError, StepUpError } from '../errors.js';
 import type { IdpStepUpHandler } from './handlers.js';
 
 /** The `sessionStorage` key prefix of a step-up in progress (one entry per `state`). */
@@ -117,6 +117,32 @@ export async function startIdpStepUp(
   if (typeof sessionStorage === 'undefined') {
     throw new StepUpError('unsupported', 'An identity-provider step-up needs sessionStorage.');
   }
+  const authorization = await authorizationRequest(provider, options);
+  const kept: KeptStepUp = {
+    v: 1,
+    ...authorization.pending,
+    returnTo: globalThis.location?.href ?? '',
+    request: await keep(request),
+  };
+  sessionStorage.setItem(`${IDP_STATE_PREFIX}${authorization.state}`, JSON.stringify(kept));
+  (options.navigate ?? ((href: string) => location.assign(href)))(authorization.url);
+  return new Promise<never>(() => {});
+}
+
+/** What is kept of an authorization request until the provider answers. */
+type PendingAnswer = Pick<
+  KeptStepUp,
+  'performer' | 'issuer' | 'nonce' | 'redirectUri' | 'codeVerifier' | 'createdAt'
+>;
+
+/**
+ * The authorization request to `provider` (OIDC Core §3.1.2.1): the step-up answer's parameters,
+ * plus `redirect_uri`, a one-time `state` (RFC 6749 §10.12) and PKCE (RFC 7636, S256).
+ */
+async function authorizationRequest(
+  provider: ProviderStepUp,
+  options: { redirectUri: string; pkce?: boolean | undefined },
+): Promise<{ url: string; state: string; pending: PendingAnswer }> {
   const redirectUri = new URL(options.redirectUri, globalThis.location?.href).href;
   const state = randomValue();
   const url = new URL(provider.authorizationEndpoint);
@@ -124,24 +150,50 @@ export async function startIdpStepUp(
     if (value !== undefined) url.searchParams.set(name, value);
   url.searchParams.set('redirect_uri', redirectUri);
   url.searchParams.set('state', state);
-  const kept: KeptStepUp = {
-    v: 1,
+  const pending: PendingAnswer = {
     performer: provider.performer,
     issuer: provider.issuer,
     nonce: provider.params.nonce,
     redirectUri,
     createdAt: Date.now(),
-    returnTo: globalThis.location?.href ?? '',
-    request: await keep(request),
   };
   if (options.pkce !== false) {
-    kept.codeVerifier = randomValue();
-    url.searchParams.set('code_challenge', await s256(kept.codeVerifier));
+    pending.codeVerifier = randomValue();
+    url.searchParams.set('code_challenge', await s256(pending.codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
   }
-  sessionStorage.setItem(`${IDP_STATE_PREFIX}${state}`, JSON.stringify(kept));
-  (options.navigate ?? ((href: string) => location.assign(href)))(url.href);
-  return new Promise<never>(() => {});
+  return { url: url.href, state, pending };
+}
+
+/**
+ * Reads the provider's answer on the redirect URI (RFC 6749 §4.1.2, RFC 9207) into what the app's
+ * backend needs to finish the sign-in.
+ *
+ * @throws StepUpError `failed` for a stale request, a provider error, another issuer or no code;
+ *   StepUpCancelledError when the user declined (`access_denied`).
+ */
+function providerAnswer(params: URLSearchParams, pending: PendingAnswer, maxAgeMs: number): IdpCallback {
+  if (Date.now() - pending.createdAt > maxAgeMs) {
+    throw new StepUpError('failed', 'The step-up at the identity provider took too long.');
+  }
+  const error = params.get('error');
+  if (error === 'access_denied')
+    throw new StepUpCancelledError('The user declined at the identity provider.');
+  if (error !== null) throw new StepUpError('failed', `The identity provider answered ${error}.`);
+  // RFC 9207: when the provider names itself, it must be the one the user was sent to.
+  const iss = params.get('iss');
+  if (iss !== null && iss !== pending.issuer)
+    throw new StepUpError('failed', 'The answer came from another issuer.');
+  const code = params.get('code');
+  if (!code) throw new StepUpError('failed', 'The identity provider answered without a code.');
+  return {
+    code,
+    redirectUri: pending.redirectUri,
+    nonce: pending.nonce,
+    performer: pending.performer,
+    issuer: pending.issuer,
+    ...(pending.codeVerifier === undefined ? {} : { codeVerifier: pending.codeVerifier }),
+  };
 }
 
 /**
@@ -196,27 +248,7 @@ export async function completeIdpStepUp(options: CompleteIdpStepUpOptions): Prom
   }
   if (kept?.v !== 1)
     throw new StepUpError('failed', 'No step-up is waiting for this state (unknown or already used).');
-  if (Date.now() - kept.createdAt > (options.maxAgeMs ?? 600_000)) {
-    throw new StepUpError('failed', 'The step-up at the identity provider took too long.');
-  }
-  const error = params.get('error');
-  if (error === 'access_denied')
-    throw new StepUpCancelledError('The user declined at the identity provider.');
-  if (error !== null) throw new StepUpError('failed', `The identity provider answered ${error}.`);
-  // RFC 9207: when the provider names itself, it must be the one the user was sent to.
-  const iss = params.get('iss');
-  if (iss !== null && iss !== kept.issuer)
-    throw new StepUpError('failed', 'The answer came from another issuer.');
-  const code = params.get('code');
-  if (!code) throw new StepUpError('failed', 'The identity provider answered without a code.');
-  await options.exchange({
-    code,
-    redirectUri: kept.redirectUri,
-    nonce: kept.nonce,
-    performer: kept.performer,
-    issuer: kept.issuer,
-    ...(kept.codeVerifier === undefined ? {} : { codeVerifier: kept.codeVerifier }),
-  });
+  await options.exchange(providerAnswer(params, kept, options.maxAgeMs ?? 600_000));
   const headers = new Headers(kept.request.headers);
   headers.set(HEADERS.context, await getContextHeader());
   const body =
@@ -229,4 +261,144 @@ export async function completeIdpStepUp(options: CompleteIdpStepUpOptions): Prom
   if (options.beforeRetry) request = await options.beforeRetry(request);
   const response = await (options.fetch ?? ((r: Request) => globalThis.fetch(r)))(request);
   return { response, returnTo: kept.returnTo };
+}
+
+/** The `BroadcastChannel` on which a popup's return page hands the provider's answer to the opener. */
+export const IDP_POPUP_CHANNEL = 'stepgate:idp-popup';
+
+/** Options of {@link createIdpPopupHandler}. */
+export interface IdpPopupOptions {
+  /**
+   * The app's redirect URI registered at the provider: a page of the app's origin that calls
+   * {@link completeIdpPopup}. Absolute, or relative to the page.
+   */
+  redirectUri: string;
+  /**
+   * Finishes the sign-in on the app's backend, as for {@link completeIdpStepUp}: exchanges the code
+   * and keeps the new ID token in the session. The flow retries the request once it resolves.
+   */
+  exchange: (callback: IdpCallback) => Promise<void>;
+  /** Picks the provider when several are offered. @defaultValue the first */
+  choose?: ((providers: readonly ProviderStepUp[]) => ProviderStepUp | undefined) | undefined;
+  /** Add PKCE (RFC 7636, S256) to the authorization request. @defaultValue true */
+  pkce?: boolean | undefined;
+  /** The popup's `window.open` features. @defaultValue `'popup,width=520,height=680'` */
+  features?: string | undefined;
+  /**
+   * When the browser blocks the popup (it opens only shortly after a click, such as the widget's
+   * "Continue with …" button): `'redirect'` goes to the provider with a full-page redirect instead
+   * (the return page must then also call {@link completeIdpStepUp}); `'error'` rejects with
+   * StepUpError `unsupported`. @defaultValue 'redirect'
+   */
+  onBlocked?: 'redirect' | 'error' | undefined;
+  /** How the page leaves for the provider in the redirect fallback. @defaultValue `(url) => location.assign(url)` */
+  navigate?: ((url: string) => void) | undefined;
+  /** How long the user has at the provider, ms. @defaultValue 600000 (10 minutes) */
+  maxAgeMs?: number | undefined;
+}
+
+/** What a popup's return page posts on {@link IDP_POPUP_CHANNEL}. */
+interface PopupAnswer {
+  type: 'stepgate:idp-answer';
+  state: string;
+  search: string;
+}
+
+/**
+ * The ready handler for identity-provider performers in a popup: the page stays where it is, the
+ * user signs in at the provider in a popup window, and the popup's return page (which calls
+ * {@link completeIdpPopup}) hands the answer back over a same-origin `BroadcastChannel`. The
+ * handler checks the one-time `state` and the issuer, runs `exchange` on the app's backend, and
+ * resolves: the flow then retries the original request, as it would after a dialog.
+ *
+ * Browsers open popups only shortly after a click: from the widget's "Continue with …" button it
+ * just works; when a blocked popup is expected, the handler falls back to a full-page redirect
+ * (`onBlocked`).
+ *
+ * @throws TypeError at creation for a missing `redirectUri` or `exchange`.
+ * @throws StepUpCancelledError from the handler when the user closes the popup or declines at the
+ *   provider; StepUpError `aborted` when the request's signal fires (the popup is closed).
+ * @example
+ * setIdpStepUpHandler(
+ *   createIdpPopupHandler({
+ *     redirectUri: '/step-up/popup-callback',
+ *     exchange: (cb) => fetch('/auth/step-up/exchange', { method: 'POST', body: JSON.stringify(cb) }).then(() => {}),
+ *   }),
+ * );
+ */
+export function createIdpPopupHandler(options: IdpPopupOptions): IdpStepUpHandler {
+  if (typeof options?.redirectUri !== 'string' || options.redirectUri === '') {
+    throw new TypeError('redirectUri must be the URL the provider returns to');
+  }
+  if (typeof options.exchange !== 'function') {
+    throw new TypeError('exchange must finish the sign-in on the app’s backend');
+  }
+  return async (providers, { request, signal }) => {
+    const provider = (options.choose ?? ((list) => list[0]))(providers);
+    if (!provider) throw new StepUpError('failed', 'No identity provider was chosen.');
+    // Open the window before anything asynchronous: the click's user activation allows it now.
+    const popup = globalThis.open?.('', '_blank', options.features ?? 'popup,width=520,height=680');
+    if (!popup) {
+      if (options.onBlocked === 'error') {
+        throw new StepUpError('unsupported', 'The browser blocked the identity provider’s popup.');
+      }
+      return startIdpStepUp(provider, request, options);
+    }
+    const authorization = await authorizationRequest(provider, options);
+    const search = await new Promise<string>((resolve, reject) => {
+      const channel = new BroadcastChannel(IDP_POPUP_CHANNEL);
+      const finish = (error: unknown, value?: string) => {
+        channel.close();
+        clearInterval(closedPoll);
+        signal.removeEventListener('abort', aborted);
+        if (!popup.closed) popup.close();
+        if (error === undefined) resolve(value!);
+        else reject(error);
+      };
+      const aborted = () =>
+        finish(new StepUpError('aborted', STEP_UP_ERROR_CODES.aborted, { cause: signal.reason }));
+      channel.onmessage = (event: MessageEvent<PopupAnswer>) => {
+        // Same-origin only (BroadcastChannel); other step-ups' answers carry other states.
+        if (event.data?.type === 'stepgate:idp-answer' && event.data.state === authorization.state)
+          finish(undefined, event.data.search);
+      };
+      // A popup the user closed is a cancel; the return page posts before it closes itself.
+      let closedFor = 0;
+      const closedPoll = setInterval(() => {
+        closedFor = popup.closed ? closedFor + 1 : 0;
+        if (closedFor >= 3)
+          finish(new StepUpCancelledError('The user closed the identity provider’s window.'));
+      }, 250);
+      if (signal.aborted) return aborted();
+      signal.addEventListener('abort', aborted, { once: true });
+      popup.location.href = authorization.url;
+    });
+    await options.exchange(
+      providerAnswer(new URLSearchParams(search), authorization.pending, options.maxAgeMs ?? 600_000),
+    );
+  };
+}
+
+/**
+ * On the popup's redirect URI: hands the provider's answer (`code`, `state`, `iss` or `error`) to
+ * the page that opened the popup, and closes the window. Nothing is exchanged here: the opener
+ * checks the state and runs `exchange`.
+ *
+ * @returns true when the answer was handed over (the page may show "you can close this window"),
+ *   false when this page has no `state` to hand over (opened directly), or when it is the return
+ *   of a full-page redirect (a blocked popup's fallback): then call {@link completeIdpStepUp}.
+ * @example
+ * // the redirect URI's page, for both the popup and its redirect fallback
+ * if (!completeIdpPopup()) await completeIdpStepUp({ exchange });
+ */
+export function completeIdpPopup(url: string = location.href): boolean {
+  const search = new URL(url).search;
+  const state = new URLSearchParams(search).get('state');
+  // A full-page redirect (a popup the browser blocked) keeps its request here: not a popup's.
+  if (!state || globalThis.sessionStorage?.getItem(`${IDP_STATE_PREFIX}${state}`) != null) return false;
+  const channel = new BroadcastChannel(IDP_POPUP_CHANNEL);
+  channel.postMessage({ type: 'stepgate:idp-answer', state, search } satisfies PopupAnswer);
+  channel.close();
+  if (url === location.href) globalThis.close();
+  return true;
 }
