@@ -12,3 +12,9 @@ export {
   type Transfer,
 } from './sample-app.js';
 export { SAMPLE_POLICIES, SAMPLE_USER, type SampleService, startSampleService } from './sample-service.js';
+export {
+  describeTransferStepUp,
+  type SampleSuite,
+  sampleSuite,
+  type TransferSample,
+} from './sample-suite.js';

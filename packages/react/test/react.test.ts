@@ -4,72 +4,36 @@
  * components' props and events and useStepUp()'s retry, cancel and unmount. A transfer over
  * 1000 € steps up with an email code (the sample policy).
  */
-import {
-  answerEmailCode,
-  launchChromium,
-  type SampleApp,
-  type SampleService,
-  signedInPage,
-  startSampleApp,
-  startSampleService,
-} from '@stepgate/tools/test-kit';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { answerEmailCode, type SampleApp, sampleSuite, startSampleApp } from '@stepgate/tools/test-kit';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { PageLog } from './app/test-app.js';
 import { buildPage, pageHtml, readmeExample } from './build-page.js';
-
-let browser: Browser;
-let sample: SampleService;
-let readmeApp: SampleApp;
-let testApp: SampleApp;
-const closers: Array<() => Promise<void>> = [];
 
 const html = { body: pageHtml, type: 'text/html; charset=utf-8' };
 const js = (body: string) => ({ body, type: 'text/javascript; charset=utf-8' });
 
-beforeAll(async () => {
-  const launching = launchChromium();
-  sample = await startSampleService();
+const suite = sampleSuite(async (sample) => {
   const [readmeJs, testJs] = await Promise.all([
     buildPage({ readme: readmeExample() }),
     buildPage('test-app'),
   ]);
-  readmeApp = await startSampleApp({
-    sample,
-    files: new Map([
-      ['/index.html', html],
-      ['/app.js', js(readmeJs)],
-    ]),
-  });
-  testApp = await startSampleApp({
-    sample,
-    files: new Map([
-      ['/index.html', html],
-      ['/app.js', js(testJs)],
-    ]),
-  });
-  browser = await launching;
+  const app = (body: string) =>
+    startSampleApp({
+      sample,
+      files: new Map([
+        ['/index.html', html],
+        ['/app.js', js(body)],
+      ]),
+    });
+  return [await app(readmeJs), await app(testJs)];
 }, 120_000);
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((close) => close()));
-});
-afterAll(async () => {
-  await browser?.close();
-  await readmeApp?.close();
-  await testApp?.close();
-  await sample?.close();
-});
+/** The README's example as written, and the app of the components' tests. */
+const readmeApp = (): SampleApp => suite.apps[0]!;
+const testApp = (): SampleApp => suite.apps[1]!;
 
 /** The test app's <StepUpEnroll> asks for an unknown ticket on purpose (its onStepUpError test). */
 const ENROLL_404 = '404 GET /stepgate/v1/enrollments/enr_unknownTicketForTheTest';
-
-async function open(app: SampleApp): Promise<{ page: Page; problems: string[] }> {
-  const { context, page, problems } = await signedInPage(browser, app.url);
-  context.setDefaultTimeout(15_000);
-  closers.push(() => context.close());
-  await page.goto(app.url);
-  return { page, problems };
-}
 
 /** What went wrong in the test app's page, besides its deliberate enrollment 404. */
 const unexpected = (problems: string[]) => problems.filter((p) => p !== ENROLL_404);
@@ -78,19 +42,19 @@ const log = (page: Page) => page.evaluate(() => window.log as PageLog);
 
 describe('README example (extracted from packages/react/README.md)', () => {
   it('sends 1500 € to Bob after the step-up: <StepUpChallenge> runs the email code, useStepUp() retries with the Step-Up-Token (S23, S26)', async () => {
-    const { page, problems } = await open(readmeApp);
-    const seen = (await sample.codes()).length;
+    const { page, problems } = await suite.open(readmeApp());
+    const seen = (await suite.sample.codes()).length;
     await page.getByRole('button', { name: 'Send 1500 € to Bob' }).click();
-    await answerEmailCode(page, sample, seen);
+    await answerEmailCode(page, suite.sample, seen);
     await expect.poll(() => page.locator('output').textContent()).toBe('Transfer sent.');
-    expect(readmeApp.transfers).toEqual([{ amount: 1500, payee: 'Bob', steppedUp: true }]);
+    expect(readmeApp().transfers).toEqual([{ amount: 1500, payee: 'Bob', steppedUp: true }]);
     expect(problems).toEqual([]);
   });
 });
 
 describe('<StepUpChallenge> and <StepUpEnroll> (@lit/react)', () => {
   it('sets object and boolean props as element properties (messages, rememberDevice, theme) and renders one element of each tag', async () => {
-    const { page, problems } = await open(testApp);
+    const { page, problems } = await suite.open(testApp());
     await page.locator('step-up-challenge').waitFor({ state: 'attached' });
     const state = await page.evaluate(() => {
       const challenge = document.querySelector('step-up-challenge')!;
@@ -127,11 +91,11 @@ describe('<StepUpChallenge> and <StepUpEnroll> (@lit/react)', () => {
 
 describe('useStepUp()', () => {
   it('a fetcher that returns the 401 Response: step-up, then one retry with Step-Up-Token; typed receipt; onStepUpComplete fired (S26)', async () => {
-    const { page, problems } = await open(testApp);
-    const before = testApp.transfers.length;
-    const seen = (await sample.codes()).length;
+    const { page, problems } = await suite.open(testApp());
+    const before = testApp().transfers.length;
+    const seen = (await suite.sample.codes()).length;
     await page.locator('#send-returning').click();
-    await answerEmailCode(page, sample, seen);
+    await answerEmailCode(page, suite.sample, seen);
     await expect.poll(() => page.locator('#result').textContent()).toBe('sent 1500 to Bob');
     const { attempts, events } = await log(page);
     expect(attempts).toEqual([
@@ -139,50 +103,50 @@ describe('useStepUp()', () => {
       { retry: true, hasToken: true, hasContext: true },
     ]);
     expect(events.filter((e) => e.startsWith('complete'))).toEqual(['complete email_otp urn:stepgate:aal1']);
-    expect(testApp.transfers.slice(before)).toEqual([{ amount: 1500, payee: 'Bob', steppedUp: true }]);
+    expect(testApp().transfers.slice(before)).toEqual([{ amount: 1500, payee: 'Bob', steppedUp: true }]);
     expect(unexpected(problems)).toEqual([]);
   });
 
   it('a fetcher that throws an error carrying the Response (ky HTTPError shape) steps up and retries the same way', async () => {
-    const { page, problems } = await open(testApp);
-    const before = testApp.transfers.length;
-    const seen = (await sample.codes()).length;
+    const { page, problems } = await suite.open(testApp());
+    const before = testApp().transfers.length;
+    const seen = (await suite.sample.codes()).length;
     await page.locator('#amount').fill('2500');
     await page.locator('#send-throwing').click();
-    await answerEmailCode(page, sample, seen);
+    await answerEmailCode(page, suite.sample, seen);
     await expect.poll(() => page.locator('#result').textContent()).toBe('sent 2500 to Bob');
     expect((await log(page)).attempts.map((a) => a.retry)).toEqual([false, true]);
-    expect(testApp.transfers.slice(before)).toEqual([{ amount: 2500, payee: 'Bob', steppedUp: true }]);
+    expect(testApp().transfers.slice(before)).toEqual([{ amount: 2500, payee: 'Bob', steppedUp: true }]);
     expect(unexpected(problems)).toEqual([]);
   });
 
   it('a transfer the policy allows runs once, without a dialog or a token', async () => {
-    const { page, problems } = await open(testApp);
-    const before = testApp.transfers.length;
+    const { page, problems } = await suite.open(testApp());
+    const before = testApp().transfers.length;
     await page.locator('#amount').fill('200');
     await page.locator('#send-returning').click();
     await expect.poll(() => page.locator('#result').textContent()).toBe('sent 200 to Bob');
     expect((await log(page)).attempts).toEqual([{ retry: false, hasToken: false, hasContext: true }]);
-    expect(testApp.transfers.slice(before)).toEqual([{ amount: 200, payee: 'Bob', steppedUp: false }]);
+    expect(testApp().transfers.slice(before)).toEqual([{ amount: 200, payee: 'Bob', steppedUp: false }]);
     expect(await page.locator('step-up-challenge [part~="input"]').count()).toBe(0);
     expect(unexpected(problems)).toEqual([]);
   });
 
   it('Cancel rejects the wrapped call with StepUpCancelledError (code cancelled), onStepUpCancel fires, and the route never runs (S26)', async () => {
-    const { page, problems } = await open(testApp);
-    const before = testApp.transfers.length;
+    const { page, problems } = await suite.open(testApp());
+    const before = testApp().transfers.length;
     await page.locator('#send-returning').click();
     await page.locator('step-up-challenge [part~="cancel"]').click();
     await expect.poll(() => page.locator('#result').textContent()).toBe('StepUpError cancelled');
     expect((await log(page)).events).toContain('cancel true');
     expect((await log(page)).attempts).toHaveLength(1);
-    expect(testApp.transfers.length).toBe(before);
+    expect(testApp().transfers.length).toBe(before);
     expect(unexpected(problems)).toEqual([]);
   });
 
   it('unmounting the calling component aborts the pending step-up: the dialog closes and the route never runs', async () => {
-    const { page, problems } = await open(testApp);
-    const before = testApp.transfers.length;
+    const { page, problems } = await suite.open(testApp());
+    const before = testApp().transfers.length;
     await page.locator('#send-returning').click();
     await page.locator('step-up-challenge [part~="input"]').waitFor();
     // The modal dialog covers the page: the app unmounts the caller itself (a route change, say).
@@ -190,7 +154,7 @@ describe('useStepUp()', () => {
     await page.locator('step-up-challenge [part~="input"]').waitFor({ state: 'hidden' });
     expect(await page.locator('#send-returning').count()).toBe(0);
     expect((await log(page)).attempts).toHaveLength(1);
-    expect(testApp.transfers.length).toBe(before);
+    expect(testApp().transfers.length).toBe(before);
     expect(unexpected(problems)).toEqual([]);
   });
 });
