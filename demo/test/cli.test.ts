@@ -88,6 +88,32 @@ describe('pnpm demo (tools/demo.mjs)', () => {
     expect(await stop(third.child, 'SIGINT'), third.out()).toBe(0);
   }, 120_000);
 
+  it('a SIGINT while it is still starting stops it cleanly once started (handlers come first)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'acme-cli-early-'));
+    const child = spawn(process.execPath, ['tools/demo.mjs'], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', STEPGATE_DEMO_DIR: dir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr?.on('data', (d) => (out += d));
+    try {
+      // The store's file appears while the demo starts, before it prints where it listens.
+      while (!existsSync(join(dir, 'stepgate.db'))) await new Promise((r) => setTimeout(r, 5));
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+        child.on('exit', (code, signal) => resolve([code, signal])),
+      );
+      child.kill('SIGINT');
+      expect(await exited, out).toEqual([0, null]);
+      expect(out).toContain('SIGINT: stopping');
+      expect(out).not.toContain('Open http');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('accepts connections only once it can answer them: no request made during start-up hangs', async () => {
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {

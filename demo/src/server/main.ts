@@ -24,7 +24,30 @@ export async function main(rootDir: string, argv: string[]): Promise<void> {
   const dataDir = process.env.STEPGATE_DEMO_DIR || join(rootDir, '.stepgate-demo', 'data');
   const reset = argv.includes('--reset');
   if (reset) rmSync(dataDir, { recursive: true, force: true });
-  const demo = await startDemo({ port: portFrom(process.env.PORT), dataDir });
+  // Signals are handled before anything is printed: whoever reads the URL may stop the demo at
+  // once, and a SIGINT that arrived before the handler would kill it without closing the store.
+  let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
+  let stopping: string | undefined;
+  const close = () => {
+    demo!.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = signal;
+    console.log(`\n  ${signal}: stopping…`);
+    // Still starting: the start finishes first, then closes what it opened.
+    if (demo) close();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  demo = await startDemo({ port: portFrom(process.env.PORT), dataDir });
+  if (stopping) return close();
   const carol = demo.seed.totp.carol
     ? '\n  carol   email code + an authenticator app (the page shows her phone)'
     : '';
@@ -42,19 +65,4 @@ export async function main(rootDir: string, argv: string[]): Promise<void> {
   Decision service: ${demo.service.url}   data: ${dataDir}
   Policies: demo/policies.yaml (edit it: the service reloads it).  Ctrl-C stops; --reset starts over.
 `);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n  ${signal}: stopping…`);
-    demo.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
