@@ -120,6 +120,7 @@ export {
   type StoreDriverContext,
   storeDriverTypes,
 } from './stores/store-drivers.js';
+export { StoreUnavailableError } from './stores/store-unavailable.js';
 export { composeStore, type StoreParts, type Stores } from './stores/stores.js';
 export type {
   AssertionUpdate,

@@ -77,6 +77,7 @@ export const configSchema = {
         url: { type: 'string', pattern: '^postgres(ql)?://', maxLength: 2000 },
         redis: { type: 'string', pattern: '^rediss?://', maxLength: 2000 },
         migrate: { type: 'boolean' },
+        prefix: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
       },
     },
     keyFile: { type: 'string', minLength: 1, maxLength: 1000 },

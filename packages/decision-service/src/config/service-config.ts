@@ -101,6 +101,8 @@ export interface StoreConfigInput {
    * on an older schema refuses to start). SQLite always migrates at start. @defaultValue false
    */
   migrate?: boolean;
+  /** Prefix of every Redis key (several deployments may share one Redis). @defaultValue 'stepgate:' */
+  prefix?: string;
 }
 
 /** `store:` with its defaults. */
@@ -109,6 +111,7 @@ export interface StoreSettings {
   url?: string;
   redis?: string;
   migrate: boolean;
+  prefix?: string;
 }
 
 /** The configuration with every default filled and durations in seconds. */
@@ -175,6 +178,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
       migrate: input.store?.migrate ?? false,
       ...(input.store?.url !== undefined ? { url: input.store.url } : {}),
       ...(input.store?.redis !== undefined ? { redis: input.store.redis } : {}),
+      ...(input.store?.prefix !== undefined ? { prefix: input.store.prefix } : {}),
     },
     keyFile: input.keyFile ?? `${dataDir}/stepgate.key`,
     logLevel: input.logLevel ?? 'info',

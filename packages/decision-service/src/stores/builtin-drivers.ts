@@ -12,3 +12,14 @@ export const DB_FILE_NAME = 'stepgate.db';
 registerStoreDriver('sqlite', ({ dataDir, background }) =>
   openSqliteStores({ file: join(dataDir, DB_FILE_NAME), checkpointer: background ?? true }),
 );
+
+registerStoreDriver('postgres', async ({ config, log, migrate }) => {
+  const { openPostgresStores } = await import('./postgres/postgres-stores.js');
+  return openPostgresStores({
+    url: config.store.url!,
+    redis: config.store.redis!,
+    ...(config.store.prefix === undefined ? {} : { prefix: config.store.prefix }),
+    migrate: migrate ?? config.store.migrate,
+    log,
+  });
+});
