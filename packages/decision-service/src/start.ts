@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { AuditLog } from './audit/audit-log.js';
+import type { ServiceAuditLog } from './audit/audit-port.js';
 import { openServiceAudit } from './audit/service-audit.js';
 import { buildChallengeDeps } from './challenges/challenge-wiring.js';
 import { ConfigError } from './config/config-error.js';
@@ -99,8 +99,8 @@ export interface RunningService {
   store: Store;
   /** Every store of the family (for tests and tools). */
   stores: Stores;
-  /** The audit log (`<dataDir>/audit.db`): challenge events and tools append to it. */
-  audit: AuditLog;
+  /** The audit log (`<dataDir>/audit.db`, or PostgreSQL's shared chain): challenge events and tools append to it. */
+  audit: ServiceAuditLog;
   /** The Prometheus metrics served at `/metrics`. */
   metrics: ServiceMetrics;
   /** Base URL of the metrics listener when `metrics.listener` is set (`${metricsUrl}/metrics`). */
@@ -163,7 +163,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
   const store = stores.store;
   let policies: PolicyHolder | undefined;
   let geo: GeoResolver | undefined;
-  let audit: AuditLog | undefined;
+  let audit: ServiceAuditLog | undefined;
   let listening: { close(): Promise<unknown> } | undefined;
   try {
     // A new master key is only made for a new store: with existing data it would make every
@@ -238,6 +238,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       metrics,
       log,
       now,
+      open: stores.openAudit?.bind(stores),
     });
     const challengeStore = stores.challenges;
     const webauthn = await openWebAuthn(stores.webauthn, config.webauthn, { now, log });

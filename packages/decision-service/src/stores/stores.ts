@@ -5,6 +5,7 @@
  * through the driver registry (`store-drivers.ts`), or handed to `startDecisionService` directly
  * (`StartOptions.stores`).
  */
+import type { AuditChainSource, ServiceAuditLog } from '../audit/audit-port.js';
 import type { ChallengeStore } from './challenge-store.js';
 import type {
   DecisionEffects,
@@ -42,6 +43,21 @@ export interface Stores {
   purgeExpired(now: number, historyBefore: number): Promise<number>;
   /** Closes every part (after the HTTP listener stopped). */
   close(): Promise<void>;
+  /**
+   * Opens the family's audit log when it keeps one (PostgreSQL: one chain for every replica);
+   * absent: the service keeps `<dataDir>/audit.db`.
+   */
+  openAudit?(options: AuditOpenOptions): Promise<ServiceAuditLog>;
+  /** The family's audit chain, for `stepgate audit verify|checkpoint|export` (with {@link Stores.openAudit}). */
+  auditSource?(): AuditChainSource;
+}
+
+/** What {@link Stores.openAudit} gets from the service. */
+export interface AuditOpenOptions {
+  maxBatch?: number;
+  now?: () => number;
+  onBatch?: (size: number, seconds: number) => void;
+  onFailure?: (error: Error) => void;
 }
 
 /** The parts {@link composeStore} composes. */

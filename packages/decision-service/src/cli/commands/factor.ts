@@ -49,10 +49,12 @@ export async function runFactorUnlock(
   try {
     const targets = await unlockTargets(store, userId, factor);
     const before = await challenges.readCounters(targets.map((t) => t.key));
-    const audit = await AuditLog.open({
-      file: join(config.dataDir, AUDIT_DB_FILE_NAME),
-      synchronous: config.audit.synchronous,
-    });
+    const audit = stores.openAudit
+      ? await stores.openAudit({})
+      : await AuditLog.open({
+          file: join(config.dataDir, AUDIT_DB_FILE_NAME),
+          synchronous: config.audit.synchronous,
+        });
     try {
       const operator = operatorName();
       for (const t of targets) {

@@ -92,6 +92,47 @@ export const PG_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 2: the audit log, one hash chain for every replica (docs/decisions/0001-audit-chain-across-replicas.md).
+  `
+  CREATE TABLE audit_log (
+    seq BIGINT PRIMARY KEY, time BIGINT NOT NULL, type TEXT NOT NULL, user_id TEXT, action TEXT,
+    decision TEXT, policy_version TEXT, policies TEXT, event TEXT NOT NULL, prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_time ON audit_log (time);
+  CREATE INDEX audit_log_user ON audit_log (user_id, seq);
+  CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, hash TEXT NOT NULL);
+  INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${'0'.repeat(64)}');
+  CREATE FUNCTION stepgate_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END
+  $fn$;
+  CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION stepgate_audit_append_only();
+  -- Appends a batch: the head row is locked (FOR UPDATE) while seqs are allocated and hashes
+  -- chained, so batches of every replica form one chain. Returns the first seq.
+  -- The hashed text equals hashedText() in audit-record.ts.
+  CREATE FUNCTION stepgate_audit_append(
+    events text[], times bigint[], types text[], user_ids text[], actions text[], decisions text[],
+    policy_versions text[], policies text[]
+  ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+  DECLARE
+    s bigint; prev text; first bigint; h text;
+  BEGIN
+    SELECT seq, hash INTO s, prev FROM audit_head WHERE id = 1 FOR UPDATE;
+    first := s + 1;
+    FOR i IN 1 .. coalesce(array_length(events, 1), 0) LOOP
+      s := s + 1;
+      h := encode(sha256(convert_to(
+        '{"event":' || events[i] || ',"prevHash":"' || prev || '","seq":' || s::text || '}', 'UTF8')), 'hex');
+      INSERT INTO audit_log (seq, time, type, user_id, action, decision, policy_version, policies, event, prev_hash, hash)
+      VALUES (s, times[i], types[i], user_ids[i], actions[i], decisions[i], policy_versions[i], policies[i], events[i], prev, h);
+      prev := h;
+    END LOOP;
+    UPDATE audit_head SET seq = s, hash = prev WHERE id = 1;
+    RETURN first;
+  END
+  $fn$;
+  `,
 ];
 
 /** The schema version the running code needs. */

@@ -36,6 +36,8 @@ export interface PgRedisTestEnv {
   prefix(): string;
   /** A fresh, migrated store family (its own schema and key prefix). */
   freshStores(): Promise<Stores>;
+  /** A fresh schema (its URL) and key prefix, for several families sharing them (replicas). */
+  freshTarget(): Promise<{ url: string; prefix: string }>;
   /** Drops the database and deletes the keys under every prefix handed out. */
   close(): Promise<void>;
 }
@@ -81,17 +83,22 @@ export async function openPgRedisTestEnv(env: NodeJS.ProcessEnv = process.env): 
     prefixes.push(p);
     return p;
   };
+  const freshTarget = async () => {
+    const schema = `s${n}`;
+    await schemaPool.query(`CREATE SCHEMA ${schema}`);
+    return { url: withDatabase(urls.pg, database, schema), prefix: prefix() };
+  };
   return {
     databaseUrl,
     redisUrl: urls.redis,
     prefix,
+    freshTarget,
     async freshStores() {
-      const schema = `s${n}`;
-      await schemaPool.query(`CREATE SCHEMA ${schema}`);
+      const { url, prefix: p } = await freshTarget();
       const stores = await openPostgresStores({
-        url: withDatabase(urls.pg, database, schema),
+        url,
         redis: urls.redis,
-        prefix: prefix(),
+        prefix: p,
         migrate: true,
         poolSize: 4,
       });

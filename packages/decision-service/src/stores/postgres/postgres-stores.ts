@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { PgAuditLog, pgAuditSource } from '../../audit/pg-audit-log.js';
 import { RedisChallengeStore } from '../redis/redis-challenge-store.js';
 import { RedisHotStore } from '../redis/redis-hot-store.js';
 import { StoreUnavailableError } from '../store-unavailable.js';
@@ -163,5 +164,7 @@ export async function openPostgresStores(options: PostgresStoresOptions): Promis
       return n;
     },
     close: () => store.close(),
+    openAudit: async (o) => new PgAuditLog(pool, o),
+    auditSource: () => pgAuditSource(pool, async () => {}),
   };
 }
