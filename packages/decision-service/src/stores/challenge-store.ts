@@ -182,7 +182,9 @@ export interface ChallengeStore {
    *    `maxFailures` attempts;
    * 2. the challenge's attempts grow by one, whatever follows (S10: every attempt costs the same);
    * 3. each counter is judged at `now` from its failures `f` and last failure `t`: refused as
-   *    `locked` when `lockAt ≤ f`, as `waiting` until `t + backoffWait(f)` when `now` is before it;
+   *    `locked` when `lockAt ≤ f`, as `waiting` until `t + backoffWait(f)` when that wait is not 0
+   *    and `now` is before it (a `t` after `now` — a concurrent attempt stamped by another replica —
+   *    never refuses on its own);
    * 4. the attempt is admitted when the user's counter and at least one authenticator's admit it;
    *    then each admitting counter gets `f + 1` failures at `now` (counted as failed until a success
    *    resets it). A refused attempt changes no counter: a wait never lengthens itself.

@@ -241,6 +241,18 @@ export function describeChallengeStoreContract(name: string, makeStore: Challeng
       expect((await store.readCounters(['factor:q']))['factor:q']?.failures).toBe(4);
     });
 
+    it('S7: a free failure stamped later (another replica, a concurrent request) does not refuse an earlier-started attempt', async () => {
+      const { store, addChallenge } = await factory();
+      await addChallenge('c1', T0 + 60_000);
+      await addChallenge('c2', T0 + 60_000);
+      // The attempt that started at T0 + 500 is counted first; one that started at T0 follows.
+      const later = await store.reserveAttempt(request('c1', ['k'], T0 + 500, { userFree: 10, free: 10 }));
+      const earlier = await store.reserveAttempt(request('c2', ['k'], T0, { userFree: 10, free: 10 }));
+      expect(later).toMatchObject({ admitted: true });
+      expect(earlier).toMatchObject({ admitted: true, refused: {} });
+      expect((await store.readCounters(['user:u', 'k']))['user:u']!.failures).toBe(2);
+    });
+
     it('S6: completes a challenge once; a TOTP step at or before the last one is a replay', async () => {
       const { store, addChallenge } = await factory();
       await addChallenge('c1', T0 + 60_000);

@@ -45,7 +45,9 @@ for i = 2, #KEYS do
       local k = f - free
       if k >= 40 then wait = maxMs else wait = math.min(maxMs, base * 2 ^ k) end
     end
-    if now < t + wait then
+    -- No wait is no wait: a last failure stamped by a request that started later (another
+    -- replica's clock, or a concurrent request) must not refuse this one.
+    if wait > 0 and now < t + wait then
       refused[name] = { state = 'waiting', ['until'] = t + wait }
       ok = false
     end

@@ -183,10 +183,11 @@ export class SqliteChallengeStore implements ChallengeStore {
               refused[rule.key] = { state: 'locked' };
               return false;
             }
-            const until =
-              ((c?.last_failure_at as number | null | undefined) ?? 0) +
-              backoffWait(f, rule.freeFailures, r.backoff);
-            if (r.now < until) {
+            const wait = backoffWait(f, rule.freeFailures, r.backoff);
+            const until = ((c?.last_failure_at as number | null | undefined) ?? 0) + wait;
+            // No wait is no wait: a failure stamped by a request that started later (another
+            // process's clock) must not refuse this one.
+            if (wait > 0 && r.now < until) {
               refused[rule.key] = { state: 'waiting', until };
               return false;
             }
