@@ -83,8 +83,10 @@ export class PgStore implements StoreLifecycle, UserStore, KeyStore, DecisionSto
   }
 
   async close(): Promise<void> {
-    this.#flush();
-    await Promise.allSettled([...this.#inFlight]);
+    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+      this.#flush();
+      await Promise.allSettled([...this.#inFlight]);
+    }
   }
 
   async insertApiKey(r: ApiKeyRecord): Promise<void> {
@@ -236,16 +238,23 @@ export class PgStore implements StoreLifecycle, UserStore, KeyStore, DecisionSto
 
   #flush(): void {
     this.#scheduled = false;
+    // One batch in flight per process: what arrives meanwhile joins the next one (group commit),
+    // and a replica's own batches never wait on each other's row locks.
+    if (this.#inFlight.size > 0) return;
     const batch = this.#queue;
     if (batch.length === 0) return;
     this.#queue = [];
-    const run = this.#write(batch).finally(() => this.#inFlight.delete(run));
+    const run = this.#write(batch).finally(() => {
+      this.#inFlight.delete(run);
+      this.#flush();
+    });
     this.#inFlight.add(run);
   }
 
   async #write(batch: Pending[]): Promise<void> {
     // Same order on every replica: concurrent batches take row locks in one order.
-    const sorted = [...batch].sort((a, b) => (a.effects.userId < b.effects.userId ? -1 : 1));
+    const order = (p: Pending) => `${p.effects.userId}\u0000${p.effects.action}`;
+    const sorted = [...batch].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     try {
       await this.pool.query('SELECT stepgate_record_decisions($1::jsonb)', [
         JSON.stringify(sorted.map((p) => decisionJson(p.effects))),
