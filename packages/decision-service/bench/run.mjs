@@ -22,7 +22,7 @@ const externalNpm = {
   },
 };
 
-for (const name of ['bench', 'server']) {
+for (const name of ['bench', 'server', 'replicas', 'replica-server']) {
   await build({
     entryPoints: [join(here, `${name}.ts`)],
     outfile: join(outDir, `${name}.mjs`),
@@ -35,4 +35,6 @@ for (const name of ['bench', 'server']) {
     logLevel: 'warning',
   });
 }
-await import(pathToFileURL(join(outDir, 'bench.mjs')).href);
+// BENCH_ONLY=replicas runs only the replica part (PostgreSQL + Redis beside SQLite).
+if (process.env.BENCH_ONLY !== 'replicas') await import(pathToFileURL(join(outDir, 'bench.mjs')).href);
+await import(pathToFileURL(join(outDir, 'replicas.mjs')).href);

@@ -89,23 +89,39 @@ export {
 } from './stores/challenge-store.js';
 export { SqliteChallengeStore } from './stores/sqlite/sqlite-challenge-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './stores/sqlite/sqlite-store.js';
+export { openSqliteStores, type SqliteStoresOptions } from './stores/sqlite/sqlite-stores.js';
 export { SqliteWebAuthnStore } from './stores/sqlite/sqlite-webauthn-store.js';
 export type {
   ApiKeyRecord,
   ChallengeRecord,
   DecisionEffects,
   DecisionRecord,
+  DecisionStore,
   DeviceTokenRecord,
   FactorRecord,
   IdempotencyClaim,
+  IdempotencyStore,
+  KeyStore,
   LastSeen,
   SigningKeyRecord,
   SigningKeyUse,
   Store,
+  StoreLifecycle,
+  TokenStore,
   UserRecord,
   UserState,
   UserStateQuery,
+  UserStore,
 } from './stores/store.js';
+export {
+  openStores,
+  registerStoreDriver,
+  type StoreDriver,
+  type StoreDriverContext,
+  storeDriverTypes,
+} from './stores/store-drivers.js';
+export { StoreUnavailableError } from './stores/store-unavailable.js';
+export { composeStore, type StoreParts, type Stores } from './stores/stores.js';
 export type {
   AssertionUpdate,
   CredentialRow,

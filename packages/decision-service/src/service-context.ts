@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AuditLog } from './audit/audit-log.js';
+import type { ServiceAuditLog } from './audit/audit-port.js';
 import type { ChallengeDeps } from './challenges/challenge-deps.js';
 import type { ServiceConfig } from './config/service-config.js';
 import type { IdentityProviders } from './idps/identity-providers.js';
@@ -26,7 +26,7 @@ export interface ServiceContext {
   /** Unix milliseconds (injectable for tests). */
   now: () => number;
   /** The hash-chained audit log (an `AuditSink`): `append` resolves once the event is durable. */
-  audit: AuditLog;
+  audit: ServiceAuditLog;
   /** Prometheus metrics of this service. */
   metrics: ServiceMetrics;
   /** What the challenge and enrollment services use. */

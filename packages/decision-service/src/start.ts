@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { AuditLog } from './audit/audit-log.js';
+import type { ServiceAuditLog } from './audit/audit-port.js';
 import { openServiceAudit } from './audit/service-audit.js';
 import { buildChallengeDeps } from './challenges/challenge-wiring.js';
 import { ConfigError } from './config/config-error.js';
@@ -23,15 +23,14 @@ import { Sealer } from './secrets/sealer.js';
 import { createSenders } from './senders/create-senders.js';
 import type { ServiceContext } from './service-context.js';
 import { type GeoResolver, openMaxmind } from './state/geo-resolver.js';
-import { SqliteChallengeStore } from './stores/sqlite/sqlite-challenge-store.js';
-import { SqliteStore } from './stores/sqlite/sqlite-store.js';
-import { startWalCheckpointer } from './stores/sqlite/wal-checkpointer.js';
+import { DB_FILE_NAME } from './stores/builtin-drivers.js';
 import type { Store } from './stores/store.js';
+import { openStores } from './stores/store-drivers.js';
+import type { Stores } from './stores/stores.js';
 import { KeyRing, keyRetention } from './tokens/key-ring.js';
 import { TokenService } from './tokens/token-service.js';
 
-/** File name of the SQLite database inside the data directory. */
-export const DB_FILE_NAME = 'stepgate.db';
+export { DB_FILE_NAME };
 
 /** How often a running service re-reads its signing keys and purges expired rows, ms. */
 export const KEY_REFRESH_MS = 30_000;
@@ -40,6 +39,13 @@ export const KEY_REFRESH_MS = 30_000;
 export interface StartOptions {
   /** Directory of the SQLite store and (by default) the key file. @defaultValue config `dataDir`, else a fresh temp dir */
   dataDir?: string;
+  /**
+   * The stores to use, opened and migrated by the caller (who keeps them: `close()` closes them
+   * too). @defaultValue the family `store.type` names, opened through the driver registry
+   */
+  stores?: Stores;
+  /** Run pending store migrations at start (SQLite always does). @defaultValue config `store.migrate` */
+  migrate?: boolean;
   /** @defaultValue config `server.port`; `0` picks a free port */
   port?: number;
   /** @defaultValue config `server.host` ('127.0.0.1') */
@@ -91,8 +97,10 @@ export interface RunningService {
   tokens: TokenService;
   /** The store (for tests and tools). */
   store: Store;
-  /** The audit log (`<dataDir>/audit.db`): challenge events and tools append to it. */
-  audit: AuditLog;
+  /** Every store of the family (for tests and tools). */
+  stores: Stores;
+  /** The audit log (`<dataDir>/audit.db`, or PostgreSQL's shared chain): challenge events and tools append to it. */
+  audit: ServiceAuditLog;
   /** The Prometheus metrics served at `/metrics`. */
   metrics: ServiceMetrics;
   /** Base URL of the metrics listener when `metrics.listener` is set (`${metricsUrl}/metrics`). */
@@ -111,7 +119,8 @@ function configInputs(options: StartOptions): { file?: string; config?: ServiceC
 }
 
 /**
- * Starts the decision service in this process: SQLite store, signing keys, policies, HTTP.
+ * Starts the decision service in this process: the store family (SQLite by default), signing
+ * keys, policies, HTTP.
  *
  * @example
  * const svc = await startDecisionService({ port: 0, policies: 'default: allow\npolicies: []\n' });
@@ -147,25 +156,29 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
   const now = options.clock ?? Date.now;
 
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const dbFile = join(dataDir, DB_FILE_NAME);
-  // A new master key is only made for a new store: with existing data it would make every sealed
-  // secret unreadable, so a missing key file is then an error.
-  const sealer = new Sealer(
-    loadMasterKey({
-      envValue: env.STEPGATE_MASTER_KEY,
-      keyFile: config.keyFile,
-      createIfMissing: (options.createKeyFile ?? true) && !existsSync(dbFile),
-    }),
-  );
-  const store = new SqliteStore({ file: dbFile });
+  const sqliteFileExisted = existsSync(join(dataDir, DB_FILE_NAME));
+  const stores =
+    options.stores ??
+    (await openStores({ config, dataDir, log, migrate: options.migrate ?? config.store.migrate }));
+  const store = stores.store;
   let policies: PolicyHolder | undefined;
   let geo: GeoResolver | undefined;
-  let audit: AuditLog | undefined;
-  let stopCheckpointer: (() => Promise<void>) | undefined;
+  let audit: ServiceAuditLog | undefined;
   let listening: { close(): Promise<unknown> } | undefined;
   try {
-    await store.migrate();
-    stopCheckpointer = startWalCheckpointer(store.db, dbFile);
+    // A new master key is only made for a new store: with existing data it would make every
+    // sealed secret unreadable, so a missing key file is then an error.
+    const newStore =
+      stores.type === 'sqlite'
+        ? !sqliteFileExisted
+        : (await stores.keys.listSigningKeys('step_up')).length === 0;
+    const sealer = new Sealer(
+      loadMasterKey({
+        envValue: env.STEPGATE_MASTER_KEY,
+        keyFile: config.keyFile,
+        createIfMissing: (options.createKeyFile ?? true) && newStore,
+      }),
+    );
     const inline: PolicyInput[] = [];
     const files = [...config.policies];
     const given =
@@ -225,9 +238,10 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       metrics,
       log,
       now,
+      open: stores.openAudit?.bind(stores),
     });
-    const challengeStore = new SqliteChallengeStore(store.db);
-    const webauthn = await openWebAuthn(store.db, config.webauthn, { now, log });
+    const challengeStore = stores.challenges;
+    const webauthn = await openWebAuthn(stores.webauthn, config.webauthn, { now, log });
     const senders = createSenders(config.senders, now);
     const challengeDeps = buildChallengeDeps({
       config,
@@ -281,12 +295,10 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
     // replica are picked up.
     const purge = setInterval(() => {
       const t = now();
-      store
+      stores
         .purgeExpired(t, t - config.history.window * 1000)
         .catch((err: unknown) => log.warn({ err }, 'purge failed'));
       keys.refresh().catch((err: unknown) => log.warn({ err }, 'key refresh failed'));
-      challengeStore.purgeExpired(t).catch((err: unknown) => log.warn({ err }, 'purge failed'));
-      webauthn.store.purgeExpired(t).catch((err: unknown) => log.warn({ err }, 'purge failed'));
     }, KEY_REFRESH_MS);
     purge.unref();
     log.info(
@@ -307,6 +319,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       config,
       tokens,
       store,
+      stores,
       audit,
       metrics,
       ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
@@ -323,8 +336,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
         senders.close();
         geo?.close();
         await auditLog.close();
-        await stopCheckpointer?.();
-        await store.close();
+        await stores.close();
       },
     };
   } catch (error) {
@@ -332,8 +344,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
     policies?.close();
     geo?.close();
     await audit?.close();
-    await stopCheckpointer?.();
-    await store.close();
+    await stores.close();
     throw error;
   }
 }

@@ -41,7 +41,7 @@ describe('POST /v1/decisions', () => {
     expect(res.body.challenge.id).toMatch(/^chl_[A-Za-z0-9_-]{22,}$/);
     expect(res.body.challenge.methods).toEqual(['sms_otp']);
     expect(Date.parse(res.body.challenge.expiresAt)).toBe(clock() + 300_000);
-    const stored = await svc.store.getChallenge(res.body.challenge.id);
+    const stored = await svc.stores.challenges.getChallenge(res.body.challenge.id);
     expect(stored).toMatchObject({
       userId: 'alice',
       sessionId: 's1',

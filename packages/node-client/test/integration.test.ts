@@ -81,7 +81,7 @@ describe('against the real decision service', () => {
         expect(body.stepUp.challengeUrl).toBe(
           `https://bank.example/stepgate/v1/challenges/${body.stepUp.challengeId}`,
         );
-        expect(await svc.store.getChallenge(body.stepUp.challengeId)).toMatchObject({
+        expect(await svc.stores.challenges.getChallenge(body.stepUp.challengeId)).toMatchObject({
           userId: 'alice',
           action: 'payments.transfer',
           status: 'pending',

@@ -57,8 +57,12 @@ const signedText = (cp: Omit<AuditCheckpoint, 'signature'>) => Buffer.from(canon
  * @example
  * writeFileSync('checkpoint.json', JSON.stringify(createCheckpoint(reader, key, Date.now())));
  */
-export function createCheckpoint(reader: AuditReader, key: CheckpointKey, now: number): AuditCheckpoint {
-  const head = reader.head();
+export function createCheckpoint(
+  reader: AuditReader | AuditHead,
+  key: CheckpointKey,
+  now: number,
+): AuditCheckpoint {
+  const head = 'head' in reader ? reader.head() : reader;
   const unsigned = {
     v: 1 as const,
     alg: 'Ed25519' as const,
@@ -69,6 +73,13 @@ export function createCheckpoint(reader: AuditReader, key: CheckpointKey, now: n
     time: new Date(now).toISOString(),
   };
   return { ...unsigned, signature: sign(null, signedText(unsigned), key.privateKey).toString('base64url') };
+}
+
+/** The head of a log: records, last seq and its hash (`undefined` when empty). */
+export interface AuditHead {
+  count: number;
+  seq: number;
+  hash: string | undefined;
 }
 
 /** Parses a checkpoint file's JSON; `undefined` when it is not one. */

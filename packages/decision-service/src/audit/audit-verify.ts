@@ -53,10 +53,33 @@ const MAX_PROBLEMS = 100;
  * @example
  * const report = verifyAuditLog(reader.rows(), { checkpoint, publicKey: checkpointKey(masterKey).publicKey });
  */
-export function verifyAuditLog(
-  rows: Iterable<AuditRow>,
-  options: { checkpoint?: AuditCheckpoint; publicKey?: KeyObject; onProgress?: (count: number) => void } = {},
-): AuditVerifyReport {
+export function verifyAuditLog(rows: Iterable<AuditRow>, options: VerifyOptions = {}): AuditVerifyReport {
+  const v = chainVerifier(options);
+  for (const row of rows) v.push(row);
+  return v.finish();
+}
+
+/**
+ * {@link verifyAuditLog} over rows that arrive asynchronously (the PostgreSQL audit log, read
+ * page by page).
+ */
+export async function verifyAuditRows(
+  rows: AsyncIterable<AuditRow>,
+  options: VerifyOptions = {},
+): Promise<AuditVerifyReport> {
+  const v = chainVerifier(options);
+  for await (const row of rows) v.push(row);
+  return v.finish();
+}
+
+/** Options of {@link verifyAuditLog}. */
+export interface VerifyOptions {
+  checkpoint?: AuditCheckpoint;
+  publicKey?: KeyObject;
+  onProgress?: (count: number) => void;
+}
+
+function chainVerifier(options: VerifyOptions): { push(row: AuditRow): void; finish(): AuditVerifyReport } {
   const problems: AuditProblem[] = [];
   const report = (seq: number, kind: AuditProblemKind, message: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ seq, kind, message });
@@ -71,7 +94,7 @@ export function verifyAuditLog(
   let headSeq = 0;
   let countAtCheckpoint = 0;
   let checkpointMatched: boolean | undefined = cp ? false : undefined;
-  for (const row of rows) {
+  const push = (row: AuditRow): void => {
     count++;
     if (count % 10_000 === 0) options.onProgress?.(count);
     if (row.seq !== expected) report(row.seq, 'seq_gap', `expected seq ${expected}, found ${row.seq}`);
@@ -111,24 +134,27 @@ export function verifyAuditLog(
     prev = row.hash;
     expected = row.seq + 1;
     headSeq = row.seq;
-  }
-  if (cp && cp.seq > 0 && headSeq < cp.seq) {
-    report(headSeq, 'truncated', `the log ends at seq ${headSeq}; the checkpoint saw seq ${cp.seq}`);
-  } else if (cp && checkpointMatched && countAtCheckpoint !== cp.count) {
-    report(
-      cp.seq,
-      'checkpoint_mismatch',
-      `${countAtCheckpoint} records up to the checkpoint, signed ${cp.count}`,
-    );
-  }
-  if (cp && cp.seq === 0) checkpointMatched = true;
-  const result: AuditVerifyReport = {
-    ok: problems.length === 0,
-    count,
-    headSeq,
-    headHash: count > 0 ? prev : '',
-    problems,
   };
-  if (checkpointMatched !== undefined) result.checkpointMatched = checkpointMatched;
-  return result;
+  const finish = (): AuditVerifyReport => {
+    if (cp && cp.seq > 0 && headSeq < cp.seq) {
+      report(headSeq, 'truncated', `the log ends at seq ${headSeq}; the checkpoint saw seq ${cp.seq}`);
+    } else if (cp && checkpointMatched && countAtCheckpoint !== cp.count) {
+      report(
+        cp.seq,
+        'checkpoint_mismatch',
+        `${countAtCheckpoint} records up to the checkpoint, signed ${cp.count}`,
+      );
+    }
+    if (cp && cp.seq === 0) checkpointMatched = true;
+    const result: AuditVerifyReport = {
+      ok: problems.length === 0,
+      count,
+      headSeq,
+      headHash: count > 0 ? prev : '',
+      problems,
+    };
+    if (checkpointMatched !== undefined) result.checkpointMatched = checkpointMatched;
+    return result;
+  };
+  return { push, finish };
 }

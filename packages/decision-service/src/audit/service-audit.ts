@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import { StepgateError } from '@stepgate/protocol';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import type { AuditOpenOptions } from '../stores/stores.js';
 import type { AuditInput } from './audit-event.js';
 import { AuditLog } from './audit-log.js';
+import type { ServiceAuditLog } from './audit-port.js';
 import { AUDIT_DB_FILE_NAME } from './audit-schema.js';
 
 /** The `audit` section of the service configuration. */
@@ -32,22 +34,28 @@ export function openServiceAudit(p: {
   metrics: ServiceMetrics;
   log: Logger;
   now: () => number;
-}): Promise<AuditLog> {
+  /** The store family's audit log (PostgreSQL); absent: `<dataDir>/audit.db`. */
+  open?: ((options: AuditOpenOptions) => Promise<ServiceAuditLog>) | undefined;
+}): Promise<ServiceAuditLog> {
   const hooks = p.metrics.auditHooks();
-  return AuditLog.open({
-    file: join(p.dataDir, AUDIT_DB_FILE_NAME),
-    batchWindowMs: p.settings.batchWindowMs,
+  const common = {
     maxBatch: p.settings.maxBatch,
-    synchronous: p.settings.synchronous,
     now: p.now,
     onBatch: hooks.onBatch,
-    onFailure: (error) => {
+    onFailure: (error: Error) => {
       hooks.onFailure();
       p.log.error(
         { err: error.cause ?? error },
         'audit write failed: decisions are withheld until it recovers',
       );
     },
+  };
+  if (p.open) return p.open(common);
+  return AuditLog.open({
+    ...common,
+    file: join(p.dataDir, AUDIT_DB_FILE_NAME),
+    batchWindowMs: p.settings.batchWindowMs,
+    synchronous: p.settings.synchronous,
   });
 }
 

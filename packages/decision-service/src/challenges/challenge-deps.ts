@@ -87,7 +87,7 @@ export async function rateLimitedChallenge(
   const [perIp, perUser] =
     step === 'start' ? [limits.startPerIp, limits.startPerUser] : [limits.verifyPerIp, limits.verifyPerUser];
   await enforceRateLimit(deps, `${step}:ip:${clientIp}`, perIp, now);
-  const challenge = await deps.store.getChallenge(id);
+  const challenge = await deps.challenges.getChallenge(id);
   const binding = challenge && (await deps.challenges.getBinding(id));
   if (!challenge || !binding) throw challengeFailed(0);
   await enforceRateLimit(deps, `${step}:user:${challenge.userId}`, perUser, now);

@@ -52,8 +52,8 @@ export class ChallengeService {
    * @throws StepgateError `not_found` for an unknown id.
    */
   async view(id: string): Promise<ChallengeView> {
-    const { store, challenges, settings, now } = this.#deps;
-    const c = await store.getChallenge(id);
+    const { challenges, settings, now } = this.#deps;
+    const c = await challenges.getChallenge(id);
     if (!c) throw new StepgateError('not_found', 'no such challenge');
     const binding = await challenges.getBinding(id);
     const status = effectiveStatus(c, now());

@@ -104,7 +104,7 @@ export async function openChallenge(deps: ChallengeDeps, p: OpenChallengeParams)
   ]);
   const prepared = prepareChallenge(deps, p, { factors, user });
   await deps.challenges.putBinding(prepared.binding);
-  await deps.store.insertChallenge(prepared.record);
+  await deps.challenges.insertChallenge(prepared.record);
   await deps.events.append(prepared.event);
   return prepared.ref;
 }

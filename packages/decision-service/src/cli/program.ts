@@ -4,6 +4,7 @@ import { registerAuditCommands } from './audit-commands.js';
 import { runFactorUnlock } from './commands/factor.js';
 import { runInit } from './commands/init.js';
 import { runApiKeyCreate, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
+import { runMigrate } from './commands/migrate.js';
 import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
 import { runServe } from './commands/serve.js';
 import { type CliIo, processIo } from './io.js';
@@ -56,16 +57,23 @@ export function createProgram(io: CliIo = processIo): Command {
 
   program
     .command('serve')
-    .description(
-      'start the HTTP service on the embedded SQLite store (reloads policies on change and SIGHUP)',
-    )
+    .description('start the HTTP service on the configured store (reloads policies on change and SIGHUP)')
     .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
     .option('-p, --port <port>', 'port to listen on (overrides the config)', port)
     .option('--host <host>', 'address to listen on (overrides the config)')
     .option('--dev', 'development checks: warn when the issuer is not the URL the service listens on')
-    .action(async (opts: { config?: string; port?: number; host?: string; dev?: boolean }) => {
-      await runServe(opts, io);
-    });
+    .option('--migrate', 'run pending store migrations before serving (as store.migrate: true)')
+    .action(
+      async (opts: { config?: string; port?: number; host?: string; dev?: boolean; migrate?: boolean }) => {
+        await runServe(opts, io);
+      },
+    );
+
+  program
+    .command('migrate')
+    .description('run the pending migrations of the configured store (SQLite or PostgreSQL) and exit')
+    .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
+    .action((opts: { config?: string }) => runMigrate(opts, io));
 
   const policy = program.command('policy').description('check and test policy files');
   policy

@@ -68,6 +68,13 @@ policies: [policies.yaml]
 dataDir: data
 keyFile: stepgate.key   # mode 0600; or set STEPGATE_MASTER_KEY
 
+# N replicas behind a load balancer: PostgreSQL (durable rows, the audit chain) + Redis (hot
+# state), every replica with the same master key; run "stepgate migrate" first (docs/deployment.md).
+# store:
+#   type: postgres                                 # sqlite (default) | postgres
+#   url: postgres://127.0.0.1:5432/stepgate        # env STEPGATE_DATABASE_URL
+#   redis: redis://127.0.0.1:6379/0                # env STEPGATE_REDIS_URL
+
 logLevel: ${options.dev ? 'debug' : 'info'}
 
 server:

@@ -69,6 +69,17 @@ export const configSchema = {
     },
     maxmindDb: { type: 'string', minLength: 1, maxLength: 1000 },
     dataDir: { type: 'string', minLength: 1, maxLength: 1000 },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        type: { type: 'string', pattern: '^[a-z][a-z0-9_-]{0,31}$' },
+        url: { type: 'string', pattern: '^postgres(ql)?://', maxLength: 2000 },
+        redis: { type: 'string', pattern: '^rediss?://', maxLength: 2000 },
+        migrate: { type: 'boolean' },
+        prefix: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
+      },
+    },
     keyFile: { type: 'string', minLength: 1, maxLength: 1000 },
     logLevel: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
     server: {
@@ -92,6 +103,9 @@ export const ENV_VARS = {
   STEPGATE_POLICIES: { path: ['policies'], kind: 'list' },
   STEPGATE_MAXMIND_DB: { path: ['maxmindDb'], kind: 'string' },
   STEPGATE_DATA_DIR: { path: ['dataDir'], kind: 'string' },
+  STEPGATE_STORE: { path: ['store', 'type'], kind: 'string' },
+  STEPGATE_DATABASE_URL: { path: ['store', 'url'], kind: 'string' },
+  STEPGATE_REDIS_URL: { path: ['store', 'redis'], kind: 'string' },
   STEPGATE_KEY_FILE: { path: ['keyFile'], kind: 'string' },
   STEPGATE_LOG_LEVEL: { path: ['logLevel'], kind: 'string' },
   STEPGATE_HOST: { path: ['server', 'host'], kind: 'string' },
@@ -116,4 +130,18 @@ export { REMOVED_SETTINGS };
  */
 export function configProblems(input: ServiceConfigInput): { path: string; message: string }[] {
   return challengeConfigProblems(input.challenges);
+}
+
+/**
+ * Problems of `store:` once the environment applied (its URLs may come from `STEPGATE_DATABASE_URL`
+ * and `STEPGATE_REDIS_URL`), each with its JSON pointer.
+ */
+export function storeConfigProblems(store: ServiceConfigInput['store']): { path: string; message: string }[] {
+  if (store?.type !== 'postgres') return [];
+  const out: { path: string; message: string }[] = [];
+  if (store.url === undefined)
+    out.push({ path: '/store/url', message: 'type postgres needs a url (or STEPGATE_DATABASE_URL)' });
+  if (store.redis === undefined)
+    out.push({ path: '/store/redis', message: 'type postgres needs a redis url (or STEPGATE_REDIS_URL)' });
+  return out;
 }

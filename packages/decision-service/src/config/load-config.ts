@@ -3,7 +3,13 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { ConfigError, type ConfigLocation } from './config-error.js';
-import { configProblems, configSchema, ENV_VARS, REMOVED_SETTINGS } from './config-schema.js';
+import {
+  configProblems,
+  configSchema,
+  ENV_VARS,
+  REMOVED_SETTINGS,
+  storeConfigProblems,
+} from './config-schema.js';
 import { checkIdpsConfig, IDP_MAP_RULE } from './idps-config.js';
 import {
   DEFAULT_AUDIENCES,
@@ -122,6 +128,8 @@ function parseConfigDocument(
 function checkReferences(input: ServiceConfigInput, locate: (path: string[]) => ConfigLocation): void {
   checkUsersConfig(input.users, input.audiences ?? DEFAULT_AUDIENCES, locate);
   checkIdpsConfig(input.idps, locate);
+  const problem = storeConfigProblems(input.store)[0];
+  if (problem) throw new ConfigError(locate(problem.path.split('/').slice(1)), problem.message);
 }
 
 /** Applies `STEPGATE_*` environment variables over a configuration; errors name the variable. */

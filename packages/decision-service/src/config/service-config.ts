@@ -72,6 +72,8 @@ export interface ServiceConfigInput {
   maxmindDb?: string;
   /** Directory of the SQLite store. @defaultValue './stepgate-data' */
   dataDir?: string;
+  /** The store family (docs/deployment.md "Running N replicas"). @defaultValue `{ type: 'sqlite' }` */
+  store?: StoreConfigInput;
   /** Master key file (mode 0600). @defaultValue `<dataDir>/stepgate.key` */
   keyFile?: string;
   /** @defaultValue 'info' */
@@ -84,6 +86,32 @@ export interface ServiceConfigInput {
     /** Largest accepted body, bytes. @defaultValue 65536 */
     bodyLimit?: number;
   };
+}
+
+/** `store:` of the configuration. */
+export interface StoreConfigInput {
+  /** `sqlite` (embedded, in `dataDir`) or `postgres` (PostgreSQL + Redis, N replicas). @defaultValue 'sqlite' */
+  type?: string;
+  /** PostgreSQL URL (`postgres://…`); env `STEPGATE_DATABASE_URL`. Required with `postgres`. */
+  url?: string;
+  /** Redis URL (`redis://…`); env `STEPGATE_REDIS_URL`. Required with `postgres`. */
+  redis?: string;
+  /**
+   * Run pending PostgreSQL migrations at start (otherwise `stepgate migrate` does, and a replica
+   * on an older schema refuses to start). SQLite always migrates at start. @defaultValue false
+   */
+  migrate?: boolean;
+  /** Prefix of every Redis key (several deployments may share one Redis). @defaultValue 'stepgate:' */
+  prefix?: string;
+}
+
+/** `store:` with its defaults. */
+export interface StoreSettings {
+  type: string;
+  url?: string;
+  redis?: string;
+  migrate: boolean;
+  prefix?: string;
 }
 
 /** The configuration with every default filled and durations in seconds. */
@@ -108,6 +136,7 @@ export interface ServiceConfig {
   ipLists: Record<string, string>;
   maxmindDb?: string;
   dataDir: string;
+  store: StoreSettings;
   keyFile: string;
   logLevel: LogLevel;
   server: { host: string; port: number; bodyLimit: number };
@@ -144,6 +173,13 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     policies: input.policies ?? [],
     ipLists: input.ipLists ?? {},
     dataDir,
+    store: {
+      type: input.store?.type ?? 'sqlite',
+      migrate: input.store?.migrate ?? false,
+      ...(input.store?.url !== undefined ? { url: input.store.url } : {}),
+      ...(input.store?.redis !== undefined ? { redis: input.store.redis } : {}),
+      ...(input.store?.prefix !== undefined ? { prefix: input.store.prefix } : {}),
+    },
     keyFile: input.keyFile ?? `${dataDir}/stepgate.key`,
     logLevel: input.logLevel ?? 'info',
     server: {

@@ -1,7 +1,8 @@
 import { StepgateError } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { AUDIT_EVENT_TYPES } from '../audit/audit-event.js';
-import type { AuditQuery, AuditReader } from '../audit/audit-reader.js';
+import type { AuditLogReader } from '../audit/audit-port.js';
+import type { AuditQuery } from '../audit/audit-reader.js';
 import { errorResponse, type RouteTable } from './route-table.js';
 
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
@@ -67,7 +68,7 @@ function time(value: string | undefined, name: string): number | undefined {
 export function registerAuditRoutes(
   app: FastifyInstance,
   routes: RouteTable,
-  reader: () => AuditReader,
+  reader: () => AuditLogReader,
 ): void {
   routes.add(app, {
     method: 'GET',
@@ -98,7 +99,7 @@ export function registerAuditRoutes(
       if (q.policyVersion !== undefined) query.policyVersion = q.policyVersion;
       if (q.type !== undefined) query.type = q.type;
       if (q.cursor !== undefined) query.beforeSeq = Number(q.cursor.slice(1));
-      const page = reader().query(query);
+      const page = await reader().query(query);
       return page.nextBeforeSeq === undefined
         ? { records: page.records }
         : { records: page.records, nextCursor: `c${page.nextBeforeSeq}` };

@@ -1,30 +1,26 @@
-import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { openAttestationTrust, type TrustOptions } from '../attestation/attestation-trust.js';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import type { WebAuthnContext } from '../challenges/webauthn.js';
 import type { WebAuthnSettings } from '../config/webauthn-config.js';
-import { SqliteWebAuthnStore } from '../stores/sqlite/sqlite-webauthn-store.js';
+import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { registerFactorRoutes } from './factor-routes.js';
 import type { RouteTable } from './route-table.js';
 import { registerWebAuthnRoutes } from './webauthn-routes.js';
 
 /**
- * Opens the WebAuthn state beside the main store (same SQLite file) with the service's settings,
- * and loads the attestation trust anchors (`webauthn.attestationRoots`, `webauthn.metadata`).
+ * Opens the WebAuthn state of the store family with the service's settings, and loads the attestation trust anchors (`webauthn.attestationRoots`, `webauthn.metadata`).
  *
  * @throws ConfigError when the FIDO metadata BLOB cannot be used.
  * @example
- * const webauthn = await openWebAuthn(sqliteStore.db, config.webauthn, { now: Date.now, log });
+ * const webauthn = await openWebAuthn(stores.webauthn, config.webauthn, { now: Date.now, log });
  */
 export async function openWebAuthn(
-  db: Database.Database,
+  store: WebAuthnStore,
   settings: WebAuthnSettings,
   options: TrustOptions,
 ): Promise<WebAuthnContext> {
   const trust = await openAttestationTrust(settings, options);
-  const store = new SqliteWebAuthnStore(db);
-  await store.migrate();
   return { settings, store, trust };
 }
 

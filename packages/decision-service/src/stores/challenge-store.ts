@@ -6,6 +6,7 @@
  * Times are Unix milliseconds.
  */
 import type { Level, Method } from '@stepgate/protocol';
+import type { ChallengeRecord } from './store.js';
 
 /** What a challenge captured at creation, beside the `challenges` row of the main store. */
 export interface ChallengeBinding {
@@ -141,6 +142,16 @@ export interface ChallengeStore {
   /** Creates the tables it needs; idempotent. */
   migrate(): Promise<void>;
 
+  /**
+   * Creates a challenge (pending, 0 attempts). This store is the one owner of a challenge's
+   * lifecycle: its status and attempts change only through the methods below, and every read
+   * of them comes through {@link ChallengeStore.getChallenge}. Written before the decision that
+   * hands it out resolves (SQLite: in the decision's transaction; Redis: before the decision row).
+   */
+  insertChallenge(record: ChallengeRecord): Promise<void>;
+  /** A challenge as it stands now (status and attempts included), on any replica. */
+  getChallenge(id: string): Promise<ChallengeRecord | undefined>;
+
   putBinding(binding: ChallengeBinding): Promise<void>;
   getBinding(challengeId: string): Promise<ChallengeBinding | undefined>;
 
@@ -171,7 +182,9 @@ export interface ChallengeStore {
    *    `maxFailures` attempts;
    * 2. the challenge's attempts grow by one, whatever follows (S10: every attempt costs the same);
    * 3. each counter is judged at `now` from its failures `f` and last failure `t`: refused as
-   *    `locked` when `lockAt ≤ f`, as `waiting` until `t + backoffWait(f)` when `now` is before it;
+   *    `locked` when `lockAt ≤ f`, as `waiting` until `t + backoffWait(f)` when that wait is not 0
+   *    and `now` is before it (a `t` after `now` — a concurrent attempt stamped by another replica —
+   *    never refuses on its own);
    * 4. the attempt is admitted when the user's counter and at least one authenticator's admit it;
    *    then each admitting counter gets `f + 1` failures at `now` (counted as failed until a success
    *    resets it). A refused attempt changes no counter: a wait never lengthens itself.
@@ -220,6 +233,6 @@ export interface ChallengeStore {
   /** Spends an unspent ticket. @returns false when it was already spent. */
   spendTicket(id: string, now: number): Promise<boolean>;
 
-  /** Deletes expired rows. @returns how many. */
+  /** Deletes expired rows (unverified expired challenges included). @returns how many. */
   purgeExpired(now: number): Promise<number>;
 }

@@ -164,30 +164,23 @@ export type IdempotencyClaim =
   | { state: 'pending'; requestHash: string };
 
 /**
- * Persistence for the decision service. Implementations: SQLite (embedded, `stores/sqlite`); a
- * PostgreSQL + Redis one can follow. `stores/contract/store-contract.ts` is the contract suite.
+ * What every store part has: migrations, a health check, and closing. Each part of a family
+ * (durable rows, hot state) implements it so `/readyz` can ask each one.
  */
-export interface Store {
+export interface StoreLifecycle {
   /** Runs pending migrations; idempotent. */
   migrate(): Promise<void>;
   /** Tells whether the store answers (for `/readyz`). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
 
-  insertApiKey(record: ApiKeyRecord): Promise<void>;
-  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
-  /** Revokes an API key, durably before it resolves. @returns false when it is unknown or already revoked. */
-  revokeApiKey(id: string, at: number): Promise<boolean>;
-
-  insertSigningKey(record: SigningKeyRecord): Promise<void>;
-  /** Every key of a use, newest first. */
-  listSigningKeys(use: SigningKeyUse): Promise<SigningKeyRecord[]>;
-  /**
-   * Marks every unretired key of `use` other than `exceptKid` as retired at `at`, durably before it
-   * resolves: rotation is how a leaked key stops being trusted.
-   */
-  retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void>;
-
+/**
+ * Users and their factors: durable rows (SQLite file; PostgreSQL). Every write here that changes
+ * who may step up is durable (fsynced / committed) before it resolves; reads see every write that
+ * resolved before them, on any replica.
+ */
+export interface UserStore {
   /**
    * Creates or replaces a user, durably before it resolves: an email or phone is an enrolled
    * email_otp/sms_otp factor, so a removed or replaced one must not come back.
@@ -209,17 +202,50 @@ export interface Store {
   deleteFactor(userId: string, factorId: string): Promise<boolean>;
   /**
    * Records that a factor verified a challenge at `at` (its `lastUsedAt`). It never moves back:
-   * verifications may finish out of order. Not fsynced: a lost one only shows an older time.
+   * verifications may finish out of order, on different replicas (SQL: `GREATEST`/`MAX` in one
+   * statement). Not fsynced: a lost one only shows an older time.
    * @returns false when the user has no such factor.
    */
   touchFactor(userId: string, factorId: string, at: number): Promise<boolean>;
+}
 
+/**
+ * API keys and signing keys: durable rows. Revocation and retirement are durable before they
+ * resolve and seen by every replica on its next read (API keys are read per request; signing keys
+ * are re-read every `KEY_REFRESH_MS`).
+ */
+export interface KeyStore {
+  insertApiKey(record: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /** Revokes an API key, durably before it resolves. @returns false when it is unknown or already revoked. */
+  revokeApiKey(id: string, at: number): Promise<boolean>;
+
+  insertSigningKey(record: SigningKeyRecord): Promise<void>;
+  /** Every key of a use, newest first. */
+  listSigningKeys(use: SigningKeyUse): Promise<SigningKeyRecord[]>;
+  /**
+   * Marks every unretired key of `use` other than `exceptKid` as retired at `at`, durably before it
+   * resolves: rotation is how a leaked key stops being trusted.
+   */
+  retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void>;
+}
+
+/**
+ * Decisions and the history they feed (action counts, devices, last place, failures): durable
+ * rows. `recordDecision` is atomic (one transaction) but not fsynced one by one: SQLite and
+ * PostgreSQL both commit decisions of one event-loop turn together (group commit); a decision
+ * lost to a power failure only loses history, never a security state.
+ */
+export interface DecisionStore {
   /** Everything the engine's history snapshot needs, in one read. */
   loadUserState(query: UserStateQuery): Promise<UserState>;
   /**
    * Records a decision and what it changes (action count, device, last seen) atomically. Only an
    * `allow` moves the last location: a refused or unfinished request from far away must not make
-   * the user's next request from home look like impossible travel.
+   * the user's next request from home look like impossible travel. A `step_up`'s challenge
+   * (`effects.challenge`) is opened with it: in a family whose {@link ChallengeStore} is a
+   * different store (Redis), the challenge is written there first, so a decision never points
+   * at a missing challenge.
    */
   recordDecision(effects: DecisionEffects): Promise<void>;
   getDecision(id: string): Promise<DecisionRecord | undefined>;
@@ -228,17 +254,18 @@ export interface Store {
 
   /** Counts a failed challenge for a user (the challenge issue calls it). */
   recordFailure(userId: string, at: number): Promise<void>;
+}
 
-  /**
-   * Consumes a single-use token id atomically (S17): true exactly once per `jti`, across every
-   * process sharing the store. The record is kept until `expiresAt`.
-   */
-  consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean>;
-
+/**
+ * Idempotency keys: hot state (SQLite table; Redis keys with a TTL). `claimIdempotency` is atomic
+ * across replicas: of any number of concurrent claims of one key, exactly one gets `claimed`
+ * (SQLite: `BEGIN IMMEDIATE`; Redis: one Lua script).
+ */
+export interface IdempotencyStore {
   /**
    * Claims an idempotency key for a caller: `claimed` the first time; `done` with the stored
-   * answer once {@link Store.completeIdempotency} ran; `pending` while another request holds it.
-   * A pending claim older than 60 s counts as abandoned and may be claimed again.
+   * answer once {@link IdempotencyStore.completeIdempotency} ran; `pending` while another request
+   * holds it. A pending claim older than 60 s counts as abandoned and may be claimed again.
    */
   claimIdempotency(
     scope: string,
@@ -250,9 +277,19 @@ export interface Store {
   completeIdempotency(scope: string, key: string, status: number, response: string): Promise<void>;
   /** Drops a claim whose request failed, so a retry can run. */
   releaseIdempotency(scope: string, key: string): Promise<void>;
+}
 
-  insertChallenge(record: ChallengeRecord): Promise<void>;
-  getChallenge(id: string): Promise<ChallengeRecord | undefined>;
+/**
+ * Token state: single-use token ids (hot: SQLite table; Redis `SET NX PX`) and remembered-device
+ * tokens (durable rows).
+ */
+export interface TokenStore {
+  /**
+   * Consumes a single-use token id atomically (S17): true exactly once per `jti`, across every
+   * process and replica sharing the store, durable before it resolves (SQLite: fsynced insert;
+   * Redis: `SET NX` — see docs/deployment.md for Redis persistence). Kept until `expiresAt`.
+   */
+  consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean>;
 
   insertDeviceToken(record: DeviceTokenRecord): Promise<void>;
   getDeviceToken(jti: string): Promise<DeviceTokenRecord | undefined>;
@@ -261,10 +298,25 @@ export interface Store {
    * resolves. @returns how many.
    */
   revokeDeviceTokens(userId: string, deviceId: string | undefined, at: number): Promise<number>;
+}
 
+/**
+ * The service's view of persistence: every domain store in one object (as Kratos composes its
+ * persister). SQLite implements it in one class; the PostgreSQL + Redis family composes it from
+ * its parts ({@link composeStore}). `stores/contract/store-contract.ts` is the contract suite.
+ * The challenge lifecycle (creation, status, attempts) is not here: its one owner is the
+ * {@link ChallengeStore}.
+ */
+export interface Store
+  extends StoreLifecycle,
+    UserStore,
+    KeyStore,
+    DecisionStore,
+    IdempotencyStore,
+    TokenStore {
   /**
-   * Deletes expired jtis, idempotency records and challenges, and — when `historyBefore` is given —
-   * action counts and failures older than it (outside every sliding window). @returns rows removed.
+   * Deletes expired jtis and idempotency records, and — when `historyBefore` is given — action
+   * counts and failures older than it (outside every sliding window). @returns rows removed.
    */
   purgeExpired(now: number, historyBefore?: number): Promise<number>;
 }

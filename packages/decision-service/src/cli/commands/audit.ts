@@ -3,18 +3,35 @@ import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { checkpointKey, createCheckpoint, parseCheckpoint } from '../../audit/audit-checkpoint.js';
+import type { AuditChainSource } from '../../audit/audit-port.js';
 import { AuditReader, recordFromRow } from '../../audit/audit-reader.js';
 import { AUDIT_DB_FILE_NAME } from '../../audit/audit-schema.js';
-import { verifyAuditLog } from '../../audit/audit-verify.js';
+import { verifyAuditRows } from '../../audit/audit-verify.js';
 import type { ServiceConfig } from '../../config/service-config.js';
 import { loadMasterKey } from '../../secrets/master-key.js';
 import { CliError, type CliIo } from '../io.js';
-import { cliConfig } from '../open-store.js';
+import { cliConfig, openCliStores } from '../open-store.js';
 
-function openReader(config: ServiceConfig): AuditReader {
+/** The chain of the configured family: `<dataDir>/audit.db`, or PostgreSQL's shared one. */
+async function openReader(config: ServiceConfig): Promise<AuditChainSource> {
+  if (config.store.type !== 'sqlite') {
+    const stores = await openCliStores(config);
+    if (stores.auditSource) {
+      const source = stores.auditSource();
+      return { ...source, close: () => source.close().then(() => stores.close()) };
+    }
+    await stores.close();
+  }
   const file = join(config.dataDir, AUDIT_DB_FILE_NAME);
   if (!existsSync(file)) throw new CliError(`no audit log at ${file}`);
-  return AuditReader.openFile(file);
+  const reader = AuditReader.openFile(file);
+  return {
+    head: async () => reader.head(),
+    async *rows() {
+      yield* reader.rows();
+    },
+    close: async () => reader.close(),
+  };
 }
 
 const masterKey = (config: ServiceConfig) =>
@@ -28,14 +45,14 @@ const masterKey = (config: ServiceConfig) =>
  */
 export async function runAuditVerify(options: { config?: string; checkpoint?: string }, io: CliIo) {
   const config = cliConfig(options.config);
-  const reader = openReader(config);
+  const reader = await openReader(config);
   try {
     let checkpoint: ReturnType<typeof parseCheckpoint>;
     if (options.checkpoint !== undefined) {
       checkpoint = parseCheckpoint(readFileSync(options.checkpoint, 'utf8'));
       if (!checkpoint) throw new CliError(`${options.checkpoint} is not an audit checkpoint`);
     }
-    const report = verifyAuditLog(reader.rows(), {
+    const report = await verifyAuditRows(reader.rows(), {
       ...(checkpoint ? { checkpoint, publicKey: checkpointKey(masterKey(config)).publicKey } : {}),
       onProgress: (n) => {
         if (process.stderr.isTTY) process.stderr.write(`\rverified ${n} records`);
@@ -52,7 +69,7 @@ export async function runAuditVerify(options: { config?: string; checkpoint?: st
     );
     return report;
   } finally {
-    reader.close();
+    await reader.close();
   }
 }
 
@@ -62,9 +79,9 @@ export async function runAuditVerify(options: { config?: string; checkpoint?: st
  */
 export async function runAuditCheckpoint(options: { config?: string; out?: string }, io: CliIo) {
   const config = cliConfig(options.config);
-  const reader = openReader(config);
+  const reader = await openReader(config);
   try {
-    const checkpoint = createCheckpoint(reader, checkpointKey(masterKey(config)), Date.now());
+    const checkpoint = createCheckpoint(await reader.head(), checkpointKey(masterKey(config)), Date.now());
     const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
     if (options.out === undefined) io.out(text);
     else {
@@ -73,7 +90,7 @@ export async function runAuditCheckpoint(options: { config?: string; out?: strin
     }
     return checkpoint;
   } finally {
-    reader.close();
+    await reader.close();
   }
 }
 
@@ -88,13 +105,13 @@ export async function runAuditExport(
 ): Promise<number> {
   if ((options.format ?? 'jsonl') !== 'jsonl') throw new CliError('only --format jsonl is supported');
   const config = cliConfig(options.config);
-  const reader = openReader(config);
+  const reader = await openReader(config);
   const out = options.out === undefined ? output : createWriteStream(options.out, { flags: 'wx' });
   const progress = process.stderr.isTTY === true;
   try {
-    const total = reader.head().count;
+    const total = (await reader.head()).count;
     let n = 0;
-    for (const row of reader.rows()) {
+    for await (const row of reader.rows()) {
       if (!out.write(`${JSON.stringify(recordFromRow(row))}\n`)) await once(out, 'drain');
       n++;
       if (progress && n % 1000 === 0) process.stderr.write(`\rexported ${n}/${total}`);
@@ -107,6 +124,6 @@ export async function runAuditExport(
     }
     return n;
   } finally {
-    reader.close();
+    await reader.close();
   }
 }

@@ -4,11 +4,9 @@ import { METHODS, type Method } from '@stepgate/protocol';
 import { AuditLog } from '../../audit/audit-log.js';
 import { AUDIT_DB_FILE_NAME } from '../../audit/audit-schema.js';
 import { authenticatorKey, userCounterKey } from '../../challenges/attempts.js';
-import { DB_FILE_NAME } from '../../start.js';
-import { SqliteChallengeStore } from '../../stores/sqlite/sqlite-challenge-store.js';
-import { SqliteStore } from '../../stores/sqlite/sqlite-store.js';
+import type { Store } from '../../stores/store.js';
 import { CliError, type CliIo } from '../io.js';
-import { cliConfig } from '../open-store.js';
+import { cliConfig, openCliStores } from '../open-store.js';
 
 /** One authenticator `factor unlock` resets. */
 interface UnlockTarget {
@@ -46,17 +44,17 @@ export async function runFactorUnlock(
   io: CliIo,
 ): Promise<UnlockTarget[]> {
   const config = cliConfig(options.config);
-  const store = new SqliteStore({ file: join(config.dataDir, DB_FILE_NAME) });
+  const stores = await openCliStores(config);
+  const { store, challenges } = stores;
   try {
-    await store.migrate();
-    const challenges = new SqliteChallengeStore(store.db);
-    await challenges.migrate();
     const targets = await unlockTargets(store, userId, factor);
     const before = await challenges.readCounters(targets.map((t) => t.key));
-    const audit = await AuditLog.open({
-      file: join(config.dataDir, AUDIT_DB_FILE_NAME),
-      synchronous: config.audit.synchronous,
-    });
+    const audit = stores.openAudit
+      ? await stores.openAudit({})
+      : await AuditLog.open({
+          file: join(config.dataDir, AUDIT_DB_FILE_NAME),
+          synchronous: config.audit.synchronous,
+        });
     try {
       const operator = operatorName();
       for (const t of targets) {
@@ -80,11 +78,11 @@ export async function runFactorUnlock(
     }
     return targets;
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 
-async function unlockTargets(store: SqliteStore, userId: string, factor: string): Promise<UnlockTarget[]> {
+async function unlockTargets(store: Store, userId: string, factor: string): Promise<UnlockTarget[]> {
   if (factor === 'email_otp' || factor === 'sms_otp') {
     // Counted per user and method, so a counter outlives a changed or removed contact point.
     if (!(await store.getUser(userId))) throw new CliError(`no user ${userId}`);

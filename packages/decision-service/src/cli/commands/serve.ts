@@ -4,13 +4,13 @@ import type { CliIo } from '../io.js';
 import { configFile } from '../open-store.js';
 
 /**
- * `stepgate serve`: starts the HTTP service on the embedded SQLite store, reloads policies on
+ * `stepgate serve`: starts the HTTP service on the configured store (SQLite by default), reloads policies on
  * change and on SIGHUP, and stops cleanly on SIGINT / SIGTERM. It creates no API key (keys come
  * from `stepgate apikey create`). `dev` adds development checks: a warning in the log when the
  * issuer is not the URL it listens on.
  */
 export async function runServe(
-  options: { config?: string; port?: number; host?: string; dev?: boolean },
+  options: { config?: string; port?: number; host?: string; dev?: boolean; migrate?: boolean },
   io: CliIo,
 ): Promise<RunningService> {
   const file = configFile(options.config);
@@ -22,6 +22,7 @@ export async function runServe(
     handleSignals: true,
     createApiKeys: false,
     ...(options.dev ? { dev: true } : {}),
+    ...(options.migrate ? { migrate: true } : {}),
   });
   const stop = () => {
     void svc.close().then(() => process.exit(0));

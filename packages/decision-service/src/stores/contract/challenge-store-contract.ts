@@ -5,14 +5,35 @@
  * @example
  * describeChallengeStoreContract('redis', async () => ({ store, addChallenge }));
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type AttemptRequest, backoffWait, type ChallengeStore } from '../challenge-store.js';
+import type { ChallengeRecord } from '../store.js';
 
-/** A fresh store, and a helper that inserts a pending challenge expiring at `expiresAt`. */
+/**
+ * A fresh store; optionally a helper that creates a pending challenge expiring at `expiresAt`
+ * (by default `store.insertChallenge`) and a `close` run after each test.
+ */
 export type ChallengeStoreFactory = () => Promise<{
   store: ChallengeStore;
-  addChallenge(id: string, expiresAt: number): Promise<void>;
+  addChallenge?(id: string, expiresAt: number): Promise<void>;
+  close?(): Promise<void>;
 }>;
+
+/** A pending challenge row for the contract suites. */
+export const pendingChallenge = (id: string, expiresAt: number): ChallengeRecord => ({
+  id,
+  userId: 'u',
+  action: 'a',
+  digest: 'd',
+  requirement: '{}',
+  methods: ['totp'],
+  decisionId: 'dec',
+  audience: 'default',
+  createdAt: 0,
+  expiresAt,
+  status: 'pending',
+  attempts: 0,
+});
 
 const T0 = 1_800_000_000_000;
 
@@ -39,8 +60,39 @@ function request(
   };
 }
 
-export function describeChallengeStoreContract(name: string, factory: ChallengeStoreFactory): void {
+export function describeChallengeStoreContract(name: string, makeStore: ChallengeStoreFactory): void {
   describe(`ChallengeStore contract: ${name}`, () => {
+    const opened: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const close of opened.splice(0)) await close();
+    });
+    const factory = async () => {
+      const made = await makeStore();
+      if (made.close) opened.push(made.close);
+      const { store } = made;
+      const addChallenge =
+        made.addChallenge ??
+        ((id: string, expiresAt: number) => store.insertChallenge(pendingChallenge(id, expiresAt)));
+      return { store, addChallenge };
+    };
+
+    it('owns the challenge lifecycle: creates, reads and purges challenges', async () => {
+      const { store } = await factory();
+      await store.insertChallenge({
+        ...pendingChallenge('chl_1', T0 + 300_000),
+        sessionId: 's1',
+        transaction: '{"amount":1}',
+      });
+      expect(await store.getChallenge('chl_1')).toEqual({
+        ...pendingChallenge('chl_1', T0 + 300_000),
+        sessionId: 's1',
+        transaction: '{"amount":1}',
+      });
+      expect(await store.getChallenge('nope')).toBeUndefined();
+      await store.purgeExpired(T0 + 400_000);
+      expect(await store.getChallenge('chl_1')).toBeUndefined();
+    });
+
     it('keeps bindings and replaces a sent code on resend', async () => {
       const { store } = await factory();
       await store.putBinding({
@@ -187,6 +239,18 @@ export function describeChallengeStoreContract(name: string, factory: ChallengeS
       );
       expect(locks.filter((r) => r?.admitted)).toHaveLength(4);
       expect((await store.readCounters(['factor:q']))['factor:q']?.failures).toBe(4);
+    });
+
+    it('S7: a free failure stamped later (another replica, a concurrent request) does not refuse an earlier-started attempt', async () => {
+      const { store, addChallenge } = await factory();
+      await addChallenge('c1', T0 + 60_000);
+      await addChallenge('c2', T0 + 60_000);
+      // The attempt that started at T0 + 500 is counted first; one that started at T0 follows.
+      const later = await store.reserveAttempt(request('c1', ['k'], T0 + 500, { userFree: 10, free: 10 }));
+      const earlier = await store.reserveAttempt(request('c2', ['k'], T0, { userFree: 10, free: 10 }));
+      expect(later).toMatchObject({ admitted: true });
+      expect(earlier).toMatchObject({ admitted: true, refused: {} });
+      expect((await store.readCounters(['user:u', 'k']))['user:u']!.failures).toBe(2);
     });
 
     it('S6: completes a challenge once; a TOTP step at or before the last one is a replay', async () => {

@@ -33,13 +33,13 @@ const challengeRow = (id: string, expiresAt: number) => ({
 
 describeChallengeStoreContract('sqlite (file, WAL)', async () => {
   const { main, store } = await open(join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db'));
-  return { store, addChallenge: (id, expiresAt) => main.insertChallenge(challengeRow(id, expiresAt)) };
+  return { store, close: () => main.close() };
 });
 
 describe('SqliteChallengeStore', () => {
   it('S6, S7: counted attempts and accepted TOTP steps commit with synchronous = FULL, and the connection returns to NORMAL', async () => {
     const { main, store } = await open(join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db'));
-    await main.insertChallenge(challengeRow('chl_durable', 10_000));
+    await store.insertChallenge(challengeRow('chl_durable', 10_000));
     const levels: number[] = [];
     // Observe the level in force inside each transaction the store opens.
     const transaction = main.db.transaction.bind(main.db);
@@ -97,7 +97,7 @@ describe('SqliteChallengeStore', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db');
     const a = await open(file);
     const b = await open(file);
-    await a.main.insertChallenge(challengeRow('c1', 2e12));
+    await a.store.insertChallenge(challengeRow('c1', 2e12));
     const results = await Promise.all([
       a.store.completeChallenge('c1', 1e12, { factorId: 'f', step: 7 }),
       b.store.completeChallenge('c1', 1e12, { factorId: 'f', step: 7 }),

@@ -13,14 +13,38 @@ import {
   type SendSlotClaim,
   type SentCodeRecord,
 } from '../challenge-store.js';
+import type { ChallengeRecord } from '../store.js';
 import {
   CHALLENGE_MIGRATION,
   SEND_SLOT_MIGRATION,
   TICKET_PROVEN_LEVEL_MIGRATION,
 } from './challenge-migration.js';
 import { commitDurably } from './durable.js';
-import { type Row, withOptional } from './rows.js';
+import { challengeFromRow, type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
+
+/** Writes a challenge row; shared with the decision batch, which stores it with its decision. */
+export function insertChallengeRow(sql: (text: string) => Database.Statement, r: ChallengeRecord): void {
+  sql(
+    `INSERT INTO challenges (id, user_id, session_id, action, digest, txn, requirement, methods, decision_id,
+     audience, created_at, expires_at, status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    r.id,
+    r.userId,
+    r.sessionId ?? null,
+    r.action,
+    r.digest,
+    r.transaction ?? null,
+    r.requirement,
+    JSON.stringify(r.methods),
+    r.decisionId,
+    r.audience,
+    r.createdAt,
+    r.expiresAt,
+    r.status,
+    r.attempts,
+  );
+}
 
 /** Writes a challenge's binding; shared with the decision batch, which stores it with its decision. */
 export function insertBinding(sql: (text: string) => Database.Statement, b: ChallengeBinding): void {
@@ -62,6 +86,15 @@ export class SqliteChallengeStore implements ChallengeStore {
     const columns = this.#db.pragma('table_info(enrollment_tickets)') as Array<{ name: string }>;
     if (!columns.some((c) => c.name === 'proven_level')) this.#db.exec(TICKET_PROVEN_LEVEL_MIGRATION);
     this.#db.exec(SEND_SLOT_MIGRATION);
+  }
+
+  async insertChallenge(r: ChallengeRecord): Promise<void> {
+    insertChallengeRow(this.#sql, r);
+  }
+
+  async getChallenge(id: string): Promise<ChallengeRecord | undefined> {
+    const row = this.#sql('SELECT * FROM challenges WHERE id = ?').get(id) as Row | undefined;
+    return row && challengeFromRow(row);
   }
 
   async putBinding(b: ChallengeBinding): Promise<void> {
@@ -150,10 +183,11 @@ export class SqliteChallengeStore implements ChallengeStore {
               refused[rule.key] = { state: 'locked' };
               return false;
             }
-            const until =
-              ((c?.last_failure_at as number | null | undefined) ?? 0) +
-              backoffWait(f, rule.freeFailures, r.backoff);
-            if (r.now < until) {
+            const wait = backoffWait(f, rule.freeFailures, r.backoff);
+            const until = ((c?.last_failure_at as number | null | undefined) ?? 0) + wait;
+            // No wait is no wait: a failure stamped by a request that started later (another
+            // process's clock) must not refuse this one.
+            if (wait > 0 && r.now < until) {
               refused[rule.key] = { state: 'waiting', until };
               return false;
             }
@@ -333,7 +367,10 @@ export class SqliteChallengeStore implements ChallengeStore {
 
   async purgeExpired(now: number): Promise<number> {
     return this.#db.transaction(() => {
-      let n = this.#sql('DELETE FROM challenge_bindings WHERE expires_at < ?').run(now).changes;
+      let n = this.#sql("DELETE FROM challenges WHERE expires_at < ? AND status <> 'verified'").run(
+        now,
+      ).changes;
+      n += this.#sql('DELETE FROM challenge_bindings WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM sent_codes WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM send_slots WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM rate_limits WHERE expires_at < ?').run(now).changes;

@@ -185,11 +185,11 @@ describe('SqliteStore', () => {
       },
     });
     await store.recordDecision(effects('dec_1', 'chl_1'));
-    expect((await store.getChallenge('chl_1'))?.decisionId).toBe('dec_1');
+    expect((await challenges.getChallenge('chl_1'))?.decisionId).toBe('dec_1');
     expect((await challenges.getBinding('chl_1'))?.factorIds).toEqual(['fac_1']);
     // A decision that cannot be written (its id is taken) leaves no challenge behind.
     await expect(store.recordDecision(effects('dec_1', 'chl_2'))).rejects.toThrow();
-    expect(await store.getChallenge('chl_2')).toBeUndefined();
+    expect(await challenges.getChallenge('chl_2')).toBeUndefined();
     expect(await challenges.getBinding('chl_2')).toBeUndefined();
     await store.close();
   });

@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   ApiKeyRecord,
-  ChallengeRecord,
   DecisionEffects,
   DecisionRecord,
   DeviceTokenRecord,
@@ -21,7 +20,6 @@ import { commitDurably } from './durable.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   apiKeyFromRow,
-  challengeFromRow,
   decisionFromRow,
   deviceTokenFromRow,
   factorFromRow,
@@ -31,7 +29,7 @@ import {
 } from './rows.js';
 import { StateReader } from './state-reader.js';
 import { statementCache } from './statements.js';
-import { bucketOf, insertChallengeRow } from './user-state.js';
+import { bucketOf } from './user-state.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
 export const ABANDONED_CLAIM_MS = 60_000;
@@ -303,15 +301,6 @@ export class SqliteStore implements Store {
     this.sql('DELETE FROM idempotency WHERE scope = ? AND key = ? AND status IS NULL').run(scope, key);
   }
 
-  async insertChallenge(r: ChallengeRecord): Promise<void> {
-    insertChallengeRow(this, r);
-  }
-
-  async getChallenge(id: string): Promise<ChallengeRecord | undefined> {
-    const row = this.sql('SELECT * FROM challenges WHERE id = ?').get(id) as Row | undefined;
-    return row && challengeFromRow(row);
-  }
-
   async insertDeviceToken(r: DeviceTokenRecord): Promise<void> {
     this.sql(
       'INSERT INTO device_tokens (jti, user_id, device_id, issued_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -347,7 +336,6 @@ export class SqliteStore implements Store {
         n += this.sql('DELETE FROM failures WHERE at < ?').run(historyBefore).changes;
       }
       n += this.sql('DELETE FROM idempotency WHERE expires_at < ?').run(now).changes;
-      n += this.sql("DELETE FROM challenges WHERE expires_at < ? AND status <> 'verified'").run(now).changes;
       return n;
     });
   }

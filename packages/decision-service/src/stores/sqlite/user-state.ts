@@ -1,8 +1,8 @@
 /** The per-user state reads and writes of the SQLite store, each in one transaction. */
 import type { Geo } from '@stepgate/protocol';
-import type { ChallengeRecord, DecisionEffects, UserState, UserStateQuery } from '../store.js';
+import type { DecisionEffects, UserState, UserStateQuery } from '../store.js';
 import { factorFromRow, type Row, userFromRow } from './rows.js';
-import { insertBinding } from './sqlite-challenge-store.js';
+import { insertBinding, insertChallengeRow } from './sqlite-challenge-store.js';
 import type { SqliteStore } from './sqlite-store.js';
 
 /**
@@ -110,32 +110,8 @@ export function writeDecision(store: SqliteStore, e: DecisionEffects): void {
       .run(e.userId, e.fingerprintHash, e.at);
   }
   if (e.challenge) {
-    insertBinding((text) => store.sql(text), e.challenge.binding);
-    insertChallengeRow(store, e.challenge.record);
+    const sql = (text: string) => store.sql(text);
+    insertBinding(sql, e.challenge.binding);
+    insertChallengeRow(sql, e.challenge.record);
   }
-}
-
-/** Writes a challenge row (a decision's `step_up`, or an enrollment or removal challenge). */
-export function insertChallengeRow(store: SqliteStore, r: ChallengeRecord): void {
-  store
-    .sql(
-      `INSERT INTO challenges (id, user_id, session_id, action, digest, txn, requirement, methods, decision_id,
-       audience, created_at, expires_at, status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      r.id,
-      r.userId,
-      r.sessionId ?? null,
-      r.action,
-      r.digest,
-      r.transaction ?? null,
-      r.requirement,
-      JSON.stringify(r.methods),
-      r.decisionId,
-      r.audience,
-      r.createdAt,
-      r.expiresAt,
-      r.status,
-      r.attempts,
-    );
 }
