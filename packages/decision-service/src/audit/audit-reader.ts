@@ -17,6 +17,16 @@ export interface AuditRow {
   hash: string;
 }
 
+/** A decision of {@link AuditReader.decisionsForReplay}. */
+export interface ReplayRow {
+  seq: number;
+  time: number;
+  /** The record's event (JSON). */
+  event: string;
+  /** The replay input (canonical JSON), or null. */
+  input: string | null;
+}
+
 /** Filters of {@link AuditReader.query} (and `GET /v1/audit`). */
 export interface AuditQuery {
   /** Unix ms, inclusive. */
@@ -121,6 +131,37 @@ export class AuditReader {
     const rows = this.db.prepare(sql).all(...args, limit + 1) as AuditRow[];
     const records = rows.slice(0, limit).map(recordFromRow);
     return rows.length > limit ? { records, nextBeforeSeq: records.at(-1)!.seq } : { records };
+  }
+
+  /**
+   * The decisions of a window (`from` inclusive, `to` exclusive, Unix ms) with their replay input
+   * (`input` is null when none was kept or it is past its retention), in seq order, streamed.
+   */
+  decisionsForReplay(from: number, to: number): IterableIterator<ReplayRow> {
+    return this.db
+      .prepare(
+        `SELECT l.seq AS seq, l.time AS time, l.event AS event, r.input AS input FROM audit_log l
+         LEFT JOIN audit_replay r ON r.seq = l.seq
+         WHERE l.time >= ? AND l.time < ? AND l.type = 'decision' ORDER BY l.seq`,
+      )
+      .iterate(from, to) as IterableIterator<ReplayRow>;
+  }
+
+  /** Number of decisions in a window (for progress). */
+  countDecisions(from: number, to: number): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE time >= ? AND time < ? AND type = 'decision'`)
+      .get(from, to) as { n: number };
+    return row.n;
+  }
+
+  /** Records of these types in a window, in seq order, streamed. */
+  eventsOfTypes(types: readonly string[], from: number, to: number): IterableIterator<AuditRow> {
+    return this.db
+      .prepare(
+        `SELECT * FROM audit_log WHERE time >= ? AND time < ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`,
+      )
+      .iterate(from, to, ...types) as IterableIterator<AuditRow>;
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { StepgateError } from '@stepgate/protocol';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
+import { REPLAY_DEFAULTS, type ReplaySettings } from '../tuning/replay-input.js';
 import type { AuditInput } from './audit-event.js';
 import { AuditLog } from './audit-log.js';
 import { AUDIT_DB_FILE_NAME } from './audit-schema.js';
@@ -14,10 +15,17 @@ export interface AuditSettings {
   maxBatch: number;
   /** @defaultValue 'full' */
   synchronous: 'full' | 'normal';
+  /** Replayable decisions, for backtests (docs/audit.md "Replayable decisions"). */
+  replay: ReplaySettings;
 }
 
 /** Defaults of {@link AuditSettings}. */
-export const AUDIT_DEFAULTS: AuditSettings = { batchWindowMs: 0, maxBatch: 1000, synchronous: 'full' };
+export const AUDIT_DEFAULTS: AuditSettings = {
+  batchWindowMs: 0,
+  maxBatch: 1000,
+  synchronous: 'full',
+  replay: REPLAY_DEFAULTS,
+};
 
 /**
  * Opens the service's audit log (`<dataDir>/audit.db`) with its metrics and a log line per failed
@@ -39,6 +47,7 @@ export function openServiceAudit(p: {
     batchWindowMs: p.settings.batchWindowMs,
     maxBatch: p.settings.maxBatch,
     synchronous: p.settings.synchronous,
+    replayRetention: p.settings.replay.retention,
     now: p.now,
     onBatch: hooks.onBatch,
     onFailure: (error) => {
