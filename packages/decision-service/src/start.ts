@@ -241,6 +241,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       now,
       webauthn,
       audit,
+      metrics,
     });
     const ctx: ServiceContext = {
       config,
