@@ -22,7 +22,7 @@ const externalNpm = {
   },
 };
 
-for (const name of ['bench', 'server']) {
+for (const name of ['bench', 'server', 'backtest']) {
   await build({
     entryPoints: [join(here, `${name}.ts`)],
     outfile: join(outDir, `${name}.mjs`),
@@ -35,4 +35,6 @@ for (const name of ['bench', 'server']) {
     logLevel: 'warning',
   });
 }
-await import(pathToFileURL(join(outDir, 'bench.mjs')).href);
+// BENCH_ONLY=backtest runs the backtest bench alone (it writes its own section).
+if (process.env.BENCH_ONLY !== 'backtest') await import(pathToFileURL(join(outDir, 'bench.mjs')).href);
+await import(pathToFileURL(join(outDir, 'backtest.mjs')).href);

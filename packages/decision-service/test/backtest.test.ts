@@ -316,6 +316,55 @@ describe('backtests over real history', () => {
     expect(text).toMatch(/allow→step_up\s+\d+/);
   });
 
+  it('stepgate policy whatif explains one request from a file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepgate-wi-'));
+    const candidateFile = join(dir, 'candidate.yaml');
+    const inputFile = join(dir, 'request.json');
+    writeFileSync(candidateFile, CANDIDATE);
+    writeFileSync(
+      inputFile,
+      JSON.stringify({
+        subject: { id: 'u1' },
+        action: { name: 'payments.transfer' },
+        transaction: { amount: 9000, currency: 'USD' },
+      }),
+    );
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
+    await createProgram(io).parseAsync(
+      ['policy', 'whatif', '--policy', candidateFile, '--input', inputFile, '--format', 'json'],
+      { from: 'user' },
+    );
+    const answer = JSON.parse(out.join('\n'));
+    expect(answer.decision).toBe('deny');
+    expect(answer.matched).toEqual(['fresh-check-for-transfers', 'usd-large']);
+    out.length = 0;
+    writeFileSync(
+      inputFile,
+      JSON.stringify({
+        request: {
+          subject: { id: 'u1' },
+          action: { name: 'payments.transfer' },
+          transaction: { amount: 100, currency: 'USD' },
+        },
+      }),
+    );
+    await createProgram(io).parseAsync(
+      ['policy', 'whatif', '--policy', candidateFile, '--input', inputFile],
+      {
+        from: 'user',
+      },
+    );
+    expect(out[0]).toMatch(/^decision: allow/);
+    expect(out.join('\n')).toContain('usd-large did not match: transaction.amount gt 5000, got 100');
+    writeFileSync(inputFile, '[1]');
+    await expect(
+      createProgram(io).parseAsync(['policy', 'whatif', '--policy', candidateFile, '--input', inputFile], {
+        from: 'user',
+      }),
+    ).rejects.toThrow(/not a decision request/);
+  });
+
   it('POST /v1/whatif says why each other policy did not match, and writes nothing', async () => {
     const before = (await admin('GET', '/v1/audit?limit=1')).body.records[0].seq;
     const res = await admin('POST', '/v1/whatif', {

@@ -21,8 +21,10 @@ export interface AuditRow {
 export interface ReplayRow {
   seq: number;
   time: number;
-  /** The record's event (JSON). */
-  event: string;
+  /** The record's `decisionId`. */
+  decisionId: string | null;
+  /** The record's `replayDigest` (SHA-256 hex of the input), or null. */
+  digest: string | null;
   /** The replay input (canonical JSON), or null. */
   input: string | null;
 }
@@ -140,9 +142,11 @@ export class AuditReader {
   decisionsForReplay(from: number, to: number): IterableIterator<ReplayRow> {
     return this.db
       .prepare(
-        `SELECT l.seq AS seq, l.time AS time, l.event AS event, r.input AS input FROM audit_log l
+        // The two members are read by SQLite: the event text never crosses into JavaScript.
+        `SELECT l.seq AS seq, l.time AS time, json_extract(l.event, '$.decisionId') AS decisionId,
+           json_extract(l.event, '$.replayDigest') AS digest, r.input AS input FROM audit_log l
          LEFT JOIN audit_replay r ON r.seq = l.seq
-         WHERE l.time >= ? AND l.time < ? AND l.type = 'decision' ORDER BY l.seq`,
+         WHERE l.type = 'decision' AND l.time >= ? AND l.time < ? ORDER BY l.seq`,
       )
       .iterate(from, to) as IterableIterator<ReplayRow>;
   }
@@ -150,7 +154,7 @@ export class AuditReader {
   /** Number of decisions in a window (for progress). */
   countDecisions(from: number, to: number): number {
     const row = this.db
-      .prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE time >= ? AND time < ? AND type = 'decision'`)
+      .prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE type = 'decision' AND time >= ? AND time < ?`)
       .get(from, to) as { n: number };
     return row.n;
   }
@@ -159,9 +163,9 @@ export class AuditReader {
   eventsOfTypes(types: readonly string[], from: number, to: number): IterableIterator<AuditRow> {
     return this.db
       .prepare(
-        `SELECT * FROM audit_log WHERE time >= ? AND time < ? AND type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`,
+        `SELECT * FROM audit_log WHERE type IN (${types.map(() => '?').join(', ')}) AND time >= ? AND time < ? ORDER BY seq`,
       )
-      .iterate(from, to, ...types) as IterableIterator<AuditRow>;
+      .iterate(...types, from, to) as IterableIterator<AuditRow>;
   }
 
   close(): void {

@@ -325,16 +325,15 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     decisions += 1;
     if (o.onProgress && decisions % every === 0) o.onProgress(decisions, total);
     if (o.yieldEvery && decisions % o.yieldEvery === 0) await new Promise((r) => setImmediate(r));
-    const event = JSON.parse(row.event) as AuditEventBody;
-    const decisionId = event.decisionId ?? `seq:${row.seq}`;
+    const decisionId = row.decisionId ?? `seq:${row.seq}`;
     const label = labels.get(decisionId);
     if (label) lab[label].labelled += 1;
     let input: ReturnType<typeof evaluationInput>;
-    if (row.input === null || event.replayDigest === undefined) {
+    if (row.input === null || row.digest === null) {
       notReplayable.no_input = (notReplayable.no_input ?? 0) + 1;
       continue;
     }
-    if (createHash('sha256').update(row.input).digest('hex') !== event.replayDigest) {
+    if (createHash('sha256').update(row.input).digest('hex') !== row.digest) {
       notReplayable.digest_mismatch = (notReplayable.digest_mismatch ?? 0) + 1;
       continue;
     }
