@@ -226,6 +226,16 @@ describe('backtests over real history', () => {
       matched: want.policy.usdCand,
       deny: want.policy.usdCand,
     });
+    const labelled = (label: string, f: (s: Sent) => boolean) =>
+      sent.filter((x) => x.replayable && x.label === label && f(x)).length;
+    expect(policy('fresh-check-for-transfers').now).toMatchObject({
+      fraudCaught: labelled('fraud', (x) => x.amount > 500),
+      legitChallenged: labelled('legit', (x) => x.amount > 500),
+    });
+    expect(policy('fresh-check-for-transfers').candidate).toMatchObject({
+      fraudCaught: labelled('fraud', (x) => x.amount > 250),
+      legitChallenged: labelled('legit', (x) => x.amount > 250),
+    });
     expect(r.labels.fraud).toMatchObject(want.fraud);
     expect(r.labels.fraud.missedNow).toBe(want.fraud.replayable - want.fraud.stoppedNow);
     expect(r.labels.legit).toEqual(want.legit);
@@ -248,6 +258,14 @@ describe('backtests over real history', () => {
       (want.cand.step_up - want.now.step_up) * (1 - 5 / created),
       10,
     );
+  });
+
+  it('without a candidate, reports what the policies in force do (no transition)', async () => {
+    const res = await admin('POST', '/v1/backtests', window());
+    expect(res.status).toBe(200);
+    expect(res.body.transitions).toEqual([]);
+    expect(res.body.candidate.outcomes).toEqual(res.body.now.outcomes);
+    expect(res.body.now.outcomes).toEqual(independentCount().now);
   });
 
   it('keeps only allow-listed transaction fields in the replay input, its digest in the record', () => {

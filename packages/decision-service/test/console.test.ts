@@ -1,7 +1,8 @@
 /**
  * Issue 17 §3: the operator console in Chromium (playwright-core) against the real service:
  * sign-in exchanges the admin key for an HttpOnly SameSite=Strict cookie, a backtest of a
- * candidate shows the expected transitions, feedback from the audit view reaches the labels, each
+ * candidate shows the expected transitions, feedback from the audit view shows up on the Policies
+ * page and in the backtest's labels, each
  * page is axe-clean in English and French. Also: off unless enabled, CSRF and session checks.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -108,7 +109,22 @@ describe('operator console', () => {
     await card.getByRole('button', { name: 'Mark as fraud' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Marked as fraud.');
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}console-audit.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}console-audit.png` });
+
+    const stepped = page.locator(`article[data-decision="${ids[3]}"]`);
+    await stepped.getByRole('button', { name: 'Mark as legitimate' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Marked as legit.');
+
+    // Policies: what the policies in force do; the legit label shows up on the policy that challenged it.
+    await page.getByRole('button', { name: 'Policies' }).click();
+    const fresh = page.locator('tr[data-policy="fresh-check-for-transfers"]');
+    await fresh.waitFor();
+    expect(await page.getByRole('columnheader', { name: 'Legitimate challenged' }).count()).toBe(1);
+    expect(await fresh.locator('td').first().textContent()).toBe('1');
+    expect(await fresh.locator('td[data-col="legit"]').textContent()).toBe('1');
+    expect(await fresh.locator('td[data-col="fraud"]').textContent()).toBe('0');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}console-policies.png`, fullPage: true });
 
     // The label reaches the backtest's label estimate.
     await page.getByRole('button', { name: 'Backtest' }).click();

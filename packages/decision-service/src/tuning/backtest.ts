@@ -50,6 +50,10 @@ export interface PolicySide {
   denyRate: number;
   /** The policy runs in report-only mode on this side. */
   reportOnly: boolean;
+  /** Decisions labelled `fraud` it matched with a step_up or deny outcome (caught). */
+  fraudCaught: number;
+  /** Decisions labelled `legit` it matched with a step_up or deny outcome (challenged). */
+  legitChallenged: number;
 }
 
 /** One policy id of either side. */
@@ -133,6 +137,7 @@ export interface BacktestOptions {
   reader: AuditReader;
   /** The policies in force. */
   current: CompiledPolicy;
+  /** The candidate; the policies in force again for a report of what they do (the console's Policies page). */
   candidate: CompiledPolicy;
   /** Unix ms, inclusive. */
   since: number;
@@ -153,6 +158,8 @@ interface PolicyTally {
   stepUp: number;
   deny: number;
   reportOnly: boolean;
+  fraudCaught: number;
+  legitChallenged: number;
 }
 
 /** Policy ids that matched, with the outcome they stand for (report-only: their would-be outcome). */
@@ -308,16 +315,22 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
   let decisions = 0;
   let replayable = 0;
 
-  const tally = (into: Map<string, PolicyTally>, matched: Array<[string, Decision, boolean]>) => {
+  const tally = (
+    into: Map<string, PolicyTally>,
+    matched: Array<[string, Decision, boolean]>,
+    label: 'fraud' | 'legit' | undefined,
+  ) => {
     for (const [id, outcome, reportOnly] of matched) {
       let t = into.get(id);
       if (!t) {
-        t = { matched: 0, stepUp: 0, deny: 0, reportOnly };
+        t = { matched: 0, stepUp: 0, deny: 0, reportOnly, fraudCaught: 0, legitChallenged: 0 };
         into.set(id, t);
       }
       t.matched += 1;
       if (outcome === 'step_up') t.stepUp += 1;
       else if (outcome === 'deny') t.deny += 1;
+      if (outcome !== 'allow' && label === 'fraud') t.fraudCaught += 1;
+      else if (outcome !== 'allow' && label === 'legit') t.legitChallenged += 1;
     }
   };
 
@@ -353,8 +366,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     candOutcomes[b.decision] += 1;
     const matchedNow = matchedPolicies(a, currentIds);
     const matchedCand = matchedPolicies(b, candidateIds);
-    tally(policyNow, matchedNow);
-    tally(policyCand, matchedCand);
+    tally(policyNow, matchedNow, label);
+    tally(policyCand, matchedCand, label);
     if (a.decision !== b.decision) {
       const key = `${a.decision}→${b.decision}`;
       let t = transitions.get(key);
@@ -405,6 +418,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
           stepUpRate: rate(t?.stepUp ?? 0, replayable),
           denyRate: rate(t?.deny ?? 0, replayable),
           reportOnly: t?.reportOnly ?? false,
+          fraudCaught: t?.fraudCaught ?? 0,
+          legitChallenged: t?.legitChallenged ?? 0,
         }
       : undefined;
   const policyIds = [...new Set([...o.current.policyIds, ...o.candidate.policyIds])];

@@ -25,9 +25,11 @@ const when = { type: 'string', minLength: 2, maxLength: 40 } as const;
 export const backtestRequestSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['policy'],
   properties: {
-    policy: candidateSchema,
+    policy: {
+      ...candidateSchema,
+      description: `${candidateSchema.description} Absent: the policies in force (a report of what they do).`,
+    },
     since: { ...when, description: 'A duration back from now (`7d`) or an RFC 3339 time. Default `7d`.' },
     until: { ...when, description: 'A duration back from now or an RFC 3339 time. Default: now.' },
   },
@@ -113,9 +115,9 @@ export function registerTuningRoutes(app: FastifyInstance, routes: RouteTable): 
       },
     },
     handler: async (request) => {
-      const body = request.body as { policy: string | string[]; since?: string; until?: string };
+      const body = request.body as { policy?: string | string[]; since?: string; until?: string };
       const { from, to } = window(body.since, body.until, ctx.now());
-      const candidate = compileCandidate(ctx, body.policy);
+      const candidate = body.policy === undefined ? ctx.policies.current : compileCandidate(ctx, body.policy);
       if (running) throw new StepgateError('rate_limited', 'a backtest is already running; retry later');
       running = true;
       // Its own read connection: the stream must not hold the one `GET /v1/audit` uses.

@@ -16,6 +16,13 @@ const TEXT = {
     nav: 'Console pages',
     backtest: 'Backtest',
     audit: 'Audit',
+    policiesPage: 'Policies',
+    refresh: 'Refresh',
+    reportOnly: 'report-only',
+    fraudHeader: 'Fraud caught',
+    legitHeader: 'Legitimate challenged',
+    methods: 'Challenges by method',
+    noChallenge: 'No challenge was started in this window.',
     candidate: 'Candidate policy (YAML or JSON)',
     window: 'Window',
     days: (n) => `last ${n} day${n > 1 ? 's' : ''}`,
@@ -70,6 +77,13 @@ const TEXT = {
     nav: 'Pages de la console',
     backtest: 'Rejeu',
     audit: 'Journal',
+    policiesPage: 'Politiques',
+    refresh: 'Actualiser',
+    reportOnly: 'observation seule',
+    fraudHeader: 'Fraudes arrêtées',
+    legitHeader: 'Légitimes vérifiées',
+    methods: 'Vérifications par méthode',
+    noChallenge: 'Aucune vérification commencée sur cette période.',
     candidate: 'Politique candidate (YAML ou JSON)',
     window: 'Période',
     days: (n) => `${n} dernier${n > 1 ? 's' : ''} jour${n > 1 ? 's' : ''}`,
@@ -142,6 +156,7 @@ export class StepgateConsole extends LitElement {
     busy: { state: true },
     error: { state: true },
     report: { state: true },
+    current: { state: true },
     records: { state: true },
     notice: { state: true },
   };
@@ -183,6 +198,7 @@ export class StepgateConsole extends LitElement {
     this.busy = false;
     this.error = '';
     this.report = undefined;
+    this.current = undefined;
     this.records = undefined;
     this.notice = '';
     this.candidate = '';
@@ -248,6 +264,20 @@ export class StepgateConsole extends LitElement {
     try {
       const res = await api('POST', 'backtests', { policy: this.candidate, since: `${this.days}d` });
       if (res.status === 200) this.report = res.body;
+      else this.error = res.body?.error?.message ?? String(res.status);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async loadPolicies(event) {
+    event?.preventDefault();
+    if (event) this.days = Number(new FormData(event.target).get('days'));
+    this.busy = true;
+    try {
+      // No candidate: the report of what the policies in force do over the window.
+      const res = await api('POST', 'backtests', { since: `${this.days}d` });
+      if (res.status === 200) this.current = res.body;
       else this.error = res.body?.error?.message ?? String(res.status);
     } finally {
       this.busy = false;
@@ -320,11 +350,17 @@ export class StepgateConsole extends LitElement {
         this.page = id;
         this.error = '';
         if (id === 'audit' && !this.records) this.searchAudit();
+        if (id === 'policies') this.loadPolicies();
       }}>${name}</button></li>`;
+    const pages = {
+      backtest: () => this.renderBacktest(),
+      policies: () => this.renderPolicies(),
+      audit: () => this.renderAudit(),
+    };
     return html`
-      <nav aria-label=${t.nav}><ul>${tab('backtest', t.backtest)}${tab('audit', t.audit)}</ul></nav>
+      <nav aria-label=${t.nav}><ul>${tab('policies', t.policiesPage)}${tab('backtest', t.backtest)}${tab('audit', t.audit)}</ul></nav>
       ${this.error ? html`<p class="error" role="alert">${t.error}: ${this.error}</p>` : nothing}
-      ${this.page === 'backtest' ? this.renderBacktest() : this.renderAudit()}
+      ${pages[this.page]()}
     `;
   }
 
@@ -337,12 +373,7 @@ export class StepgateConsole extends LitElement {
         <label for="candidate">${t.candidate}</label>
         <textarea id="candidate" name="candidate" required spellcheck="false" .value=${this.candidate}></textarea>
         <div class="row">
-          <div>
-            <label for="days">${t.window}</label>
-            <select id="days" name="days" .value=${String(this.days)}>
-              ${[1, 7, 30, 90].map((n) => html`<option value=${n} ?selected=${n === this.days}>${t.days(n)}</option>`)}
-            </select>
-          </div>
+          ${this.windowSelect()}
           <button type="submit" ?disabled=${this.busy}>${this.busy ? t.running : t.run}</button>
         </div>
       </form>
@@ -403,6 +434,56 @@ export class StepgateConsole extends LitElement {
         )}</ul>
         ${r.friction.abandonedChange === null ? nothing : html`<p>${t.abandoned(Math.round(r.friction.abandonedChange))}</p>`}
       </section>
+    `;
+  }
+
+  windowSelect() {
+    const t = this.t;
+    return html`<div>
+      <label for="days">${t.window}</label>
+      <select id="days" name="days" .value=${String(this.days)}>
+        ${[1, 7, 30, 90].map((n) => html`<option value=${n} ?selected=${n === this.days}>${t.days(n)}</option>`)}
+      </select>
+    </div>`;
+  }
+
+  renderPolicies() {
+    const t = this.t;
+    const r = this.current;
+    const num = (n) => n.toLocaleString(this.lang);
+    return html`
+      <h2>${t.policiesPage}</h2>
+      <form class="card row" @submit=${this.loadPolicies}>
+        ${this.windowSelect()}
+        <button type="submit" ?disabled=${this.busy}>${t.refresh}</button>
+      </form>
+      ${
+        r
+          ? html`<section class="card" aria-labelledby="in-force">
+              <h2 id="in-force">${t.summary(num(r.decisions), num(r.replayable), num(r.notReplayable.count))}</h2>
+              <table>
+                <thead><tr><th scope="col">${t.policy}</th><th scope="col" class="num">${t.matched}</th><th scope="col" class="num">${t.stepUpRate}</th><th scope="col" class="num">${t.denyRate}</th><th scope="col" class="num">${t.fraudHeader}</th><th scope="col" class="num">${t.legitHeader}</th></tr></thead>
+                <tbody>${r.policies
+                  .filter((p) => p.now)
+                  .map(
+                    (
+                      p,
+                    ) => html`<tr data-policy=${p.policyId}><th scope="row">${p.policyId}${p.now.reportOnly ? html` <small>(${t.reportOnly})</small>` : nothing}</th>
+                      <td class="num">${num(p.now.matched)}</td><td class="num">${pct(p.now.stepUpRate)}</td><td class="num">${pct(p.now.denyRate)}</td>
+                      <td class="num" data-col="fraud">${num(p.now.fraudCaught)}</td><td class="num" data-col="legit">${num(p.now.legitChallenged)}</td></tr>`,
+                  )}</tbody>
+              </table>
+            </section>
+            <section class="card" aria-labelledby="methods">
+              <h2 id="methods">${t.methods}</h2>
+              ${Object.keys(r.friction.methods).length === 0 ? html`<p>${t.noChallenge}</p>` : nothing}
+              <ul>${Object.entries(r.friction.methods).map(
+                ([m, f]) =>
+                  html`<li>${t.completion(m, pct(f.completionRate), f.medianSeconds === null ? '—' : `${f.medianSeconds} s`)}</li>`,
+              )}</ul>
+            </section>`
+          : nothing
+      }
     `;
   }
 
