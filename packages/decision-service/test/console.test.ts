@@ -70,6 +70,8 @@ describe('operator console', () => {
   it('signs in, backtests a candidate, labels a decision from the audit view, axe-clean in en and fr', async () => {
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${svc.url}/console`);
     await page.getByLabel('Admin API key').fill('not-a-key');
     await page.getByRole('button', { name: 'Sign in' }).last().click();
@@ -77,7 +79,20 @@ describe('operator console', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.getByLabel('Admin API key').fill(svc.adminKey);
     await page.getByRole('button', { name: 'Sign in' }).last().click();
-    await page.getByRole('button', { name: 'Run the backtest' }).waitFor();
+    // Overview: the chart draws the three outcome series with the counts of the history.
+    await page.locator('stepgate-console').locator('#chart canvas').first().waitFor();
+    const chart = await page.evaluate(() => {
+      // biome-ignore lint/suspicious/noExplicitAny: the console element's uPlot instance
+      const el = (globalThis as any).document.querySelector('stepgate-console');
+      return {
+        labels: el.chart.series.slice(1).map((s: { label: string }) => s.label),
+        sums: el.chart.data.slice(1).map((d: number[]) => d.reduce((a, b) => a + b, 0)),
+      };
+    });
+    expect(chart).toEqual({ labels: ['allow', 'step_up', 'deny', 'invalid_request'], sums: [4, 1, 0, 0] });
+    expect(await page.locator('[data-tile="step-up"]').textContent()).toBe('20.0 %');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}console-overview.png` });
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({
       name: 'stepgate_console',
@@ -88,6 +103,7 @@ describe('operator console', () => {
     expect(cookie!.value).not.toContain(svc.adminKey);
 
     // Backtest: 300 and 400 go from allow to step_up with the candidate's lower threshold.
+    await page.getByRole('button', { name: 'Backtest' }).click();
     await page.getByLabel('Candidate policy (YAML or JSON)').fill(CANDIDATE);
     await page.getByRole('button', { name: 'Run the backtest' }).click();
     const transition = page.locator('stepgate-console').locator('[data-transition="allow→step_up"]');
@@ -143,8 +159,9 @@ describe('operator console', () => {
     ).toBe('fr');
     await page.getByRole('button', { name: 'Lancer le rejeu' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 
   it('refuses a cross-site or headerless call, a call without a session, and is off unless enabled', async () => {
     const signIn = await fetch(`${svc.url}/console/session`, {

@@ -24,6 +24,7 @@ const MAX_SESSIONS = 1000;
 const RELAYED: Array<{ method: 'GET' | 'POST'; pattern: RegExp }> = [
   { method: 'GET', pattern: /^audit(\?.*)?$/ },
   { method: 'GET', pattern: /^policies\/fields$/ },
+  { method: 'GET', pattern: /^overview(\?.*)?$/ },
   { method: 'POST', pattern: /^backtests$/ },
   { method: 'POST', pattern: /^whatif$/ },
   { method: 'POST', pattern: /^decisions\/dec_[A-Za-z0-9_-]{1,100}\/feedback$/ },

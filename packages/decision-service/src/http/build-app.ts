@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerConsoleRoutes } from '../console/console-routes.js';
+import { registerOverviewRoute } from '../console/overview.js';
 import type { ServiceContext } from '../service-context.js';
 import { registerTuningRoutes } from '../tuning/tuning-routes.js';
 import { registerAuditRoutes } from './audit-routes.js';
@@ -67,6 +68,7 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   registerAuthzenEvaluationsRoutes(app, routes, trusted);
   registerAuditRoutes(app, routes, () => ctx.audit.reader);
   registerTuningRoutes(app, routes);
+  registerOverviewRoute(app, routes);
   registerConsoleRoutes(app);
   registerMetricsRoutes(app, routes, ctx.metrics, ctx.config.metrics);
   await registerChallengeFeatures(app, routes, ctx.challengeDeps, { origins: ctx.config.origins, trusted });

@@ -4,6 +4,10 @@
 // cookie and the `Stepgate-Console: 1` header; the admin key never reaches this script again
 // after sign-in.
 import { css, html, LitElement, nothing } from 'lit';
+import uPlot from 'uplot';
+
+/** Series colours of the chart, each with a text label beside it (never colour alone). */
+const COLOURS = { allow: '#1d6b2f', step_up: '#b35c00', deny: '#a4161a', invalid_request: '#5b5f66' };
 
 const TEXT = {
   en: {
@@ -17,6 +21,17 @@ const TEXT = {
     backtest: 'Backtest',
     audit: 'Audit',
     policiesPage: 'Policies',
+    overview: 'Overview',
+    decisionsChart: (w) => `Decisions per ${w} by outcome`,
+    minute: (s) => (s === 60 ? 'minute' : `${s} s`),
+    total: 'Decisions',
+    latency: 'Decision latency (this process)',
+    auditHealth: 'Audit log',
+    healthy: (n) => `writing (${n} records)`,
+    failing: 'FAILING: decisions are withheld',
+    reportOnlyTitle: 'Report-only policies: what they would have done',
+    wouldBe: 'Would have',
+    noReportOnly: 'No report-only outcome in this window.',
     refresh: 'Refresh',
     reportOnly: 'report-only',
     fraudHeader: 'Fraud caught',
@@ -78,6 +93,17 @@ const TEXT = {
     backtest: 'Rejeu',
     audit: 'Journal',
     policiesPage: 'Politiques',
+    overview: 'Vue d’ensemble',
+    decisionsChart: (w) => `Décisions par ${w} selon le résultat`,
+    minute: (s) => (s === 60 ? 'minute' : `${s} s`),
+    total: 'Décisions',
+    latency: 'Latence de décision (ce processus)',
+    auditHealth: 'Journal d’audit',
+    healthy: (n) => `en écriture (${n} enregistrements)`,
+    failing: 'EN ÉCHEC : les décisions sont retenues',
+    reportOnlyTitle: 'Politiques en observation : ce qu’elles auraient fait',
+    wouldBe: 'Aurait',
+    noReportOnly: 'Aucun résultat en observation sur cette période.',
     refresh: 'Actualiser',
     reportOnly: 'observation seule',
     fraudHeader: 'Fraudes arrêtées',
@@ -157,6 +183,7 @@ export class StepgateConsole extends LitElement {
     error: { state: true },
     report: { state: true },
     current: { state: true },
+    overviewData: { state: true },
     records: { state: true },
     notice: { state: true },
   };
@@ -187,6 +214,20 @@ export class StepgateConsole extends LitElement {
     .outcome-deny { color: #a4161a; font-weight: 600; }
     .outcome-step_up { color: #8a4b00; font-weight: 600; }
     .outcome-allow { color: #1d6b2f; font-weight: 600; }
+    .tiles { display: flex; flex-wrap: wrap; gap: 1.5rem; }
+    .tiles p { font-size: 1.3rem; margin: 0.25rem 0 0; }
+    .legend { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; padding: 0; }
+    .swatch { display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 0.2rem; margin-right: 0.35rem; vertical-align: middle; }
+    #chart { width: 100%; overflow: hidden; }
+    .uplot, .u-wrap { position: relative; }
+    .u-wrap { user-select: none; }
+    .u-over, .u-under, .u-axis { position: absolute; }
+    .u-select { position: absolute; background: rgba(0, 0, 0, 0.07); pointer-events: none; }
+    .u-cursor-x, .u-cursor-y { position: absolute; left: 0; top: 0; pointer-events: none; will-change: transform; }
+    .u-hz .u-cursor-x, .u-vt .u-cursor-y { height: 100%; border-right: 1px dashed #607d8b; }
+    .u-hz .u-cursor-y, .u-vt .u-cursor-x { width: 100%; border-bottom: 1px dashed #607d8b; }
+    .u-cursor-pt { position: absolute; top: 0; left: 0; border-radius: 50%; border: 0 solid; pointer-events: none; background-clip: padding-box !important; }
+    .u-axis-label { font-weight: 600; }
     .link { background: none; border: none; color: #1f4fd1; text-decoration: underline; padding: 0; }
   `;
 
@@ -194,11 +235,13 @@ export class StepgateConsole extends LitElement {
     super();
     this.lang = (navigator.language || 'en').toLowerCase().startsWith('fr') ? 'fr' : 'en';
     this.signedIn = undefined;
-    this.page = 'backtest';
+    this.page = 'overview';
     this.busy = false;
     this.error = '';
     this.report = undefined;
     this.current = undefined;
+    this.overviewData = undefined;
+    this.chart = undefined;
     this.records = undefined;
     this.notice = '';
     this.candidate = '';
@@ -215,6 +258,7 @@ export class StepgateConsole extends LitElement {
     api('GET', 'policies/fields').then(
       (r) => {
         this.signedIn = r.status === 200;
+        if (this.signedIn) this.loadOverview();
       },
       () => {
         this.signedIn = false;
@@ -230,7 +274,8 @@ export class StepgateConsole extends LitElement {
 
   async signIn(event) {
     event.preventDefault();
-    const key = new FormData(event.target).get('key');
+    const form = event.target;
+    const key = new FormData(form).get('key');
     this.error = '';
     const res = await fetch('/console/session', {
       method: 'POST',
@@ -239,8 +284,9 @@ export class StepgateConsole extends LitElement {
       body: JSON.stringify({ key }),
     });
     if (res.status === 204) {
+      form.reset(); // the key leaves the page
       this.signedIn = true;
-      event.target.reset();
+      this.loadOverview();
     } else {
       const body = await res.json().catch(() => ({}));
       this.error = body.error?.message ?? String(res.status);
@@ -252,6 +298,7 @@ export class StepgateConsole extends LitElement {
     this.signedIn = false;
     this.report = undefined;
     this.records = undefined;
+    this.overviewData = undefined;
   }
 
   async runBacktest(event) {
@@ -268,6 +315,39 @@ export class StepgateConsole extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  async loadOverview(event) {
+    event?.preventDefault();
+    if (event) this.days = Number(new FormData(event.target).get('days'));
+    const res = await api('GET', `overview?since=${this.days}d`);
+    if (res.status === 200) this.overviewData = res.body;
+    else this.error = res.body?.error?.message ?? String(res.status);
+  }
+
+  updated() {
+    const box = this.renderRoot.querySelector('#chart');
+    const o = this.overviewData;
+    if (!box || !o) {
+      this.chart?.destroy();
+      this.chart = undefined;
+      return;
+    }
+    if (this.chart && this.chart.__data === o) return;
+    this.chart?.destroy();
+    const names = ['allow', 'step_up', 'deny', 'invalid_request'];
+    this.chart = new uPlot(
+      {
+        width: Math.max(300, box.clientWidth),
+        height: 260,
+        legend: { show: false },
+        series: [{}, ...names.map((n) => ({ label: n, stroke: COLOURS[n], width: 2 }))],
+        axes: [{}, { label: this.t.total }],
+      },
+      [o.series.time, ...names.map((n) => o.series[n])],
+      box,
+    );
+    this.chart.__data = o;
   }
 
   async loadPolicies(event) {
@@ -351,14 +431,16 @@ export class StepgateConsole extends LitElement {
         this.error = '';
         if (id === 'audit' && !this.records) this.searchAudit();
         if (id === 'policies') this.loadPolicies();
+        if (id === 'overview') this.loadOverview();
       }}>${name}</button></li>`;
     const pages = {
+      overview: () => this.renderOverview(),
       backtest: () => this.renderBacktest(),
       policies: () => this.renderPolicies(),
       audit: () => this.renderAudit(),
     };
     return html`
-      <nav aria-label=${t.nav}><ul>${tab('policies', t.policiesPage)}${tab('backtest', t.backtest)}${tab('audit', t.audit)}</ul></nav>
+      <nav aria-label=${t.nav}><ul>${tab('overview', t.overview)}${tab('policies', t.policiesPage)}${tab('backtest', t.backtest)}${tab('audit', t.audit)}</ul></nav>
       ${this.error ? html`<p class="error" role="alert">${t.error}: ${this.error}</p>` : nothing}
       ${pages[this.page]()}
     `;
@@ -434,6 +516,53 @@ export class StepgateConsole extends LitElement {
         )}</ul>
         ${r.friction.abandonedChange === null ? nothing : html`<p>${t.abandoned(Math.round(r.friction.abandonedChange))}</p>`}
       </section>
+    `;
+  }
+
+  renderOverview() {
+    const t = this.t;
+    const o = this.overviewData;
+    const num = (n) => n.toLocaleString(this.lang);
+    const ms = (s) => (s === null ? '—' : `${(s * 1000).toFixed(1)} ms`);
+    const all = o ? Object.values(o.totals).reduce((a, b) => a + b, 0) : 0;
+    return html`
+      <h2>${t.overview}</h2>
+      <form class="card row" @submit=${this.loadOverview}>
+        ${this.windowSelect()}
+        <button type="submit">${t.refresh}</button>
+      </form>
+      ${
+        o
+          ? html`<section class="card tiles">
+              <div><strong>${t.total}</strong><p data-tile="total">${num(all)}</p></div>
+              <div><strong>${t.stepUpRate}</strong><p data-tile="step-up">${pct(o.stepUpRate)}</p></div>
+              <div><strong>${t.denyRate}</strong><p data-tile="deny">${pct(o.denyRate)}</p></div>
+              <div><strong>${t.latency}</strong><p>p50 ${ms(o.latency.p50)} · p99 ${ms(o.latency.p99)}</p></div>
+              <div><strong>${t.auditHealth}</strong><p class=${o.audit.healthy ? 'ok' : 'error'}>${o.audit.healthy ? t.healthy(num(o.audit.records)) : t.failing}</p></div>
+            </section>
+            <section class="card" aria-labelledby="chart-title">
+              <h2 id="chart-title">${t.decisionsChart(t.minute(o.stepSeconds))}</h2>
+              <ul class="legend">${Object.entries(COLOURS).map(
+                ([n, c]) =>
+                  html`<li><span class="swatch" style="background:${c}"></span>${n}: ${num(o.totals[n] ?? 0)}</li>`,
+              )}</ul>
+              <div id="chart" role="img" aria-label=${`${t.decisionsChart(t.minute(o.stepSeconds))}: ${Object.entries(
+                o.totals,
+              )
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ')}`}></div>
+            </section>
+            <section class="card" aria-labelledby="report-only">
+              <h2 id="report-only">${t.reportOnlyTitle}</h2>
+              ${
+                o.reportOnly.length === 0
+                  ? html`<p>${t.noReportOnly}</p>`
+                  : html`<table><thead><tr><th scope="col">${t.policy}</th><th scope="col">${t.wouldBe}</th><th scope="col" class="num">${t.count}</th></tr></thead>
+                    <tbody>${o.reportOnly.map((r) => html`<tr><th scope="row">${r.policyId}</th><td>${r.decision}</td><td class="num">${num(r.count)}</td></tr>`)}</tbody></table>`
+              }
+            </section>`
+          : nothing
+      }
     `;
   }
 
