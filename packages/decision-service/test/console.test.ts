@@ -149,7 +149,8 @@ describe('operator console', () => {
       .poll(() => page.locator('[data-label="fraud"]').textContent())
       .toBe('Fraud: 1 labelled, stopped 0 now, 1 with the candidate');
 
-    // French.
+    // French, on a phone-sized screen.
+    await page.setViewportSize({ width: 390, height: 800 });
     await page.getByRole('button', { name: 'Français' }).click();
     expect(
       await page.evaluate(

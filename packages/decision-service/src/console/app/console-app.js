@@ -189,7 +189,8 @@ export class StepgateConsole extends LitElement {
   };
 
   static styles = css`
-    :host { display: block; max-width: 72rem; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
+    :host { display: block; max-width: 72rem; margin: 0 auto; padding: 1rem; overflow-wrap: break-word; hyphens: none; }
+    .ids { word-break: break-all; }
     header { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; justify-content: space-between; }
     h1 { font-size: 1.4rem; margin: 0.5rem 0; }
     h2 { font-size: 1.15rem; margin: 1.5rem 0 0.5rem; }
