@@ -61,8 +61,10 @@ function bundleLoader(): () => Promise<string> {
       const built = fileURLToPath(new URL('../standalone/console.min.js', import.meta.url));
       if (existsSync(built)) return readFileSync(built, 'utf8');
       const source = fileURLToPath(new URL('./app/console-app.js', import.meta.url));
-      // Sources only (tests, `pnpm demo`): esbuild is a workspace dev dependency.
-      const esbuild = await import('esbuild');
+      // Sources only (tests, `pnpm demo`): esbuild is a workspace dev dependency, imported by a
+      // computed name so the package build does not try to resolve it.
+      const name = 'esbuild';
+      const esbuild = (await import(name)) as typeof import('esbuild');
       const out = await esbuild.build({
         entryPoints: [source],
         bundle: true,
