@@ -25,6 +25,12 @@ default: allow
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
+/** Saves docs/screenshots/console-NAME.png when `DEMO_SCREENSHOTS=1` (like the demo's tour). */
+async function shot(page: Page, name: string, fullPage = false): Promise<void> {
+  if (process.env.DEMO_SCREENSHOTS !== '1') return;
+  await page.screenshot({ path: `${SHOTS}console-${name}.png`, fullPage });
+}
+
 async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the page's CSP (script-src 'self') does not apply.
   await page.evaluate(AXE);
@@ -92,7 +98,7 @@ describe('operator console', () => {
     expect(chart).toEqual({ labels: ['allow', 'step_up', 'deny', 'invalid_request'], sums: [4, 1, 0, 0] });
     expect(await page.locator('[data-tile="step-up"]').textContent()).toBe('20.0 %');
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}console-overview.png` });
+    await shot(page, 'overview');
     const [cookie] = await context.cookies();
     expect(cookie).toMatchObject({
       name: 'stepgate_console',
@@ -115,7 +121,7 @@ describe('operator console', () => {
       await page.getByRole('heading', { name: /5 decisions, 5 replayable, 0 not replayable/ }).count(),
     ).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}console-backtest.png`, fullPage: true });
+    await shot(page, 'backtest', true);
 
     // Audit: read a record in words and mark it as fraud.
     await page.getByRole('button', { name: 'Audit' }).click();
@@ -125,7 +131,7 @@ describe('operator console', () => {
     await card.getByRole('button', { name: 'Mark as fraud' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Marked as fraud.');
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}console-audit.png` });
+    await shot(page, 'audit');
 
     const stepped = page.locator(`article[data-decision="${ids[3]}"]`);
     await stepped.getByRole('button', { name: 'Mark as legitimate' }).click();
@@ -140,7 +146,7 @@ describe('operator console', () => {
     expect(await fresh.locator('td[data-col="legit"]').textContent()).toBe('1');
     expect(await fresh.locator('td[data-col="fraud"]').textContent()).toBe('0');
     expect(await axeViolations(page)).toEqual([]);
-    await page.screenshot({ path: `${SHOTS}console-policies.png`, fullPage: true });
+    await shot(page, 'policies', true);
 
     // The label reaches the backtest's label estimate.
     await page.getByRole('button', { name: 'Backtest' }).click();
