@@ -9,6 +9,8 @@ export function serviceConfig(origin: string): ServiceConfigInput {
   const known = configSchema.properties as Record<string, unknown>;
   const config: Record<string, unknown> = { origins: [origin], logLevel: 'warn' };
   if ('senders' in known) config.senders = { email: { type: 'dev' } };
+  // The operator console at the service's /console (docs/operators.md "The console").
+  if ('console' in known) config.console = { enabled: true };
   if ('webauthn' in known) config.webauthn = { rpId: 'localhost', rpName: 'Acme Bank', origins: [origin] };
   return config as ServiceConfigInput;
 }

@@ -22,7 +22,7 @@ const externalNpm = {
   },
 };
 
-for (const name of ['bench', 'server', 'replicas', 'replica-server']) {
+for (const name of ['bench', 'server', 'replicas', 'replica-server', 'backtest']) {
   await build({
     entryPoints: [join(here, `${name}.ts`)],
     outfile: join(outDir, `${name}.mjs`),
@@ -35,6 +35,8 @@ for (const name of ['bench', 'server', 'replicas', 'replica-server']) {
     logLevel: 'warning',
   });
 }
-// BENCH_ONLY=replicas runs only the replica part (PostgreSQL + Redis beside SQLite).
-if (process.env.BENCH_ONLY !== 'replicas') await import(pathToFileURL(join(outDir, 'bench.mjs')).href);
-await import(pathToFileURL(join(outDir, 'replicas.mjs')).href);
+// BENCH_ONLY=replicas or BENCH_ONLY=backtest runs only that part (each writes its own section).
+const only = process.env.BENCH_ONLY;
+if (only === undefined || only === '') await import(pathToFileURL(join(outDir, 'bench.mjs')).href);
+if (only !== 'backtest') await import(pathToFileURL(join(outDir, 'replicas.mjs')).href);
+if (only !== 'replicas') await import(pathToFileURL(join(outDir, 'backtest.mjs')).href);

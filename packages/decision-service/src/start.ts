@@ -149,6 +149,8 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       port: options.port ?? base.server.port,
       host: options.host ?? base.server.host,
     },
+    // `--dev` turns the operator console on.
+    console: { enabled: base.console.enabled || options.dev === true },
   };
   const configuredLevel =
     inputs.config?.logLevel ?? (inputs.file || env.STEPGATE_LOG_LEVEL ? config.logLevel : 'silent');
@@ -255,6 +257,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
       now,
       webauthn,
       audit,
+      metrics,
     });
     const ctx: ServiceContext = {
       config,

@@ -4,6 +4,7 @@
  * field that could hold a code, a secret or a token; `buildAuditEvent` copies only these fields.
  */
 import type { Decision, Level, Method, RiskLevel } from '@stepgate/protocol';
+import type { ReplayInput } from '../tuning/replay-input.js';
 
 /** Challenge lifecycle events (issue 6 emits them). */
 export const CHALLENGE_EVENT_TYPES = [
@@ -34,12 +35,16 @@ export const TOKEN_EVENT_TYPES = [
   'token.revoked',
 ] as const;
 
+/** A feedback label on a decision (`outcome`: `fraud` or `legit`; the note is not kept). */
+export const FEEDBACK_EVENT_TYPES = ['decision.feedback'] as const;
+
 /** Every event type, `decision` first. */
 export const AUDIT_EVENT_TYPES = [
   'decision',
   ...CHALLENGE_EVENT_TYPES,
   ...FACTOR_EVENT_TYPES,
   ...TOKEN_EVENT_TYPES,
+  ...FEEDBACK_EVENT_TYPES,
 ] as const;
 
 /** The type of an audit event. */
@@ -145,9 +150,14 @@ export interface DecisionAuditInput {
   challengeId?: string;
   /** The presented upgraded token's `jti` (its id, never the token). */
   tokenId?: string;
+  /**
+   * The evaluation input, for backtests (docs/audit.md "Replayable decisions"): stored beside the
+   * record (deleted after the replay retention), its SHA-256 in the record as `replayDigest`.
+   */
+  replay?: ReplayInput;
 }
 
-/** A challenge, factor or token event. */
+/** A challenge, factor, token or feedback event. */
 export interface LifecycleAuditInput {
   type: Exclude<AuditEventType, 'decision'>;
   who: AuditWho;

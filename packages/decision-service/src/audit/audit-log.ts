@@ -6,7 +6,7 @@ import { StepgateError } from '@stepgate/protocol';
 import Database from 'better-sqlite3';
 import type { AuditInput, AuditSink } from './audit-event.js';
 import { AuditReader } from './audit-reader.js';
-import { buildAuditEvent, canonicalEventText, indexColumns } from './audit-record.js';
+import { buildAuditEvent, canonicalEventText, indexColumns, replayText } from './audit-record.js';
 import { migrateAuditDb } from './audit-schema.js';
 import { WRITER_SOURCE } from './writer-worker.js';
 
@@ -29,6 +29,12 @@ export interface AuditLogOptions {
   maxQueue?: number;
   /** `full` fsyncs every commit (power-loss safe); `normal` survives process crashes only. @defaultValue 'full' */
   synchronous?: 'full' | 'normal';
+  /**
+   * How long decisions' replay inputs are kept (`audit_replay`), seconds; older ones are deleted
+   * by the writer (at most once a minute). The records themselves are never deleted.
+   * @defaultValue 7776000 (90 days)
+   */
+  replayRetention?: number;
   /** Unix ms. @defaultValue Date.now */
   now?: () => number;
   /** Called after each durable batch (metrics). */
@@ -105,8 +111,10 @@ export class AuditLog implements AuditSink {
     }
     let item: Record<string, unknown>;
     try {
-      const body = buildAuditEvent(event, this.#now());
+      const replay = event.type === 'decision' && event.replay ? replayText(event.replay) : undefined;
+      const body = buildAuditEvent(event, this.#now(), replay?.digest);
       item = { event: canonicalEventText(body), ...indexColumns(body) };
+      if (replay) item.replay = replay.text;
     } catch (error) {
       return Promise.reject(unavailable(error));
     }
@@ -216,6 +224,7 @@ export class AuditLog implements AuditSink {
         file: this.#options.file,
         sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3'),
         synchronous: this.#options.synchronous === 'normal' ? 'NORMAL' : 'FULL',
+        replayRetentionMs: (this.#options.replayRetention ?? 90 * 86_400) * 1000,
       },
     });
     return new Promise<void>((resolve, reject) => {

@@ -17,6 +17,18 @@ export interface AuditRow {
   hash: string;
 }
 
+/** A decision of {@link AuditReader.decisionsForReplay}. */
+export interface ReplayRow {
+  seq: number;
+  time: number;
+  /** The record's `decisionId`. */
+  decisionId: string | null;
+  /** The record's `replayDigest` (SHA-256 hex of the input), or null. */
+  digest: string | null;
+  /** The replay input (canonical JSON), or null. */
+  input: string | null;
+}
+
 /** Filters of {@link AuditReader.query} (and `GET /v1/audit`). */
 export interface AuditQuery {
   /** Unix ms, inclusive. */
@@ -121,6 +133,39 @@ export class AuditReader {
     const rows = this.db.prepare(sql).all(...args, limit + 1) as AuditRow[];
     const records = rows.slice(0, limit).map(recordFromRow);
     return rows.length > limit ? { records, nextBeforeSeq: records.at(-1)!.seq } : { records };
+  }
+
+  /**
+   * The decisions of a window (`from` inclusive, `to` exclusive, Unix ms) with their replay input
+   * (`input` is null when none was kept or it is past its retention), in seq order, streamed.
+   */
+  decisionsForReplay(from: number, to: number): IterableIterator<ReplayRow> {
+    return this.db
+      .prepare(
+        // The two members are read by SQLite: the event text never crosses into JavaScript.
+        `SELECT l.seq AS seq, l.time AS time, json_extract(l.event, '$.decisionId') AS decisionId,
+           json_extract(l.event, '$.replayDigest') AS digest, r.input AS input FROM audit_log l
+         LEFT JOIN audit_replay r ON r.seq = l.seq
+         WHERE l.type = 'decision' AND l.time >= ? AND l.time < ? ORDER BY l.seq`,
+      )
+      .iterate(from, to) as IterableIterator<ReplayRow>;
+  }
+
+  /** Number of decisions in a window (for progress). */
+  countDecisions(from: number, to: number): number {
+    const row = this.db
+      .prepare(`SELECT COUNT(*) AS n FROM audit_log WHERE type = 'decision' AND time >= ? AND time < ?`)
+      .get(from, to) as { n: number };
+    return row.n;
+  }
+
+  /** Records of these types in a window, in seq order, streamed. */
+  eventsOfTypes(types: readonly string[], from: number, to: number): IterableIterator<AuditRow> {
+    return this.db
+      .prepare(
+        `SELECT * FROM audit_log WHERE type IN (${types.map(() => '?').join(', ')}) AND time >= ? AND time < ? ORDER BY seq`,
+      )
+      .iterate(...types, from, to) as IterableIterator<AuditRow>;
   }
 
   close(): void {

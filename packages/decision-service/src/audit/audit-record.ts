@@ -34,6 +34,8 @@ export interface AuditEventBody {
   reportOnly?: Array<{ policyId: string; decision: string; reasons: AuditReason[] }>;
   policyVersion?: string;
   detail?: AuditDetail;
+  /** SHA-256 (hex) of the decision's replay input, stored beside the record (`audit_replay`). */
+  replayDigest?: string;
 }
 
 /** One record of the chain. `hash` = SHA-256 over the RFC 8785 JSON of `{ event, prevHash, seq }`. */
@@ -181,7 +183,7 @@ const WHERE = ['country', 'deviceId', 'deviceKnown', 'ip', 'userAgent'] as const
  * @example
  * buildAuditEvent({ type: 'challenge.failed', who: { userId: 'u1' }, detail: { failure: 'wrong_code' } }, Date.now());
  */
-export function buildAuditEvent(input: AuditInput, at: number): AuditEventBody {
+export function buildAuditEvent(input: AuditInput, at: number, replayDigest?: string): AuditEventBody {
   const body: AuditEventBody = {
     v: 1,
     time: new Date(at).toISOString(),
@@ -204,6 +206,7 @@ export function buildAuditEvent(input: AuditInput, at: number): AuditEventBody {
       policyId: scrubString(String(r.policyId)),
       reasons: reasons(r.reasons),
     }));
+    if (replayDigest !== undefined) body.replayDigest = replayDigest;
   } else {
     if (typeof input.factorId === 'string') body.factorId = scrubString(input.factorId);
     const outcome = code(input.outcome);
@@ -212,6 +215,15 @@ export function buildAuditEvent(input: AuditInput, at: number): AuditEventBody {
     if (d) body.detail = d;
   }
   return sortTop(body);
+}
+
+/**
+ * The stored text of a decision's replay input: scrubbed like the record (token- and key-shaped
+ * strings redacted, bounded depth and size) and canonical, with its SHA-256 (hex) for the record.
+ */
+export function replayText(replay: unknown): { text: string; digest: string } {
+  const text = canonicalJson(scrub(replay));
+  return { text, digest: createHash('sha256').update(text).digest('hex') };
 }
 
 /** The RFC 8785 text that a record's hash covers. */

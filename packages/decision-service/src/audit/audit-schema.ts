@@ -30,6 +30,16 @@ const MIGRATIONS = [
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
      BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  // Decisions' replay inputs (docs/audit.md "Replayable decisions"), keyed by the record's seq;
+  // the record holds their SHA-256 (`replayDigest`). Deleted after the replay retention. The
+  // (type, time) index lets a backtest read a window's feedback and challenge events alone.
+  `CREATE TABLE audit_replay (
+     seq INTEGER PRIMARY KEY,
+     time INTEGER NOT NULL,
+     input TEXT NOT NULL
+   );
+   CREATE INDEX audit_replay_time ON audit_replay (time);
+   CREATE INDEX audit_log_type_time ON audit_log (type, time);`,
 ];
 
 /** Applies the audit database's migrations (idempotent, numbered by `user_version`). */

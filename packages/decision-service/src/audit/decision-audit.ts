@@ -1,5 +1,6 @@
 import type { DecisionRequest, DecisionResponse } from '@stepgate/protocol';
 import type { Caller } from '../service-context.js';
+import type { ReplayInput } from '../tuning/replay-input.js';
 import type { DecisionAuditInput, DecisionOutcome } from './audit-event.js';
 
 /**
@@ -18,6 +19,8 @@ export function decisionAuditInput(p: {
   caller: Caller;
   deviceKnown: boolean;
   digest?: string;
+  /** The evaluation input to keep for backtests (src/tuning/replay-input.ts). */
+  replay?: ReplayInput;
 }): DecisionAuditInput {
   const { request, response, caller } = p;
   const input: DecisionAuditInput = {
@@ -43,5 +46,6 @@ export function decisionAuditInput(p: {
   if (ctx?.device?.deviceId !== undefined) input.where.deviceId = ctx.device.deviceId;
   if (ctx?.userAgent !== undefined) input.where.userAgent = ctx.userAgent;
   if (response.challenge) input.challengeId = response.challenge.id;
+  if (p.replay) input.replay = p.replay;
   return input;
 }

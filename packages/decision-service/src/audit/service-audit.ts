@@ -3,6 +3,7 @@ import { StepgateError } from '@stepgate/protocol';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { AuditOpenOptions } from '../stores/stores.js';
+import { REPLAY_DEFAULTS, type ReplaySettings } from '../tuning/replay-input.js';
 import type { AuditInput } from './audit-event.js';
 import { AuditLog } from './audit-log.js';
 import type { ServiceAuditLog } from './audit-port.js';
@@ -16,10 +17,17 @@ export interface AuditSettings {
   maxBatch: number;
   /** @defaultValue 'full' */
   synchronous: 'full' | 'normal';
+  /** Replayable decisions, for backtests (docs/audit.md "Replayable decisions"). */
+  replay: ReplaySettings;
 }
 
 /** Defaults of {@link AuditSettings}. */
-export const AUDIT_DEFAULTS: AuditSettings = { batchWindowMs: 0, maxBatch: 1000, synchronous: 'full' };
+export const AUDIT_DEFAULTS: AuditSettings = {
+  batchWindowMs: 0,
+  maxBatch: 1000,
+  synchronous: 'full',
+  replay: REPLAY_DEFAULTS,
+};
 
 /**
  * Opens the service's audit log (`<dataDir>/audit.db`) with its metrics and a log line per failed
@@ -56,6 +64,7 @@ export function openServiceAudit(p: {
     file: join(p.dataDir, AUDIT_DB_FILE_NAME),
     batchWindowMs: p.settings.batchWindowMs,
     synchronous: p.settings.synchronous,
+    replayRetention: p.settings.replay.retention,
   });
 }
 

@@ -21,6 +21,9 @@ db.pragma('journal_mode = WAL');
 db.pragma('synchronous = ' + workerData.synchronous);
 const head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
 const insert = db.prepare('INSERT INTO audit_log (seq, time, type, user_id, action, decision, policy_version, policies, event, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+const insertReplay = db.prepare('INSERT INTO audit_replay (seq, time, input) VALUES (?, ?, ?)');
+const pruneReplay = db.prepare('DELETE FROM audit_replay WHERE time < ?');
+let prunedAt = 0;
 const write = db.transaction((items) => {
   const last = head.get();
   let seq = last ? last.seq : 0;
@@ -30,7 +33,15 @@ const write = db.transaction((items) => {
     seq += 1;
     const hash = createHash('sha256').update('{"event":' + it.event + ',"prevHash":"' + prev + '","seq":' + seq + '}').digest('hex');
     insert.run(seq, it.time, it.type, it.userId, it.action, it.decision, it.policyVersion, it.policies, it.event, prev, hash);
+    if (it.replay !== undefined) insertReplay.run(seq, it.time, it.replay);
     prev = hash;
+  }
+  // Replay inputs past their retention go (the records stay: they are hash-chained).
+  // The service's clock: the time of the batch's last record.
+  const now = items.length > 0 ? items[items.length - 1].time : 0;
+  if (now - prunedAt > 60000) {
+    prunedAt = now;
+    pruneReplay.run(now - workerData.replayRetentionMs);
   }
   return first;
 });

@@ -1,8 +1,10 @@
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-config.js';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { PolicyHolder } from '../policies/policy-holder.js';
 import type { Sealer } from '../secrets/sealer.js';
 import type { Senders } from '../senders/create-senders.js';
+import type { Sender } from '../senders/sender.js';
 import type { ChallengeStore } from '../stores/challenge-store.js';
 import type { Store } from '../stores/store.js';
 import type { TokenService } from '../tokens/token-service.js';
@@ -29,6 +31,33 @@ export interface ChallengeWiring {
   audit?: ChallengeEventSink | undefined;
   /** WebAuthn and device-key state (methods `webauthn`, `biometric`). */
   webauthn?: WebAuthnContext | undefined;
+  /** Challenge and sender metrics (`/metrics`). */
+  metrics?: ServiceMetrics | undefined;
+}
+
+/** The senders, each failed `send` counted in `stepgate_sender_failures_total`. */
+function countedSenders(senders: Senders, metrics: ServiceMetrics | undefined): Senders {
+  if (!metrics) return senders;
+  const wrap = (sender: Sender | undefined, channel: 'email' | 'sms'): Sender | undefined => {
+    if (!sender) return undefined;
+    return {
+      kind: sender.kind,
+      send: async (message) => {
+        try {
+          await sender.send(message);
+        } catch (error) {
+          metrics.senderFailures.inc({ channel, sender: sender.kind });
+          throw error;
+        }
+      },
+    };
+  };
+  const out: Senders = { ...senders, close: () => senders.close() };
+  const email = wrap(senders.email, 'email');
+  const sms = wrap(senders.sms, 'sms');
+  if (email) out.email = email;
+  if (sms) out.sms = sms;
+  return out;
 }
 
 /**
@@ -42,11 +71,12 @@ export function buildChallengeDeps(w: ChallengeWiring): ChallengeDeps {
     challenges: w.challengeStore,
     sealer: w.sealer,
     tokens: w.tokens,
-    senders: w.senders,
+    senders: countedSenders(w.senders, w.metrics),
     events: {
       async append(event) {
         w.log.info({ event }, event.type);
         await w.audit?.append(event);
+        w.metrics?.observeChallengeEvent(event, w.now());
       },
     },
     settings: w.config.challenges,

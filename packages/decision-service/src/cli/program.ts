@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { registerTuningCommands } from '../tuning/tuning-commands.js';
 import { VERSION } from '../version.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { runFactorUnlock } from './commands/factor.js';
@@ -139,6 +140,7 @@ export function createProgram(io: CliIo = processIo): Command {
     });
 
   registerAuditCommands(program, io);
+  registerTuningCommands(program, io);
 
   return program;
 }

@@ -56,6 +56,7 @@ export const configSchema = {
     users: usersConfigSchema,
     idps: idpsConfigSchema,
     metrics: metricsConfigSchema,
+    console: { type: 'object', additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
     history: { type: 'object', additionalProperties: false, properties: { window: duration } },
     idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },
     origins: stringList(500),

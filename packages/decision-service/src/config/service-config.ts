@@ -53,6 +53,8 @@ export interface ServiceConfigInput {
   idps?: IdpConfigInput[];
   /** Where `/metrics` is served and whether it needs a key. @defaultValue `{ requireKey: false }` (API listener) */
   metrics?: MetricsConfigInput;
+  /** The operator console at `/console` (docs/operators.md). @defaultValue `{ enabled: false }` */
+  console?: { enabled?: boolean };
   /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
   history?: { window?: DurationInput };
   /** How long an `Idempotency-Key` answer is kept. @defaultValue `{ ttl: '24h' }` */
@@ -128,6 +130,8 @@ export interface ServiceConfig {
   users: UsersSettings;
   idps: IdpSettings[];
   metrics: MetricsSettings;
+  /** The operator console at `/console` (on with `--dev`). */
+  console: { enabled: boolean };
   history: { window: number };
   idempotency: { ttl: number };
   origins: string[];
@@ -166,6 +170,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     users: normalizeUsers(input.users, audiences),
     idps: (input.idps ?? []).map((idp, i) => normalizeIdp(idp, { path: `/idps/${i}/issuer` })),
     metrics: normalizeMetrics(input.metrics),
+    console: { enabled: input.console?.enabled ?? false },
     history: { window: durationSeconds(input.history?.window ?? '1h') },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
     origins: input.origins ?? [],

@@ -14,6 +14,7 @@ import { providerStepUps } from '../idps/provider-step-up.js';
 import { timeOrderedId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
+import { replayInput } from '../tuning/replay-input.js';
 import { checkProviderToken } from './check-provider-token.js';
 import { checkPresentedToken } from './check-token.js';
 import { requestDigest } from './digest.js';
@@ -76,7 +77,8 @@ export async function decide(
     (await ctx.tokens.verifyDeviceToken(device.deviceToken, userId, device.deviceId)).ok;
   const history = historySnapshot(state, policy, rememberedToken);
   const { stepUpToken, idpToken, ...forEngine } = request;
-  const verdict = policy.evaluate({ request: forEngine, now: nowSec, history });
+  const evaluation = { request: forEngine, now: nowSec, history };
+  const verdict = policy.evaluate(evaluation);
 
   const decisionId = newDecisionId();
   if (verdict.invalid !== undefined) {
@@ -213,6 +215,9 @@ export async function decide(
       response,
       caller: options.caller,
       deviceKnown: rememberedToken,
+      ...(ctx.config.audit.replay.enabled
+        ? { replay: replayInput(evaluation, policy, ctx.config.audit.replay) }
+        : {}),
       ...(digest !== undefined || request.transaction !== undefined
         ? { digest: digest ?? requestDigest(request.action.name, request.transaction) }
         : {}),

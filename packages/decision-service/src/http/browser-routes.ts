@@ -52,6 +52,10 @@ export async function browserClientIp(request: FastifyRequest, trusted: TrustedN
  */
 export function answerError(reply: FastifyReply, error: unknown): FastifyReply {
   if (!(error instanceof StepgateError) || error.details === undefined) throw error;
+  if (error.code === 'rate_limited')
+    reply.server.stepgate?.ctx.metrics.rateLimitHits.inc({
+      route: reply.request.routeOptions.url ?? 'unknown',
+    });
   const body = error.toBody();
   if (body.error.retryAfter !== undefined) reply.header('retry-after', String(body.error.retryAfter));
   return reply.status(error.status).type('application/json').send(body);

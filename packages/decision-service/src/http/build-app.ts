@@ -1,6 +1,9 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { registerConsoleRoutes } from '../console/console-routes.js';
+import { registerOverviewRoute } from '../console/overview.js';
 import type { ServiceContext } from '../service-context.js';
+import { registerTuningRoutes } from '../tuning/tuning-routes.js';
 import { registerAuditRoutes } from './audit-routes.js';
 import { ApiKeyCache } from './auth.js';
 import { registerAuthzenEvaluationsRoutes } from './authzen-evaluations-routes.js';
@@ -64,6 +67,9 @@ export async function buildApp(ctx: ServiceContext): Promise<{ app: FastifyInsta
   registerAuthzenRoutes(app, routes, trusted);
   registerAuthzenEvaluationsRoutes(app, routes, trusted);
   registerAuditRoutes(app, routes, () => ctx.audit.reader);
+  registerTuningRoutes(app, routes);
+  registerOverviewRoute(app, routes);
+  registerConsoleRoutes(app);
   registerMetricsRoutes(app, routes, ctx.metrics, ctx.config.metrics);
   await registerChallengeFeatures(app, routes, ctx.challengeDeps, { origins: ctx.config.origins, trusted });
   fast = fastDecisionRoute(ctx, apiKeys, trusted);

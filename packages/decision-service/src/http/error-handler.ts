@@ -43,6 +43,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function installErrorHandlers(app: FastifyInstance, routes: RouteTable): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof StepgateError) {
+      if (error.code === 'rate_limited')
+        app.stepgate?.ctx.metrics.rateLimitHits.inc({ route: request.routeOptions.url ?? 'unknown' });
       if (error.code === 'internal_error') request.log.error({ err: error }, 'internal error');
       // toBody() adds the members a caller may see (`path`, `details` of a field of the wrong type, …).
       const { code, message, ...extra } = error.toBody().error;

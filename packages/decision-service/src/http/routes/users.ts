@@ -7,6 +7,7 @@ import {
   type UserView,
 } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
+import { auditOrWithhold } from '../../audit/service-audit.js';
 import { updateUser } from '../../enrollment/contact-change.js';
 import type { UserRecord } from '../../stores/store.js';
 import { feedbackRequestSchema, userUpsertRequestSchema, userViewSchema } from '../protocol-schemas.js';
@@ -67,12 +68,22 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable): vo
         404: errorResponse('No such decision (`not_found`).'),
       },
     },
-    handler: async (request, reply) => {
+    handler: async (request, reply, caller) => {
       const { id } = request.params as { id: string };
       const body = request.body as FeedbackRequest;
       if (!(await ctx.store.setFeedback(id, body.label, body.note, ctx.now()))) {
         throw new StepgateError('not_found', 'no such decision');
       }
+      // Audited too, so a backtest reads labels from the audit log (the note is not kept).
+      await auditOrWithhold(
+        ctx,
+        ctx.audit.append({
+          type: 'decision.feedback',
+          who: caller ? { apiKeyId: caller.apiKeyId, audience: caller.audience } : {},
+          decisionId: id,
+          outcome: body.label,
+        }),
+      );
       return reply.status(204).send();
     },
   });
