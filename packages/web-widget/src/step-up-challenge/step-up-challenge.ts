@@ -46,6 +46,8 @@ import { receiveSmsCode } from './web-otp.js';
 import { type WebAuthnMethod, webauthnProof } from './webauthn-proof.js';
 
 type Phase = 'idle' | 'loading' | 'ready' | 'done' | 'fatal';
+/** What the current method is waiting for: a code being sent, or a proof being checked. */
+type Busy = false | 'sending' | 'verifying';
 type Pending = { resolve: (answer: VerifyAnswer) => void; reject: (error: unknown) => void };
 
 const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_otp';
@@ -169,7 +171,7 @@ export class StepUpChallenge extends LitElement {
   declare private view: ChallengeView | undefined;
   declare private phase: Phase;
   declare private method: Method | undefined;
-  declare private busy: boolean;
+  declare private busy: Busy;
   declare private error: WidgetError | undefined;
   declare private sentTo: string | undefined;
   declare private resendAt: number;
@@ -354,16 +356,16 @@ export class StepUpChallenge extends LitElement {
   }
 
   /** Runs one step of the current method with the busy flag set; errors go to {@link handle}. */
-  async #act(step: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  async #act(step: (signal: AbortSignal) => Promise<void>, busy: Busy = 'verifying'): Promise<void> {
     const { signal } = this.#methodCtl;
     this.#interacted = true;
-    this.busy = true;
+    this.busy = busy;
     try {
       await step(signal);
     } catch (e) {
       if (!signal.aborted) this.#handle(e);
     } finally {
-      this.busy = false;
+      if (this.busy === busy) this.busy = false; // a verify started while a code was sending
     }
   }
 
@@ -379,7 +381,7 @@ export class StepUpChallenge extends LitElement {
       if (method === 'sms_otp') {
         void receiveSmsCode(signal).then((code) => code && !signal.aborted && this.#submit({ method, code }));
       }
-    });
+    }, 'sending');
   }
 
   #submit(body: VerifyRequest): void {
@@ -491,7 +493,7 @@ export class StepUpChallenge extends LitElement {
           },
           m,
         )
-      : webauthnView(method, this.busy, m, () => this.#runWebAuthn(method));
+      : webauthnView(method, !!this.busy, m, () => this.#runWebAuthn(method));
     const other =
       view.methods.length > 1
         ? html`<button part="switch" type="button" @click=${() => (this.method = undefined)}>${m.useAnother}</button>`

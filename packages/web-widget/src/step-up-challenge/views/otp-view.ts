@@ -5,7 +5,8 @@ import type { ChallengeMessages } from '../../i18n/messages.js';
 /** What the code form needs from the element. */
 export interface OtpViewState {
   method: Method;
-  busy: boolean;
+  /** A code is being sent (the field stays editable) or checked (read-only). */
+  busy: false | 'sending' | 'verifying';
   /** Masked destination of the sent code (`email_otp`, `sms_otp`). */
   sentTo: string | undefined;
   /** Seconds until a resend is allowed; 0 when allowed now. */
@@ -24,6 +25,7 @@ export function normalizeCode(text: string): string | undefined {
 
 function submitForm(e: Event, s: OtpViewState): void {
   e.preventDefault();
+  if (s.busy === 'verifying') return;
   const form = e.currentTarget as HTMLFormElement;
   const code = normalizeCode((form.elements.namedItem('code') as HTMLInputElement).value);
   const remember = (form.elements.namedItem('remember') as HTMLInputElement | null)?.checked ?? false;
@@ -41,6 +43,9 @@ function onPaste(e: ClipboardEvent): void {
 }
 
 /**
+ * While a code is being sent or checked the field is read-only, not disabled: a disabled field
+ * cannot take focus, and the dialog's focus would fall to Cancel (issue 19).
+ *
  * One numeric field for a TOTP, email or SMS code (`autocomplete="one-time-code"` lets the
  * platform offer a received SMS code), plus send/resend for sent codes.
  */
@@ -60,7 +65,7 @@ export function otpView(s: OtpViewState, m: ChallengeMessages): TemplateResult {
         required
         autofocus
         aria-describedby="error"
-        ?disabled=${s.busy}
+        ?readonly=${s.busy === 'verifying'}
         @paste=${onPaste}
       />
     </label>
@@ -70,7 +75,7 @@ export function otpView(s: OtpViewState, m: ChallengeMessages): TemplateResult {
         : nothing
     }
     <div class="row">
-      <button part="submit" type="submit" ?disabled=${s.busy}>${m.verify}</button>
+      <button part="submit" type="submit" ?disabled=${s.busy === 'verifying'}>${m.verify}</button>
       ${
         sent
           ? html`<button part="resend" type="button" ?disabled=${s.busy || s.resendIn > 0} @click=${s.resend}>
