@@ -15,7 +15,19 @@ export const challengeViewSchema = {
       methods: {
         type: 'array',
         maxItems: 8,
-        items: obj({ method, destination: str(SCHEMA_LIMITS.name) }, ['method']),
+        items: obj(
+          {
+            method,
+            destination: str(SCHEMA_LIMITS.name),
+            lock: {
+              oneOf: [
+                obj({ state: { const: 'locked' } }, ['state']),
+                obj({ state: { const: 'waiting' }, until: dateTime }, ['state', 'until']),
+              ],
+            },
+          },
+          ['method'],
+        ),
       },
       attemptsLeft: { type: 'integer', minimum: 0 },
       expiresAt: dateTime,
