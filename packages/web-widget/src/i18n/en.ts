@@ -40,6 +40,9 @@ export const en: ChallengeMessages = {
   expiresIn: (t) => `Expires in ${t}`,
   expired: 'This request expired. Please start again.',
   locked: 'Too many attempts. Please start again.',
+  methodLocked: 'Locked after too many attempts.',
+  methodWaiting: (t) => `Too many attempts. Try again after ${t}.`,
+  allLocked: 'No way to confirm is available right now. Try again later or contact support.',
   network: 'The service could not be reached. Try again.',
   verified: 'Confirmed.',
 };

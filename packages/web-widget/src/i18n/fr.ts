@@ -42,6 +42,10 @@ export const fr: ChallengeMessages = {
   expiresIn: (t) => `Expire dans ${t}`,
   expired: 'Cette demande a expiré. Recommencez.',
   locked: 'Trop d’essais. Recommencez.',
+  methodLocked: 'Bloquée après trop d’essais.',
+  methodWaiting: (t) => `Trop d’essais. Réessayez après ${t}.`,
+  allLocked:
+    'Aucun moyen de confirmer n’est disponible pour le moment. Réessayez plus tard ou contactez le support.',
   network: 'Le service est injoignable. Réessayez.',
   verified: 'Confirmé.',
 };

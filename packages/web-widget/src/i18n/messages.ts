@@ -41,6 +41,12 @@ export interface ChallengeMessages {
   expiresIn: (time: string) => string;
   expired: string;
   locked: string;
+  /** Beside a method every authenticator of which is locked (the challenge view's `lock`). */
+  methodLocked: string;
+  /** Beside a method in its back-off: `time` is a local clock time (`10:42`). */
+  methodWaiting: (time: string) => string;
+  /** When no method of the challenge can be used now. */
+  allLocked: string;
   network: string;
   verified: string;
 }

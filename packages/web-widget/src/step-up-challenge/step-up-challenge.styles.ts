@@ -11,6 +11,9 @@ dt { color: var(--_muted); }
 dd { margin: 0; font-weight: 600; text-align: end; overflow-wrap: anywhere; }
 fieldset { display: grid; gap: 8px; padding: 0; border: 0; }
 legend { padding: 0; margin-bottom: 8px; font-weight: 600; }
+.methods { display: grid; gap: 8px; }
+[part~='method-button'] { display: grid; text-align: start; }
+[part~='method-lock'] { color: var(--_danger); font-size: 0.9em; }
 form, [part~='webauthn'], [part~='body'] { display: grid; gap: var(--_gap); }
 input[name='code'] { font-size: 1.4em; letter-spacing: 0.2em; font-variant-numeric: tabular-nums; }
 [part~='switch'] { justify-self: start; border: 0; background: none; padding: 0; color: var(--_accent); text-decoration: underline; }

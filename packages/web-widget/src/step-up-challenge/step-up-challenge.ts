@@ -37,7 +37,7 @@ import { theme } from '../styles/theme.js';
 import { errorText } from './error-text.js';
 import { addHost, removeHost } from './handler-registry.js';
 import { styles } from './step-up-challenge.styles.js';
-import { methodPicker } from './views/method-picker.js';
+import { lockText, methodPicker } from './views/method-picker.js';
 import { otpView } from './views/otp-view.js';
 import { providerButtons } from './views/provider-buttons.js';
 import { expiryView, transactionView } from './views/transaction-view.js';
@@ -96,6 +96,8 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @csspart methods - The method picker.
  * @csspart methods-title - Its legend.
  * @csspart method-button - One method.
+ * @csspart method-lock - Why a method is disabled: locked, or until when it waits (issue 19).
+ * @csspart all-locked - The line shown when no method can be used now.
  * @csspart providers - The "Continue with …" buttons of identity providers (docs/idp.md).
  * @csspart provider-button - One identity provider.
  * @csspart form - The code form.
@@ -313,7 +315,10 @@ export class StepUpChallenge extends LitElement {
           );
         } else {
           this.phase = 'ready';
-          if (view.methods.length === 1 && view.methods[0]) this.#select(view.methods[0].method, false);
+          const [only] = view.methods;
+          // A lone method is picked for the user, unless it is locked: no code that cannot work.
+          if (view.methods.length === 1 && only && !lockText(only, this.now, en, ''))
+            this.#select(only.method, false);
           else this.#tick();
         }
       },
@@ -347,6 +352,8 @@ export class StepUpChallenge extends LitElement {
   }
 
   #select(method: Method, byUser = true): void {
+    const mv = this.view?.methods.find((x) => x.method === method);
+    if (mv && lockText(mv, Date.now(), en, '')) return;
     if (byUser) this.#interacted = true;
     this.#methodCtl.abort();
     this.#methodCtl = new AbortController();
@@ -428,6 +435,7 @@ export class StepUpChallenge extends LitElement {
         input.value = '';
         void this.updateComplete.then(() => input.focus());
       }
+      this.#refreshLocks();
     } else if (error.code.startsWith('webauthn') || error.code === 'native_failed') {
       this.method = undefined; // offer every allowed method again, this one included to retry
     } else if (error.status === 404 || error.status === 410) {
@@ -435,6 +443,25 @@ export class StepUpChallenge extends LitElement {
       return;
     }
     this.#fail(error);
+  }
+
+  /**
+   * Reads the view again after a failed attempt: when that failure locked the current method,
+   * the picker comes back with it disabled and the reason (issue 19).
+   */
+  #refreshLocks(): void {
+    const url = this.#loaded;
+    const { signal } = this.#methodCtl;
+    if (!url) return;
+    getChallenge(url, this.#client(signal)).then(
+      (view) => {
+        if (signal.aborted || !this.view) return;
+        this.view = { ...this.view, methods: view.methods };
+        const current = view.methods.find((x) => x.method === this.method);
+        if (current && lockText(current, Date.now(), en, '')) this.method = undefined;
+      },
+      () => undefined, // the failure is already shown; the next attempt tells the rest
+    );
   }
 
   /** Closes and settles the pending `stepUp()` promise with `error`. */
@@ -476,7 +503,7 @@ export class StepUpChallenge extends LitElement {
     }
     if (phase !== 'ready' || !view) return nothing;
     if (!method) {
-      return html`${methodPicker(view.methods, m, (x) => this.#select(x))}${providerButtons(this.#providers(), m, (p) => this.#continueWith(p))}`;
+      return html`${methodPicker(view.methods, m, (x) => this.#select(x), this.now, langOf(this))}${providerButtons(this.#providers(), m, (p) => this.#continueWith(p))}`;
     }
     const resendIn = Math.max(0, Math.ceil((this.resendAt - this.now) / 1000));
     const body = isCode(method)
