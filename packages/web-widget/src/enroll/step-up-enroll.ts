@@ -22,7 +22,8 @@ import { theme } from '../styles/theme.js';
 import { styles } from './step-up-enroll.styles.js';
 import { factorList, passkeyForm, totpSetup } from './views.js';
 
-type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'fatal';
+/** `done`: a factor was added; the service spends the ticket on it, so nothing more can be added. */
+type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'done' | 'fatal';
 
 /**
  * Adds sign-in factors with an enrollment ticket from `POST /v1/enrollments`: shows the user's
@@ -188,11 +189,17 @@ export class StepUpEnroll extends LitElement {
     }
   }
 
-  #added(factor: FactorView, m: EnrollMessages): Promise<void> {
+  /**
+   * The service spends the ticket on its first factor: reading the view again would answer 404
+   * and show "This link expired" beside a stale "No methods yet." (issue 19). The new factor
+   * joins the list here instead, and the element ends in `done`.
+   */
+  #added(factor: FactorView, m: EnrollMessages): void {
     this.notice = m.added(factor.label ?? m.methods[factor.method]);
     this.totp = undefined;
+    if (this.view) this.view = { ...this.view, factors: [...this.view.factors, factor] };
+    this.phase = 'done';
     this.dispatchEvent(new StepUpFactorAddedEvent(factor));
-    return this.#refresh();
   }
 
   #startTotp(): void {
@@ -213,7 +220,7 @@ export class StepUpEnroll extends LitElement {
     void this.#run(async () => {
       try {
         const { factor } = await confirmTotpEnrollment(url, { code }, this.#client());
-        await this.#added(factor, m);
+        this.#added(factor, m);
       } catch (e) {
         input.value = '';
         input.focus();
@@ -237,7 +244,7 @@ export class StepUpEnroll extends LitElement {
       }
       const body = label ? { response, label } : { response };
       const { factor } = await verifyWebAuthnRegistration(url, body, this.#client());
-      await this.#added(factor, m);
+      this.#added(factor, m);
     });
   }
 
