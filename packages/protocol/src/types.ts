@@ -347,7 +347,10 @@ export type ChallengeStatus = 'pending' | 'verified' | 'failed' | 'expired';
 export interface ChallengeView {
   id: string;
   status: ChallengeStatus;
+  /** The action id, for the app (never shown to the user). */
   action: string;
+  /** What the action is called for the user, by language (`{ en: 'Transfer money', fr: 'Virement' }`), from the policies' `actions`. */
+  actionLabel?: Record<string, string>;
   /** The server's copy of the transaction: what the user confirms (S18). */
   transaction?: Transaction;
   level: Level;

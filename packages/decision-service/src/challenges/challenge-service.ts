@@ -19,7 +19,7 @@ import {
 import type { ChallengeEvent } from './challenge-events.js';
 import { maskEmail, maskPhone } from './mask.js';
 import { methodLocks } from './method-locks.js';
-import { codeMessage, newSentCode, type SentCodeMethod, sentCodeHash } from './sent-code.js';
+import { codeMessage, messageLabel, newSentCode, type SentCodeMethod, sentCodeHash } from './sent-code.js';
 import { verifyChallenge } from './verify-challenge.js';
 import { startPossession } from './webauthn.js';
 
@@ -79,6 +79,8 @@ export class ChallengeService {
       attemptsLeft: status === 'pending' ? Math.max(0, settings.maxFailures - c.attempts) : 0,
       expiresAt: new Date(c.expiresAt).toISOString(),
     };
+    const label = this.#deps.actionLabel(c.action);
+    if (label) view.actionLabel = { ...label };
     if (c.transaction !== undefined) view.transaction = JSON.parse(c.transaction) as Transaction;
     return view;
   }
@@ -156,7 +158,7 @@ export class ChallengeService {
     const transaction = c.transaction === undefined ? undefined : (JSON.parse(c.transaction) as Transaction);
     const text = codeMessage({
       code,
-      action: c.action,
+      label: messageLabel(deps.actionLabel(c.action)),
       minutes: Math.ceil((expiresAt - now) / 60_000),
       ...(transaction === undefined ? {} : { transaction }),
     });

@@ -9,6 +9,12 @@ export const challengeViewSchema = {
       id: str(SCHEMA_LIMITS.id),
       status: { type: 'string', enum: ['pending', 'verified', 'failed', 'expired'] },
       action: str(SCHEMA_LIMITS.name),
+      actionLabel: {
+        type: 'object',
+        maxProperties: 64,
+        propertyNames: { maxLength: 35 },
+        additionalProperties: str(120),
+      },
       transaction: openMap,
       level,
       acr: str(SCHEMA_LIMITS.name),
