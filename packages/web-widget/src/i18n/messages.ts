@@ -25,6 +25,10 @@ export interface ChallengeMessages {
   resend: string;
   resendIn: (seconds: number) => string;
   verify: string;
+  /** On the primary button while a code or passkey is checked. */
+  verifying: string;
+  /** Where the destination goes while the code is on its way. */
+  sending: string;
   cancel: string;
   close: string;
   tryAgain: string;

@@ -79,7 +79,8 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @fires {StepUpCancelEvent} step-up-cancel - The user cancelled (cancelable).
  * @fires {StepUpErrorEvent} step-up-error - A check failed, the challenge expired or locked, or the service is unreachable.
  * @fires {StepUpMethodChangeEvent} step-up-method-change - The user picked a method.
- * @slot header - Content after the title (a logo, a help link).
+ * @slot brand - The app's logo and name above the title: the trust cue users look for (Clerk, Auth0 and Stripe show one).
+ * @slot header - Content after the title and intro (a help link).
  * @slot footer - Content before the cancel button.
  * @csspart dialog - The native `<dialog>` (modal mode).
  * @csspart base - The panel.
@@ -91,6 +92,7 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @csspart transaction-list - The `<dl>`.
  * @csspart action - The action name.
  * @csspart transaction-value - A value.
+ * @csspart amount - The amount being confirmed, large (when the transaction has `amount` and `currency`).
  * @csspart body - The method area.
  * @csspart loading - The loading text.
  * @csspart methods - The method picker.
@@ -102,7 +104,7 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @csspart provider-button - One identity provider.
  * @csspart form - The code form.
  * @csspart label - The code label.
- * @csspart input - The code field.
+ * @csspart input - The code field (one real field; the boxes drawn under it are hidden from assistive technology).
  * @csspart destination - Where the code was sent.
  * @csspart resend - The resend button.
  * @csspart remember - The remember-device box.
@@ -152,6 +154,7 @@ export class StepUpChallenge extends LitElement {
     sentTo: { state: true },
     resendAt: { state: true },
     now: { state: true },
+    code: { state: true },
   };
 
   /** `lang` is a global attribute, not a property: observe it to re-render in the new language. */
@@ -178,6 +181,7 @@ export class StepUpChallenge extends LitElement {
   declare private sentTo: string | undefined;
   declare private resendAt: number;
   declare private now: number;
+  declare private code: string;
 
   #pending: Pending | undefined;
   /** The request that got the step-up answer, for an identity provider to replay (docs/idp.md). */
@@ -194,6 +198,7 @@ export class StepUpChallenge extends LitElement {
     this.phase = 'idle';
     this.resendAt = 0;
     this.now = Date.now();
+    this.code = '';
   }
 
   /** The challenge URL from `challenge`, `challenge-url`, or `service-url` + `challenge-id`. */
@@ -357,7 +362,7 @@ export class StepUpChallenge extends LitElement {
     if (byUser) this.#interacted = true;
     this.#methodCtl.abort();
     this.#methodCtl = new AbortController();
-    Object.assign(this, { method, error: undefined, sentTo: undefined, resendAt: 0 });
+    Object.assign(this, { method, error: undefined, sentTo: undefined, resendAt: 0, code: '' });
     this.dispatchEvent(new StepUpMethodChangeEvent(method));
     if (method === 'email_otp' || method === 'sms_otp') this.#send();
   }
@@ -431,6 +436,7 @@ export class StepUpChallenge extends LitElement {
         return;
       }
       const input = this.renderRoot.querySelector<HTMLInputElement>('input[name=code]');
+      this.code = '';
       if (input) {
         input.value = '';
         void this.updateComplete.then(() => input.focus());
@@ -497,7 +503,8 @@ export class StepUpChallenge extends LitElement {
   #content(m: ChallengeMessages): TemplateResult | typeof nothing {
     const { phase, view, method } = this;
     if (phase === 'loading') return html`<p part="loading" class="muted">${m.loading}</p>`;
-    if (phase === 'done') return html`<p part="success">${m.verified}</p>`;
+    if (phase === 'done')
+      return html`<p part="success" role="status"><span class="tick" aria-hidden="true"></span>${m.verified}</p>`;
     if (phase === 'fatal' && this.error?.code === 'network_error') {
       return html`<button part="retry" type="button" autofocus @click=${() => this.#load()}>${m.tryAgain}</button>`;
     }
@@ -514,16 +521,18 @@ export class StepUpChallenge extends LitElement {
             sentTo: this.sentTo,
             resendIn,
             offerRemember: this.rememberDevice,
+            code: this.code,
+            input: (digits) => (this.code = digits),
             submit: (code, remember) =>
               this.#submit({ method, code, ...(remember ? { rememberDevice: true } : {}) } as VerifyRequest),
             resend: () => this.#send(),
           },
           m,
         )
-      : webauthnView(method, !!this.busy, m, () => this.#runWebAuthn(method));
+      : webauthnView(method, this.busy === 'verifying', m, () => this.#runWebAuthn(method));
     const other =
       view.methods.length > 1
-        ? html`<button part="switch" type="button" @click=${() => (this.method = undefined)}>${m.useAnother}</button>`
+        ? html`<button part="switch" class="link" type="button" @click=${() => (this.method = undefined)}>${m.useAnother}</button>`
         : nothing;
     return html`${body}${other}`;
   }
@@ -533,14 +542,18 @@ export class StepUpChallenge extends LitElement {
     const lang = langOf(this);
     const { view, phase } = this;
     const ended = phase === 'fatal' || phase === 'done';
-    const base = html`<section part="base" aria-labelledby="title">
-      <header part="header"><h2 id="title" part="title">${m.title}</h2><slot name="header"></slot></header>
-      <p part="intro" class="muted">${m.intro}</p>
+    const base = html`<section part="base" aria-labelledby="title" data-phase=${phase}>
+      <header part="header">
+        <slot name="brand"></slot>
+        <h2 id="title" part="title">${m.title}</h2>
+        <p part="intro" class="muted">${m.intro}</p>
+        <slot name="header"></slot>
+      </header>
       ${view ? transactionView(view, m, lang) : nothing}
       <div part="body">${this.#content(m)}</div>
       <p id="error" part="error" role="alert">${this.error ? errorText(this.error, m) : ''}</p>
       ${view && phase === 'ready' ? expiryView(Date.parse(view.expiresAt), this.now, m) : nothing}
-      <footer part="footer" class="row">
+      <footer part="footer">
         <slot name="footer"></slot>
         <button part="cancel" type="button" ?autofocus=${phase === 'fatal'} @click=${() => this.cancel()}>
           ${ended ? m.close : m.cancel}

@@ -81,6 +81,7 @@ export class FakeStepgate {
         id,
         status: 'pending',
         action: 'payments.transfer',
+        actionLabel: { en: 'Transfer money', fr: 'Virement' },
         transaction: { amount: 900, currency: 'EUR', payee: 'ACME Rent' },
         level: 'aal2',
         acr: 'urn:stepgate:aal2',

@@ -107,7 +107,7 @@ ${scriptTags(challenge)}`,
     expect(await el.evaluate((e) => e.shadowRoot?.querySelector('[part=title]')?.textContent)).toBe(
       'Confirm it’s you',
     );
-    expect(await el.locator('[part=action]').textContent()).toBe('payments.transfer');
+    expect(await el.locator('[part=action]').textContent()).toBe('Transfer money');
     expect(await el.locator('[part=transaction-value]').allTextContents()).toContain('ACME Rent');
     expect(service.calls).toEqual([{ method: 'GET', path: '/stepgate/v1/challenges/chl_inline' }]);
     expect(requested).toEqual(['/', bundlePath(challenge), '/stepgate/v1/challenges/chl_inline']);
