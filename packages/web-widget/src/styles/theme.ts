@@ -39,5 +39,5 @@ label { display: grid; gap: 4px; }
 .muted { color: var(--_muted); }
 [part~='error'] { color: var(--_danger); }
 [part~='error']:empty { display: none; }
-@media (prefers-reduced-motion: no-preference) { button { transition: filter 0.15s, background 0.15s; } button:hover:not(:disabled) { filter: brightness(1.08); } }
+@media (prefers-reduced-motion: no-preference) { button { transition: filter 0.15s; } button:hover:not(:disabled) { filter: brightness(1.08); } }
 `;
