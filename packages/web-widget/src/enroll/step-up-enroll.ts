@@ -79,8 +79,8 @@ type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'done' | 'fatal
  * @cssprop [--stepgate-danger=#b42318 | #ff9b8f] - Errors.
  * @cssprop [--stepgate-border=#c4c7cf | #4a4d57] - Borders.
  * @cssprop [--stepgate-surface=#f4f5f7 | #23252b] - List items, buttons.
- * @cssprop [--stepgate-radius=10px] - Corner radius.
- * @cssprop [--stepgate-gap=12px] - Spacing.
+ * @cssprop [--stepgate-radius=14px] - Corner radius.
+ * @cssprop [--stepgate-gap=14px] - Spacing.
  * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family.
  * @cssprop [--stepgate-width=26rem] - Width.
  */

@@ -123,14 +123,16 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @cssprop [--stepgate-accent=#1d4ed8 | #8fb4ff] - Primary buttons, links, focus ring.
  * @cssprop [--stepgate-accent-fg=#ffffff | #0b1020] - Text on the accent colour.
  * @cssprop [--stepgate-danger=#b42318 | #ff9b8f] - Errors.
+ * @cssprop [--stepgate-success=#067647 | #7ee2a8] - The confirmation.
+ * @cssprop [--stepgate-shadow=0 24px 64px rgb(16 24 40 / 0.22)] - The modal panel's shadow.
  * @cssprop [--stepgate-border=#c4c7cf | #4a4d57] - Borders.
  * @cssprop [--stepgate-surface=#f4f5f7 | #23252b] - Buttons and the transaction box.
- * @cssprop [--stepgate-radius=10px] - Corner radius.
- * @cssprop [--stepgate-gap=12px] - Spacing.
+ * @cssprop [--stepgate-radius=14px] - Corner radius.
+ * @cssprop [--stepgate-gap=14px] - Spacing.
  * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family.
  * @cssprop [--stepgate-font-size=15px] - Font size.
  * @cssprop [--stepgate-width=26rem] - Width.
- * @cssprop [--stepgate-backdrop=rgb(0 0 0 / 0.55)] - Modal backdrop.
+ * @cssprop [--stepgate-backdrop=rgb(10 12 20 / 0.55)] - Modal backdrop.
  * @cssprop [--stepgate-focus=var(--stepgate-accent)] - Focus ring.
  */
 export class StepUpChallenge extends LitElement {
