@@ -9,7 +9,10 @@ actions:
 /** The last code message the dev outbox holds for an address. */
 async function lastMessage(ctx: Awaited<ReturnType<typeof startWithChallenges>>, to: string) {
   const { body } = await ctx.admin('GET', `/v1/dev/outbox?to=${encodeURIComponent(to)}`);
-  return body.messages.filter((m: { kind: string }) => m.kind === 'code').at(-1) as { text: string };
+  return body.messages.filter((m: { kind: string }) => m.kind === 'code').at(-1) as {
+    text: string;
+    actionLabel?: Record<string, string>;
+  };
 }
 
 async function emailStepUp(policies: string) {
@@ -32,6 +35,8 @@ describe('action labels from the policies (issue 19)', () => {
     expect(view.actionLabel).toEqual({ en: 'Transfer money', fr: 'Virement' });
     expect(message.text).toContain('to approve Transfer money: 600 EUR to Bob.');
     expect(message.text).not.toContain('payments.transfer');
+    // A webhook receiver with its own templates gets every language.
+    expect(message.actionLabel).toEqual({ en: 'Transfer money', fr: 'Virement' });
   });
 
   it('without labels the view has none and the message names the amount and payee only', async () => {

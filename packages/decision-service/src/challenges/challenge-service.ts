@@ -156,9 +156,10 @@ export class ChallengeService {
     const code = newSentCode();
     const expiresAt = Math.min(now + settings.codeLifetime * 1000, c.expiresAt);
     const transaction = c.transaction === undefined ? undefined : (JSON.parse(c.transaction) as Transaction);
+    const labels = deps.actionLabel(c.action);
     const text = codeMessage({
       code,
-      label: messageLabel(deps.actionLabel(c.action)),
+      label: messageLabel(labels),
       minutes: Math.ceil((expiresAt - now) / 60_000),
       ...(transaction === undefined ? {} : { transaction }),
     });
@@ -173,6 +174,7 @@ export class ChallengeService {
         code,
         challengeId: c.id,
         action: c.action,
+        ...(labels === undefined ? {} : { actionLabel: { ...labels } }),
         ...(transaction === undefined ? {} : { transaction }),
       });
     } catch (error) {
