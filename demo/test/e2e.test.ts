@@ -161,7 +161,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     aliceLastStep = Math.floor(enrolledAt / 30_000);
     await enroll.locator('[part~="input"]').fill(totpCode(aliceSecret, enrolledAt));
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'totp' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="totp"]', { hasText: 'Authenticator app' })
+      .waitFor();
     await context.close();
   });
 
@@ -194,7 +196,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await enroll.locator('[part~="add-passkey"]').click();
     await enroll.locator('[part~="input"]').fill('This laptop');
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="webauthn"]', { hasText: 'Security key or passkey' })
+      .waitFor();
     await screenshot(page, 'security');
 
     await page.goto(`${demo.url}/#account`);
@@ -224,7 +228,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     const enroll = page.locator('step-up-enroll');
     await enroll.locator('[part~="add-passkey"]').click();
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="webauthn"]', { hasText: 'Security key or passkey' })
+      .waitFor();
 
     // A valid step-up for "make Bob an admin", as the guard would ask for it on his session: the
     // service's own challenge, run by the page's widget through the bank's proxy.
@@ -302,7 +308,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await enroll.locator('[part~="add-passkey"]').click();
     await enroll.locator('[part~="input"]').fill('Work laptop');
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="webauthn"]', { hasText: 'Security key or passkey' })
+      .waitFor();
 
     await page.goto(`${demo.url}/#roles`);
     await page.selectOption('select[data-user="bob"]', 'teller');
