@@ -18,6 +18,7 @@ import type { EnrollMessages } from '../i18n/messages.js';
 import { registry } from '../i18n/registry.js';
 import { resolveMessages } from '../i18n/resolve.js';
 import { normalizeCode } from '../step-up-challenge/views/otp-view.js';
+import { otpStyles } from '../styles/otp.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './step-up-enroll.styles.js';
 import { factorList, passkeyForm, totpSetup } from './views.js';
@@ -85,7 +86,7 @@ type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'done' | 'fatal
  * @cssprop [--stepgate-width=26rem] - Width.
  */
 export class StepUpEnroll extends LitElement {
-  static override styles = [theme, styles];
+  static override styles = [theme, otpStyles, styles];
   static override properties = {
     ticket: {},
     serviceUrl: { attribute: 'service-url' },
@@ -223,6 +224,7 @@ export class StepUpEnroll extends LitElement {
         this.#added(factor, m);
       } catch (e) {
         input.value = '';
+        input.dispatchEvent(new Event('input')); // clear the boxes drawn from it
         input.focus();
         throw e;
       }

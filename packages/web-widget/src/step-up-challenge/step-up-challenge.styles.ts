@@ -29,11 +29,6 @@ legend { padding: 0; margin-bottom: 8px; font-weight: 600; }
 form, [part~='webauthn'], [part~='body'] { display: grid; gap: var(--_gap); }
 [part~='destination'] { text-align: center; }
 [part~='label'] { font-weight: 600; }
-.otp { position: relative; }
-.otp input { position: absolute; inset: 0; width: 100%; height: 100%; padding: 0; border: 0; opacity: 0; font-size: 16px; }
-.slots { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; gap: 8px; }
-.slot { display: grid; place-items: center; height: 3.2em; border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.6); background: var(--_bg); font-size: 1.35em; font-weight: 600; font-variant-numeric: tabular-nums; white-space: pre; }
-.otp:focus-within .next { outline: 3px solid var(--stepgate-focus, var(--_accent)); outline-offset: 1px; }
 .check { display: flex; align-items: center; gap: 8px; }
 .check input { min-height: 0; width: 1.1em; height: 1.1em; }
 [part~='success'] { display: grid; justify-items: center; gap: 8px; font-weight: 600; color: var(--_success); }

@@ -33,6 +33,7 @@ import { en } from '../i18n/en.js';
 import type { ChallengeMessages } from '../i18n/messages.js';
 import { registry } from '../i18n/registry.js';
 import { langOf, resolveMessages } from '../i18n/resolve.js';
+import { otpStyles } from '../styles/otp.js';
 import { theme } from '../styles/theme.js';
 import { errorText } from './error-text.js';
 import { addHost, removeHost } from './handler-registry.js';
@@ -136,7 +137,7 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @cssprop [--stepgate-focus=var(--stepgate-accent)] - Focus ring.
  */
 export class StepUpChallenge extends LitElement {
-  static override styles = [theme, styles];
+  static override styles = [theme, otpStyles, styles];
   static override properties = {
     challenge: { attribute: false },
     serviceUrl: { attribute: 'service-url' },
