@@ -6,8 +6,8 @@ import { StepUpChallenge } from './step-up-challenge/step-up-challenge.js';
 import { TAG_CHALLENGE } from './tags.js';
 
 // Server-side rendering has no registry (or Lit's shim): skip, the browser defines it on hydration.
-const registry = globalThis.customElements;
-if (registry && !registry.get(TAG_CHALLENGE)) registry.define(TAG_CHALLENGE, StepUpChallenge);
+if (globalThis.customElements && !customElements.get(TAG_CHALLENGE))
+  customElements.define(TAG_CHALLENGE, StepUpChallenge);
 
 declare global {
   interface HTMLElementTagNameMap {

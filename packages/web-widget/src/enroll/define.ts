@@ -6,8 +6,8 @@ import { TAG_ENROLL } from '../tags.js';
 import { StepUpEnroll } from './step-up-enroll.js';
 
 // Server-side rendering has no registry (or Lit's shim): skip, the browser defines it on hydration.
-const registry = globalThis.customElements;
-if (registry && !registry.get(TAG_ENROLL)) registry.define(TAG_ENROLL, StepUpEnroll);
+if (globalThis.customElements && !customElements.get(TAG_ENROLL))
+  customElements.define(TAG_ENROLL, StepUpEnroll);
 
 declare global {
   interface HTMLElementTagNameMap {
