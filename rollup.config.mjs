@@ -33,6 +33,39 @@ function entriesOf(dir, pkg) {
   return entries;
 }
 
+/**
+ * package.json `stepgate.lazy`: `{ "./src/x.ts": { "bundle": "sibling", "exports": ["f"] } }`. In
+ * every standalone bundle but `sibling` itself, an import of src/x.ts becomes a shim whose async
+ * functions `f` load `./sibling.min.js` on their first call (a relative import() resolves against
+ * the bundle's own URL), so rarely used code stays out of the size-budgeted bundle.
+ */
+function lazySiblings(dir, lazy, name) {
+  const byPath = new Map(Object.entries(lazy).map(([file, spec]) => [resolve(dir, file), spec]));
+  // The shim sits (virtually) in src/standalone/, beside lazy-fetch.ts: its `./sibling.min.js`
+  // is rendered as is, like lazy-fetch's, since dist/standalone/ mirrors that directory.
+  const shims = new Map();
+  return {
+    name: 'stepgate-lazy-siblings',
+    async resolveId(source, importer, options) {
+      if (!importer || byPath.size === 0 || shims.has(source)) return shims.has(source) ? source : null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const spec = resolved && byPath.get(resolved.id);
+      if (!spec || spec.bundle === name) return null;
+      const id = resolve(dir, 'src', 'standalone', `${spec.bundle}.lazy.js`);
+      shims.set(id, spec);
+      return id;
+    },
+    load(id) {
+      const spec = shims.get(id);
+      if (!spec) return null;
+      const sibling = JSON.stringify(`./${spec.bundle}.min.js`);
+      return spec.exports
+        .map((f) => `export const ${f} = (...a) => import(${sibling}).then((m) => m.${f}(...a));`)
+        .join('\n');
+    },
+  };
+}
+
 function configsFor(dir) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const deps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies });
@@ -59,7 +92,13 @@ function configsFor(dir) {
       // this one, never inlined.
       external: (id) => /^\.\/[\w-]+\.min\.js$/.test(id),
       plugins: [
-        nodeResolve({ browser: true, exportConditions: ['source', 'browser', 'import', 'default'] }),
+        lazySiblings(dir, pkg.stepgate?.lazy ?? {}, name),
+        // `production` named here: without it node-resolve picks `development` whenever NODE_ENV is
+        // set and not "production" (vitest sets "test"), and Lit's dev build (+13 KB) gets in.
+        nodeResolve({
+          browser: true,
+          exportConditions: ['source', 'browser', 'production', 'import', 'default'],
+        }),
         esbuild({
           target: 'es2022',
           minify: true,

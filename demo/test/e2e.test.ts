@@ -66,6 +66,50 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await context.close();
   });
 
+  it('at 390 px the dialog and the amount being confirmed stay on screen; no raw ids (issue 19)', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'bob', { width: 390, height: 844 });
+    await page.fill('#amount', '1250.5');
+    await page.fill('#payee', 'Garage Dupont');
+    await page.click('#send');
+    const el = page.locator('step-up-challenge');
+    const amount = el.locator('[part~="amount"]');
+    await amount.waitFor();
+    await el.locator('[part~="destination"]', { hasText: /[*•]/ }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    for (const part of ['dialog', 'amount', 'input', 'submit', 'cancel']) {
+      const box = await el.locator(`[part~="${part}"]`).boundingBox();
+      expect(box, part).not.toBeNull();
+      expect(box!.x, part).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width, part).toBeLessThanOrEqual(390);
+      expect(box!.y + box!.height, part).toBeLessThanOrEqual(844);
+    }
+    await expect(amount.textContent()).resolves.toBe('€1,250.50');
+    await expect(el.locator('[part~="action"]').textContent()).resolves.toBe('Transfer money');
+    const text = await el.evaluate((e) => e.shadowRoot?.textContent ?? '');
+    for (const raw of ['payments.transfer', 'urn:stepgate', 'StepUpError', 'userId'])
+      expect(text).not.toContain(raw);
+    await screenshot(page, 'challenge-390');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'challenge-390-dark');
+    await el.locator('[part~="cancel"]').click();
+    await context.close();
+  });
+
+  it('the challenge dialog in light and dark, as a designer reviews it', async () => {
+    const { context, page } = await signedIn(browser, demo.url, 'bob');
+    await page.fill('#amount', '900');
+    await page.fill('#payee', 'Garage Dupont');
+    await page.click('#send');
+    const el = page.locator('step-up-challenge');
+    await el.locator('[part~="destination"]', { hasText: /[*•]/ }).waitFor();
+    await el.locator('[part~="input"]').pressSequentially('1234');
+    await screenshot(el.locator('[part~="base"]'), 'challenge-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(el.locator('[part~="base"]'), 'challenge-dark');
+    await el.locator('[part~="cancel"]').click();
+    await context.close();
+  });
+
   it('the embed page in a React Native webview: the bridge tells the app when a challenge starts and completes', async () => {
     const { context, page } = await signedIn(browser, demo.url, 'bob');
     await page.addInitScript(() => {
@@ -117,7 +161,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     aliceLastStep = Math.floor(enrolledAt / 30_000);
     await enroll.locator('[part~="input"]').fill(totpCode(aliceSecret, enrolledAt));
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'totp' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="totp"]', { hasText: 'Authenticator app' })
+      .waitFor();
     await context.close();
   });
 
@@ -150,7 +196,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await enroll.locator('[part~="add-passkey"]').click();
     await enroll.locator('[part~="input"]').fill('This laptop');
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="webauthn"]', { hasText: 'Security key or passkey' })
+      .waitFor();
     await screenshot(page, 'security');
 
     await page.goto(`${demo.url}/#account`);
@@ -180,7 +228,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     const enroll = page.locator('step-up-enroll');
     await enroll.locator('[part~="add-passkey"]').click();
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="webauthn"]', { hasText: 'Security key or passkey' })
+      .waitFor();
 
     // A valid step-up for "make Bob an admin", as the guard would ask for it on his session: the
     // service's own challenge, run by the page's widget through the bank's proxy.
@@ -258,7 +308,9 @@ describe('Acme Bank in Chromium', { timeout: 60_000 }, () => {
     await enroll.locator('[part~="add-passkey"]').click();
     await enroll.locator('[part~="input"]').fill('Work laptop');
     await enroll.locator('[part~="submit"]').click();
-    await page.locator('[data-testid="factors"] li', { hasText: 'webauthn' }).waitFor();
+    await page
+      .locator('[data-testid="factors"] li[data-method="webauthn"]', { hasText: 'Security key or passkey' })
+      .waitFor();
 
     await page.goto(`${demo.url}/#roles`);
     await page.selectOption('select[data-user="bob"]', 'teller');

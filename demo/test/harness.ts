@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 // @ts-expect-error tools/chromium.mjs is plain JS without types
 import { chromiumArgs, chromiumPath } from '../../tools/chromium.mjs';
 import { type RunningDemo, startDemo } from '../src/server/index.js';
@@ -30,8 +30,9 @@ export async function signedIn(
   browser: Browser,
   url: string,
   userId: string,
+  viewport = { width: 1180, height: 860 },
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1180, height: 860 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   await page.goto(url);
   await page.click(`button[data-user="${userId}"]`);
@@ -81,7 +82,9 @@ export async function answerWithCode(page: Page, method: string, code: () => Pro
   await Promise.race([picker.waitFor(), input.waitFor()]);
   if (await picker.isVisible()) await picker.click();
   // A sent code exists once the dialog says where it went (the field may show before that).
-  if (method === 'email_otp' || method === 'sms_otp') await dialog.locator('[part~="destination"]').waitFor();
+  if (method === 'email_otp' || method === 'sms_otp') {
+    await dialog.locator('[part~="destination"]', { hasText: /[*•]/ }).waitFor();
+  }
   await input.fill(await code());
   await dialog.locator('[part~="submit"]').click();
 }
@@ -89,8 +92,8 @@ export async function answerWithCode(page: Page, method: string, code: () => Pro
 /** Where screenshots go when `DEMO_SCREENSHOTS=1`. */
 export const SCREENSHOT_DIR = new URL('../../docs/screenshots/', import.meta.url);
 
-/** Saves a screenshot of the page when `DEMO_SCREENSHOTS=1` (docs/screenshots/NAME.png). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot of the page, or of one element, when `DEMO_SCREENSHOTS=1` (docs/screenshots/NAME.png). */
+export async function screenshot(page: Page | Locator, name: string): Promise<void> {
   if (process.env.DEMO_SCREENSHOTS !== '1') return;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOT_DIR).pathname });

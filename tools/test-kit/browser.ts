@@ -49,7 +49,8 @@ export async function signedInPage(
 export async function answerEmailCode(page: Page, sample: SampleService, seen: number): Promise<void> {
   const dialog = page.locator('step-up-challenge');
   await dialog.locator('[part~="input"]').waitFor();
-  await dialog.locator('[part~="destination"]').waitFor();
+  // The line says "Sending a code…" until the service answers, then the masked address.
+  await dialog.locator('[part~="destination"]', { hasText: /[*•]/ }).waitFor();
   await dialog.locator('[part~="input"]').fill(await sample.nextCode(seen));
   await dialog.locator('[part~="submit"]').click();
 }

@@ -26,6 +26,14 @@ td .muted { font-size: 11px; }
 .muted { color: #52555e; font-size: 13px; }
 aside > div:empty { display: none; }
 .notice { position: fixed; bottom: 16px; right: 16px; background: #1b1c20; color: #fff; padding: 10px 14px; border-radius: 8px; }
+/* Phones (390 px): one column, the header wraps, nothing wider than the screen. */
+@media (max-width: 760px) {
+  header { flex-wrap: wrap; gap: 8px 16px; padding: 12px 16px; }
+  main { grid-template-columns: minmax(0, 1fr); margin: 16px auto; }
+  section, aside > div { padding: 14px 16px; }
+  input, select { max-width: 100%; box-sizing: border-box; }
+  .notice { left: 16px; }
+}
 /* The widget's theme: Acme's green, rounder corners, the page's font. */
 step-up-challenge,
 step-up-enroll {
@@ -36,12 +44,21 @@ step-up-enroll {
 step-up-challenge::part(title) {
   letter-spacing: 0.01em;
 }
+@media (prefers-color-scheme: dark) {
+  step-up-challenge,
+  step-up-enroll {
+    --stepgate-accent: #6fd3b5;
+  }
+}
 `;
+
+/** The bank's logo and name in the dialog's brand slot: the trust cue above the title. */
+const BRAND = `<span slot="brand"><svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true"><path fill="#0f5c4a" d="M12 2 2 7v2h20V7zM4 11v7h3v-7zm6.5 0v7h3v-7zM17 11v7h3v-7zM2 20v2h20v-2z"/></svg>Acme Bank</span>`;
 
 const shell = (title: string, script: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><style>${STYLE}</style></head>
-<body>${body}<step-up-challenge></step-up-challenge>
+<body>${body}<step-up-challenge>${BRAND}</step-up-challenge>
 <script type="module" src="/assets/${script}"></script></body></html>`;
 
 /** Serves the two HTML pages and their bundled scripts. */

@@ -45,7 +45,13 @@ export async function call(path: string, init: { method?: string; json?: unknown
     return { status, httpStatus: res.status, body, network };
   } catch (error) {
     if (isStepUpError(error) && error.code === 'cancelled') return { status: 'cancelled', body: {}, network };
-    return { status: 'error', body: { error: { message: String(error) } }, network };
+    // A sentence for the customer, not `String(error)` ("StepUpError: …"); the code stays for tests.
+    const code = isStepUpError(error) ? error.code : 'network_error';
+    return {
+      status: 'error',
+      body: { error: { code, message: 'The check could not be completed.' } },
+      network,
+    };
   }
 }
 

@@ -2,7 +2,7 @@
  * How the bank page sets up the widget: one `<step-up-challenge>` in the page (pages.ts), its
  * events, its strings and the language. docs/frontend.md quotes this file.
  */
-import { StepUpChallenge } from '@stepgate/web-widget';
+import { en, fr, StepUpChallenge } from '@stepgate/web-widget';
 import { h } from './dom.js';
 
 // A named import, not a bare one: the widget's package.json marks its index as free of side
@@ -13,9 +13,11 @@ if (!customElements.get('step-up-challenge')) customElements.define('step-up-cha
 export function setUpWidget(): void {
   const challenge = document.querySelector('step-up-challenge');
   if (!challenge) return;
-  challenge.messages = { title: 'Confirm it is you — Acme Bank' };
+  challenge.messages = { intro: 'Acme Bank asks you to confirm this one.' };
   challenge.addEventListener('step-up-complete', (event) => {
-    notice(`Confirmed with ${event.method} (${event.answer.acr}).`);
+    // The method's name in the page's language; never the method id or the token's acr URN.
+    const m = document.documentElement.lang === 'fr' ? fr : en;
+    notice(`${m.verified} ${m.methods[event.method]}.`);
   });
   challenge.addEventListener('step-up-cancel', () => notice('Cancelled: nothing was sent.'));
   challenge.addEventListener('step-up-error', (event) => {

@@ -1,12 +1,5 @@
 'use client';
 
-// Interim, until @stepgate/web-widget imports cleanly in Node (issue 19: importing it on the
-// server throws "document is not defined"): the element's React wrapper loads in the browser
-// only. With that fix on main this file becomes
-//   export { StepUpChallenge } from '@stepgate/react';
-// and the element is in the server's HTML too.
-import dynamic from 'next/dynamic';
-
-export const StepUpChallenge = dynamic(() => import('@stepgate/react').then((m) => m.StepUpChallenge), {
-  ssr: false,
-});
+// @stepgate/web-widget imports cleanly in Node (issue 19), so the element's React wrapper renders
+// on the server too: the element is in the server's HTML and upgrades on hydration.
+export { StepUpChallenge } from '@stepgate/react';

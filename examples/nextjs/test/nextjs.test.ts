@@ -90,6 +90,8 @@ describe('Next.js App Router sample', () => {
     const html = await (await fetch(url)).text();
     expect(html).toContain('<h1>Transfer</h1>');
     expect(html).toMatch(/<button type="button">Send to Bob<\/button>/);
+    // The widget imports in Node (issue 19): the element is in the server's HTML, not added later.
+    expect(html).toContain('<step-up-challenge');
   });
 
   it('the guarded route handler answers 401 unauthorized without a session, before asking the service', async () => {

@@ -280,6 +280,16 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     version,
     defaultEffect: doc.default,
     methodLevels: Object.freeze(levels),
+    actionLabels: Object.freeze(
+      Object.fromEntries(
+        Object.entries(doc.actions ?? {}).map(([action, { label }]) => [
+          action,
+          Object.freeze(
+            Object.fromEntries(Object.entries(label).map(([l, text]) => [l.toLowerCase(), text])),
+          ),
+        ]),
+      ),
+    ),
     enabledMethods: Object.freeze(METHOD_PREFERENCE.filter((m) => enabled.includes(m))),
     policyIds: Object.freeze(policyIds),
     fields: Object.freeze(

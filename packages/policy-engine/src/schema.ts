@@ -102,6 +102,27 @@ export const policySchema = {
       propertyNames: { maxLength: 256 },
       additionalProperties: { type: 'string', enum: FIELD_TYPES },
     },
+    actions: {
+      description:
+        'What each action is called for end users, per language (BCP 47 tag): `payments.transfer: { label: { en: Transfer money, fr: Virement } }`. The step-up dialog and the code messages use it; an action without a label is never named to the user.',
+      type: 'object',
+      maxProperties: 1024,
+      propertyNames: { maxLength: 128 },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['label'],
+        properties: {
+          label: {
+            type: 'object',
+            minProperties: 1,
+            maxProperties: 64,
+            propertyNames: { pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$' },
+            additionalProperties: { type: 'string', minLength: 1, maxLength: 120 },
+          },
+        },
+      },
+    },
     policies: {
       type: 'array',
       maxItems: 10000,

@@ -148,6 +148,12 @@ export interface PolicyDocument {
    * one inferred from their operators otherwise (docs/policies.md "Typed fields").
    */
   fields?: Record<string, FieldType>;
+  /**
+   * What each action is called for end users, per language (`payments.transfer: { label: { en:
+   * 'Transfer money', fr: 'Virement' } }`): the challenge view and the code messages carry it, so
+   * the raw action id never reaches an end user (docs/policies.md "Action labels").
+   */
+  actions?: Record<string, { label: Record<string, string> }>;
   /** Required (S22): what happens when no enforced policy matches. */
   default: 'allow' | 'deny';
 }
@@ -308,6 +314,8 @@ export interface CompiledPolicy {
   readonly defaultEffect: 'allow' | 'deny';
   /** Level each method proves on its own (disabled methods keep their level but are not in `enabledMethods`). */
   readonly methodLevels: Readonly<Record<Method, Level>>;
+  /** The document's action labels: action → language (lower case) → label. */
+  readonly actionLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Methods the document enables, strongest first. */
   readonly enabledMethods: readonly Method[];
   /** The policy ids, in document order. */

@@ -115,6 +115,7 @@ export type {
   FeedbackRequest,
   Geo,
   InvalidFieldDetails,
+  MethodLock,
   P256PublicJwk,
   PolicyFieldInfo,
   PolicyFieldsAnswer,

@@ -324,11 +324,20 @@ export interface DenyAnswerBody {
   reasons: PublicReason[];
 }
 
+/**
+ * Why a method of a challenge cannot take an attempt now: every authenticator it could use is
+ * `locked` (too many consecutive failures, until another factor at its level or an admin unlocks
+ * it, S35) or `waiting` (back-off) until `until`. The widget says so and offers another method.
+ */
+export type MethodLock = { state: 'locked' } | { state: 'waiting'; until: string };
+
 /** One allowed method in a challenge view. */
 export interface ChallengeMethodView {
   method: Method;
   /** Masked destination for `email_otp` (`j***@example.com`) and `sms_otp` (`•••• 1234`). */
   destination?: string;
+  /** Present when the method cannot take an attempt now; `start` sends no code then. */
+  lock?: MethodLock;
 }
 
 /** Status of a challenge. */
@@ -338,7 +347,10 @@ export type ChallengeStatus = 'pending' | 'verified' | 'failed' | 'expired';
 export interface ChallengeView {
   id: string;
   status: ChallengeStatus;
+  /** The action id, for the app (never shown to the user). */
   action: string;
+  /** What the action is called for the user, by language (`{ en: 'Transfer money', fr: 'Virement' }`), from the policies' `actions`. */
+  actionLabel?: Record<string, string>;
   /** The server's copy of the transaction: what the user confirms (S18). */
   transaction?: Transaction;
   level: Level;

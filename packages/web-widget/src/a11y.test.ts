@@ -54,6 +54,40 @@ describe('accessibility (axe) in both languages and both colour schemes', () => 
     });
   }
 
+  for (const theme of ['light', 'dark'] as const) {
+    it(`challenge, ${theme}: the redesigned states pass axe (label and amount, locked methods, all locked, success)`, async () => {
+      const mock = mockChallenge({
+        actionLabel: { en: 'Transfer money' },
+        transaction: { amount: 1250.5, currency: 'EUR', payee: 'Garage Dupont' },
+        methods: [
+          { method: 'email_otp', destination: 'j***@example.com', lock: { state: 'locked' } },
+          { method: 'totp' },
+        ],
+      });
+      const el = await fixture<StepUpChallenge>(
+        html`<step-up-challenge inline lang="en" theme=${theme} .challenge=${mock.info}><span slot="brand">Acme Bank</span></step-up-challenge>`,
+      );
+      await find(el, '[part~=method-lock]');
+      await expect(el).to.be.accessible();
+      (q(el, '[data-method=totp]') as HTMLButtonElement).click();
+      const done = nextEvent(el, 'step-up-complete');
+      await enterCode(el, '123456');
+      await done;
+      await find(el, '[part~=success]');
+      await expect(el).to.be.accessible();
+      const none = mockChallenge({
+        methods: [
+          { method: 'totp', lock: { state: 'waiting', until: new Date(Date.now() + 60_000).toISOString() } },
+        ],
+      });
+      const locked = await fixture<StepUpChallenge>(
+        html`<step-up-challenge inline lang="en" theme=${theme} .challenge=${none.info}></step-up-challenge>`,
+      );
+      await find(locked, '[part~=all-locked]');
+      await expect(locked).to.be.accessible();
+    });
+  }
+
   it('prefers-color-scheme: dark switches the default theme; theme="light" overrides it', async () => {
     await emulateMedia({ colorScheme: 'dark' });
     const mock = mockChallenge();

@@ -5,7 +5,9 @@
 import { StepUpChallenge } from './step-up-challenge/step-up-challenge.js';
 import { TAG_CHALLENGE } from './tags.js';
 
-if (!customElements.get(TAG_CHALLENGE)) customElements.define(TAG_CHALLENGE, StepUpChallenge);
+// Server-side rendering has no registry (or Lit's shim): skip, the browser defines it on hydration.
+if (globalThis.customElements && !customElements.get(TAG_CHALLENGE))
+  customElements.define(TAG_CHALLENGE, StepUpChallenge);
 
 declare global {
   interface HTMLElementTagNameMap {

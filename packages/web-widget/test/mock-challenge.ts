@@ -20,6 +20,8 @@ import { assertValid } from './schemas.js';
 export interface MockChallengeOptions {
   methods?: ChallengeMethodView[];
   action?: string;
+  /** The policies' labels of the action, by language. */
+  actionLabel?: Record<string, string>;
   transaction?: Transaction;
   attemptsLeft?: number;
   /** @defaultValue 300_000 */
@@ -90,6 +92,7 @@ export function mockChallenge(options: MockChallengeOptions = {}): MockChallenge
         id,
         status: options.status ?? 'pending',
         action: options.action ?? 'payments.transfer',
+        ...(options.actionLabel ? { actionLabel: options.actionLabel } : {}),
         ...(options.transaction ? { transaction: options.transaction } : {}),
         level: 'aal2',
         acr: 'urn:stepgate:aal2',

@@ -22,21 +22,31 @@ export interface MockEnrollment {
 /** The right confirming code for the mocked TOTP secret. */
 export const TOTP_CODE = '287082';
 
+/** Options of {@link mockEnrollment}. */
+export interface MockEnrollmentOptions {
+  methods?: Method[];
+  factors?: FactorView[];
+  displayName?: string;
+  base?: string;
+  /** Credentials the user already has (sent as `excludeCredentials`). */
+  credentialIds?: string[];
+}
+
 /** Registers the handlers of one ticket on the worker. */
-export function mockEnrollment(
-  options: { methods?: Method[]; factors?: FactorView[]; displayName?: string; base?: string } = {},
-): MockEnrollment {
+export function mockEnrollment(options: MockEnrollmentOptions = {}): MockEnrollment {
   const ticket = `enr_${randomB64u(18)}`;
   const url = `${options.base ?? BASE}/v1/enrollments/${ticket}`;
   const mock: MockEnrollment = {
     ticket,
     url,
     factors: [...(options.factors ?? [])],
-    credentialIds: [],
+    credentialIds: [...(options.credentialIds ?? [])],
     secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
   };
   let challenge = '';
+  let spent = false;
   const added = (method: Method, label: string) => {
+    spent = true; // as the service: a ticket adds one factor, then every route answers 404
     const factor: FactorView = {
       id: `fac_${randomB64u(9)}`,
       method,
@@ -54,7 +64,15 @@ export function mockEnrollment(
       }),
       { status: 400 },
     );
+  const gone = () =>
+    HttpResponse.json(
+      assertValid('errorBody', {
+        error: { code: 'not_found', message: 'no such enrollment ticket, or it was used or expired' },
+      }),
+      { status: 404 },
+    );
   worker.use(
+    http.all(`${url}*`, () => (spent ? gone() : undefined)),
     http.get(url, () => {
       const view: EnrollmentView = {
         userId: 'user-1',

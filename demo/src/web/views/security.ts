@@ -1,4 +1,4 @@
-import { StepUpEnroll } from '@stepgate/web-widget/enroll';
+import { enEnroll, StepUpEnroll } from '@stepgate/web-widget/enroll';
 import { call, plain } from '../api.js';
 import type { Me } from '../app.js';
 import { h } from '../dom.js';
@@ -6,6 +6,13 @@ import { verdictBox } from './verdict.js';
 
 // Named import: see app.ts on the widget's sideEffects list.
 if (!customElements.get('step-up-enroll')) customElements.define('step-up-enroll', StepUpEnroll);
+
+/** What a factor's level means to a customer. */
+const STRENGTH: Record<string, string> = {
+  aal1: 'basic',
+  aal2: 'two-step',
+  aal3: 'strongest: bound to this device',
+};
 
 interface Factor {
   id: string;
@@ -28,8 +35,9 @@ export async function renderSecurity(section: HTMLElement, _me: Me): Promise<voi
       ...(body.factors ?? []).map((f) =>
         h(
           'li',
-          {},
-          `${f.method}${f.label ? ` — ${f.label}` : ''}${f.maxLevel ? ` (up to ${f.maxLevel})` : ''}`,
+          { 'data-method': f.method },
+          // Names for people: "Authenticator app — Phone", not "totp (up to aal2)".
+          `${enEnroll.methods[f.method as keyof typeof enEnroll.methods] ?? 'Sign-in method'}${f.label ? ` — ${f.label}` : ''}${f.maxLevel ? ` (${STRENGTH[f.maxLevel] ?? ''})` : ''}`,
         ),
       ),
     );

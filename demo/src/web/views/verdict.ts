@@ -20,6 +20,17 @@ export function verdictBox(outcome: Outcome, done: string): HTMLElement {
         ? `✖ Denied${from}: ${reasons.map((r) => `${r.policyId} — ${r.detail ?? ''}`).join('; ') || error.message}`
         : outcome.status === 'cancelled'
           ? `Cancelled${from}: nothing happened.`
-          : `✖ ${outcome.httpStatus ?? ''} ${error.code ?? ''} ${error.message ?? ''}${from}`;
-  return h('div', { className: 'verdict', 'data-status': outcome.status, role: 'status' }, text);
+          : `✖ That did not go through${from}: ${error.message ?? 'please try again.'}`;
+  // The HTTP status and error code stay out of the text (the customer reads it), in data attributes.
+  return h(
+    'div',
+    {
+      className: 'verdict',
+      'data-status': outcome.status,
+      'data-code': error.code ?? '',
+      'data-http': String(outcome.httpStatus ?? ''),
+      role: 'status',
+    },
+    text,
+  );
 }

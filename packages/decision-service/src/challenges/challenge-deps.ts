@@ -22,6 +22,8 @@ export interface ChallengeDeps {
   acrValues: AcrValues;
   /** The level each method reaches under the policies in force. */
   methodLevels: () => Readonly<Record<Method, Level>>;
+  /** What an action is called for end users, by language, under the policies in force (`actions`). */
+  actionLabel: (action: string) => Readonly<Record<string, string>> | undefined;
   /** Unix milliseconds. */
   now: () => number;
   log: Logger;

@@ -18,7 +18,8 @@ import {
 } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
 import { maskEmail, maskPhone } from './mask.js';
-import { codeMessage, newSentCode, type SentCodeMethod, sentCodeHash } from './sent-code.js';
+import { methodLocks } from './method-locks.js';
+import { codeMessage, messageLabel, newSentCode, type SentCodeMethod, sentCodeHash } from './sent-code.js';
 import { verifyChallenge } from './verify-challenge.js';
 import { startPossession } from './webauthn.js';
 
@@ -58,9 +59,15 @@ export class ChallengeService {
     const binding = await challenges.getBinding(id);
     const status = effectiveStatus(c, now());
     const requirement = JSON.parse(c.requirement) as Requirement;
+    const locks =
+      binding && status === 'pending' ? await methodLocks(this.#deps, c, binding, now()) : new Map();
     const methods: ChallengeMethodView[] = c.methods.map((method) => {
+      const view: ChallengeMethodView = { method };
       const dest = destination(method, binding);
-      return dest === undefined ? { method } : { method, destination: dest };
+      if (dest !== undefined) view.destination = dest;
+      const lock = locks.get(method);
+      if (lock) view.lock = lock;
+      return view;
     });
     const view: ChallengeView = {
       id,
@@ -72,6 +79,8 @@ export class ChallengeService {
       attemptsLeft: status === 'pending' ? Math.max(0, settings.maxFailures - c.attempts) : 0,
       expiresAt: new Date(c.expiresAt).toISOString(),
     };
+    const label = this.#deps.actionLabel(c.action);
+    if (label) view.actionLabel = { ...label };
     if (c.transaction !== undefined) view.transaction = JSON.parse(c.transaction) as Transaction;
     return view;
   }
@@ -120,6 +129,15 @@ export class ChallengeService {
   ): Promise<StartAnswer> {
     const deps = this.#deps;
     const { settings } = deps;
+    // Issue 19: a code for a locked or waiting method could not be accepted; do not send one.
+    const lock = (await methodLocks(deps, c, binding, now)).get(method);
+    if (lock?.state === 'waiting') {
+      const retryAfter = Math.max(1, Math.ceil((Date.parse(lock.until) - now) / 1000));
+      throw new StepgateError('rate_limited', `${method} is waiting after failed attempts; retry later`, {
+        details: { retryAfter },
+      });
+    }
+    if (lock) throw challengeFailed(Math.max(0, settings.maxFailures - c.attempts));
     const to = method === 'email_otp' ? binding.email : binding.phone;
     const sender = method === 'email_otp' ? deps.senders.email : deps.senders.sms;
     // S10: the same body as any other failure on this challenge (unreachable in practice: a
@@ -138,9 +156,10 @@ export class ChallengeService {
     const code = newSentCode();
     const expiresAt = Math.min(now + settings.codeLifetime * 1000, c.expiresAt);
     const transaction = c.transaction === undefined ? undefined : (JSON.parse(c.transaction) as Transaction);
+    const labels = deps.actionLabel(c.action);
     const text = codeMessage({
       code,
-      action: c.action,
+      label: messageLabel(labels),
       minutes: Math.ceil((expiresAt - now) / 60_000),
       ...(transaction === undefined ? {} : { transaction }),
     });
@@ -155,6 +174,7 @@ export class ChallengeService {
         code,
         challengeId: c.id,
         action: c.action,
+        ...(labels === undefined ? {} : { actionLabel: { ...labels } }),
         ...(transaction === undefined ? {} : { transaction }),
       });
     } catch (error) {

@@ -83,6 +83,7 @@ export function buildChallengeDeps(w: ChallengeWiring): ChallengeDeps {
     enrollment: w.config.enrollment,
     acrValues: w.config.acrValues,
     methodLevels: () => w.policies.current.methodLevels,
+    actionLabel: (action) => w.policies.current.actionLabels[action],
     now: w.now,
     log: w.log,
     ...(w.webauthn === undefined ? {} : { webauthn: w.webauthn }),

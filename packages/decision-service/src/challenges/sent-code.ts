@@ -29,35 +29,44 @@ function describeAmount(transaction: Transaction): string | undefined {
   return typeof currency === 'string' ? `${amount} ${currency}` : String(amount);
 }
 
+/**
+ * The label a message names the action with: English, else the first given; undefined without
+ * labels (the raw action id is never put in a message to the user, issue 19).
+ */
+export function messageLabel(labels: Readonly<Record<string, string>> | undefined): string | undefined {
+  return labels?.en ?? (labels ? Object.values(labels)[0] : undefined);
+}
+
 /** What a transaction asks the user to confirm, in a few words (DESIGN.md "Methods"). */
 export function describeTransaction(
-  action: string,
+  label: string | undefined,
   transaction: Transaction | undefined,
 ): string | undefined {
-  if (!transaction) return undefined;
-  const amount = describeAmount(transaction);
-  const payee = (transaction as { payee?: unknown }).payee;
+  const amount = transaction && describeAmount(transaction);
+  const payee = (transaction as { payee?: unknown } | undefined)?.payee;
   const parts: string[] = [];
   if (amount) parts.push(amount);
   if (typeof payee === 'string' || typeof payee === 'number') parts.push(`to ${payee}`);
-  return parts.length > 0 ? `${action}: ${parts.join(' ')}` : undefined;
+  if (parts.length === 0) return label;
+  return label ? `${label}: ${parts.join(' ')}` : parts.join(' ');
 }
 
 /**
- * The message that carries a code: it names the amount and payee when a transaction is bound,
- * so the user sees what the code approves.
+ * The message that carries a code: it names the action by its label (policies' `actions`) and
+ * the amount and payee when a transaction is bound, so the user sees what the code approves.
+ * The action id itself never appears.
  *
  * @example
- * codeMessage({ code: '123456', action: 'payments.transfer', transaction: { amount: 50, currency: 'EUR', payee: 'Bob' }, minutes: 10 });
- * // { subject: 'Your verification code', text: '123456 is your code to approve payments.transfer: 50 EUR to Bob. …' }
+ * codeMessage({ code: '123456', label: 'Transfer money', transaction: { amount: 50, currency: 'EUR', payee: 'Bob' }, minutes: 10 });
+ * // { subject: 'Your verification code', text: '123456 is your code to approve Transfer money: 50 EUR to Bob. …' }
  */
 export function codeMessage(p: {
   code: string;
-  action: string;
+  label?: string | undefined;
   transaction?: Transaction;
   minutes: number;
 }): { subject: string; text: string } {
-  const what = describeTransaction(p.action, p.transaction);
+  const what = describeTransaction(p.label, p.transaction);
   const approve = what ? ` to approve ${what}` : '';
   return {
     subject: 'Your verification code',

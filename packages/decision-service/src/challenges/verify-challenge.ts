@@ -22,7 +22,12 @@ type Match =
   | { ok: false; failure: string };
 
 /** The authenticators a method may use in this challenge: only factors it captured at creation (S24). */
-async function candidates(deps: ChallengeDeps, c: ChallengeRecord, b: ChallengeBinding, method: Method) {
+export async function candidates(
+  deps: ChallengeDeps,
+  c: ChallengeRecord,
+  b: ChallengeBinding,
+  method: Method,
+) {
   if (method !== 'totp' && !isPossessionMethod(method)) {
     return { factors: [] as FactorRecord[], keys: [authenticatorKey(method, c.userId)] };
   }

@@ -21,7 +21,10 @@ export interface OutgoingMessage {
   /** The code itself, for a `code` message (a webhook receiver may use its own template). */
   code?: string;
   challengeId?: string;
+  /** The action id: for the receiver's own logic, never to be shown to the user. */
   action?: string;
+  /** What the action is called for the user, by language (the policies' `actions`), for a receiver's own template. */
+  actionLabel?: Record<string, string>;
   transaction?: Transaction;
 }
 

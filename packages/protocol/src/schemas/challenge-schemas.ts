@@ -9,13 +9,31 @@ export const challengeViewSchema = {
       id: str(SCHEMA_LIMITS.id),
       status: { type: 'string', enum: ['pending', 'verified', 'failed', 'expired'] },
       action: str(SCHEMA_LIMITS.name),
+      actionLabel: {
+        type: 'object',
+        maxProperties: 64,
+        propertyNames: { maxLength: 35 },
+        additionalProperties: str(120),
+      },
       transaction: openMap,
       level,
       acr: str(SCHEMA_LIMITS.name),
       methods: {
         type: 'array',
         maxItems: 8,
-        items: obj({ method, destination: str(SCHEMA_LIMITS.name) }, ['method']),
+        items: obj(
+          {
+            method,
+            destination: str(SCHEMA_LIMITS.name),
+            lock: {
+              oneOf: [
+                obj({ state: { const: 'locked' } }, ['state']),
+                obj({ state: { const: 'waiting' }, until: dateTime }, ['state', 'until']),
+              ],
+            },
+          },
+          ['method'],
+        ),
       },
       attemptsLeft: { type: 'integer', minimum: 0 },
       expiresAt: dateTime,

@@ -5,7 +5,9 @@
 import { TAG_ENROLL } from '../tags.js';
 import { StepUpEnroll } from './step-up-enroll.js';
 
-if (!customElements.get(TAG_ENROLL)) customElements.define(TAG_ENROLL, StepUpEnroll);
+// Server-side rendering has no registry (or Lit's shim): skip, the browser defines it on hydration.
+if (globalThis.customElements && !customElements.get(TAG_ENROLL))
+  customElements.define(TAG_ENROLL, StepUpEnroll);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -33,6 +33,21 @@ export const styles = css`
     border-radius: calc(var(--_radius) * 0.6);
     image-rendering: pixelated;
   }
+  header {
+    display: grid;
+    gap: 6px;
+  }
+  [part~='notice'] {
+    color: var(--_success);
+    font-weight: 600;
+  }
+  [part~='notice']:empty {
+    display: none;
+  }
+  [part~='add-totp'],
+  [part~='add-passkey'] {
+    flex: 1 1 12rem;
+  }
   code {
     font-size: 1.05em;
     letter-spacing: 0.05em;

@@ -106,6 +106,12 @@ describe('<step-up-enroll>', () => {
     await findText(el, '[part~=notice]', 'Authenticator app added');
     await find(el, '[part~=factor][data-method=totp]');
     expect(q(el, '[part~=qr]'), 'the secret is gone once confirmed').to.equal(null);
+    // Issue 19: the service spent the ticket; no stale "expired" error, no "No methods yet."
+    await new Promise((r) => setTimeout(r, 200));
+    expect(q(el, '[part~=error]')!.textContent).to.equal('');
+    expect(el.shadowRoot!.textContent).not.to.contain('No methods yet.');
+    expect(el.shadowRoot!.textContent).not.to.contain('expired');
+    expect(q(el, '[part~=add-totp]'), 'a spent ticket offers nothing more').to.equal(null);
   });
 
   it('passkey: registers with the virtual authenticator; a second one on the same authenticator is refused', async () => {
@@ -118,13 +124,17 @@ describe('<step-up-enroll>', () => {
       (await find<HTMLInputElement>(el, 'input[name=label]')).form!.requestSubmit();
       expect((await added).factor).to.include({ method: 'webauthn', label: 'Passkey' });
       await find(el, '[part~=factor][data-method=webauthn]');
+      expect(q(el, '[part~=add-passkey]'), 'the ticket is spent').to.equal(null);
 
-      (await find(el, '[part~=add-passkey]')).click();
-      const failed = nextEvent(el, 'step-up-error');
-      (await find<HTMLInputElement>(el, 'input[name=label]')).form!.requestSubmit();
+      // A new ticket: the service lists the passkey in excludeCredentials.
+      const next = mockEnrollment({ methods: ['webauthn'], credentialIds: mock.credentialIds });
+      const again = await enroll(next.url);
+      (await find(again, '[part~=add-passkey]')).click();
+      const failed = nextEvent(again, 'step-up-error');
+      (await find<HTMLInputElement>(again, 'input[name=label]')).form!.requestSubmit();
       expect((await failed).error.code).to.equal('webauthn_cancelled');
-      await findText(el, '[part~=error]', 'not created');
-      expect(mock.credentialIds).to.have.length(1);
+      await findText(again, '[part~=error]', 'not created');
+      expect(next.credentialIds).to.have.length(1);
     } finally {
       await removeVirtualAuthenticator(authenticatorId);
     }

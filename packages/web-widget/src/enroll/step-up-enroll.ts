@@ -18,11 +18,13 @@ import type { EnrollMessages } from '../i18n/messages.js';
 import { registry } from '../i18n/registry.js';
 import { resolveMessages } from '../i18n/resolve.js';
 import { normalizeCode } from '../step-up-challenge/views/otp-view.js';
+import { otpStyles } from '../styles/otp.js';
 import { theme } from '../styles/theme.js';
 import { styles } from './step-up-enroll.styles.js';
 import { factorList, passkeyForm, totpSetup } from './views.js';
 
-type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'fatal';
+/** `done`: a factor was added; the service spends the ticket on it, so nothing more can be added. */
+type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'done' | 'fatal';
 
 /**
  * Adds sign-in factors with an enrollment ticket from `POST /v1/enrollments`: shows the user's
@@ -78,13 +80,13 @@ type Phase = 'idle' | 'loading' | 'ready' | 'totp' | 'passkey' | 'fatal';
  * @cssprop [--stepgate-danger=#b42318 | #ff9b8f] - Errors.
  * @cssprop [--stepgate-border=#c4c7cf | #4a4d57] - Borders.
  * @cssprop [--stepgate-surface=#f4f5f7 | #23252b] - List items, buttons.
- * @cssprop [--stepgate-radius=10px] - Corner radius.
- * @cssprop [--stepgate-gap=12px] - Spacing.
+ * @cssprop [--stepgate-radius=14px] - Corner radius.
+ * @cssprop [--stepgate-gap=14px] - Spacing.
  * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family.
  * @cssprop [--stepgate-width=26rem] - Width.
  */
 export class StepUpEnroll extends LitElement {
-  static override styles = [theme, styles];
+  static override styles = [theme, otpStyles, styles];
   static override properties = {
     ticket: {},
     serviceUrl: { attribute: 'service-url' },
@@ -188,11 +190,17 @@ export class StepUpEnroll extends LitElement {
     }
   }
 
-  #added(factor: FactorView, m: EnrollMessages): Promise<void> {
+  /**
+   * The service spends the ticket on its first factor: reading the view again would answer 404
+   * and show "This link expired" beside a stale "No methods yet." (issue 19). The new factor
+   * joins the list here instead, and the element ends in `done`.
+   */
+  #added(factor: FactorView, m: EnrollMessages): void {
     this.notice = m.added(factor.label ?? m.methods[factor.method]);
     this.totp = undefined;
+    if (this.view) this.view = { ...this.view, factors: [...this.view.factors, factor] };
+    this.phase = 'done';
     this.dispatchEvent(new StepUpFactorAddedEvent(factor));
-    return this.#refresh();
   }
 
   #startTotp(): void {
@@ -213,9 +221,10 @@ export class StepUpEnroll extends LitElement {
     void this.#run(async () => {
       try {
         const { factor } = await confirmTotpEnrollment(url, { code }, this.#client());
-        await this.#added(factor, m);
+        this.#added(factor, m);
       } catch (e) {
         input.value = '';
+        input.dispatchEvent(new Event('input')); // clear the boxes drawn from it
         input.focus();
         throw e;
       }
@@ -237,7 +246,7 @@ export class StepUpEnroll extends LitElement {
       }
       const body = label ? { response, label } : { response };
       const { factor } = await verifyWebAuthnRegistration(url, body, this.#client());
-      await this.#added(factor, m);
+      this.#added(factor, m);
     });
   }
 

@@ -26,6 +26,19 @@ export function factorList(factors: readonly FactorView[], m: EnrollMessages): T
     }`;
 }
 
+/**
+ * Draws the field's digits in the six boxes under it (the same segmented field as the
+ * challenge's; here without element state: the boxes are decoration, the input is the field).
+ */
+function drawSlots(e: Event): void {
+  const input = e.currentTarget as HTMLInputElement;
+  const digits = input.value.replace(/\D/g, '').slice(0, 6);
+  input.nextElementSibling?.querySelectorAll('span').forEach((span, i) => {
+    span.textContent = digits[i] ?? ' ';
+    span.className = i === digits.length ? 'slot next' : 'slot';
+  });
+}
+
 /** QR code of the `otpauth://` URI, the secret for manual entry, then the confirming code. */
 export function totpSetup(
   totp: TotpEnrollmentAnswer,
@@ -39,19 +52,23 @@ export function totpSetup(
     <img part="qr" alt=${m.qrAlt} src=${qrDataUrl(totp.otpauthUri)} />
     <p part="secret">${m.secretLabel}: <code>${groupSecret(totp.secret)}</code></p>
     <form part="form" @submit=${(e: Event) => submitted(e, confirm)}>
-      <label part="label"
-        >${m.confirmCode}
+      <label part="label" for="code">${m.confirmCode}</label>
+      <div class="otp">
         <input
           part="input"
+          id="code"
           name="code"
           inputmode="numeric"
           autocomplete="one-time-code"
           maxlength="10"
           required
           autofocus
+          spellcheck="false"
           aria-describedby="error"
+          @input=${drawSlots}
         />
-      </label>
+        <div class="slots" aria-hidden="true">${[0, 1, 2, 3, 4, 5].map((i) => html`<span class=${i ? 'slot' : 'slot next'}> </span>`)}</div>
+      </div>
       <div class="row">
         <button part="submit" type="submit" ?disabled=${busy}>${m.confirm}</button>
         <button part="cancel" type="button" @click=${cancel}>${m.cancel}</button>

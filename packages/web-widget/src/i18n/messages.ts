@@ -25,6 +25,10 @@ export interface ChallengeMessages {
   resend: string;
   resendIn: (seconds: number) => string;
   verify: string;
+  /** On the primary button while a code or passkey is checked. */
+  verifying: string;
+  /** Where the destination goes while the code is on its way. */
+  sending: string;
   cancel: string;
   close: string;
   tryAgain: string;
@@ -41,6 +45,12 @@ export interface ChallengeMessages {
   expiresIn: (time: string) => string;
   expired: string;
   locked: string;
+  /** Beside a method every authenticator of which is locked (the challenge view's `lock`). */
+  methodLocked: string;
+  /** Beside a method in its back-off: `time` is a local clock time (`10:42`). */
+  methodWaiting: (time: string) => string;
+  /** When no method of the challenge can be used now. */
+  allLocked: string;
   network: string;
   verified: string;
 }

@@ -32,7 +32,8 @@ export function addMessages(
   const key = lang.toLowerCase();
   if (tables.challenge) registry.challenge[key] = tables.challenge;
   if (tables.enroll) registry.enroll[key] = tables.enroll;
-  for (const el of document.querySelectorAll('step-up-challenge, step-up-enroll')) {
+  // No document during server-side rendering: nothing to re-render yet (issue 19).
+  for (const el of globalThis.document?.querySelectorAll('step-up-challenge, step-up-enroll') ?? []) {
     (el as HTMLElement & { requestUpdate?: () => void }).requestUpdate?.();
   }
 }

@@ -77,6 +77,24 @@ describe('<step-up-challenge> as a modal dialog', () => {
     expect((await result).token).to.match(/^eyJ/);
   });
 
+  it('email code only: focus lands on the code field, so typing the code and Enter verifies (issue 19)', async () => {
+    const mock = mockChallenge({ methods: [{ method: 'email_otp', destination: 'a***@example.com' }] });
+    const page = await fixture(
+      html`<div><button id="opener">Pay</button><step-up-challenge lang="en"></step-up-challenge></div>`,
+    );
+    const el = page.querySelector('step-up-challenge')!;
+    page.querySelector<HTMLButtonElement>('#opener')!.focus();
+    const result = el.stepUp(mock.info);
+    await waitUntil(() => mock.sent.length === 1, 'no code sent');
+    await waitUntil(() => deepActive()?.matches('input[name=code]'), 'code field not focused');
+    let cancelled = false;
+    el.addEventListener('step-up-cancel', () => (cancelled = true));
+    await sendKeys({ type: '123456' });
+    await sendKeys({ press: 'Enter' });
+    expect((await result).token).to.match(/^eyJ/);
+    expect(cancelled).to.equal(false);
+  });
+
   it('stepUp() opens a temporary element, resolves with the token, and removes it', async () => {
     const mock = mockChallenge();
     const result = stepUp(mock.info);

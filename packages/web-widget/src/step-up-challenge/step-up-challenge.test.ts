@@ -17,12 +17,36 @@ describe('<step-up-challenge>', () => {
   before(() => startWorker());
   afterEach(() => worker.resetHandlers());
 
-  it("S18: shows the server's copy of the transaction and the action", async () => {
-    const mock = mockChallenge({ transaction: { amount: 12500, currency: 'EUR', payee: 'ACME Ltd' } });
+  it("S18: shows the server's copy of the transaction and the action's label, never its id (issue 19)", async () => {
+    const mock = mockChallenge({
+      actionLabel: { en: 'Transfer money', fr: 'Virement' },
+      transaction: { amount: 12500, currency: 'EUR', payee: 'ACME Ltd', payeeIban: 'FR76 3000' },
+    });
     const el = await inline(mock.info);
     await find(el, '[part~=transaction]');
-    const values = [...el.shadowRoot!.querySelectorAll('dd')].map((d) => d.textContent?.trim());
-    expect(values).to.deep.equal(['payments.transfer', '€12,500.00', 'ACME Ltd']);
+    expect(q(el, '[part~=action]')!.textContent).to.equal('Transfer money');
+    expect(q(el, '[part~=amount]')!.textContent).to.equal('€12,500.00');
+    const rows = [...el.shadowRoot!.querySelectorAll('dl > div')].map((d) => d.textContent?.trim());
+    expect(rows).to.deep.equal(['PayeeACME Ltd', 'Payee ibanFR76 3000']);
+    expect(el.shadowRoot!.textContent).not.to.contain('payments.transfer');
+    el.lang = 'fr';
+    await el.updateComplete;
+    expect(q(el, '[part~=action]')!.textContent).to.equal('Virement');
+  });
+
+  it('without a label the action is not named at all (the raw id never reaches the user)', async () => {
+    const mock = mockChallenge({ action: 'iam.role.change', transaction: { userId: 'bob', role: 'admin' } });
+    const el = await inline(mock.info);
+    await find(el, '[part~=transaction]');
+    expect(q(el, '[part~=action]')).to.equal(null);
+    const text = el.shadowRoot!.textContent ?? '';
+    expect(text).not.to.contain('iam.role.change');
+    expect(text).not.to.contain('userId');
+    expect(text).not.to.contain('urn:stepgate');
+    expect([...el.shadowRoot!.querySelectorAll('dt')].map((d) => d.textContent)).to.deep.equal([
+      'User',
+      'Role',
+    ]);
   });
 
   it('refuses a challengeUrl on another origin: origin_not_allowed, nothing sent there, only Close (issue 15)', async () => {

@@ -33,11 +33,12 @@ import { en } from '../i18n/en.js';
 import type { ChallengeMessages } from '../i18n/messages.js';
 import { registry } from '../i18n/registry.js';
 import { langOf, resolveMessages } from '../i18n/resolve.js';
+import { otpStyles } from '../styles/otp.js';
 import { theme } from '../styles/theme.js';
 import { errorText } from './error-text.js';
 import { addHost, removeHost } from './handler-registry.js';
 import { styles } from './step-up-challenge.styles.js';
-import { methodPicker } from './views/method-picker.js';
+import { lockText, methodPicker } from './views/method-picker.js';
 import { otpView } from './views/otp-view.js';
 import { providerButtons } from './views/provider-buttons.js';
 import { expiryView, transactionView } from './views/transaction-view.js';
@@ -46,6 +47,8 @@ import { receiveSmsCode } from './web-otp.js';
 import { type WebAuthnMethod, webauthnProof } from './webauthn-proof.js';
 
 type Phase = 'idle' | 'loading' | 'ready' | 'done' | 'fatal';
+/** What the current method is waiting for: a code being sent, or a proof being checked. */
+type Busy = false | 'sending' | 'verifying';
 type Pending = { resolve: (answer: VerifyAnswer) => void; reject: (error: unknown) => void };
 
 const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_otp';
@@ -77,7 +80,8 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @fires {StepUpCancelEvent} step-up-cancel - The user cancelled (cancelable).
  * @fires {StepUpErrorEvent} step-up-error - A check failed, the challenge expired or locked, or the service is unreachable.
  * @fires {StepUpMethodChangeEvent} step-up-method-change - The user picked a method.
- * @slot header - Content after the title (a logo, a help link).
+ * @slot brand - The app's logo and name above the title: the trust cue users look for (Clerk, Auth0 and Stripe show one).
+ * @slot header - Content after the title and intro (a help link).
  * @slot footer - Content before the cancel button.
  * @csspart dialog - The native `<dialog>` (modal mode).
  * @csspart base - The panel.
@@ -89,16 +93,19 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @csspart transaction-list - The `<dl>`.
  * @csspart action - The action name.
  * @csspart transaction-value - A value.
+ * @csspart amount - The amount being confirmed, large (when the transaction has `amount` and `currency`).
  * @csspart body - The method area.
  * @csspart loading - The loading text.
  * @csspart methods - The method picker.
  * @csspart methods-title - Its legend.
  * @csspart method-button - One method.
+ * @csspart method-lock - Why a method is disabled: locked, or until when it waits (issue 19).
+ * @csspart all-locked - The line shown when no method can be used now.
  * @csspart providers - The "Continue with …" buttons of identity providers (docs/idp.md).
  * @csspart provider-button - One identity provider.
  * @csspart form - The code form.
  * @csspart label - The code label.
- * @csspart input - The code field.
+ * @csspart input - The code field (one real field; the boxes drawn under it are hidden from assistive technology).
  * @csspart destination - Where the code was sent.
  * @csspart resend - The resend button.
  * @csspart remember - The remember-device box.
@@ -117,18 +124,20 @@ const isCode = (m: Method) => m === 'totp' || m === 'email_otp' || m === 'sms_ot
  * @cssprop [--stepgate-accent=#1d4ed8 | #8fb4ff] - Primary buttons, links, focus ring.
  * @cssprop [--stepgate-accent-fg=#ffffff | #0b1020] - Text on the accent colour.
  * @cssprop [--stepgate-danger=#b42318 | #ff9b8f] - Errors.
+ * @cssprop [--stepgate-success=#067647 | #7ee2a8] - The confirmation.
+ * @cssprop [--stepgate-shadow=0 24px 64px rgb(16 24 40 / 0.22)] - The modal panel's shadow.
  * @cssprop [--stepgate-border=#c4c7cf | #4a4d57] - Borders.
  * @cssprop [--stepgate-surface=#f4f5f7 | #23252b] - Buttons and the transaction box.
- * @cssprop [--stepgate-radius=10px] - Corner radius.
- * @cssprop [--stepgate-gap=12px] - Spacing.
+ * @cssprop [--stepgate-radius=14px] - Corner radius.
+ * @cssprop [--stepgate-gap=14px] - Spacing.
  * @cssprop [--stepgate-font=system-ui, sans-serif] - Font family.
  * @cssprop [--stepgate-font-size=15px] - Font size.
  * @cssprop [--stepgate-width=26rem] - Width.
- * @cssprop [--stepgate-backdrop=rgb(0 0 0 / 0.55)] - Modal backdrop.
+ * @cssprop [--stepgate-backdrop=rgb(10 12 20 / 0.55)] - Modal backdrop.
  * @cssprop [--stepgate-focus=var(--stepgate-accent)] - Focus ring.
  */
 export class StepUpChallenge extends LitElement {
-  static override styles = [theme, styles];
+  static override styles = [theme, otpStyles, styles];
   static override properties = {
     challenge: { attribute: false },
     serviceUrl: { attribute: 'service-url' },
@@ -148,6 +157,7 @@ export class StepUpChallenge extends LitElement {
     sentTo: { state: true },
     resendAt: { state: true },
     now: { state: true },
+    code: { state: true },
   };
 
   /** `lang` is a global attribute, not a property: observe it to re-render in the new language. */
@@ -169,11 +179,12 @@ export class StepUpChallenge extends LitElement {
   declare private view: ChallengeView | undefined;
   declare private phase: Phase;
   declare private method: Method | undefined;
-  declare private busy: boolean;
+  declare private busy: Busy;
   declare private error: WidgetError | undefined;
   declare private sentTo: string | undefined;
   declare private resendAt: number;
   declare private now: number;
+  declare private code: string;
 
   #pending: Pending | undefined;
   /** The request that got the step-up answer, for an identity provider to replay (docs/idp.md). */
@@ -190,6 +201,7 @@ export class StepUpChallenge extends LitElement {
     this.phase = 'idle';
     this.resendAt = 0;
     this.now = Date.now();
+    this.code = '';
   }
 
   /** The challenge URL from `challenge`, `challenge-url`, or `service-url` + `challenge-id`. */
@@ -311,7 +323,10 @@ export class StepUpChallenge extends LitElement {
           );
         } else {
           this.phase = 'ready';
-          if (view.methods.length === 1 && view.methods[0]) this.#select(view.methods[0].method, false);
+          const [only] = view.methods;
+          // A lone method is picked for the user, unless it is locked: no code that cannot work.
+          if (view.methods.length === 1 && only && !lockText(only, this.now, en, ''))
+            this.#select(only.method, false);
           else this.#tick();
         }
       },
@@ -345,25 +360,27 @@ export class StepUpChallenge extends LitElement {
   }
 
   #select(method: Method, byUser = true): void {
+    const mv = this.view?.methods.find((x) => x.method === method);
+    if (mv && lockText(mv, Date.now(), en, '')) return;
     if (byUser) this.#interacted = true;
     this.#methodCtl.abort();
     this.#methodCtl = new AbortController();
-    Object.assign(this, { method, error: undefined, sentTo: undefined, resendAt: 0 });
+    Object.assign(this, { method, error: undefined, sentTo: undefined, resendAt: 0, code: '' });
     this.dispatchEvent(new StepUpMethodChangeEvent(method));
     if (method === 'email_otp' || method === 'sms_otp') this.#send();
   }
 
   /** Runs one step of the current method with the busy flag set; errors go to {@link handle}. */
-  async #act(step: (signal: AbortSignal) => Promise<void>): Promise<void> {
+  async #act(step: (signal: AbortSignal) => Promise<void>, busy: Busy = 'verifying'): Promise<void> {
     const { signal } = this.#methodCtl;
     this.#interacted = true;
-    this.busy = true;
+    this.busy = busy;
     try {
       await step(signal);
     } catch (e) {
       if (!signal.aborted) this.#handle(e);
     } finally {
-      this.busy = false;
+      if (this.busy === busy) this.busy = false; // a verify started while a code was sending
     }
   }
 
@@ -379,7 +396,7 @@ export class StepUpChallenge extends LitElement {
       if (method === 'sms_otp') {
         void receiveSmsCode(signal).then((code) => code && !signal.aborted && this.#submit({ method, code }));
       }
-    });
+    }, 'sending');
   }
 
   #submit(body: VerifyRequest): void {
@@ -422,10 +439,12 @@ export class StepUpChallenge extends LitElement {
         return;
       }
       const input = this.renderRoot.querySelector<HTMLInputElement>('input[name=code]');
+      this.code = '';
       if (input) {
         input.value = '';
         void this.updateComplete.then(() => input.focus());
       }
+      this.#refreshLocks();
     } else if (error.code.startsWith('webauthn') || error.code === 'native_failed') {
       this.method = undefined; // offer every allowed method again, this one included to retry
     } else if (error.status === 404 || error.status === 410) {
@@ -433,6 +452,25 @@ export class StepUpChallenge extends LitElement {
       return;
     }
     this.#fail(error);
+  }
+
+  /**
+   * Reads the view again after a failed attempt: when that failure locked the current method,
+   * the picker comes back with it disabled and the reason (issue 19).
+   */
+  #refreshLocks(): void {
+    const url = this.#loaded;
+    const { signal } = this.#methodCtl;
+    if (!url) return;
+    getChallenge(url, this.#client(signal)).then(
+      (view) => {
+        if (signal.aborted || !this.view) return;
+        this.view = { ...this.view, methods: view.methods };
+        const current = view.methods.find((x) => x.method === this.method);
+        if (current && lockText(current, Date.now(), en, '')) this.method = undefined;
+      },
+      () => undefined, // the failure is already shown; the next attempt tells the rest
+    );
   }
 
   /** Closes and settles the pending `stepUp()` promise with `error`. */
@@ -468,13 +506,14 @@ export class StepUpChallenge extends LitElement {
   #content(m: ChallengeMessages): TemplateResult | typeof nothing {
     const { phase, view, method } = this;
     if (phase === 'loading') return html`<p part="loading" class="muted">${m.loading}</p>`;
-    if (phase === 'done') return html`<p part="success">${m.verified}</p>`;
+    if (phase === 'done')
+      return html`<p part="success" role="status"><span class="tick" aria-hidden="true"></span>${m.verified}</p>`;
     if (phase === 'fatal' && this.error?.code === 'network_error') {
       return html`<button part="retry" type="button" autofocus @click=${() => this.#load()}>${m.tryAgain}</button>`;
     }
     if (phase !== 'ready' || !view) return nothing;
     if (!method) {
-      return html`${methodPicker(view.methods, m, (x) => this.#select(x))}${providerButtons(this.#providers(), m, (p) => this.#continueWith(p))}`;
+      return html`${methodPicker(view.methods, m, (x) => this.#select(x), this.now, langOf(this))}${providerButtons(this.#providers(), m, (p) => this.#continueWith(p))}`;
     }
     const resendIn = Math.max(0, Math.ceil((this.resendAt - this.now) / 1000));
     const body = isCode(method)
@@ -485,16 +524,18 @@ export class StepUpChallenge extends LitElement {
             sentTo: this.sentTo,
             resendIn,
             offerRemember: this.rememberDevice,
+            code: this.code,
+            input: (digits) => (this.code = digits),
             submit: (code, remember) =>
               this.#submit({ method, code, ...(remember ? { rememberDevice: true } : {}) } as VerifyRequest),
             resend: () => this.#send(),
           },
           m,
         )
-      : webauthnView(method, this.busy, m, () => this.#runWebAuthn(method));
+      : webauthnView(method, this.busy === 'verifying', m, () => this.#runWebAuthn(method));
     const other =
       view.methods.length > 1
-        ? html`<button part="switch" type="button" @click=${() => (this.method = undefined)}>${m.useAnother}</button>`
+        ? html`<button part="switch" class="link" type="button" @click=${() => (this.method = undefined)}>${m.useAnother}</button>`
         : nothing;
     return html`${body}${other}`;
   }
@@ -504,14 +545,18 @@ export class StepUpChallenge extends LitElement {
     const lang = langOf(this);
     const { view, phase } = this;
     const ended = phase === 'fatal' || phase === 'done';
-    const base = html`<section part="base" aria-labelledby="title">
-      <header part="header"><h2 id="title" part="title">${m.title}</h2><slot name="header"></slot></header>
-      <p part="intro" class="muted">${m.intro}</p>
+    const base = html`<section part="base" aria-labelledby="title" data-phase=${phase}>
+      <header part="header">
+        <slot name="brand"></slot>
+        <h2 id="title" part="title">${m.title}</h2>
+        <p part="intro" class="muted">${m.intro}</p>
+        <slot name="header"></slot>
+      </header>
       ${view ? transactionView(view, m, lang) : nothing}
       <div part="body">${this.#content(m)}</div>
       <p id="error" part="error" role="alert">${this.error ? errorText(this.error, m) : ''}</p>
       ${view && phase === 'ready' ? expiryView(Date.parse(view.expiresAt), this.now, m) : nothing}
-      <footer part="footer" class="row">
+      <footer part="footer">
         <slot name="footer"></slot>
         <button part="cancel" type="button" ?autofocus=${phase === 'fatal'} @click=${() => this.cancel()}>
           ${ended ? m.close : m.cancel}

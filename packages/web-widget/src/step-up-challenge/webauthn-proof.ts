@@ -1,25 +1,13 @@
 /**
- * Runs a WebAuthn (`webauthn`, `biometric`) check and returns the body for `/verify`: a browser
- * assertion through @simplewebauthn/browser, or — inside a mobile webview without WebAuthn —
- * a signature by the app's enrolled device key through sdk-core's native bridge (never a bare
- * "success" flag, DESIGN.md "Methods").
+ * Runs a WebAuthn (`webauthn`, `biometric`) check and returns the body for `/verify`: the
+ * ceremony (webauthn-ceremony.ts) with this widget's `start` call and errors.
  */
-import {
-  browserSupportsWebAuthn,
-  type PublicKeyCredentialRequestOptionsJSON,
-  startAuthentication,
-  WebAuthnAbortService,
-} from '@simplewebauthn/browser';
-import type { Method, VerifyRequest, WebAuthnJson, WebAuthnStartAnswer } from '@stepgate/protocol';
-import { detectWebview, signWithNativeDeviceKey } from '@stepgate/sdk-core';
+import type { VerifyRequest, WebAuthnStartAnswer } from '@stepgate/protocol';
 import { type ClientOptions, startMethod } from '../api-client.js';
 import { WidgetError } from '../errors.js';
+import { type WebAuthnMethod, webauthnCeremony } from './webauthn-ceremony.js';
 
-/** The methods that run a WebAuthn ceremony. */
-export type WebAuthnMethod = Extract<Method, 'webauthn' | 'biometric'>;
-
-/** Names that mean "the user (or the platform) declined": cancelled, timed out, no credential. */
-const DECLINED = new Set(['NotAllowedError', 'AbortError']);
+export type { WebAuthnMethod } from './webauthn-ceremony.js';
 
 /**
  * Starts `method` on the challenge and performs the ceremony.
@@ -29,45 +17,17 @@ const DECLINED = new Set(['NotAllowedError', 'AbortError']);
  *   authenticator failed), `webauthn_cancelled` (declined or timed out), `native_failed`, or an
  *   error of the `start` call (`origin_not_allowed` among them). An abort rethrows the signal's reason.
  */
-export async function webauthnProof(
+export function webauthnProof(
   challengeUrl: string,
   challengeId: string,
   method: WebAuthnMethod,
   client: ClientOptions & { signal: AbortSignal },
 ): Promise<VerifyRequest> {
-  const { signal } = client;
-  const inBrowser = browserSupportsWebAuthn();
-  if (!inBrowser && !(method === 'biometric' && detectWebview())) {
-    throw new WidgetError('webauthn_unavailable', 'No WebAuthn');
-  }
-  const { publicKey } = (await startMethod(challengeUrl, method, client)) as WebAuthnStartAnswer;
-  if (typeof publicKey?.challenge !== 'string') {
-    throw new WidgetError('invalid_response', 'No WebAuthn options');
-  }
-  if (!inBrowser) {
-    try {
-      const deviceKey = await signWithNativeDeviceKey(
-        { challengeId, challenge: publicKey.challenge },
-        { signal },
-      );
-      return { method: 'biometric', deviceKey };
-    } catch (cause) {
-      if (signal.aborted) throw signal.reason;
-      throw new WidgetError('native_failed', 'The app could not confirm', { cause });
-    }
-  }
-  const stop = () => WebAuthnAbortService.cancelCeremony();
-  signal.addEventListener('abort', stop, { once: true });
-  try {
-    const optionsJSON = publicKey as unknown as PublicKeyCredentialRequestOptionsJSON;
-    const response = await startAuthentication({ optionsJSON });
-    return { method, response: response as unknown as WebAuthnJson };
-  } catch (cause) {
-    if (signal.aborted) throw signal.reason;
-    const name = ((cause as { cause?: Error }).cause ?? (cause as Error)).name;
-    const code = DECLINED.has(name) ? 'webauthn_cancelled' : 'webauthn_unavailable';
-    throw new WidgetError(code, (cause as Error).message, { cause });
-  } finally {
-    signal.removeEventListener('abort', stop);
-  }
+  return webauthnCeremony({
+    method,
+    challengeId,
+    signal: client.signal,
+    start: async () => (await startMethod(challengeUrl, method, client)) as WebAuthnStartAnswer,
+    fail: (code, message, cause) => new WidgetError(code, message, { cause }),
+  });
 }

@@ -9,7 +9,12 @@ import { type OutputOptions, type RollupOptions, rollup } from 'rollup';
 import workspaceConfigs from '../../../../rollup.config.mjs';
 
 /** The names in package.json `stepgate.standalone`. */
-export type StandaloneName = 'step-up-challenge' | 'step-up-enroll' | 'stepgate-fr' | 'step-up-fetch';
+export type StandaloneName =
+  | 'step-up-challenge'
+  | 'step-up-enroll'
+  | 'stepgate-fr'
+  | 'step-up-fetch'
+  | 'step-up-webauthn';
 
 /** One built bundle: the code a page loads, and what rollup saw while building it. */
 export interface StandaloneBundle {

@@ -67,7 +67,7 @@ export class FakeStepgate {
   /** Answers a request under `/stepgate/`, or `undefined` when no route matches. */
   handle(method: string, path: string, body: unknown): ServiceAnswer | undefined {
     this.calls.push(body === undefined ? { method, path } : { method, path, body });
-    const challenge = /^\/stepgate\/v1\/challenges\/(chl_[\w-]+)(\/verify)?$/.exec(path);
+    const challenge = /^\/stepgate\/v1\/challenges\/(chl_[\w-]+)(\/verify|\/start)?$/.exec(path);
     if (challenge?.[1]) return this.#challenge(method, challenge[1], challenge[2], body);
     if (path.startsWith(new URL(this.enrollmentUrl).pathname)) {
       return this.#enrollment(method, path.slice(new URL(this.enrollmentUrl).pathname.length), body);
@@ -81,14 +81,28 @@ export class FakeStepgate {
         id,
         status: 'pending',
         action: 'payments.transfer',
+        actionLabel: { en: 'Transfer money', fr: 'Virement' },
         transaction: { amount: 900, currency: 'EUR', payee: 'ACME Rent' },
         level: 'aal2',
         acr: 'urn:stepgate:aal2',
-        methods: [{ method: 'totp' }],
+        // `chl_passkey…` challenges offer a passkey too (the WebAuthn sibling bundle's test).
+        methods: id.startsWith('chl_passkey')
+          ? [{ method: 'totp' }, { method: 'webauthn' }]
+          : [{ method: 'totp' }],
         attemptsLeft: 5,
         expiresAt: inFive(),
       };
       return ok('challengeView', view);
+    }
+    if (method === 'POST' && sub === '/start' && id.startsWith('chl_passkey')) {
+      const publicKey = {
+        challenge: 'c3RhbmRhbG9uZS13ZWJhdXRobi1jaGFsbGVuZ2U',
+        rpId: 'localhost',
+        timeout: 60_000,
+        userVerification: 'required',
+        allowCredentials: [{ id: 'bm8tc3VjaC1jcmVkZW50aWFs', type: 'public-key' }],
+      };
+      return ok('webAuthnStartAnswer', { publicKey });
     }
     if (method === 'POST' && sub === '/verify') {
       const request = assertValid('verifyRequest', body as { method: string; code?: string });

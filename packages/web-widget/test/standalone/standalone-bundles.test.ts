@@ -30,7 +30,13 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const launching = launchChromium();
-  for (const name of ['step-up-challenge', 'step-up-enroll', 'stepgate-fr', 'step-up-fetch'] as const) {
+  for (const name of [
+    'step-up-challenge',
+    'step-up-enroll',
+    'stepgate-fr',
+    'step-up-fetch',
+    'step-up-webauthn',
+  ] as const) {
     bundles[name] = await buildStandalone(name);
   }
   browser = await launching;
@@ -53,6 +59,7 @@ describe('standalone bundles are single self-contained ES modules', () => {
     ['step-up-enroll', ['StepUpEnroll']],
     ['stepgate-fr', []],
     ['step-up-fetch', ['createStepUpFetch', 'isStepUpError']],
+    ['step-up-webauthn', ['webauthnCeremony']],
   ] as const)(
     '%s.min.js imports no other module at run time (lit and the rest are inlined) and exports %j',
     (name, exports) => {
@@ -64,15 +71,22 @@ describe('standalone bundles are single self-contained ES modules', () => {
     },
   );
 
-  it('step-up-challenge.min.js imports nothing statically, and at run time only its sibling step-up-fetch.min.js (createStepUpFetch loads on demand); it exports createStepUpFetch, StepUpChallenge and stepUp', () => {
+  it('step-up-challenge.min.js imports nothing statically, and at run time only its siblings step-up-fetch.min.js (createStepUpFetch) and step-up-webauthn.min.js (the WebAuthn ceremony), on demand; it exports createStepUpFetch, StepUpChallenge and stepUp', () => {
     const bundle = bundles['step-up-challenge'];
     expect(bundle.warnings).toEqual([]);
-    // Rollup lists the sibling as the chunk's one (dynamic, external) import.
-    expect(bundle.imports).toEqual(['step-up-fetch.min.js']);
-    // The one dynamic import, relative to the bundle's own URL: `import("./step-up-fetch.min.js")`.
+    // Rollup lists the siblings as the chunk's (dynamic, external) imports.
+    expect(bundle.imports.map((i) => i.replace(/^\.\//, '')).sort()).toEqual([
+      'step-up-fetch.min.js',
+      'step-up-webauthn.min.js',
+    ]);
+    // The dynamic imports, relative to the bundle's own URL: `import("./step-up-fetch.min.js")`.
     const dynamic = [...bundle.code.matchAll(/(?<![\w$.])import\s*\(([^)]*)\)/g)].map((m) => m[1]);
-    expect(dynamic).toEqual(['"./step-up-fetch.min.js"']);
-    expect(bundle.code.replace('import("./step-up-fetch.min.js")', '')).not.toMatch(IMPORT_STATEMENT);
+    expect(dynamic.sort()).toEqual(['"./step-up-fetch.min.js"', '"./step-up-webauthn.min.js"']);
+    const rest = bundle.code.replace(/(?<![\w$.])import\("\.\/step-up-(fetch|webauthn)\.min\.js"\)/g, '');
+    expect(rest).not.toMatch(IMPORT_STATEMENT);
+    // @simplewebauthn/browser stays out of the size-budgeted bundle.
+    expect(bundle.code).not.toContain('cancelCeremony');
+    expect(bundles['step-up-webauthn'].code).toContain('cancelCeremony');
     expect(bundle.exports).toEqual(['StepUpChallenge', 'createStepUpFetch', 'stepUp']);
   });
 });
@@ -93,7 +107,7 @@ ${scriptTags(challenge)}`,
     expect(await el.evaluate((e) => e.shadowRoot?.querySelector('[part=title]')?.textContent)).toBe(
       'Confirm it’s you',
     );
-    expect(await el.locator('[part=action]').textContent()).toBe('payments.transfer');
+    expect(await el.locator('[part=action]').textContent()).toBe('Transfer money');
     expect(await el.locator('[part=transaction-value]').allTextContents()).toContain('ACME Rent');
     expect(service.calls).toEqual([{ method: 'GET', path: '/stepgate/v1/challenges/chl_inline' }]);
     expect(requested).toEqual(['/', bundlePath(challenge), '/stepgate/v1/challenges/chl_inline']);
@@ -174,6 +188,38 @@ ${scriptTags(challenge)}`,
     await page.locator('step-up-challenge [part=cancel]').click();
     expect(await outcome).toBe('StepUpCancelledError cancelled');
     expect(await page.evaluate(() => document.querySelectorAll('step-up-challenge').length)).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('picking a passkey loads step-up-webauthn.min.js from beside the bundle, and its errors are the element’s own (declined: try again)', async () => {
+    const service = new FakeStepgate();
+    const challenge = bundles['step-up-challenge'];
+    const sibling = bundles['step-up-webauthn'];
+    const { page, problems, requested } = await open({
+      bundles: [challenge, sibling],
+      service,
+      body: `<step-up-challenge inline challenge-url="${service.challenge('chl_passkey').challengeUrl}"></step-up-challenge>
+${scriptTags(challenge)}`,
+    });
+    // A virtual authenticator without the requested credential: Chromium answers NotAllowedError.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasUserVerification: true, isUserVerified: true },
+    });
+    const el = page.locator('step-up-challenge');
+    await el.locator('[data-method=webauthn]').waitFor();
+    expect(requested).not.toContain(bundlePath(sibling));
+    await el.locator('[data-method=webauthn]').click();
+    await el.locator('[part=submit]').click();
+    await expect
+      .poll(() => el.locator('[part=error]').textContent())
+      .toBe('The security check was cancelled or timed out.');
+    expect(requested).toContain(bundlePath(sibling));
+    expect(service.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /stepgate/v1/challenges/chl_passkey',
+      'POST /stepgate/v1/challenges/chl_passkey/start',
+    ]);
     expect(problems).toEqual([]);
   });
 

@@ -11,6 +11,8 @@ export function webauthnView(
 ): TemplateResult {
   return html`<div part="webauthn">
     <p>${method === 'biometric' ? m.biometricPrompt : m.webauthnPrompt}</p>
-    <button part="submit" type="button" autofocus ?disabled=${busy} @click=${run}>${m.methods[method]}</button>
+    <button part="submit" type="button" autofocus ?disabled=${busy} aria-busy=${busy ? 'true' : 'false'} @click=${run}>
+      ${busy ? m.verifying : m.methods[method]}
+    </button>
   </div>`;
 }
