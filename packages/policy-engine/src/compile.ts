@@ -36,7 +36,7 @@ import {
   sessionLevel,
 } from './methods.js';
 import { onMissingOf } from './on-missing.js';
-import { riskConfig } from './risk-config.js';
+import { groupsOf, riskConfig } from './risk-config.js';
 import { settle } from './settle.js';
 import { computeSignals } from './signals.js';
 import { compileTypeCheck, invalidField } from './type-check.js';
@@ -173,14 +173,19 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   // Conditions on the action name alone are evaluated once per distinct action and cached
   // (bounded): their results (`A`) and the candidate policies whose action gate holds (`C`), so
   // 50 policies keyed on actions cost a few switch cases rather than 50 string compares.
+  // With them, the signal groups the candidates read (`G`): only those are computed before
+  // matching; the verdict's risk computes the rest if it is read.
   interface ActionEntry {
     readonly A: Uint8Array;
     readonly C: Int32Array;
+    readonly G: number;
   }
+  const policyGroups = policies.map((p) => groupsOf(p.fields.map((f) => f.path)));
   const actionCache = new Map<string, ActionEntry>();
   const everyPolicy: ActionEntry = {
     A: new Uint8Array(0),
     C: Int32Array.from(policies, (p) => p.index),
+    G: riskCfg.eager,
   };
   const actionEntry = (an: string): ActionEntry => {
     if (actionTests.length === 0) return everyPolicy;
@@ -193,7 +198,8 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
       policies.filter((p) => (gates[p.index] ?? []).every((j) => A[j] === 1)),
       (p) => p.index,
     );
-    e = { A, C };
+    const G = C.reduce((mask, i) => mask | (policyGroups[i] ?? 0), 0);
+    e = { A, C, G };
     if (actionCache.size < 4096) actionCache.set(an, e);
     return e;
   };
@@ -209,7 +215,10 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     const an = input.request.action.name;
     const history =
       input.history !== null && typeof input.history === 'object' ? input.history : EMPTY_HISTORY;
-    const s = computeSignals(input.request, an, input.now, history, riskCfg);
+    const entry = actionEntry(an);
+    // Explaining reads every policy's condition, so it needs every group a policy reads.
+    const groups = explain ? riskCfg.eager : entry.G;
+    const s = computeSignals(input.request, an, input.now, history, riskCfg, groups);
     const lv = sessionLevel(input.request.subject.acr, acrValues);
     // A reentrant call (from a getter on the input) gets its own buffers.
     const out = scratch ?? new Int32Array(policies.length);
@@ -217,7 +226,6 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     scratch = undefined;
     unknownScratch = undefined;
     try {
-      const entry = actionEntry(an);
       const n = matcher(r, s, an, lv, out, entry.A, entry.C, Q);
       // Typed fields come first, whatever the action: a present value of the wrong type makes the
       // request invalid; it is never evaluated as "did not match" (docs/policies.md "Typed fields").
@@ -226,7 +234,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         const first = f.policies.find((i) => policies[i]?.mode !== 'report-only');
         return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
       }
-      const risk = new LazyRisk(s, input.request, input.now, history, riskCfg);
+      const risk = new LazyRisk(s, input.request, input.now, history, riskCfg, groups);
       const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
       const verdict =
         Q[0] === 0 && badReportOnly === undefined
