@@ -206,6 +206,21 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   const version = documentVersion(doc, checked.lists, acrValues, options.idps);
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
   let unknownScratch: Int32Array | undefined = new Int32Array(policies.length + 1);
+  // The per-request facts combination reads, one object per compiled policy rewritten on each call
+  // (nothing keeps it past the call): a common verdict allocates only itself, its risk and reasons.
+  type Facts = { -readonly [K in keyof CombineInput]: CombineInput[K] };
+  const newFacts = (): Facts => ({
+    r: {},
+    s: {},
+    an: '',
+    lv: 'aal1',
+    now: 0,
+    history: EMPTY_HISTORY,
+    caps,
+    risk: EMPTY_RISK,
+    policyVersion: version,
+  });
+  let factsScratch: Facts | undefined = newFacts();
 
   const run = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
     const problem = inputProblem(input);
@@ -223,8 +238,10 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     // A reentrant call (from a getter on the input) gets its own buffers.
     const out = scratch ?? new Int32Array(policies.length);
     const Q = unknownScratch ?? new Int32Array(policies.length + 1);
+    const m = factsScratch ?? newFacts();
     scratch = undefined;
     unknownScratch = undefined;
+    factsScratch = undefined;
     try {
       const n = matcher(r, s, an, lv, out, entry.A, entry.C, Q);
       // Typed fields come first, whatever the action: a present value of the wrong type makes the
@@ -235,7 +252,13 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
       }
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg, groups);
-      const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
+      m.r = r;
+      m.s = s;
+      m.an = an;
+      m.lv = lv;
+      m.now = input.now;
+      m.history = history;
+      m.risk = risk;
       const verdict =
         Q[0] === 0 && badReportOnly === undefined
           ? combine(policies, out, n, cfg, m)
@@ -252,6 +275,11 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     } finally {
       scratch = out;
       unknownScratch = Q;
+      // Drop the request's objects so the scratch keeps nothing alive.
+      m.r = m.s = EMPTY_OBJECT;
+      m.history = EMPTY_HISTORY;
+      m.risk = EMPTY_RISK;
+      factsScratch = m;
     }
   };
 
@@ -317,6 +345,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     },
   });
 }
+
+const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({});
+const EMPTY_RISK = Object.freeze({ score: 0, level: 'low' as const, signals: EMPTY_OBJECT });
 
 /** Most identity providers one document may name (performer masks are 31-bit integers). */
 const MAX_IDPS = 30;
