@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { startDecisionService } from '@stepgate/decision-service';
 import express from 'express';
 // @ts-expect-error: a plain .mjs tool without types
@@ -18,6 +18,9 @@ import { createStepgate } from '../src/index.js';
 const WARMUP = 500;
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 2000);
 const CPU_ROUNDS = 2000;
+
+/** The p50 figures docs/benchmarks.md reported before issue 18 (2026-11-28), in ms. */
+const BASELINE = { added: 1.962, own: 0.733 };
 
 const failures: string[] = [];
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -41,6 +44,7 @@ const quantile = (sorted: number[], q: number) =>
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 
 async function main() {
+  const loadStart = loadavg()[0]!;
   const svc = await startDecisionService({
     port: 0,
     policies: 'default: allow\npolicies: []\n',
@@ -183,6 +187,13 @@ async function main() {
   const table = rows.map(([name, p50, p99]) => `| ${name} | ${fmt(p50)} | ${fmt(p99)} |`).join('\n');
   const added = quantile(guarded, 0.5) - quantile(open, 0.5);
   const own = quantile(guardedStub, 0.5) - quantile(open, 0.5);
+  const verdictOf = (value: number, goal: number) => `≤ ${fmt(goal)} (${value <= goal ? 'met' : 'not met'})`;
+  const issue = [
+    '| measured | before (2026-11-28) | now | goal |',
+    '|---|---|---|---|',
+    `| latency a guard adds with the real service, p50 | ${fmt(BASELINE.added)} | **${fmt(added)}** | ${verdictOf(added, 1)} |`,
+    `| node-client's own share (stand-in − unguarded), p50 | ${fmt(BASELINE.own)} | **${fmt(own)}** | ${verdictOf(own, 0.25)} |`,
+  ].join('\n');
   const markdown = `## node-client: latency added by a route guard
 
 Express 5 app and the decision service (SQLite store, durable audit, \`default: allow\`) in one Node
@@ -192,6 +203,10 @@ the HTTP call, the service's policy evaluation, its store reads and the audit wr
 | | p50 | p99 |
 |---|---|---|
 ${table}
+
+Issue 18's rows, this run against the run before it:
+
+${issue}
 
 CPU time per request in this process (${CPU_ROUNDS} requests each, less sensitive to other load):
 unguarded ${fmt(cpu['/open']!)}, guarded ${fmt(cpu['/guarded']!)} (+${fmt(cpu['/guarded']! - cpu['/open']!)}, service included),
@@ -206,7 +221,7 @@ Target (DESIGN.md "Performance"): ≤ 1 ms p50 added on loopback — with the re
 (${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the
 service's decision (\`decide()\` alone, and the service's own benchmark section).
 Failed requests (timeouts past the 300 ms default budget answer 503): ${failures.length}${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join('; ')})` : ''}.
-Host: ${cpus().length} cores shared with other work; figures vary run to run by roughly ±20%.`;
+Host: ${cpus().length} cores shared with other work (1-minute load average ${loadStart.toFixed(1)} at the start of this run, ${loadavg()[0]!.toFixed(1)} at its end); figures vary run to run by roughly ±20%, more under load.`;
   writeBenchSection('node-client', markdown);
   console.log(markdown);
 }
