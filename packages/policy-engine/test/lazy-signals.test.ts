@@ -23,8 +23,20 @@ function counted(action: string) {
   const ip = '185.220.100.9';
   delete context.geo;
   delete context.ip;
-  Object.defineProperty(context, 'geo', { enumerable: true, get: () => ((reads.geo += 1), geo) });
-  Object.defineProperty(context, 'ip', { enumerable: true, get: () => ((reads.ip += 1), ip) });
+  Object.defineProperty(context, 'geo', {
+    enumerable: true,
+    get: () => {
+      reads.geo += 1;
+      return geo;
+    },
+  });
+  Object.defineProperty(context, 'ip', {
+    enumerable: true,
+    get: () => {
+      reads.ip += 1;
+      return ip;
+    },
+  });
   const h = history(undefined, {
     last: { at: 1_767_225_600 - 60, geo: { country: 'US', lat: 40.7, lon: -74 } },
   });
