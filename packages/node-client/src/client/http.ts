@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 
 /** One HTTP exchange with the decision service, as the transport and the challenge proxy need it. */
 export interface Exchange {
@@ -64,9 +65,31 @@ export function createNodeHttpSend(): Send {
     http: new http.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
     https: new https.Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' }),
   };
+  // The parsed origin of each base URL seen (a client talks to one or two): parsing a URL per call
+  // costs more than the rest of building the request.
+  type Origin = { protocol: string; hostname: string; port?: string | number };
+  const origins = new Map<string, Origin>();
+  const target = (url: string): { parsed: Origin; path: string } => {
+    const slash = url.indexOf('/', url.indexOf('//') + 2);
+    const origin = slash < 0 ? url : url.slice(0, slash);
+    const path = slash < 0 ? '/' : url.slice(slash);
+    const cached = origins.get(origin);
+    if (cached !== undefined) return { parsed: cached, path };
+    const options = urlToHttpOptions(new URL(origin));
+    const parsed: Origin = {
+      protocol: options.protocol ?? 'http:',
+      hostname: options.hostname ?? 'localhost',
+      ...(options.port === undefined || options.port === null || options.port === ''
+        ? {}
+        : { port: options.port }),
+    };
+    if (origins.size < 64) origins.set(origin, parsed);
+    return { parsed, path };
+  };
   return (request) =>
     new Promise<Exchange>((resolve, reject) => {
-      const secure = request.url.charCodeAt(4) === 115; // 'https:'
+      const { parsed, path } = target(request.url);
+      const secure = parsed.protocol === 'https:';
       const headers = request.headers;
       if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
       // Looked up on the module object at call time, so interceptors that patch it (msw in tests) apply.
@@ -80,8 +103,13 @@ export function createNodeHttpSend(): Send {
         else resolve(exchange!);
       };
       const req = send(
-        request.url,
-        { method: request.method, headers, agent: secure ? agents.https : agents.http },
+        {
+          ...parsed,
+          path,
+          method: request.method,
+          headers,
+          agent: secure ? agents.https : agents.http,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
