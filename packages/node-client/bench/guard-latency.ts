@@ -6,19 +6,21 @@
 import { once } from 'node:events';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { startDecisionService } from '@stepgate/decision-service';
 import express from 'express';
-import ky from 'ky';
 // @ts-expect-error: a plain .mjs tool without types
 import { writeBenchSection } from '../../../tools/bench-report.mjs';
-import { createNodeHttpFetch } from '../src/client/node-http-fetch.js';
+import { createNodeHttpSend } from '../src/client/http.js';
 import { stepgateExpress } from '../src/express/index.js';
 import { createStepgate } from '../src/index.js';
 
 const WARMUP = 500;
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 2000);
 const CPU_ROUNDS = 2000;
+
+/** The p50 figures docs/benchmarks.md reported before issue 18 (2026-11-28), in ms. */
+const BASELINE = { added: 1.962, own: 0.733 };
 
 const failures: string[] = [];
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -42,6 +44,7 @@ const quantile = (sorted: number[], q: number) =>
 const fmt = (ms: number) => `${ms.toFixed(3)} ms`;
 
 async function main() {
+  const loadStart = loadavg()[0]!;
   const svc = await startDecisionService({
     port: 0,
     policies: 'default: allow\npolicies: []\n',
@@ -117,8 +120,9 @@ async function main() {
       .catch((e: Error) => failures.push(`decide(): ${e.message}`));
     decideTimes.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  // Where node-client's own time goes: the same POST to the stand-in by raw node:http, by ky (on the
-  // client's node:http fetch) and by decide() (ky + deadline + breaker + schema checks).
+  // Where node-client's own time goes: the same POST to the stand-in by raw node:http, by the client's
+  // HTTP layer alone (kept-alive agent, timer, buffered body) and by decide() (HTTP layer + time budget +
+  // breaker + schema checks).
   const stubUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}/v1/decisions`;
   const payload = JSON.stringify({ subject: { id: 'alice' }, action: { name: 'reports.view' } });
   const rawPost = () =>
@@ -134,13 +138,20 @@ async function main() {
       req.on('error', reject);
       req.end(payload);
     });
-  const kyClient = ky.create({ timeout: false, retry: 0, fetch: createNodeHttpFetch() });
+  const send = createNodeHttpSend();
   const transport: Record<string, number> = {};
   const steps: Array<[string, () => Promise<unknown>]> = [
     ['raw node:http', rawPost],
     [
-      'ky',
-      () => kyClient.post(stubUrl, { body: payload, headers: { 'content-type': 'application/json' } }).text(),
+      'HTTP layer',
+      () =>
+        send({
+          method: 'POST',
+          url: stubUrl,
+          headers: { 'content-type': 'application/json' },
+          body: payload,
+          timeoutMs: 300,
+        }),
     ],
     ['decide()', () => stubClient.decide({ subject: { id: 'alice' }, action: { name: 'reports.view' } })],
   ];
@@ -176,6 +187,13 @@ async function main() {
   const table = rows.map(([name, p50, p99]) => `| ${name} | ${fmt(p50)} | ${fmt(p99)} |`).join('\n');
   const added = quantile(guarded, 0.5) - quantile(open, 0.5);
   const own = quantile(guardedStub, 0.5) - quantile(open, 0.5);
+  const verdictOf = (value: number, goal: number) => `≤ ${fmt(goal)} (${value <= goal ? 'met' : 'not met'})`;
+  const issue = [
+    '| measured | before (2026-11-28) | now | goal |',
+    '|---|---|---|---|',
+    `| latency a guard adds with the real service, p50 | ${fmt(BASELINE.added)} | **${fmt(added)}** | ${verdictOf(added, 1)} |`,
+    `| node-client's own share (stand-in − unguarded), p50 | ${fmt(BASELINE.own)} | **${fmt(own)}** | ${verdictOf(own, 0.25)} |`,
+  ].join('\n');
   const markdown = `## node-client: latency added by a route guard
 
 Express 5 app and the decision service (SQLite store, durable audit, \`default: allow\`) in one Node
@@ -186,19 +204,24 @@ the HTTP call, the service's policy evaluation, its store reads and the audit wr
 |---|---|---|
 ${table}
 
+Issue 18's rows, this run against the run before it:
+
+${issue}
+
 CPU time per request in this process (${CPU_ROUNDS} requests each, less sensitive to other load):
 unguarded ${fmt(cpu['/open']!)}, guarded ${fmt(cpu['/guarded']!)} (+${fmt(cpu['/guarded']! - cpu['/open']!)}, service included),
 guarded by the stand-in ${fmt(cpu['/guarded-stub']!)} (+${fmt(cpu['/guarded-stub']! - cpu['/open']!)}, node-client and the stand-in's HTTP handling).
 
 CPU per call to the stand-in (client and stand-in together): raw node:http ${fmt(transport['raw node:http']!)},
-ky ${fmt(transport.ky!)}, \`decide()\` ${fmt(transport['decide()']!)} — most of node-client's share is the fetch-shaped
-HTTP layer (Request/Response objects, abort signals) that ky needs, not the guard.
+the client's HTTP layer ${fmt(transport['HTTP layer']!)}, \`decide()\` ${fmt(transport['decide()']!)}. Since issue 18 the client
+sends on node:http with a kept-alive agent and one timer per call — no ky, no Request/Response
+objects, no abort signals (before: ky on a node:http fetch, 0.500 ms; \`decide()\` 0.687 ms).
 
 Target (DESIGN.md "Performance"): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
 (${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the
 service's decision (\`decide()\` alone, and the service's own benchmark section).
 Failed requests (timeouts past the 300 ms default budget answer 503): ${failures.length}${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join('; ')})` : ''}.
-Host: ${cpus().length} cores shared with other work; figures vary run to run by roughly ±20%.`;
+Host: ${cpus().length} cores shared with other work (1-minute load average ${loadStart.toFixed(1)} at the start of this run, ${loadavg()[0]!.toFixed(1)} at its end); figures vary run to run by roughly ±20%, more under load.`;
   writeBenchSection('node-client', markdown);
   console.log(markdown);
 }

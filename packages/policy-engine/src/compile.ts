@@ -36,7 +36,7 @@ import {
   sessionLevel,
 } from './methods.js';
 import { onMissingOf } from './on-missing.js';
-import { riskConfig } from './risk-config.js';
+import { groupsOf, riskConfig } from './risk-config.js';
 import { settle } from './settle.js';
 import { computeSignals } from './signals.js';
 import { compileTypeCheck, invalidField } from './type-check.js';
@@ -173,14 +173,19 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   // Conditions on the action name alone are evaluated once per distinct action and cached
   // (bounded): their results (`A`) and the candidate policies whose action gate holds (`C`), so
   // 50 policies keyed on actions cost a few switch cases rather than 50 string compares.
+  // With them, the signal groups the candidates read (`G`): only those are computed before
+  // matching; the verdict's risk computes the rest if it is read.
   interface ActionEntry {
     readonly A: Uint8Array;
     readonly C: Int32Array;
+    readonly G: number;
   }
+  const policyGroups = policies.map((p) => groupsOf(p.fields.map((f) => f.path)));
   const actionCache = new Map<string, ActionEntry>();
   const everyPolicy: ActionEntry = {
     A: new Uint8Array(0),
     C: Int32Array.from(policies, (p) => p.index),
+    G: riskCfg.eager,
   };
   const actionEntry = (an: string): ActionEntry => {
     if (actionTests.length === 0) return everyPolicy;
@@ -193,13 +198,29 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
       policies.filter((p) => (gates[p.index] ?? []).every((j) => A[j] === 1)),
       (p) => p.index,
     );
-    e = { A, C };
+    const G = C.reduce((mask, i) => mask | (policyGroups[i] ?? 0), 0);
+    e = { A, C, G };
     if (actionCache.size < 4096) actionCache.set(an, e);
     return e;
   };
   const version = documentVersion(doc, checked.lists, acrValues, options.idps);
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
   let unknownScratch: Int32Array | undefined = new Int32Array(policies.length + 1);
+  // The per-request facts combination reads, one object per compiled policy rewritten on each call
+  // (nothing keeps it past the call): a common verdict allocates only itself, its risk and reasons.
+  type Facts = { -readonly [K in keyof CombineInput]: CombineInput[K] };
+  const newFacts = (): Facts => ({
+    r: {},
+    s: {},
+    an: '',
+    lv: 'aal1',
+    now: 0,
+    history: EMPTY_HISTORY,
+    caps,
+    risk: EMPTY_RISK,
+    policyVersion: version,
+  });
+  let factsScratch: Facts | undefined = newFacts();
 
   const run = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
     const problem = inputProblem(input);
@@ -209,15 +230,19 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     const an = input.request.action.name;
     const history =
       input.history !== null && typeof input.history === 'object' ? input.history : EMPTY_HISTORY;
-    const s = computeSignals(input.request, an, input.now, history, riskCfg);
+    const entry = actionEntry(an);
+    // Explaining reads every policy's condition, so it needs every group a policy reads.
+    const groups = explain ? riskCfg.eager : entry.G;
+    const s = computeSignals(input.request, an, input.now, history, riskCfg, groups);
     const lv = sessionLevel(input.request.subject.acr, acrValues);
     // A reentrant call (from a getter on the input) gets its own buffers.
     const out = scratch ?? new Int32Array(policies.length);
     const Q = unknownScratch ?? new Int32Array(policies.length + 1);
+    const m = factsScratch ?? newFacts();
     scratch = undefined;
     unknownScratch = undefined;
+    factsScratch = undefined;
     try {
-      const entry = actionEntry(an);
       const n = matcher(r, s, an, lv, out, entry.A, entry.C, Q);
       // Typed fields come first, whatever the action: a present value of the wrong type makes the
       // request invalid; it is never evaluated as "did not match" (docs/policies.md "Typed fields").
@@ -226,8 +251,14 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         const first = f.policies.find((i) => policies[i]?.mode !== 'report-only');
         return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
       }
-      const risk = new LazyRisk(s, input.request, input.now, history, riskCfg);
-      const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
+      const risk = new LazyRisk(s, input.request, input.now, history, riskCfg, groups);
+      m.r = r;
+      m.s = s;
+      m.an = an;
+      m.lv = lv;
+      m.now = input.now;
+      m.history = history;
+      m.risk = risk;
       const verdict =
         Q[0] === 0 && badReportOnly === undefined
           ? combine(policies, out, n, cfg, m)
@@ -244,6 +275,11 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     } finally {
       scratch = out;
       unknownScratch = Q;
+      // Drop the request's objects so the scratch keeps nothing alive.
+      m.r = m.s = EMPTY_OBJECT;
+      m.history = EMPTY_HISTORY;
+      m.risk = EMPTY_RISK;
+      factsScratch = m;
     }
   };
 
@@ -319,6 +355,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     },
   });
 }
+
+const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({});
+const EMPTY_RISK = Object.freeze({ score: 0, level: 'low' as const, signals: EMPTY_OBJECT });
 
 /** Most identity providers one document may name (performer masks are 31-bit integers). */
 const MAX_IDPS = 30;

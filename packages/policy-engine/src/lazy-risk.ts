@@ -15,9 +15,19 @@ export class LazyRisk implements Risk {
   #now: number;
   #history: HistorySnapshot;
   #cfg: RiskConfig;
+  #done: number;
 
-  constructor(s: Signals, request: DecisionRequest, now: number, history: HistorySnapshot, cfg: RiskConfig) {
+  /** `done`: the signal groups already in `s`. */
+  constructor(
+    s: Signals,
+    request: DecisionRequest,
+    now: number,
+    history: HistorySnapshot,
+    cfg: RiskConfig,
+    done: number,
+  ) {
     this.#s = s;
+    this.#done = done;
     this.#request = request;
     this.#now = now;
     this.#history = history;
@@ -33,6 +43,7 @@ export class LazyRisk implements Risk {
         this.#now,
         this.#history,
         this.#cfg,
+        this.#done,
       );
       this.#request = undefined;
       const s = this.#s;

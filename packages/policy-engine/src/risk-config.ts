@@ -33,13 +33,18 @@ export function riskConfig(
     })),
     // Geo, IP and the score are the expensive ones: before matching only when a policy reads
     // them; otherwise when the verdict's risk is first read (lazy-risk.ts).
-    eager: withScoreInputs(
-      [...reads]
-        .filter((p) => p.startsWith('risk.'))
-        .reduce((mask, p) => mask | GROUP_BITS[signalGroup(p.slice(5))], 0),
-    ),
+    eager: groupsOf([...reads]),
     strengths: new Map(Object.entries(r.lists ?? {})),
   };
+}
+
+/** The signal groups read by fields at these paths (`risk.<signal>`), the score's inputs included. */
+export function groupsOf(paths: readonly string[]): number {
+  return withScoreInputs(
+    paths
+      .filter((p) => p.startsWith('risk.'))
+      .reduce((mask, p) => mask | GROUP_BITS[signalGroup(p.slice(5))], 0),
+  );
 }
 
 /** The score needs every data group. */

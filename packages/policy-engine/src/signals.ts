@@ -87,8 +87,9 @@ export function signalGroup(name: string): SignalGroup {
 }
 
 /**
- * Computes the signals policies read (their groups), with every other signal left at its
- * default until `completeSignals` fills it in for the verdict's risk. Never throws on malformed
+ * Computes the signal groups in `groups` (by default every group a policy of the document reads;
+ * `evaluate` passes only those the candidate policies of the action read), with every other signal
+ * left at its default until `completeSignals` fills it in for the verdict's risk. Never throws on malformed
  * request or history members: anything missing counts as unknown, which never lowers risk.
  */
 export function computeSignals(
@@ -97,6 +98,7 @@ export function computeSignals(
   now: number,
   history: HistorySnapshot,
   cfg: RiskConfig,
+  groups: number = cfg.eager,
 ): Signals {
   const s: Signals = {
     score: undefined,
@@ -119,7 +121,7 @@ export function computeSignals(
     'action.count': 0,
     'transaction.amount': undefined,
   };
-  fill(s, cfg.eager, request, actionName, now, history, cfg);
+  fill(s, groups, request, actionName, now, history, cfg);
   return s;
 }
 
@@ -193,7 +195,10 @@ export const GROUP_BITS: Readonly<Record<SignalGroup, number>> = Object.freeze({
 /** Every group but the score: what the score is computed from. */
 export const DATA_GROUPS = 127;
 
-/** Fills in the signals `computeSignals` left out, and the score — for the verdict's risk. */
+/**
+ * Fills in the signals `computeSignals` left out (`done`: the groups it computed), and the score —
+ * for the verdict's risk.
+ */
 export function completeSignals(
   s: Signals,
   request: DecisionRequest,
@@ -201,8 +206,9 @@ export function completeSignals(
   now: number,
   history: HistorySnapshot,
   cfg: RiskConfig,
+  done: number = cfg.eager,
 ): void {
-  if (cfg.eager & GROUP_BITS.score) return;
-  fill(s, DATA_GROUPS & ~cfg.eager, request, actionName, now, history, cfg);
+  if (done & GROUP_BITS.score) return;
+  fill(s, DATA_GROUPS & ~done, request, actionName, now, history, cfg);
   score(s, cfg);
 }

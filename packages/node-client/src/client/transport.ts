@@ -1,8 +1,8 @@
 import type { ErrorBody } from '@stepgate/protocol';
 import { ConsecutiveBreaker, circuitBreaker, handleWhen, isBrokenCircuitError } from 'cockatiel';
-import ky, { isHTTPError } from 'ky';
 import { StepgateClientError } from '../errors.js';
 import type { NormalizedStepgateOptions } from '../options.js';
+import { type Exchange, TimeoutError } from './http.js';
 import { validateAnswer } from './schemas.js';
 
 /** One call to the decision service. */
@@ -30,28 +30,10 @@ export interface CallSpec<T> {
   breaker?: boolean;
 }
 
-/** Reads a body, giving up (and cancelling the stream) when the deadline passes. */
-async function readText(response: Response, deadline: AbortSignal): Promise<string> {
-  deadline.throwIfAborted();
-  let onAbort = () => {};
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      response.body?.cancel().catch(() => {});
-      reject(deadline.reason);
-    };
-    deadline.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([response.text(), aborted]);
-  } finally {
-    deadline.removeEventListener('abort', onAbort);
-  }
-}
-
 /** A failure that says the service is unhealthy: it counts towards opening the breaker. */
 class ServiceFailure extends Error {}
 
-/** Sends calls through ky with a timeout, safe retries and a cockatiel circuit breaker. */
+/** Sends calls with one time budget per call, safe retries and a cockatiel circuit breaker. */
 export interface Transport {
   call<T>(spec: CallSpec<T>): Promise<T>;
   /** The breaker's state, for health pages: `closed`, `open` or `half-open`. */
@@ -62,29 +44,8 @@ const STATES = ['closed', 'open', 'half-open', 'open'] as const;
 
 /** Creates the transport for one client. */
 export function createTransport(options: NormalizedStepgateOptions): Transport {
-  const base = ky.create({
-    prefix: options.serviceUrl,
-    // One deadline signal per call (below) bounds every attempt, the retry delays and the body; ky's
-    // own per-attempt and total timers would only add work on the hot path.
-    timeout: false,
-    fetch: options.fetch,
-    headers: { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' },
-    // Redirects are not followed: a decision service never redirects, and following one could send
-    // the API key elsewhere.
-    redirect: 'manual',
-    retry: 0,
-  });
-  // Retrying calls get their own instance, so no retry options are merged on the hot path.
-  const retrying = base.extend({
-    retry: {
-      limit: options.retryLimit,
-      methods: ['get', 'put', 'post'],
-      statusCodes: [502, 503, 504],
-      afterStatusCodes: [],
-      retryOnTimeout: false,
-      delay: () => options.retryDelayMs,
-    },
-  });
+  const send = options.send;
+  const authorization = `Bearer ${options.apiKey}`;
   const breaker = circuitBreaker(
     handleWhen((error) => error instanceof ServiceFailure),
     {
@@ -92,51 +53,96 @@ export function createTransport(options: NormalizedStepgateOptions): Transport {
       breaker: new ConsecutiveBreaker(options.breakerFailures),
     },
   );
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+  /** Sends the call, retrying network errors and 502/503/504 when safe, within one time budget. */
+  async function exchange(spec: CallSpec<unknown>): Promise<Exchange> {
+    const url = `${options.serviceUrl}/${spec.path}`;
+    const method = spec.method.toUpperCase();
+    const body = spec.json === undefined ? undefined : JSON.stringify(spec.json);
+    // One deadline for the whole call: attempts, retry delays and the body.
+    const deadline = performance.now() + options.timeoutMs;
+    const attempts = spec.retry ? options.retryLimit + 1 : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      // A fresh object per attempt: the HTTP layer adds content-length to it.
+      const headers: Record<string, string> =
+        spec.idempotencyKey === undefined
+          ? { authorization, accept: 'application/json' }
+          : { authorization, accept: 'application/json', 'idempotency-key': spec.idempotencyKey };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const left = Math.ceil(deadline - performance.now());
+      if (left <= 0) throw new TimeoutError(`no answer within ${options.timeoutMs} ms`);
+      let answer: Exchange;
+      try {
+        answer = await send(
+          body === undefined
+            ? { method, url, headers, timeoutMs: left }
+            : { method, url, headers, body, timeoutMs: left },
+        );
+      } catch (error) {
+        if (error instanceof TimeoutError || attempt >= attempts) throw error;
+        await sleep(Math.min(options.retryDelayMs, Math.max(0, deadline - performance.now())));
+        continue;
+      }
+      const status = answer.status;
+      if ((status === 502 || status === 503 || status === 504) && attempt < attempts) {
+        await sleep(Math.min(options.retryDelayMs, Math.max(0, deadline - performance.now())));
+        continue;
+      }
+      return answer;
+    }
+  }
+
+  /** Reads an error body as JSON, or `undefined` when it is not JSON. */
+  function errorData(answer: Exchange): { error?: { code?: unknown; message?: unknown } } | undefined {
+    try {
+      return JSON.parse(answer.body.toString('utf8')) as { error?: { code?: unknown; message?: unknown } };
+    } catch {
+      return undefined;
+    }
+  }
 
   async function attempt<T>(spec: CallSpec<T>): Promise<T> {
-    let body: unknown;
-    // One deadline for the whole call: attempts, retry delays and the body.
-    const deadline = AbortSignal.timeout(options.timeoutMs);
+    let answer: Exchange;
     try {
-      const response = await (spec.retry ? retrying : base)(spec.path, {
-        signal: deadline,
-        method: spec.method,
-        ...(spec.json === undefined ? {} : { json: spec.json }),
-        ...(spec.idempotencyKey === undefined ? {} : { headers: { 'idempotency-key': spec.idempotencyKey } }),
-      });
-      if (response.status < 200 || response.status > 299) {
-        throw new ServiceFailure(`the service answered ${response.status}`);
-      }
-      const text = await readText(response, deadline);
-      body = text === '' ? undefined : (JSON.parse(text) as unknown);
+      answer = await exchange(spec);
     } catch (error) {
-      if (error instanceof ServiceFailure) throw error;
-      if (isHTTPError(error) && error.response.status < 500) {
-        const data = error.data as { error?: { code?: unknown; message?: unknown } } | undefined;
-        const serviceCode = typeof data?.error?.code === 'string' ? data.error.code : undefined;
-        if (
-          spec.failCode === 'decision_unavailable' &&
-          error.response.status === 400 &&
-          serviceCode === 'invalid_request' &&
-          validateAnswer('errorBodySchema', data)
-        ) {
-          // The request was the app's mistake (a field of the wrong type, issue 22): a 400 the guard
-          // passes on, not an outage; the route does not run either way.
-          const body = data as ErrorBody;
-          throw new StepgateClientError('invalid_request', body.error.message, {
-            cause: error,
-            status: 400,
-            serviceCode,
-            ...(body.error.details === undefined ? {} : { details: body.error.details }),
-          });
-        }
-        throw new StepgateClientError(
-          spec.failCode === 'decision_unavailable' ? 'decision_unavailable' : 'service_rejected',
-          `the service refused ${spec.method.toUpperCase()} /${spec.path}: ${error.response.status}${serviceCode ? ` ${serviceCode}` : ''}`,
-          { cause: error, status: error.response.status, ...(serviceCode ? { serviceCode } : {}) },
-        );
-      }
       throw new ServiceFailure(error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    const status = answer.status;
+    if (status >= 300 && status < 500) {
+      // A redirect is not followed (it could send the API key elsewhere); a 4xx is the caller's mistake.
+      const data = errorData(answer);
+      const serviceCode = typeof data?.error?.code === 'string' ? data.error.code : undefined;
+      const cause = new Error(`the service answered ${status}`);
+      if (
+        spec.failCode === 'decision_unavailable' &&
+        status === 400 &&
+        serviceCode === 'invalid_request' &&
+        validateAnswer('errorBodySchema', data)
+      ) {
+        // The request was the app's mistake (a field of the wrong type, issue 22): a 400 the guard
+        // passes on, not an outage; the route does not run either way.
+        const errorBody = data as ErrorBody;
+        throw new StepgateClientError('invalid_request', errorBody.error.message, {
+          cause,
+          status: 400,
+          serviceCode,
+          ...(errorBody.error.details === undefined ? {} : { details: errorBody.error.details }),
+        });
+      }
+      throw new StepgateClientError(
+        spec.failCode === 'decision_unavailable' ? 'decision_unavailable' : 'service_rejected',
+        `the service refused ${spec.method.toUpperCase()} /${spec.path}: ${status}${serviceCode ? ` ${serviceCode}` : ''}`,
+        { cause, status, ...(serviceCode ? { serviceCode } : {}) },
+      );
+    }
+    if (status < 200 || status > 299) throw new ServiceFailure(`the service answered ${status}`);
+    let body: unknown;
+    try {
+      body = answer.body.byteLength === 0 ? undefined : (JSON.parse(answer.body.toString('utf8')) as unknown);
+    } catch (error) {
+      throw new ServiceFailure('the service answered a malformed body', { cause: error });
     }
     const value = spec.parse(body);
     if (value === undefined) throw new ServiceFailure('the service answered a malformed body');

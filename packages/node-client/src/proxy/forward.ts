@@ -1,5 +1,4 @@
 import { HEADERS } from '@stepgate/protocol';
-import ky from 'ky';
 import { optionsOf, type Stepgate } from '../client/create-stepgate.js';
 import { clientIp, type TrustFunction } from '../guard/client-ip.js';
 import type { RequestView } from '../guard/request-view.js';
@@ -48,13 +47,16 @@ export async function proxyChallengeRequest(
     return jsonAnswer(405, 'method_not_allowed', 'Only GET and POST are forwarded.', { allow: 'GET, POST' });
   }
   const options = optionsOf(stepgate);
-  const headers = new Headers({ accept: 'application/json', authorization: `Bearer ${options.apiKey}` });
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    authorization: `Bearer ${options.apiKey}`,
+  };
   for (const name of PASSED_ON) {
     const value = view.header(name);
-    if (value !== undefined) headers.set(name, value);
+    if (value !== undefined) headers[name] = value;
   }
   const ip = clientIp(view, trust);
-  if (ip !== undefined) headers.set(HEADERS.clientIp, ip);
+  if (ip !== undefined) headers[HEADERS.clientIp.toLowerCase()] = ip;
   let body: Uint8Array | undefined;
   if (view.method === 'POST') {
     const read = await readBody();
@@ -68,23 +70,25 @@ export async function proxyChallengeRequest(
     }
   }
   try {
-    const response = await ky(`${options.serviceUrl}${route.servicePath}`, {
+    // Not retried, redirects not followed: the answer, whatever its status, goes back to the browser.
+    const answer = await options.send({
       method: view.method,
+      url: `${options.serviceUrl}${route.servicePath}`,
       headers,
-      ...(body === undefined ? {} : { body: body as NonNullable<RequestInit['body']> }),
-      timeout: options.proxyTimeoutMs,
-      signal: AbortSignal.timeout(options.proxyTimeoutMs),
-      retry: 0,
-      throwHttpErrors: false,
-      redirect: 'manual',
-      fetch: options.fetch,
+      ...(body === undefined ? {} : { body }),
+      timeoutMs: options.proxyTimeoutMs,
     });
     const out: Record<string, string> = { 'cache-control': 'no-store' };
     for (const name of PASSED_BACK) {
-      const value = response.headers.get(name);
-      if (value !== null) out[name] = value;
+      const value = answer.header(name);
+      if (value !== undefined) out[name] = value;
     }
-    return { status: response.status, headers: out, body: new Uint8Array(await response.arrayBuffer()) };
+    const bytes = answer.body;
+    return {
+      status: answer.status,
+      headers: out,
+      body: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    };
   } catch {
     return jsonAnswer(503, 'service_unavailable', 'The challenge service could not be reached.');
   }

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+const own = read(join(root, 'package.json')) as { dependencies: Record<string, string> };
+const FLOOR = [20, 11, 0];
+
+/**
+ * Whether Node 20.11 satisfies an `engines.node` range. Only the forms the dependencies use are read
+ * (`>=X[.Y[.Z]]` alternatives joined by `||`); any other form fails the test, to be looked at by hand.
+ */
+function admitsFloor(range: string): boolean {
+  return range.split('||').some((part) => {
+    const m = /^\s*>=\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?\s*$/.exec(part);
+    if (!m) throw new Error(`engines range not understood: ${range}`);
+    const min = [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)];
+    for (let i = 0; i < 3; i += 1) if (FLOOR[i]! !== min[i]!) return FLOOR[i]! > min[i]!;
+    return true;
+  });
+}
+
+describe('runtime dependencies (issue 18)', () => {
+  it('each one runs on Node 20.11, the engines floor of the workspace (ky 2 needs Node 22)', () => {
+    const blocked = Object.keys(own.dependencies)
+      .filter((name) => !name.startsWith('@stepgate/'))
+      .filter((name) => {
+        const engines = read(join(root, 'node_modules', name, 'package.json')).engines as
+          | { node?: string }
+          | undefined;
+        return engines?.node !== undefined && !admitsFloor(engines.node);
+      });
+    expect(blocked).toEqual([]);
+  });
+});
