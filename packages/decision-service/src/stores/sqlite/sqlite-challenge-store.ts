@@ -23,6 +23,7 @@ import { type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
 
 /** Writes a challenge's binding; shared with the decision batch, which stores it with its decision. */
+/** @internal */
 export function insertBinding(sql: (text: string) => Database.Statement, b: ChallengeBinding): void {
   sql(
     `INSERT INTO challenge_bindings (challenge_id, factor_ids, email, phone, session_level, device_id, expires_at)
@@ -51,6 +52,7 @@ export class SqliteChallengeStore implements ChallengeStore {
   readonly #db: Database.Database;
   readonly #sql: (text: string) => Database.Statement;
 
+  /** @internal Made by {@link SqliteStore}. */
   constructor(db: Database.Database) {
     this.#db = db;
     this.#sql = statementCache(db);
