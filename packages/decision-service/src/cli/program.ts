@@ -5,7 +5,7 @@ import { runFactorUnlock } from './commands/factor.js';
 import { runInit } from './commands/init.js';
 import { runApiKeyCreate, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
 import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
-import { runServe } from './commands/serve.js';
+import { DEFAULT_DRAIN_SECONDS, runServe } from './commands/serve.js';
 import { type CliIo, processIo } from './io.js';
 
 function port(value: string): number {
@@ -16,6 +16,13 @@ function port(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+function drainSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 3600)
+    throw new InvalidArgumentError('the drain timeout is a number of seconds from 0 to 3600');
+  return n;
+}
 
 /**
  * The `stepgate` command line (commander), with `--help` on every command.
@@ -63,9 +70,26 @@ export function createProgram(io: CliIo = processIo): Command {
     .option('-p, --port <port>', 'port to listen on (overrides the config)', port)
     .option('--host <host>', 'address to listen on (overrides the config)')
     .option('--dev', 'development checks: warn when the issuer is not the URL the service listens on')
-    .action(async (opts: { config?: string; port?: number; host?: string; dev?: boolean }) => {
-      await runServe(opts, io);
-    });
+    .option(
+      '--drain-timeout <seconds>',
+      `on SIGTERM / SIGINT, how long in-flight requests may run before exit (default ${DEFAULT_DRAIN_SECONDS})`,
+      drainSeconds,
+    )
+    .action(
+      async (opts: {
+        config?: string;
+        port?: number;
+        host?: string;
+        dev?: boolean;
+        drainTimeout?: number;
+      }) => {
+        const { drainTimeout, ...rest } = opts;
+        await runServe(
+          { ...rest, ...(drainTimeout === undefined ? {} : { drainSeconds: drainTimeout }) },
+          io,
+        );
+      },
+    );
 
   const policy = program.command('policy').description('check and test policy files');
   policy
