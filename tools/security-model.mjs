@@ -22,7 +22,9 @@ export function citedRequirements() {
     encoding: 'utf8',
   })
     .split('\n')
-    .filter((f) => /\.test\.[cm]?[jt]sx?$/.test(f) || /(^|\/)test\//.test(f));
+    .filter((f) => /\.test\.[cm]?[jt]sx?$/.test(f) || /(^|\/)test\//.test(f))
+    // The check itself names the range it checks, not a requirement it proves.
+    .filter((f) => f !== 'tools/test/security-model.test.ts');
   /** @type {Map<number, Set<string>>} */
   const cited = new Map();
   for (const file of files) {
