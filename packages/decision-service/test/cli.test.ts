@@ -196,6 +196,21 @@ describe('stepgate CLI (bundled binary, spawned)', () => {
     };
   }
 
+  it('usage errors exit 2, failures 1, help 0 (issue 20)', async () => {
+    const code = (args: string[]) =>
+      run(process.execPath, [cli, ...args]).then(
+        () => 0,
+        (e: { code: number }) => e.code,
+      );
+    expect(await code(['policy', 'bogus'])).toBe(2);
+    expect(await code(['serve', '--port', 'abc'])).toBe(2);
+    expect(await code(['policy', 'check'])).toBe(2);
+    expect(await code(['--no-such-option'])).toBe(2);
+    expect(await code(['policy', 'check', join(freshDir(), 'missing.yaml')])).toBe(1);
+    expect(await code(['--help'])).toBe(0);
+    expect(await code(['--version'])).toBe(0);
+  }, 60_000);
+
   it('serve writes JSON lines only: start, then drain and shutdown on SIGTERM (issue 20)', async () => {
     const dir = freshDir();
     await run(process.execPath, [cli, 'init', '--dir', dir]);

@@ -35,6 +35,8 @@ export function createProgram(io: CliIo = processIo): Command {
     .description('Stepgate decision service: policy-enforced step-up authentication.')
     .version(VERSION)
     .showHelpAfterError()
+    // Usage errors throw a CommanderError (main.ts exits 2) instead of exiting from inside.
+    .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 
   program
