@@ -194,7 +194,7 @@ CPU per call to the stand-in (client and stand-in together): raw node:http ${fmt
 ky ${fmt(transport.ky!)}, \`decide()\` ${fmt(transport['decide()']!)} — most of node-client's share is the fetch-shaped
 HTTP layer (Request/Response objects, abort signals) that ky needs, not the guard.
 
-Target (DESIGN.md "Performance"): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
+Target (docs/design/trade-offs.md): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
 (${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the
 service's decision (\`decide()\` alone, and the service's own benchmark section).
 Failed requests (timeouts past the 300 ms default budget answer 503): ${failures.length}${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join('; ')})` : ''}.

@@ -31,7 +31,7 @@ function destination(method: Method, binding: ChallengeBinding | undefined): str
 }
 
 /**
- * The challenge lifecycle (DESIGN.md "HTTP API"): view, start (send a code) and verify (mint the
+ * The challenge lifecycle (docs/design/wire-contract.md "HTTP API (v1)"): view, start (send a code) and verify (mint the
  * upgraded token), in that order only (S26).
  *
  * @example

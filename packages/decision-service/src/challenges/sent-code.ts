@@ -29,7 +29,7 @@ function describeAmount(transaction: Transaction): string | undefined {
   return typeof currency === 'string' ? `${amount} ${currency}` : String(amount);
 }
 
-/** What a transaction asks the user to confirm, in a few words (DESIGN.md "Methods"). */
+/** What a transaction asks the user to confirm, in a few words (docs/design/flows.md "Methods and what they prove"). */
 export function describeTransaction(
   action: string,
   transaction: Transaction | undefined,

@@ -42,7 +42,7 @@ function effectiveRequest(ctx: ServiceContext, request: DecisionRequest, forward
 }
 
 /**
- * Decides one request (DESIGN.md "HTTP API", `POST /v1/decisions`): loads the user's state,
+ * Decides one request (docs/design/wire-contract.md "HTTP API (v1)", `POST /v1/decisions`): loads the user's state,
  * evaluates the policies, checks a presented upgraded token, creates a challenge for a `step_up`,
  * and records the decision and its effects on the user's state.
  *
@@ -178,7 +178,7 @@ async function decideTraced(
       );
       if (providers.length > 0) response.providers = providers;
       if (methods.length === 0 && providers.length === 0) {
-        // Never quietly downgrade a requirement nobody can meet (DESIGN.md "Policies").
+        // Never quietly downgrade a requirement nobody can meet (docs/policies.md).
         response.decision = 'deny';
         response.reasons.push({
           policyId: 'stepgate',

@@ -3,7 +3,7 @@ import https from 'node:https';
 
 /**
  * A `fetch` for ky on top of node:http with kept-alive agents. Node's built-in fetch (undici) costs
- * about a millisecond of CPU per call on loopback, more than the whole guard budget (DESIGN.md
+ * about a millisecond of CPU per call on loopback, more than the whole guard budget (docs/design/README.md
  * "Performance": ≤ 1 ms p50 added); node:http does the same exchange for a fraction of that.
  * It covers what the client needs — method, headers, a buffered body, abort signals — and never
  * follows redirects. Errors are `TypeError('fetch failed')` with the cause, as undici's, so ky

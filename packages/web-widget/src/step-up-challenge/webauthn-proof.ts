@@ -2,7 +2,7 @@
  * Runs a WebAuthn (`webauthn`, `biometric`) check and returns the body for `/verify`: a browser
  * assertion through @simplewebauthn/browser, or — inside a mobile webview without WebAuthn —
  * a signature by the app's enrolled device key through sdk-core's native bridge (never a bare
- * "success" flag, DESIGN.md "Methods").
+ * "success" flag, docs/design/flows.md "Methods and what they prove").
  */
 import {
   browserSupportsWebAuthn,
