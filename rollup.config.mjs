@@ -106,7 +106,7 @@ function configsFor(dir) {
           tsconfig: join(dir, 'tsconfig.json'),
         }),
         // A second, safe terser pass over esbuild's output: about 2.5% less gzip for the
-        // size-budgeted <script> bundles (DESIGN.md "Performance": challenge bundle ≤ 15 KB).
+        // size-budgeted <script> bundles (docs/design/trade-offs.md: challenge bundle ≤ 15 KB).
         terser({ module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
       ],
       output: { file: join(dir, 'dist', 'standalone', `${name}.min.js`), format: 'es', sourcemap: true },

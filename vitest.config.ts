@@ -28,6 +28,8 @@ export default defineConfig({
       nodeProject('decision-service', 'packages/decision-service'),
       nodeProject('node-client', 'packages/node-client'),
       nodeProject('demo', 'demo'),
+      // Repository-wide checks: packed tarballs in an npm project, the OpenAPI lint, the docs.
+      { extends: true as const, test: { name: 'repository', root: 'tools', include: ['test/**/*.test.ts'] } },
       // Framework bindings and samples: each builds its page once per file (esbuild, Vite, Angular,
       // Next) and drives it in Chromium against the real decision service (tools/test-kit).
       nodeProject('react', 'packages/react'),

@@ -1,5 +1,5 @@
 // Where Debian's Chromium lives, the flags it needs on this kind of machine, and how the test
-// command installs it when it is missing (TOOLCHAIN.md): as root it needs --no-sandbox, and
+// command installs it when it is missing (CONTRIBUTING.md): as root it needs --no-sandbox, and
 // without the background-networking flags it tries to reach the internet at every start.
 //
 //   node tools/chromium.mjs --ensure    install Debian's chromium if missing (used by .ci/run)

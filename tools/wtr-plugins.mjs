@@ -8,7 +8,7 @@ export function wtrPlugins() {
   return [virtualAuthenticatorPlugin(), cjsAsEsmPlugin(), mswWorkerPlugin()];
 }
 
-// --- web-widget: CDP virtual WebAuthn authenticator (TOOLCHAIN.md) ---------------------------
+// --- web-widget: CDP virtual WebAuthn authenticator (CONTRIBUTING.md) ---------------------------
 // Browser side: `executeServerCommand('add-virtual-authenticator', { hasResidentKey: true, … })`
 // → `{ authenticatorId }`; `remove-virtual-authenticator` `{ authenticatorId }`;
 // `virtual-authenticator-credentials` `{ authenticatorId }` → `{ credentials }`.

@@ -1,7 +1,7 @@
 /**
  * The real decision service as the framework samples' tests use it: in this process, on a free
  * loopback port, its own temporary store, the dev email sender, and one policy — a transfer over
- * 1000 € needs a fresh email code bound to the transaction (DESIGN.md "Policies"). One user,
+ * 1000 € needs a fresh email code bound to the transaction (docs/policies.md). One user,
  * `alice`, has an email address, so her step-ups are email codes read back from the dev outbox.
  */
 import { type RunningService, startDecisionService } from '@stepgate/decision-service';

@@ -1,5 +1,5 @@
 // The "durable floor" baseline of the decision benchmark: the least a server can do per request
-// and still keep DESIGN.md's durability promise, with none of Stepgate's logic. Per request it reads
+// and still keep docs/design/README.md's durability promise, with none of Stepgate's logic. Per request it reads
 // and parses the JSON body, reads one row of per-user state from SQLite, and answers only after
 // (1) the request's state rows are committed (group commit, WAL, synchronous = NORMAL, like the
 // main store) and (2) a hash-chained record of it is fsynced by a writer thread (group commit, WAL,

@@ -1,4 +1,4 @@
-/** A realistic policy set for the benchmark (the shape of DESIGN.md's sketch). */
+/** A realistic policy set for the benchmark (the shape of docs/design/README.md's sketch). */
 export const BENCH_POLICY = `
 policies:
   - id: fresh-check-for-transfers

@@ -66,6 +66,8 @@ export type {
   WebhookSenderConfig,
 } from './senders/sender.js';
 export {
+  STANDARD_WEBHOOK_HEADERS,
+  signStandardWebhook,
   signWebhook,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,

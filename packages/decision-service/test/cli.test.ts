@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
@@ -10,6 +11,8 @@ import { bundleForNode } from './bundle.js';
 import { freshDir } from './helpers.js';
 
 const run = promisify(execFile);
+/** The JSON `start` line of `stepgate serve`, with the URL it listens on. */
+const LISTENING = /"event":"start","url":"([^"]+)"/;
 
 function capture() {
   const out: string[] = [];
@@ -151,11 +154,11 @@ describe('stepgate CLI (bundled binary, spawned)', () => {
     });
     try {
       let output = '';
-      while (!/listening on (\S+)/.test(output)) {
+      while (!LISTENING.test(output)) {
         const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
         output += chunk.toString();
       }
-      const url = /listening on (\S+)/.exec(output)![1]!;
+      const url = LISTENING.exec(output)![1]!;
       const res = await fetch(`${url}/v1/decisions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key.trim()}`, 'content-type': 'application/json' },
@@ -181,9 +184,9 @@ describe('stepgate CLI (bundled binary, spawned)', () => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    while (!/listening on (\S+)/.test(output)) await once(child.stdout!, 'data');
+    while (!LISTENING.test(output)) await once(child.stdout!, 'data');
     return {
-      url: /listening on (\S+)/.exec(output)![1]!,
+      url: LISTENING.exec(output)![1]!,
       output: () => output,
       async stop() {
         child.kill('SIGTERM');
@@ -192,6 +195,61 @@ describe('stepgate CLI (bundled binary, spawned)', () => {
       },
     };
   }
+
+  it('usage errors exit 2, failures 1, help 0 (issue 20)', async () => {
+    const code = (args: string[]) =>
+      run(process.execPath, [cli, ...args]).then(
+        () => 0,
+        (e: { code: number }) => e.code,
+      );
+    expect(await code(['policy', 'bogus'])).toBe(2);
+    expect(await code(['serve', '--port', 'abc'])).toBe(2);
+    expect(await code(['policy', 'check'])).toBe(2);
+    expect(await code(['--no-such-option'])).toBe(2);
+    expect(await code(['policy', 'check', join(freshDir(), 'missing.yaml')])).toBe(1);
+    expect(await code(['--help'])).toBe(0);
+    expect(await code(['--version'])).toBe(0);
+  }, 60_000);
+
+  it('serve writes JSON lines only: start, then drain and shutdown on SIGTERM (issue 20)', async () => {
+    const dir = freshDir();
+    await run(process.execPath, [cli, 'init', '--dir', dir]);
+    const svc = await serve(dir, ['--port', '0']);
+    await svc.stop();
+    const lines = svc.output().trim().split('\n');
+    const events = lines.map((line) => (JSON.parse(line) as { event?: string }).event).filter(Boolean);
+    expect(events).toEqual(['start', 'drain', 'shutdown']);
+    const last = JSON.parse(lines.at(-1)!) as { forced: boolean; level: number };
+    expect(last).toMatchObject({ forced: false, level: 30 });
+  }, 60_000);
+
+  it('serve exits within --drain-timeout when a request stays in flight (issue 20)', async () => {
+    const dir = freshDir();
+    await run(process.execPath, [cli, 'init', '--dir', dir]);
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--drain-timeout', '1'], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    while (!LISTENING.test(output)) await once(child.stdout!, 'data');
+    const url = new URL(LISTENING.exec(output)![1]!);
+    // A request whose body never finishes arriving: in flight until the deadline.
+    const socket = connect(Number(url.port), url.hostname);
+    await once(socket, 'connect');
+    socket.write(
+      'POST /v1/decisions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    socket.destroy();
+    expect(code).toBe(1);
+    const last = JSON.parse(output.trim().split('\n').at(-1)!) as { event: string; forced: boolean };
+    expect(last).toMatchObject({ event: 'shutdown', forced: true });
+  }, 60_000);
 
   it('serve creates no API key: three restarts on one data dir leave only the key apikey created (issue 22)', async () => {
     const dir = freshDir();

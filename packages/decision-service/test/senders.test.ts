@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/index.js';
 import { SMALL, startWithChallenges, transfer } from './challenge-helpers.js';
@@ -10,6 +11,8 @@ const SECRET = 'the-app-webhook-secret-0123456789abcdef';
 describe('codes through the signed webhook sender', () => {
   const received: Array<{
     valid: boolean;
+    /** Verified by the Standard Webhooks reference library, as an off-the-shelf receiver would. */
+    standard: boolean;
     body: { message: { kind: string; to: string; code?: string; text: string } };
   }> = [];
   let status = 500;
@@ -23,7 +26,22 @@ describe('codes through the signed webhook sender', () => {
       signature: req.headers['stepgate-signature'] as string,
       now: Number(req.headers['stepgate-timestamp']),
     });
-    received.push({ valid, body: JSON.parse(raw) });
+    let standard = false;
+    // The service runs on the test clock (2030): the library checks the timestamp against Date.now.
+    const realNow = Date.now;
+    Date.now = () => Number(req.headers['webhook-timestamp']) * 1000;
+    try {
+      new Webhook(SECRET, { format: 'raw' }).verify(raw, {
+        'webhook-id': req.headers['webhook-id'] as string,
+        'webhook-timestamp': req.headers['webhook-timestamp'] as string,
+        'webhook-signature': req.headers['webhook-signature'] as string,
+      });
+      standard = true;
+    } catch {
+    } finally {
+      Date.now = realNow;
+    }
+    received.push({ valid, standard, body: JSON.parse(raw) });
     res.statusCode = status;
     res.end();
   });
@@ -53,6 +71,7 @@ describe('codes through the signed webhook sender', () => {
     expect(sent.body).toEqual({ sentTo: '•••• 8888', resendAfter: 30 });
     const last = received.at(-1)!;
     expect(last.valid).toBe(true);
+    expect(last.standard).toBe(true);
     expect(last.body.message).toMatchObject({ kind: 'code', channel: 'sms', to: '+33699998888' });
     expect(last.body.message.text).toContain('600 EUR to Bob');
     const ok = await ctx.browser('POST', `/v1/challenges/${id}/verify`, {

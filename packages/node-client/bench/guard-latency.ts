@@ -217,7 +217,7 @@ the client's HTTP layer ${fmt(transport['HTTP layer']!)}, \`decide()\` ${fmt(tra
 sends on node:http with a kept-alive agent and one timer per call — no ky, no Request/Response
 objects, no abort signals (before: ky on a node:http fetch, 0.500 ms; \`decide()\` 0.687 ms).
 
-Target (DESIGN.md "Performance"): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
+Target (docs/design/trade-offs.md): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
 (${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the
 service's decision (\`decide()\` alone, and the service's own benchmark section).
 Failed requests (timeouts past the 300 ms default budget answer 503): ${failures.length}${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join('; ')})` : ''}.

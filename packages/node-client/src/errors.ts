@@ -12,7 +12,7 @@ import type { InvalidFieldDetails } from '@stepgate/protocol';
  * - `invalid_argument`: a method got an argument it cannot send (empty user id, unknown label, …).
  * - `decision_unavailable`: a decision could not be obtained — timeout, open breaker, network error,
  *   5xx, 4xx, a malformed answer or an unknown decision value. Guards answer 503 and the request
- *   does not run (SECURITY.md S20, S21).
+ *   does not run (docs/security-model.md S20, S21).
  * - `service_unavailable`: any other call failed for the same reasons (timeout, breaker, network, 5xx, malformed).
  * - `service_rejected`: the service answered a non-decision call with a 4xx; `serviceCode` and `status` say why.
  * - `invalid_request`: the service refused a decision request as invalid — a request field of another

@@ -34,7 +34,7 @@ export interface StepgateOptions {
   /**
    * The circuit breaker (cockatiel): after `failures` consecutive failed calls it opens, and every call
    * fails at once with `decision_unavailable` until `halfOpenAfterMs` have passed; then one trial call
-   * decides whether it closes again (SECURITY.md S21).
+   * decides whether it closes again (docs/security-model.md S21).
    * @defaultValue `{ failures: 5, halfOpenAfterMs: 5000 }`
    */
   breaker?: { failures?: number; halfOpenAfterMs?: number };

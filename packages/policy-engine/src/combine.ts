@@ -1,5 +1,5 @@
 /**
- * Combining matched policies into a verdict (DESIGN.md "Policies"): deny beats step_up beats
+ * Combining matched policies into a verdict (docs/policies.md): deny beats step_up beats
  * allow; step-ups combine to the highest level, the smallest maxAge and the intersection of
  * methods (only methods that can reach the combined level); a requirement nobody can meet is a
  * deny that says so, never a downgrade; report-only policies are reported, never enforced.

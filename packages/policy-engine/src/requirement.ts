@@ -1,5 +1,5 @@
 /**
- * Requirement satisfaction (DESIGN.md "Policies"): by the session itself, or by a presented
+ * Requirement satisfaction (docs/policies.md): by the session itself, or by a presented
  * upgraded token. Pure: the service verifies the token's signature, `iss`, `aud` and `typ`
  * before, and enforces single use of `jti` after.
  */
@@ -136,7 +136,7 @@ function checkToken(
 }
 
 /**
- * Whether the session or a presented token meets a requirement (DESIGN.md "Policies"): level,
+ * Whether the session or a presented token meets a requirement (docs/policies.md): level,
  * `auth_time` within `maxAge`, `sub` and `sid` equal to the caller's, the action in
  * `authorization_details` equal to this request's (RFC 9396, S34; skipped only for a requirement
  * with `anyAction`), and — when the requirement binds the transaction or has `maxAge: 0` — the

@@ -38,7 +38,7 @@ const check = (r: Requirement, t?: StepUpTokenClaims, over: Record<string, unkno
     ...over,
   });
 
-describe('checkRequirement (DESIGN.md "Policies")', () => {
+describe('checkRequirement (docs/policies.md)', () => {
   it('the session meets a requirement at its level within maxAge', () => {
     const s = { id: 'u1', sessionId: 's1', acr: 'urn:stepgate:aal2', authTime: NOW - 300 };
     expect(checkRequirement(req(), { now: NOW, subject: s, action: 'a' })).toEqual({

@@ -30,7 +30,7 @@ default: deny
 `;
 const policy = compileYaml(doc);
 
-describe('combination (DESIGN.md "Policies")', () => {
+describe('combination (docs/policies.md)', () => {
   it('S22: a document without a default is rejected, with its location', () => {
     expect(() => parsePolicyDocument('policies: []\n', { filename: 'p.yaml' })).toThrowError(
       expect.objectContaining({

@@ -1,5 +1,5 @@
 /**
- * The `Step-Up-Context` header codec (DESIGN.md "Wire formats"): base64url (no padding) of the
+ * The `Step-Up-Context` header codec (docs/design/wire-contract.md): base64url (no padding) of the
  * UTF-8 JSON of a {@link StepUpContext}, version 1, at most {@link MAX_CONTEXT_HEADER_BYTES}.
  *
  * The header is client-supplied (S25): decoding never throws, and anything malformed, oversized,

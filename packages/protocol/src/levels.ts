@@ -2,7 +2,7 @@
  * Authentication assurance levels, `acr` values and RFC 8176 `amr` values.
  *
  * A level describes the whole authentication: the app's session (at least `aal1`) plus the
- * method just verified (DESIGN.md "Wire formats").
+ * method just verified (docs/design/wire-contract.md).
  */
 
 /** The three levels, weakest first (NIST SP 800-63B authenticator assurance levels). */
@@ -113,7 +113,7 @@ export function isMethod(value: unknown): value is Method {
 
 /**
  * RFC 8176 Authentication Method Reference values that Stepgate emits. Stepgate never emits
- * `fpt` or `face`: it cannot know which gesture unlocked a key (DESIGN.md "Methods").
+ * `fpt` or `face`: it cannot know which gesture unlocked a key (docs/design/flows.md "Methods and what they prove").
  */
 export const AMR_VALUES = ['otp', 'sms', 'tel', 'mfa', 'hwk', 'swk', 'user', 'pin', 'pop', 'mca'] as const;
 

@@ -1,5 +1,5 @@
 /**
- * JSON Schemas of every wire body (DESIGN.md "Wire formats" and "HTTP API"), as plain `as const`
+ * JSON Schemas of every wire body (docs/design/wire-contract.md and "HTTP API"), as plain `as const`
  * objects. Each has an `$id` (`https://stepgate.dev/schemas/<name>.json`), no `$schema` and no
  * `$ref`, so it compiles under JSON Schema draft-07 (Fastify's default Ajv) and 2020-12 alike.
  * Timestamps use `format: 'date-time'` and URLs `format: 'uri'`: add ajv-formats to the Ajv instance.

@@ -19,7 +19,7 @@ const stepUpBody: StepUpAnswerBody = {
 };
 
 describe('formatStepUpChallenge', () => {
-  it('formats the RFC 9470 challenge with our step_up_challenge parameter (DESIGN.md "The flow")', () => {
+  it('formats the RFC 9470 challenge with our step_up_challenge parameter (docs/design/flows.md "A step-up")', () => {
     expect(
       formatStepUpChallenge({
         acr: 'urn:stepgate:aal2',

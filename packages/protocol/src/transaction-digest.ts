@@ -1,5 +1,5 @@
 /**
- * Transaction binding (DESIGN.md "Wire formats"): the digest that ties an upgraded token to one
+ * Transaction binding (docs/design/wire-contract.md): the digest that ties an upgraded token to one
  * action and one transaction.
  */
 import { encodeBase64Url } from './base64url.js';

@@ -1,5 +1,5 @@
 /**
- * Wire types of DESIGN.md "Wire formats" and "HTTP API": every request and answer body.
+ * Wire types of docs/design/wire-contract.md and "HTTP API": every request and answer body.
  * Each has a JSON Schema in `schemas.ts`; the service validates with them and the widget's
  * tests check their mocks against them.
  *
@@ -50,7 +50,7 @@ export interface Resource {
  */
 export type Transaction = Record<string, unknown>;
 
-/** Device signals collected by sdk-core (DESIGN.md "Step-Up-Context header"). */
+/** Device signals collected by sdk-core (docs/design/wire-contract.md "Step-Up-Context header"). */
 export interface DeviceSignals {
   /** IANA time zone, e.g. `Europe/Paris`. */
   tz?: string;
@@ -162,7 +162,7 @@ export interface Requirement {
   /**
    * Present (and `true`) only when every policy behind the requirement accepts a token minted
    * for another action (`require.anyAction`); otherwise a token counts only for the action in its
-   * `authorization_details` (RFC 9396, SECURITY.md S34).
+   * `authorization_details` (RFC 9396, docs/security-model.md S34).
    */
   anyAction?: boolean;
   /**
@@ -564,7 +564,7 @@ export interface StepUpAuthorizationDetail {
   digest: string;
 }
 
-/** Claims of an upgraded token (`typ: stepup+jwt`, DESIGN.md "Tokens"). */
+/** Claims of an upgraded token (`typ: stepup+jwt`, docs/design/wire-contract.md "Tokens"). */
 export interface StepUpTokenClaims {
   iss: string;
   sub: string;

@@ -2,7 +2,7 @@
  * Finds a Stepgate step-up answer in what a fetcher produced: a `Response` it returned, an error it
  * threw that carries one (`error.response`, as ky's `HTTPError` does), or the JSON body itself (a
  * Next.js server action or an RPC client that returns or throws the parsed body). Read with the
- * protocol's parser (RFC 9470 header and our `stepUp` body member; DESIGN.md "Wire formats").
+ * protocol's parser (RFC 9470 header and our `stepUp` body member; docs/design/wire-contract.md).
  */
 import { parseStepUpChallenge, type StepUpInfo } from '@stepgate/protocol';
 

@@ -1,7 +1,7 @@
 /**
  * runWithStepUp() (the flow under useStepUp()) in Node, with `onStepUp` standing in for the
  * widget and `context: false`: which outcomes of a fetcher count as a Stepgate step-up answer
- * (DESIGN.md "Wire formats"), the single retry with the token, and what is passed through.
+ * (docs/design/wire-contract.md), the single retry with the token, and what is passed through.
  */
 import { formatStepUpChallenge, type StepUpInfo, type VerifyAnswer } from '@stepgate/protocol';
 import { StepUpCancelledError } from '@stepgate/sdk-core';
@@ -126,7 +126,7 @@ describe('runWithStepUp: what counts as a step-up answer', () => {
 });
 
 describe('runWithStepUp: one retry, cancel', () => {
-  it('a second step-up answer to the retry is returned as it is: no second challenge (DESIGN.md "The flow")', async () => {
+  it('a second step-up answer to the retry is returned as it is: no second challenge (docs/design/flows.md "A step-up")', async () => {
     const again = stepUpResponse();
     const { fn } = fetcher(stepUpResponse, () => again);
     const { value, onStepUp } = await run(fn);

@@ -72,7 +72,7 @@ async function settle<T>(
  * Runs `fetcher` with the step-up flow. A step-up answer it returns or throws (a 401 `Response`,
  * an error with such a `response`, or the parsed body) runs the challenge, then `fetcher` runs
  * once more with the token; whatever that second run returns or throws is the result, even
- * another step-up answer (DESIGN.md "The flow": one retry).
+ * another step-up answer (docs/design/flows.md "A step-up": one retry).
  *
  * @throws StepUpError `cancelled` (a `StepUpCancelledError`) when the user closes the dialog,
  *   `aborted` when `signal` fires, `no_handler` when no `<step-up-challenge>` is connected and no

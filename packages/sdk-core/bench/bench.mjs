@@ -137,7 +137,7 @@ ${sizes.map((s) => `| ${s.label} | ${kb(s.min)} | ${kb(s.gzip)} |`).join('\n')}
 Context collection in headless Chromium (${RUNS} runs each, no time budget). *First visit*: the
 first \`collectContext()\` in a freshly loaded page with empty storage (it creates a WebGL context);
 *new page load*: the same with the 7-day WebGL renderer cache in localStorage; *cached*: later
-calls in the same page. Targets (DESIGN.md): p95 ≤ 100 ms cold, ≤ 5 ms cached. Load average
+calls in the same page. Targets (docs/design/README.md): p95 ≤ 100 ms cold, ≤ 5 ms cached. Load average
 during the run: ${load0} → ${os.loadavg()[0].toFixed(1)} (other jobs share the ${os.cpus().length} cores).
 
 | measurement | p50 | p95 | max |

@@ -35,7 +35,7 @@ export function challenge(id: string, overrides: Partial<StepUpInfo> = {}): Step
   };
 }
 
-/** The 401 step-up answer of a guarded route (DESIGN.md "Wire formats"), schema-checked. */
+/** The 401 step-up answer of a guarded route (docs/design/wire-contract.md), schema-checked. */
 export function stepUpResponse(info: StepUpInfo, options: { body?: boolean } = {}): Response {
   const body = { error: { code: 'insufficient_user_authentication', message: 'Step up' }, stepUp: info };
   assertValid('stepUpAnswer', body);

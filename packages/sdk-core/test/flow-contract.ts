@@ -1,6 +1,6 @@
 /**
  * The step-up flow's contract, run against every adapter (the fetch wrapper and the ky hooks):
- * the same scenarios, the same expectations (CONVENTIONS.md "adapters share one suite").
+ * the same scenarios, the same expectations (CONTRIBUTING.md "adapters share one suite").
  */
 import { expect } from '@open-wc/testing';
 import { HttpResponse, http } from 'msw';

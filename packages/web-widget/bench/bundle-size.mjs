@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench` for @stepgate/web-widget: builds the standalone bundles with the workspace's
 // rollup config and reports their size minified and min+gzip (level 9, as `gzip -9`), against
-// DESIGN.md's budget for the challenge bundle (≤ 15 KB = 15 × 1024 bytes min+gzip).
+// docs/design/README.md's budget for the challenge bundle (≤ 15 KB = 15 × 1024 bytes min+gzip).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -54,7 +54,7 @@ const markdown = `## web-widget: standalone bundles
 |---|---|---:|---:|---:|
 ${rows.map((r) => `| \`${r.file}\` | ${r.what} | ${r.min} B | **${r.gzip} B** (${kb(r.gzip)}) | ${r.brotli} B |`).join('\n')}
 
-Challenge bundle: ${challenge.gzip} B min+gzip, **${verdict}** the ${BUDGET} B (15 KiB) budget of DESIGN.md
+Challenge bundle: ${challenge.gzip} B min+gzip, **${verdict}** the ${BUDGET} B (15 KiB) budget of docs/design/README.md
 (${BUDGET - challenge.gzip} B to spare). Built by the workspace rollup config (esbuild minify, then a terser pass; lit inlined).`;
 writeBenchSection('web-widget', markdown);
 console.log(markdown);

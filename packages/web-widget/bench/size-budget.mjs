@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
-/** DESIGN.md: the challenge bundle is at most 15 KiB (15 × 1024 bytes) min+gzip. */
+/** docs/design/README.md: the challenge bundle is at most 15 KiB (15 × 1024 bytes) min+gzip. */
 export const CHALLENGE_BUDGET = 15 * 1024;
 
 /** min+gzip as the budget is defined: `gzip -9 -c | wc -c`, or zlib level 9 where gzip is missing. */

@@ -1,5 +1,5 @@
 /**
- * The widgets' HTTP client for the service's challenge and enrollment routes (DESIGN.md "HTTP
+ * The widgets' HTTP client for the service's challenge and enrollment routes (docs/design/README.md "HTTP
  * API"), on plain `fetch` so a page without ky does not load it. Browser calls carry only the
  * challenge id or enrollment ticket in the URL: no credentials, no cookies. Every URL is checked
  * against the page's origin and the caller's `allowedOrigins` before anything is sent: a

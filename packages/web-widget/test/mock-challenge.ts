@@ -1,5 +1,5 @@
 /**
- * msw handlers that play the service's challenge routes (DESIGN.md "HTTP API") for one
+ * msw handlers that play the service's challenge routes (docs/design/wire-contract.md "HTTP API (v1)") for one
  * challenge. Every request and answer is checked against the protocol schemas. WebAuthn
  * assertions are checked for structure only (type, challenge, origin, credential id): the
  * signature is the service's job, tested in its own package.

@@ -1,5 +1,5 @@
 /**
- * The attestation trust anchors of one service (SECURITY.md S36): per authenticator model
+ * The attestation trust anchors of one service (docs/security-model.md S36): per authenticator model
  * (AAGUID), the root certificates its attestation may chain to — from `webauthn.attestationRoots`
  * and from the statements of the FIDO MDS3 BLOB named by `webauthn.metadata` — and the model's
  * MDS status. Loaded once at start; each service instance has its own (nothing global, unlike the

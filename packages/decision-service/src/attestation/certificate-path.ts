@@ -1,5 +1,5 @@
 /**
- * Certificate path validation for attestation statements and the FIDO metadata BLOB (SECURITY.md
+ * Certificate path validation for attestation statements and the FIDO metadata BLOB (docs/security-model.md
  * S36): a certificate counts only when a path leads from it to a configured trust anchor.
  * Built on node:crypto's `X509Certificate` (OpenSSL): `checkIssued` matches the issuer name,
  * the authority/subject key identifiers and the issuer's `keyCertSign` key usage; `verify`

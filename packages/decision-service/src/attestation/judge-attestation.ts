@@ -1,5 +1,5 @@
 /**
- * Whether a registration's attestation proves the authenticator model (SECURITY.md S36). The
+ * Whether a registration's attestation proves the authenticator model (docs/security-model.md S36). The
  * WebAuthn library verifies the statement's signature and format rules, but it skips the
  * certificate path when it has no roots for a format, so any `x5c` passed. Here the path must
  * lead to a trust anchor configured for the model's AAGUID.

@@ -1,5 +1,5 @@
 /**
- * What the audit log records (SECURITY.md S27): who, what, when, where, the reasons and signal
+ * What the audit log records (docs/security-model.md S27): who, what, when, where, the reasons and signal
  * values, report-only outcomes and the policy version. The inputs are closed, typed shapes with no
  * field that could hold a code, a secret or a token; `buildAuditEvent` copies only these fields.
  */
@@ -179,7 +179,7 @@ export interface LifecycleAuditInput {
 export type AuditInput = DecisionAuditInput | LifecycleAuditInput;
 
 /**
- * Where audit events go. `append` resolves once the event is durable (SECURITY.md S29) and
+ * Where audit events go. `append` resolves once the event is durable (docs/security-model.md S29) and
  * rejects with a `service_unavailable` StepgateError when it cannot be written.
  *
  * @example

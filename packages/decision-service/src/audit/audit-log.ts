@@ -53,7 +53,7 @@ const unavailable = (cause: unknown) =>
   new StepgateError('service_unavailable', 'the audit log cannot be written', { cause });
 
 /**
- * The append-only, hash-chained audit log (SECURITY.md S27–S29) in its own SQLite file, written
+ * The append-only, hash-chained audit log (docs/security-model.md S27–S29) in its own SQLite file, written
  * by one worker thread with group commit: appends queue up while a commit is in flight and go
  * together in one transaction; each append resolves only once its batch is durable.
  *

@@ -66,8 +66,10 @@ export function recordFromRow(row: AuditRow): AuditRecord {
  * for (const row of reader.rows()) console.log(row.seq);
  */
 export class AuditReader {
+  /** @internal The driver handle; not part of the public types. */
   readonly db: Database.Database;
 
+  /** @internal Use {@link AuditReader.openFile}. */
   constructor(db: Database.Database) {
     this.db = db;
   }

@@ -43,6 +43,7 @@ const MIGRATIONS = [
 ];
 
 /** Applies the audit database's migrations (idempotent, numbered by `user_version`). */
+/** @internal */
 export function migrateAuditDb(db: Database.Database): void {
   db.pragma('busy_timeout = 10000');
   db.pragma('journal_mode = WAL');

@@ -1,7 +1,7 @@
 /**
  * The `biometric` method: a WebAuthn assertion with user verification required (a platform
  * authenticator's gesture), or — in a mobile webview — a signature by a native device key
- * enrolled as a factor (DESIGN.md "Methods"). Never a bare "success" flag.
+ * enrolled as a factor (docs/design/flows.md "Methods and what they prove"). Never a bare "success" flag.
  */
 import type { DeviceKeyAssertion, VerifyRequest } from '@stepgate/protocol';
 import { credentialData, type DeviceKeyFactorData } from '../enrollment/credential-data.js';

@@ -9,6 +9,7 @@ import {
 } from '@stepgate/protocol';
 import type { ChallengeBinding } from '../stores/challenge-store.js';
 import type { ChallengeRecord } from '../stores/store.js';
+import { withSpan } from '../telemetry/tracing.js';
 import {
   type ChallengeDeps,
   challengeFailed,
@@ -31,7 +32,7 @@ function destination(method: Method, binding: ChallengeBinding | undefined): str
 }
 
 /**
- * The challenge lifecycle (DESIGN.md "HTTP API"): view, start (send a code) and verify (mint the
+ * The challenge lifecycle (docs/design/wire-contract.md "HTTP API (v1)"): view, start (send a code) and verify (mint the
  * upgraded token), in that order only (S26).
  *
  * @example
@@ -205,6 +206,9 @@ export class ChallengeService {
 
   /** `POST /v1/challenges/{id}/verify`; see {@link verifyChallenge}. */
   verify(id: string, body: Parameters<typeof verifyChallenge>[2], clientIp: string) {
-    return verifyChallenge(this.#deps, id, body, clientIp);
+    // OpenTelemetry: a `stepgate.challenge.verify` span (no-op without an SDK).
+    return withSpan('stepgate.challenge.verify', { 'stepgate.method': body.method }, () =>
+      verifyChallenge(this.#deps, id, body, clientIp),
+    );
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Native device keys (DESIGN.md "Methods", the webview bridge): a P-256 key made in the
+ * Native device keys (docs/design/flows.md "Methods and what they prove", the webview bridge): a P-256 key made in the
  * phone's secure hardware and unlocked by the app's biometric prompt signs the challenge bytes.
  * The service checks the ECDSA signature with node:crypto; single use comes from the challenge,
  * which is consumed before verification (S11).

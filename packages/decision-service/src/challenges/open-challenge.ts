@@ -7,7 +7,7 @@ import { type ChallengeDeps, withSession } from './challenge-deps.js';
 import type { ChallengeEvent } from './challenge-events.js';
 
 /**
- * A challenge id: `chl_`, the time, and 160 random bits in base64url (≥ 128 bits, DESIGN.md "The
+ * A challenge id: `chl_`, the time, and 160 random bits in base64url (≥ 128 bits, docs/design/README.md "The
  * flow"; {@link timeOrderedId}).
  */
 export const newChallengeId = (): string => `chl_${timeOrderedId(20)}`;

@@ -37,7 +37,7 @@ export function messageLabel(labels: Readonly<Record<string, string>> | undefine
   return labels?.en ?? (labels ? Object.values(labels)[0] : undefined);
 }
 
-/** What a transaction asks the user to confirm, in a few words (DESIGN.md "Methods"). */
+/** What a transaction asks the user to confirm, in a few words (docs/design/flows.md "Methods and what they prove"). */
 export function describeTransaction(
   label: string | undefined,
   transaction: Transaction | undefined,

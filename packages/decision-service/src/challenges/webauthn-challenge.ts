@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 export const newNonce = (): string => randomBytes(32).toString('base64url');
 
 /**
- * The challenge bytes of an assertion (DESIGN.md "Methods"):
+ * The challenge bytes of an assertion (docs/design/flows.md "Methods and what they prove"):
  * `SHA-256(digest ‖ nonce)`, where `digest` is the 32 bytes of the challenge's transaction digest
  * (`transactionDigest({ action, transaction })`) and `nonce` 32 fresh random bytes. The service
  * recomputes them from the challenge record at verification, so an assertion made for one

@@ -1,6 +1,6 @@
 /**
  * The `webauthn` method (and `biometric` through WebAuthn): request options at `start`, the
- * assertion at `verify` (DESIGN.md "Methods"; S11–S14).
+ * assertion at `verify` (docs/design/flows.md "Methods and what they prove"; S11–S14).
  */
 import { generateAuthenticationOptions } from '@simplewebauthn/server';
 import {
@@ -123,7 +123,7 @@ export async function takeAssertionChallenge(
 }
 
 /**
- * What a verified assertion proves (DESIGN.md "Methods"): the factor's level (aal3 only for a
+ * What a verified assertion proves (docs/design/flows.md "Methods and what they prove"): the factor's level (aal3 only for a
  * device-bound credential registered with UV), capped at aal2 without UV now or when the
  * assertion says the credential is backed up (S3: a synced credential never counts above aal2);
  * `amr` is `swk` (`hwk` when attestation proved the hardware, S36) + `user`, + `mfa` with UV —

@@ -7,7 +7,7 @@ import { runInit } from './commands/init.js';
 import { runApiKeyCreate, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
 import { runMigrate } from './commands/migrate.js';
 import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
-import { runServe } from './commands/serve.js';
+import { DEFAULT_DRAIN_SECONDS, runServe } from './commands/serve.js';
 import { type CliIo, processIo } from './io.js';
 
 function port(value: string): number {
@@ -18,6 +18,13 @@ function port(value: string): number {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+function drainSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 3600)
+    throw new InvalidArgumentError('the drain timeout is a number of seconds from 0 to 3600');
+  return n;
+}
 
 /**
  * The `stepgate` command line (commander), with `--help` on every command.
@@ -30,6 +37,8 @@ export function createProgram(io: CliIo = processIo): Command {
     .description('Stepgate decision service: policy-enforced step-up authentication.')
     .version(VERSION)
     .showHelpAfterError()
+    // Usage errors throw a CommanderError (main.ts exits 2) instead of exiting from inside.
+    .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 
   program
@@ -64,9 +73,25 @@ export function createProgram(io: CliIo = processIo): Command {
     .option('--host <host>', 'address to listen on (overrides the config)')
     .option('--dev', 'development checks: warn when the issuer is not the URL the service listens on')
     .option('--migrate', 'run pending store migrations before serving (as store.migrate: true)')
+    .option(
+      '--drain-timeout <seconds>',
+      `on SIGTERM / SIGINT, how long in-flight requests may run before exit (default ${DEFAULT_DRAIN_SECONDS})`,
+      drainSeconds,
+    )
     .action(
-      async (opts: { config?: string; port?: number; host?: string; dev?: boolean; migrate?: boolean }) => {
-        await runServe(opts, io);
+      async (opts: {
+        config?: string;
+        port?: number;
+        host?: string;
+        dev?: boolean;
+        migrate?: boolean;
+        drainTimeout?: number;
+      }) => {
+        const { drainTimeout, ...rest } = opts;
+        await runServe(
+          { ...rest, ...(drainTimeout === undefined ? {} : { drainSeconds: drainTimeout }) },
+          io,
+        );
       },
     );
 

@@ -1,6 +1,6 @@
 /**
  * The `webauthn` section of the configuration: relying party, origin allowlist (S12) and
- * attestation policy with its trust anchors (DESIGN.md "Methods"; S36).
+ * attestation policy with its trust anchors (docs/design/flows.md "Methods and what they prove"; S36).
  */
 import { parseCertificate } from '../attestation/certificate-path.js';
 import type { DurationInput } from './duration.js';

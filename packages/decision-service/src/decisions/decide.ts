@@ -14,6 +14,7 @@ import { providerStepUps } from '../idps/provider-step-up.js';
 import { timeOrderedId } from '../ids.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
+import { type Traced, withSpan } from '../telemetry/tracing.js';
 import { replayInput } from '../tuning/replay-input.js';
 import { checkProviderToken } from './check-provider-token.js';
 import { checkPresentedToken } from './check-token.js';
@@ -42,17 +43,35 @@ function effectiveRequest(ctx: ServiceContext, request: DecisionRequest, forward
 }
 
 /**
- * Decides one request (DESIGN.md "HTTP API", `POST /v1/decisions`): loads the user's state,
+ * Decides one request (docs/design/wire-contract.md "HTTP API (v1)", `POST /v1/decisions`): loads the user's state,
  * evaluates the policies, checks a presented upgraded token, creates a challenge for a `step_up`,
  * and records the decision and its effects on the user's state.
  *
  * @throws StepgateError `invalid_request` (audited) when a request field does not fit the type
  * the policies give it; `service_unavailable` when the audit record cannot be written.
  */
-export async function decide(
+export function decide(
   ctx: ServiceContext,
   body: DecisionRequest,
   options: DecideOptions,
+): Promise<DecisionResponse> {
+  // OpenTelemetry: one `stepgate.decision` span, its stages as children (no-op without an SDK).
+  return withSpan('stepgate.decision', { 'stepgate.action': body.action.name }, async (traced) => {
+    const response = await decideTraced(ctx, body, options, traced);
+    traced.span.setAttributes({
+      'stepgate.decision': response.decision,
+      'stepgate.decision_id': response.decisionId,
+      'stepgate.policy_version': response.policyVersion,
+    });
+    return response;
+  });
+}
+
+async function decideTraced(
+  ctx: ServiceContext,
+  body: DecisionRequest,
+  options: DecideOptions,
+  traced: Traced,
 ): Promise<DecisionResponse> {
   const started = performance.now();
   const now = ctx.now();
@@ -70,15 +89,19 @@ export async function decide(
   };
   if (device?.deviceId) query.deviceId = device.deviceId;
   if (fingerprintHash) query.fingerprintHash = fingerprintHash;
-  const state = await ctx.store.loadUserState(query);
+  const state = await traced.stage('load_state', () => ctx.store.loadUserState(query));
   // S25: only a device token this service signed for this same user and device lowers risk.
   const rememberedToken =
     device?.deviceToken !== undefined &&
-    (await ctx.tokens.verifyDeviceToken(device.deviceToken, userId, device.deviceId)).ok;
+    (
+      await traced.stage('device_token', () =>
+        ctx.tokens.verifyDeviceToken(device.deviceToken as string, userId, device.deviceId),
+      )
+    ).ok;
   const history = historySnapshot(state, policy, rememberedToken);
   const { stepUpToken, idpToken, ...forEngine } = request;
   const evaluation = { request: forEngine, now: nowSec, history };
-  const verdict = policy.evaluate(evaluation);
+  const verdict = traced.stage('evaluate', () => policy.evaluate(evaluation));
 
   const decisionId = newDecisionId();
   if (verdict.invalid !== undefined) {
@@ -108,14 +131,17 @@ export async function decide(
     digest = requestDigest(request.action.name, request.transaction);
     let accepted = false;
     if (stepUpToken !== undefined) {
-      const outcome = await checkPresentedToken(ctx, {
-        token: stepUpToken,
-        verdict,
-        request,
-        digest,
-        caller: options.caller,
-        now,
-      });
+      const bound = digest;
+      const outcome = await traced.stage('step_up_token', () =>
+        checkPresentedToken(ctx, {
+          token: stepUpToken,
+          verdict,
+          request,
+          digest: bound,
+          caller: options.caller,
+          now,
+        }),
+      );
       response.reasons.push(outcome.reason);
       accepted = outcome.accepted;
     }
@@ -152,7 +178,7 @@ export async function decide(
       );
       if (providers.length > 0) response.providers = providers;
       if (methods.length === 0 && providers.length === 0) {
-        // Never quietly downgrade a requirement nobody can meet (DESIGN.md "Policies").
+        // Never quietly downgrade a requirement nobody can meet (docs/policies.md).
         response.decision = 'deny';
         response.reasons.push({
           policyId: 'stepgate',
@@ -225,9 +251,11 @@ export async function decide(
   );
   audited.catch(() => {});
   // The challenge is stored with the decision, in the same transaction.
-  await ctx.store.recordDecision(effects);
-  await auditOrWithhold(ctx, audited);
-  await challengeAudited;
+  await traced.stage('record', () => ctx.store.recordDecision(effects));
+  await traced.stage('audit', async () => {
+    await auditOrWithhold(ctx, audited);
+    await challengeAudited;
+  });
   ctx.metrics.observeDecision(response, (performance.now() - started) / 1000);
   ctx.log.info(
     {

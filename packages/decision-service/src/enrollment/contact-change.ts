@@ -1,6 +1,6 @@
 /**
  * `PUT /v1/users/{id}`: display name and contact points. An email address and a phone number
- * count as `email_otp` / `sms_otp` factors (DESIGN.md "Enrolled methods"), so adding, replacing
+ * count as `email_otp` / `sms_otp` factors (docs/design/flows.md "Methods and what they prove"), so adding, replacing
  * or removing one is a factor change (S31, S33): gated like adding or removing a factor, audited
  * as `factor.added` / `factor.removed`, and announced at the old and the new address.
  */

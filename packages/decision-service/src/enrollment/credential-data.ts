@@ -58,7 +58,7 @@ export function credentialData(factor: FactorRecord): CredentialData | undefined
 }
 
 /**
- * The highest level a WebAuthn credential can reach (DESIGN.md "Methods", S3): `aal3` only when
+ * The highest level a WebAuthn credential can reach (docs/design/flows.md "Methods and what they prove", S3): `aal3` only when
  * device-bound (backup-eligible clear) and registered with user verification; otherwise `aal2`.
  *
  * @example

@@ -1,6 +1,6 @@
 /**
  * `POST /v1/enrollments/{ticket}/device-key`: a native app registers the P-256 public key it made
- * in the phone's secure hardware (DESIGN.md "HTTP API"), for the webview biometric path.
+ * in the phone's secure hardware (docs/design/wire-contract.md "HTTP API (v1)"), for the webview biometric path.
  */
 import { randomBytes } from 'node:crypto';
 import {

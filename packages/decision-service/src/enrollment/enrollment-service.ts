@@ -22,7 +22,7 @@ export const MAX_CONFIRM_FAILURES = 5;
 const pendingContext = (ticket: string) => `totp-pending:${ticket}`;
 
 /**
- * Enrollment with a ticket (DESIGN.md "HTTP API"): the ticket's view, then TOTP — a fresh secret
+ * Enrollment with a ticket (docs/design/wire-contract.md "HTTP API (v1)"): the ticket's view, then TOTP — a fresh secret
  * (160 bits, sealed at rest, shown once, S9) and its confirmation, after which the factor counts.
  * The confirmed step is recorded as used (S6); the user is told at every contact point (S31).
  *

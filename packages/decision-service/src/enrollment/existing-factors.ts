@@ -10,7 +10,7 @@ export interface ExistingFactor {
 }
 
 /**
- * A user's factors with their level (DESIGN.md "Enrolled methods"): stored factors, plus the
+ * A user's factors with their level (docs/design/flows.md "Methods and what they prove"): stored factors, plus the
  * email address (`email_otp`) and phone number (`sms_otp`) of `user`, at the level the policies
  * in force give their method.
  *

@@ -1,5 +1,5 @@
 /**
- * WebAuthn registration with an enrollment ticket (DESIGN.md "HTTP API"):
+ * WebAuthn registration with an enrollment ticket (docs/design/wire-contract.md "HTTP API (v1)"):
  * `POST /v1/enrollments/{ticket}/webauthn/options`, then `…/webauthn/verify`.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -104,7 +104,7 @@ export function toAuthzenResponse(answer: DecisionResponse): AuthzenResponse {
       bind_transaction: r.bindTransaction,
       single_use: r.singleUse,
       ...(challenge ? { challenge_id: challenge.id, expires_at: challenge.expiresAt } : {}),
-      // RFC 9470 §3: what the PEP answers its own caller with (plus the JSON body of DESIGN.md).
+      // RFC 9470 §3: what the PEP answers its own caller with (plus the JSON body of docs/design/README.md).
       www_authenticate: formatStepUpChallenge({
         acrValues,
         ...(r.maxAge === undefined ? {} : { maxAge: r.maxAge }),

@@ -28,7 +28,7 @@ const { $id: _removalId, ...factorRemovalSchema } = factorRemovalRequestSchema;
 const { $id: _removedId, ...factorRemovedBody } = factorRemovedSchema;
 
 /**
- * `GET /v1/users/{id}/factors` and `DELETE /v1/users/{id}/factors/{factorId}` (DESIGN.md "HTTP
+ * `GET /v1/users/{id}/factors` and `DELETE /v1/users/{id}/factors/{factorId}` (docs/design/README.md "HTTP
  * API"), for the backend (API key). Removal is gated by a step-up like adding (S31).
  */
 export function registerFactorRoutes(

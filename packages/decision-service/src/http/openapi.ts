@@ -74,12 +74,19 @@ export function buildOpenApi(routes: readonly RouteSpec[], version: string): Jso
         content: { 'application/json': { schema: plain(route.schemas.body) } },
       };
     }
-    if (route.auth !== 'none') operation.security = [{ apiKey: [] }];
+    // Public routes say so (`[]`: no credential) rather than leaving security undefined.
+    operation.security = route.auth === 'none' ? [] : [{ apiKey: [] }];
     paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Stepgate decision service', version },
+    info: {
+      title: 'Stepgate decision service',
+      version,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    // Relative: the API is served by whichever host serves this document.
+    servers: [{ url: '/', description: 'This decision service' }],
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `stepgate apikey create`.' },

@@ -9,7 +9,7 @@ const TAG_BYTES = 16;
 export type HmacPurpose = 'api-key' | 'code' | 'fingerprint' | 'idp-nonce';
 
 /**
- * Secrets at rest (DESIGN.md "Tokens", S9): AES-256-GCM for signing keys and TOTP secrets,
+ * Secrets at rest (docs/design/wire-contract.md "Tokens", S9): AES-256-GCM for signing keys and TOTP secrets,
  * HMAC-SHA-256 for API keys, codes, fingerprints and identity-provider nonces. Every key is derived from the master key,
  * which lives outside the store, with HKDF-SHA-256 and its own `info`.
  *

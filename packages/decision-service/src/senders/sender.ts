@@ -1,5 +1,5 @@
 /**
- * Senders deliver the codes and notices the service writes (DESIGN.md "Methods"): a signed
+ * Senders deliver the codes and notices the service writes (docs/design/flows.md "Methods and what they prove"): a signed
  * webhook to the app, SMTP, or the dev outbox. Each channel (email, SMS) has at most one.
  */
 import type { Transaction } from '@stepgate/protocol';

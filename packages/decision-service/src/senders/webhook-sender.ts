@@ -7,7 +7,32 @@ export const WEBHOOK_TIMESTAMP_HEADER = 'stepgate-timestamp';
 /** Header with `v1=<hex HMAC-SHA-256(secret, timestamp + "." + body)>`. */
 export const WEBHOOK_SIGNATURE_HEADER = 'stepgate-signature';
 
-/** The `v1=` signature of a webhook body. */
+/** Standard Webhooks (standardwebhooks.com) headers: the message id, Unix seconds, signatures. */
+export const STANDARD_WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
+
+/**
+ * The Standard Webhooks signing key: a `whsec_…` secret is base64 after the prefix (as the spec's
+ * libraries read it); any other secret is used as its UTF-8 bytes (`new Webhook(secret, { format:
+ * 'raw' })` in the reference library).
+ */
+function standardKey(secret: string): Buffer {
+  return secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret, 'utf8');
+}
+
+/** The Standard Webhooks signature: `v1,<base64 HMAC-SHA-256(key, id + "." + timestamp + "." + body)>`. */
+export function signStandardWebhook(secret: string, id: string, timestamp: number, body: string): string {
+  return `v1,${createHmac('sha256', standardKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
+
+/**
+ * The legacy `v1=` signature of a webhook body (`Stepgate-Signature`), still sent beside the
+ * Standard Webhooks headers for one release so existing receivers keep working.
+ * @deprecated verify `webhook-signature` (Standard Webhooks) instead.
+ */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
@@ -41,8 +66,10 @@ export function verifyWebhook(p: {
 
 /**
  * Posts each message to the app as signed JSON; the app sends it through its own email or SMS
- * provider. Body: `{ id, type: "stepgate.message", createdAt, message }`; headers
- * `Stepgate-Timestamp` and `Stepgate-Signature: v1=<hex HMAC-SHA-256(secret, timestamp + "." + body)>`.
+ * provider. Body: `{ id, type: "stepgate.message", createdAt, message }`; signed per Standard
+ * Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`), so off-the-shelf verifiers
+ * work, and — for one more release — with the legacy `Stepgate-Timestamp` and
+ * `Stepgate-Signature: v1=<hex HMAC-SHA-256(secret, timestamp + "." + body)>`.
  * A 2xx answer means accepted.
  *
  * @example
@@ -61,8 +88,9 @@ export class WebhookSender implements Sender {
 
   async send(message: OutgoingMessage): Promise<void> {
     const timestamp = Math.floor(this.#now() / 1000);
+    const id = `msg_${randomBytes(12).toString('base64url')}`;
     const body = JSON.stringify({
-      id: `msg_${randomBytes(12).toString('base64url')}`,
+      id,
       type: 'stepgate.message',
       createdAt: new Date(timestamp * 1000).toISOString(),
       message,
@@ -73,6 +101,9 @@ export class WebhookSender implements Sender {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          [STANDARD_WEBHOOK_HEADERS.id]: id,
+          [STANDARD_WEBHOOK_HEADERS.timestamp]: String(timestamp),
+          [STANDARD_WEBHOOK_HEADERS.signature]: signStandardWebhook(this.#config.secret, id, timestamp, body),
           [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
           [WEBHOOK_SIGNATURE_HEADER]: signWebhook(this.#config.secret, timestamp, body),
         },

@@ -1,5 +1,5 @@
 /**
- * The hot, expiring state of challenges and enrollment (DESIGN.md "Storage": Redis in the
+ * The hot, expiring state of challenges and enrollment (docs/design/storage.md: Redis in the
  * scale-out family, SQLite when embedded): what a challenge captured when it was created, sent
  * codes, attempt counters, TOTP steps, rate-limit windows and enrollment tickets. Every method is
  * one atomic step, so that a Redis implementation can do each one with a single script.

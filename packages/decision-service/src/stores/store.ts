@@ -1,5 +1,5 @@
 /**
- * The store interface (DESIGN.md "Storage"). Every method is async so that a PostgreSQL + Redis
+ * The store interface (docs/design/storage.md). Every method is async so that a PostgreSQL + Redis
  * implementation can follow behind the same contract suite (`stores/contract/`). Times are Unix
  * milliseconds; ids are opaque strings chosen by the caller.
  */

@@ -1,5 +1,5 @@
 /**
- * Compact JWS with ES256 on the synchronous node:crypto path (DESIGN.md "Tokens": verification
+ * Compact JWS with ES256 on the synchronous node:crypto path (docs/design/wire-contract.md "Tokens": verification
  * ≤ 150 µs p50). Parsing is done by hand and strictly (RFC 8725 §3): the algorithm is pinned,
  * `typ` is checked, `crit` is refused, and `jku`, `x5u`, `jwk`, `x5c` are never followed.
  */

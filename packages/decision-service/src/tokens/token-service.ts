@@ -66,7 +66,7 @@ function stepUpClaimsShape(p: Record<string, unknown>): p is Record<string, unkn
 }
 
 /**
- * Mints and verifies Stepgate's tokens (DESIGN.md "Tokens"): upgraded tokens (`stepup+jwt`,
+ * Mints and verifies Stepgate's tokens (docs/design/wire-contract.md "Tokens"): upgraded tokens (`stepup+jwt`,
  * published keys) and remembered-device tokens (`stepgate-device+jwt`, their own unpublished key,
  * revocable, bound to `sub` and the device id). Verification is synchronous node:crypto (S15, S16).
  */

@@ -37,7 +37,7 @@ import { createTransport, type Transport } from './transport.js';
  */
 export interface DecideOptions {
   /**
-   * The `Idempotency-Key` of this decision (SECURITY.md S17). The service answers a repeat of a key
+   * The `Idempotency-Key` of this decision (docs/security-model.md S17). The service answers a repeat of a key
    * with the answer it stored — an `allow` included — without consuming the `stepUpToken` again, so
    * that node-client's own retries of one call (which all carry the call's key) cannot consume a
    * single-use token twice. That is also why the key **must be unique per server-side request and

@@ -8,6 +8,7 @@ import type { DecisionResponse } from '@stepgate/protocol';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Stepgate } from '../client/create-stepgate.js';
 import type { GuardAnswer } from '../guard/answers.js';
+import type { TrustFunction } from '../guard/client-ip.js';
 import { createGuardCore } from '../guard/core.js';
 import type { GuardOptions, RouteOptions } from '../guard/guard-options.js';
 import { type RequestView, viewFromNodeHeaders } from '../guard/request-view.js';
@@ -51,6 +52,8 @@ function view(req: Request): RequestView {
     req.headers,
     req.socket.remoteAddress,
     Boolean((req.socket as TLSSocket).encrypted),
+    // Express keeps `app.set('trust proxy', …)` compiled under this name (what `req.ip` uses).
+    req.app?.get('trust proxy fn') as TrustFunction | undefined,
   );
 }
 

@@ -9,6 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest, preHandlerAsyncH
 import fp from 'fastify-plugin';
 import type { Stepgate } from '../client/create-stepgate.js';
 import type { GuardAnswer } from '../guard/answers.js';
+import type { TrustFunction } from '../guard/client-ip.js';
 import { createGuardCore } from '../guard/core.js';
 import type { GuardOptions, RouteOptions } from '../guard/guard-options.js';
 import { type RequestView, viewFromNodeHeaders } from '../guard/request-view.js';
@@ -39,6 +40,17 @@ export interface StepgateFastifyOptions extends GuardOptions<FastifyRequest> {
   client: Stepgate;
 }
 
+/**
+ * Fastify's `trustProxy` decision, read back from `request.ips` (Fastify does not expose the
+ * compiled function): the chain runs from the TCP peer leftwards through `X-Forwarded-For`, and
+ * every hop but the last was trusted. Without `trustProxy` Fastify has no `ips`: none trusted.
+ */
+function fastifyTrust(request: FastifyRequest): TrustFunction | undefined {
+  const ips = (request as { ips?: string[] }).ips;
+  if (!Array.isArray(ips)) return undefined;
+  return (address, hop) => hop < ips.length - 1 && ips[hop] === address;
+}
+
 function view(request: FastifyRequest): RequestView {
   const socket = request.raw.socket;
   return viewFromNodeHeaders(
@@ -47,6 +59,7 @@ function view(request: FastifyRequest): RequestView {
     request.headers,
     socket.remoteAddress,
     Boolean((socket as TLSSocket).encrypted),
+    fastifyTrust(request),
   );
 }
 

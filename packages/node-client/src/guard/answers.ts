@@ -48,7 +48,7 @@ export const unavailableAnswer = (): GuardAnswer =>
   errorAnswer(503, 'decision_unavailable', 'The request could not be checked. Try again in a moment.');
 
 /**
- * 401 with the RFC 9470 challenge (plus `step_up_challenge`) and the DESIGN.md "Wire formats" body:
+ * 401 with the RFC 9470 challenge (plus `step_up_challenge`) and the docs/design/wire-contract.md body:
  * what the guards answer for a `step_up` verdict, and what an app answers for any other `step_up`
  * it gets from the service — for example from {@link Stepgate.createEnrollmentTicket} when the user
  * already has a factor (S31) — so sdk-core's flow runs the challenge and retries the request.

@@ -57,7 +57,7 @@ export function canonicalIp(value: string | undefined): string | undefined {
 /**
  * The client's IP address: the TCP peer, or — walking `X-Forwarded-For` from the right — the first
  * address not vouched for by a trusted proxy. A browser's own `X-Forwarded-For` counts for nothing
- * unless the hop that received it is trusted (SECURITY.md S7).
+ * unless the hop that received it is trusted (docs/security-model.md S7).
  */
 export function clientIp(view: RequestView, trust: TrustFunction): string | undefined {
   const shim = {

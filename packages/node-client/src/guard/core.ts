@@ -18,7 +18,10 @@ import {
   stepUpAnswer,
   unavailableAnswer,
 } from './answers.js';
-import { clientIp, peerIsTrusted } from './client-ip.js';
+import { clientIp, peerIsTrusted, type TrustFunction } from './client-ip.js';
+
+const TRUST_NONE: TrustFunction = () => false;
+
 import { mismatchMessage, PolicyFieldTypes } from './field-check.js';
 import { geoFromCdnHeaders } from './geo.js';
 import {
@@ -78,9 +81,12 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
     });
   }
 
+  /** The guard's `trustProxy`, else the framework's own setting, else none. */
+  const trustOf = (view: RequestView): TrustFunction => guard.trust ?? view.trust ?? TRUST_NONE;
+
   async function buildInput(req: Req, view: RequestView, route: RouteOptions<Req>, subject: Subject) {
     const context: RequestContext = {};
-    const ip = clientIp(view, guard.trust);
+    const ip = clientIp(view, trustOf(view));
     if (ip !== undefined) context.ip = ip;
     const userAgent = view.header('user-agent');
     if (userAgent) context.userAgent = userAgent.slice(0, 512);
@@ -88,7 +94,7 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
     if (device) context.device = device;
     const geo =
       guard.geo === 'cdn'
-        ? peerIsTrusted(view, guard.trust)
+        ? peerIsTrusted(view, trustOf(view))
           ? geoFromCdnHeaders(view)
           : undefined
         : guard.geo === false
@@ -111,7 +117,7 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
   function challengeUrl(view: RequestView, id: string): string {
     const path = `/v1/challenges/${encodeURIComponent(id)}`;
     if (guard.proxy === false) return `${client.publicServiceUrl}${path}`;
-    const origin = guard.proxy.publicOrigin ?? publicOrigin(view, guard.trust);
+    const origin = guard.proxy.publicOrigin ?? publicOrigin(view, trustOf(view));
     return `${origin}${guard.proxy.prefix}${path}`;
   }
 
@@ -204,7 +210,7 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
     proxy: (view, body) =>
       guard.proxy === false
         ? Promise.resolve(undefined)
-        : proxyChallengeRequest(stepgate, view, body, guard.proxy.prefix, guard.trust),
+        : proxyChallengeRequest(stepgate, view, body, guard.proxy.prefix, trustOf(view)),
     proxyPrefix: guard.proxy === false ? undefined : guard.proxy.prefix,
     proxyBodyLimitBytes: guard.proxy === false ? 0 : guard.proxy.bodyLimitBytes,
   };

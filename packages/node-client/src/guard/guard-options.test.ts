@@ -23,11 +23,13 @@ describe('guard options are checked at creation', () => {
     vi.restoreAllMocks();
   });
 
-  it('defaults: no trusted proxy, CDN geo, proxy under /stepgate with 64 KiB bodies', () => {
+  it("defaults: the framework's proxy trust, CDN geo, proxy under /stepgate with 64 KiB bodies", () => {
     const options = normalizeGuardOptions({ getSubject });
     expect(options.geo).toBe('cdn');
     expect(options.proxy).toEqual({ prefix: '/stepgate', publicOrigin: undefined, bodyLimitBytes: 65_536 });
-    expect(options.trust('127.0.0.1', 0)).toBe(false);
+    // Unset: the adapter's framework setting applies (none for the fetch adapter).
+    expect(options.trust).toBeUndefined();
+    expect(normalizeGuardOptions({ getSubject, trustProxy: false }).trust?.('127.0.0.1', 0)).toBe(false);
   });
 
   const bad: Array<[string, unknown]> = [

@@ -31,7 +31,10 @@ export interface GuardOptions<Req> {
   /**
    * Proxies trusted to set `X-Forwarded-For`, `X-Forwarded-Proto`/`-Host` and CDN geo headers
    * (Express `trust proxy` semantics).
-   * @defaultValue false — the TCP peer is the client and forwarding headers are ignored
+   * @defaultValue the framework's own setting: Express `app.set('trust proxy', …)`, Fastify
+   * `Fastify({ trustProxy })`, so the guard uses the client `req.ip` / `request.ip` names; with
+   * neither (and for the fetch adapter) `false` — the TCP peer is the client and forwarding headers
+   * are ignored
    */
   trustProxy?: TrustProxy;
   /**
@@ -133,7 +136,8 @@ export interface RouteOptions<Req> {
 /** {@link GuardOptions} after checks and defaults. */
 export interface NormalizedGuardOptions<Req> {
   getSubject: (req: Req) => MaybePromise<Subject | null | undefined>;
-  trust: TrustFunction;
+  /** `undefined`: the framework's setting ({@link RequestView.trust}), else none. */
+  trust: TrustFunction | undefined;
   geo: 'cdn' | false | ((req: Req) => MaybePromise<Geo | undefined>);
   proxy: false | { prefix: string; publicOrigin: string | undefined; bodyLimitBytes: number };
   onError: (error: unknown, req: Req) => void;
@@ -204,7 +208,7 @@ export function normalizeGuardOptions<Req>(options: GuardOptions<Req>): Normaliz
   }
   return {
     getSubject: options.getSubject,
-    trust: compileTrust(options.trustProxy),
+    trust: options.trustProxy === undefined ? undefined : compileTrust(options.trustProxy),
     geo,
     proxy,
     onError: options.onError ?? (() => {}),

@@ -1,3 +1,4 @@
+import type { TrustFunction } from './client-ip.js';
 /**
  * What the shared guard core needs from a request, whatever the framework: each adapter maps its
  * own request object (Express, Fastify, Web `Request`) onto this view.
@@ -13,6 +14,11 @@ export interface RequestView {
   readonly remoteAddress: string | undefined;
   /** Whether the connection to this process is TLS. */
   readonly encrypted: boolean;
+  /**
+   * The framework's own proxy trust (Express `trust proxy`, Fastify `trustProxy`), used when the
+   * guard's `trustProxy` option is not set, so the guard sees the client `req.ip` names.
+   */
+  readonly trust?: TrustFunction | undefined;
 }
 
 /** Builds a view from a Fetch API `Headers` object. */
@@ -39,10 +45,12 @@ export function viewFromNodeHeaders(
   headers: Record<string, string | string[] | undefined>,
   remoteAddress: string | undefined,
   encrypted: boolean,
+  trust?: TrustFunction,
 ): RequestView {
   return {
     method: method.toUpperCase(),
     url,
+    trust,
     header(name) {
       const value = headers[name];
       return Array.isArray(value) ? value.join(', ') : value;

@@ -31,7 +31,7 @@ function jsonAnswer(
 
 /**
  * Forwards one browser request under the proxy prefix to the same path on the service, with the app's
- * API key and `Stepgate-Client-IP` (DESIGN.md "The flow"). `undefined` when the path is outside the prefix.
+ * API key and `Stepgate-Client-IP` (docs/design/flows.md "A step-up"). `undefined` when the path is outside the prefix.
  */
 export async function proxyChallengeRequest(
   stepgate: Stepgate,

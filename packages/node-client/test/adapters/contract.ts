@@ -369,6 +369,27 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
       ]);
     });
 
+    if (harness.frameworkTrust) {
+      it("S7: without trustProxy, follows the framework's own proxy setting, as req.ip does", async () => {
+        const seen = service(() => HttpResponse.json(allowAnswer()));
+        const cdn = { 'cf-ipcountry': 'fr' };
+        let a = await start({ appTrustProxy: 'loopback' });
+        await post(a, { 'x-forwarded-for': '198.51.100.1, 203.0.113.7', ...cdn });
+        await a.close();
+        a = await start({ appTrustProxy: '10.0.0.0/8' });
+        await post(a, { 'x-forwarded-for': '203.0.113.7', ...cdn });
+        await a.close();
+        // The guard's own option wins over the framework's.
+        a = await start({ appTrustProxy: 'loopback', trustProxy: false });
+        await post(a, { 'x-forwarded-for': '203.0.113.7', ...cdn });
+        expect(seen.map((s) => [s.body.context?.ip, s.body.context?.geo?.country])).toEqual([
+          ['203.0.113.7', 'FR'],
+          ['127.0.0.1', undefined],
+          ['127.0.0.1', undefined],
+        ]);
+      });
+    }
+
     it('reads CDN geo headers only from a trusted proxy, or asks the geo callback', async () => {
       const seen = service(() => HttpResponse.json(allowAnswer()));
       const cdn = { 'cf-ipcountry': 'fr', 'cf-iplatitude': '48.85', 'cf-iplongitude': '2.35' };

@@ -7,6 +7,7 @@ import { type AdapterHarness, geoOption, passThrough, subjectFrom, urlOf } from 
 /** Express 5 with the adapter: proxy first, then a JSON body parser on the guarded route. */
 export const expressHarness: AdapterHarness = {
   name: 'express',
+  frameworkTrust: true,
   async start(stepgate, options = {}) {
     const sg = stepgateExpress(stepgate, {
       getSubject: (req) => subjectFrom(req.headers['x-test-user'], options),
@@ -14,6 +15,7 @@ export const expressHarness: AdapterHarness = {
       ...passThrough(options),
     });
     const app = express();
+    if (options.appTrustProxy !== undefined) app.set('trust proxy', options.appTrustProxy);
     app.use(sg.proxy());
     app.post(
       '/guarded',

@@ -18,6 +18,7 @@ const asExpress4 = (handler: Express5Handler) => handler as unknown as RequestHa
  */
 export const express4Harness: AdapterHarness = {
   name: 'express 4',
+  frameworkTrust: true,
   async start(stepgate, options = {}) {
     const sg = stepgateExpress(stepgate, {
       getSubject: (req) => subjectFrom(req.headers['x-test-user'], options),
@@ -25,6 +26,7 @@ export const express4Harness: AdapterHarness = {
       ...passThrough(options),
     });
     const app = express();
+    if (options.appTrustProxy !== undefined) app.set('trust proxy', options.appTrustProxy);
     app.use(asExpress4(sg.proxy()));
     app.post(
       '/guarded',

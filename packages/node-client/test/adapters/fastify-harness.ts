@@ -5,8 +5,9 @@ import { type AdapterHarness, geoOption, passThrough, subjectFrom } from './harn
 /** Fastify 5 with the plugin: proxy routes registered by the plugin, guard as a preHandler. */
 export const fastifyHarness: AdapterHarness = {
   name: 'fastify',
+  frameworkTrust: true,
   async start(stepgate, options = {}) {
-    const app = Fastify();
+    const app = Fastify(options.appTrustProxy === undefined ? {} : { trustProxy: options.appTrustProxy });
     await app.register(stepgatePlugin, {
       client: stepgate,
       getSubject: (request) => subjectFrom(request.headers['x-test-user'], options),

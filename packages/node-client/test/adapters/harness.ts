@@ -6,6 +6,8 @@ import type { Stepgate } from '../../src/index.js';
 /** Guard settings the contract suite varies; each harness maps them onto its framework. */
 export interface HarnessOptions {
   trustProxy?: TrustProxy;
+  /** The framework's own proxy setting (Express `trust proxy`, Fastify `trustProxy`). */
+  appTrustProxy?: string;
   geo?: 'cdn' | false | 'callback';
   proxy?: false | ProxyOptions;
   /** Receives what the guard turned into a 5xx. */
@@ -25,6 +27,8 @@ export interface HarnessApp {
 /** One framework adapter under the shared contract suite. */
 export interface AdapterHarness {
   name: string;
+  /** Whether the framework has a proxy setting of its own (`appTrustProxy`). */
+  frameworkTrust?: boolean;
   start(stepgate: Stepgate, options?: HarnessOptions): Promise<HarnessApp>;
 }
 

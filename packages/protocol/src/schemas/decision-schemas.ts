@@ -1,4 +1,4 @@
-/** Schemas of the decision API and of a guarded route's answers (DESIGN.md "Wire formats"). */
+/** Schemas of the decision API and of a guarded route's answers (docs/design/wire-contract.md). */
 import {
   challengeRef,
   decision,

@@ -1,4 +1,4 @@
-/** Schemas of the JWT claims the service issues (DESIGN.md "Tokens"). */
+/** Schemas of the JWT claims the service issues (docs/design/wire-contract.md "Tokens"). */
 import { amr, obj, SCHEMA_LIMITS, schemaId, str, unixSeconds } from './common.js';
 
 const uri = str(SCHEMA_LIMITS.url);

@@ -1,5 +1,5 @@
 /**
- * The native biometric path (DESIGN.md "Methods"): the page asks the app to sign the
+ * The native biometric path (docs/design/flows.md "Methods and what they prove"): the page asks the app to sign the
  * challenge bytes with its enrolled device key; the service verifies the signature. A bare
  * "success" answer is refused: only `{ keyId, signature }` resolves.
  */

@@ -1,5 +1,5 @@
 /**
- * Reads the device signals of DESIGN.md "Step-Up-Context header". Each reader is guarded: a
+ * Reads the device signals of docs/design/wire-contract.md "Step-Up-Context header". Each reader is guarded: a
  * signal the browser refuses is simply absent. What each signal is for is in README.md
  * ("Privacy").
  */

@@ -3,7 +3,7 @@
  * implementation (the context header, the step-up queue, the `WWW-Authenticate` parsers: about
  * 8 KiB min+gzip) is the sibling bundle `step-up-fetch.min.js`, imported from beside this one
  * (same directory, same CDN version) on the first request through the wrapped fetch. Pages that
- * only use the element never load it, and the challenge bundle keeps to DESIGN.md's 15 KiB budget:
+ * only use the element never load it, and the challenge bundle keeps to docs/design/README.md's 15 KiB budget:
  * this wrapper is about 50 B of it. The browser loads the sibling once, however many calls follow.
  */
 import type { StepUpFetchOptions } from '@stepgate/sdk-core';

@@ -2,9 +2,9 @@
  * The WebAuthn (`webauthn`, `biometric`) ceremony itself: a browser assertion through
  * @simplewebauthn/browser, or — inside a mobile webview without WebAuthn — a signature by the
  * app's enrolled device key through sdk-core's native bridge (never a bare "success" flag,
- * DESIGN.md "Methods"). It imports nothing of the widget but types: the standalone challenge
+ * docs/design/flows.md "Methods and what they prove"). It imports nothing of the widget but types: the standalone challenge
  * bundle loads it on demand from its sibling `step-up-webauthn.min.js` (package.json
- * `stepgate.lazy`), so pages whose users type a code never download it (DESIGN.md's 15 KiB budget).
+ * `stepgate.lazy`), so pages whose users type a code never download it (docs/design/README.md's 15 KiB budget).
  */
 import {
   browserSupportsWebAuthn,

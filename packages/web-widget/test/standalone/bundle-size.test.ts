@@ -1,5 +1,5 @@
 /**
- * The size guard of DESIGN.md's budget: the standalone challenge bundle, built from the current
+ * The size guard of docs/design/README.md's budget: the standalone challenge bundle, built from the current
  * sources exactly as `pnpm build` builds it, is at most 15 KiB min+gzip (`gzip -9`). `pnpm bench`
  * reports the same number in docs/benchmarks.md; this test fails the suite when it goes over.
  */

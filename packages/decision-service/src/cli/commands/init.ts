@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeMasterKeyFile } from '../../secrets/master-key.js';
 import { CliError, type CliIo } from '../io.js';
 import { configTemplate, POLICY_TEMPLATE, POLICY_TESTS_TEMPLATE } from '../templates.js';
@@ -17,6 +18,21 @@ export interface InitOptions {
    * port written, so tokens name where the service listens), else `urn:stepgate`
    */
   issuer?: string;
+}
+
+/** The JSON Schemas shipped in this package (`schemas/`, written by its build). */
+const SCHEMA_DIR = fileURLToPath(new URL('../../../schemas/', import.meta.url));
+
+/**
+ * Puts a `yaml-language-server` modeline first, pointing at the schema installed with this package
+ * by a path relative to the file, so editors validate and complete offline. Left out when the
+ * package was not built with its schemas.
+ */
+function withSchema(dir: string, schema: string, text: string): string {
+  const file = join(SCHEMA_DIR, schema);
+  if (!existsSync(file)) return text;
+  const path = relative(dir, file).split(sep).join('/');
+  return `# yaml-language-server: $schema=${path}\n${text}`;
 }
 
 /**
@@ -38,8 +54,8 @@ export function runInit(options: InitOptions, io: CliIo): void {
   }
   mkdirSync(dir, { recursive: true });
   const files = {
-    'stepgate.yaml': configTemplate({ dev, port, issuer }),
-    'policies.yaml': POLICY_TEMPLATE,
+    'stepgate.yaml': withSchema(dir, 'stepgate.schema.json', configTemplate({ dev, port, issuer })),
+    'policies.yaml': withSchema(dir, 'policy.schema.json', POLICY_TEMPLATE),
     'policies.test.yaml': POLICY_TESTS_TEMPLATE,
   };
   const existing = [...Object.keys(files), 'stepgate.key'].filter((f) => existsSync(join(dir, f)));

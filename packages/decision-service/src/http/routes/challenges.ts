@@ -29,7 +29,7 @@ const failed = {
 const limited = errorResponse('Too many requests from this IP or for this user (`rate_limited`).');
 
 /**
- * The widget's challenge routes (DESIGN.md "HTTP API"): `GET /v1/challenges/{id}`, `…/start`,
+ * The widget's challenge routes (docs/design/wire-contract.md "HTTP API (v1)"): `GET /v1/challenges/{id}`, `…/start`,
  * `…/verify`, with the challenge id as the capability; and `GET /v1/dev/outbox` when the dev
  * sender is configured (admin key, S32).
  */

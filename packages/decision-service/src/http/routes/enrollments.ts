@@ -28,7 +28,7 @@ export const ticketOf = (params: unknown) => (params as { ticket: string }).tick
 export const unknownTicket = errorResponse('Unknown, used or expired ticket (`not_found`).');
 
 /**
- * Enrollment routes (DESIGN.md "HTTP API"): `POST /v1/enrollments` for the backend (API key);
+ * Enrollment routes (docs/design/wire-contract.md "HTTP API (v1)"): `POST /v1/enrollments` for the backend (API key);
  * the ticket routes for the widget, with the ticket as the capability.
  */
 export function registerEnrollmentRoutes(

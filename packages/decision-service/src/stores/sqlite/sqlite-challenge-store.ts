@@ -47,6 +47,7 @@ export function insertChallengeRow(sql: (text: string) => Database.Statement, r:
 }
 
 /** Writes a challenge's binding; shared with the decision batch, which stores it with its decision. */
+/** @internal */
 export function insertBinding(sql: (text: string) => Database.Statement, b: ChallengeBinding): void {
   sql(
     `INSERT INTO challenge_bindings (challenge_id, factor_ids, email, phone, session_level, device_id, expires_at)
@@ -75,6 +76,7 @@ export class SqliteChallengeStore implements ChallengeStore {
   readonly #db: Database.Database;
   readonly #sql: (text: string) => Database.Statement;
 
+  /** @internal Made by {@link SqliteStore}. */
   constructor(db: Database.Database) {
     this.#db = db;
     this.#sql = statementCache(db);

@@ -55,6 +55,7 @@ export interface SqliteStoreOptions {
  * await store.migrate();
  */
 export class SqliteStore implements Store {
+  /** @internal The driver handle; not part of the public types. */
   readonly db: Database.Database;
   readonly #prepared: (text: string) => Database.Statement;
   /**
@@ -89,6 +90,7 @@ export class SqliteStore implements Store {
   }
 
   /** A cached prepared statement. */
+  /** @internal */
   sql(text: string): Database.Statement {
     return this.#prepared(text);
   }

@@ -42,6 +42,7 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
   readonly #db: Database.Database;
   readonly #sql: (text: string) => Database.Statement;
 
+  /** @internal Made by {@link SqliteStore}. */
   constructor(db: Database.Database) {
     this.#db = db;
     this.#sql = statementCache(db);
