@@ -114,7 +114,15 @@ describe('stepgate CLI (command functions)', () => {
       /not configured/,
     );
     const id = /API key (key_\S+)/.exec(created.err)![1]!;
+    const listed = await stepgate(['apikey', 'list', '--format', 'json'], dir);
+    expect(JSON.parse(listed.out)).toEqual([
+      expect.objectContaining({ id, audience: 'default', admin: true, label: 'ops', revokedAt: null }),
+    ]);
+    expect(listed.out).not.toContain(key);
     expect((await stepgate(['apikey', 'revoke', id], dir)).out).toBe(`revoked ${id}`);
+    const table = (await stepgate(['apikey', 'list'], dir)).out.split('\n');
+    expect(table[0]).toMatch(/^ID\s+AUDIENCE\s+ADMIN\s+CREATED\s+REVOKED\s+LABEL$/);
+    expect(table[1]).toMatch(new RegExp(`^${id}\\s+default\\s+yes\\s+\\S+Z\\s+\\S+Z\\s+ops$`));
     await expect(stepgate(['apikey', 'revoke', id], dir)).rejects.toThrow(/no unrevoked API key/);
     const rotated = await stepgate(['keys', 'rotate', '--config', join(dir, 'stepgate.yaml')]);
     expect(rotated.out).toMatch(/^new step_up signing key: [A-Za-z0-9_-]{43}/);

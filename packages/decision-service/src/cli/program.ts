@@ -4,7 +4,7 @@ import { VERSION } from '../version.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { runFactorUnlock } from './commands/factor.js';
 import { runInit } from './commands/init.js';
-import { runApiKeyCreate, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
+import { runApiKeyCreate, runApiKeyList, runApiKeyRevoke, runKeysRotate } from './commands/keys.js';
 import { runMigrate } from './commands/migrate.js';
 import { runPolicyCheck, runPolicyTest } from './commands/policy.js';
 import { DEFAULT_DRAIN_SECONDS, runServe } from './commands/serve.js';
@@ -134,6 +134,15 @@ export function createProgram(io: CliIo = processIo): Command {
     .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
     .action(async (id: string, opts: { config?: string }) => {
       await runApiKeyRevoke(id, opts, io);
+    });
+
+  apikey
+    .command('list')
+    .description('list the API keys: id, audience, admin, label, created and revoked (never a secret)')
+    .option('-c, --config <file>', 'configuration file (default: ./stepgate.yaml when present)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { config?: string; format?: 'table' | 'json' }) => {
+      await runApiKeyList(opts, io);
     });
 
   const keys = program.command('keys').description('manage token signing keys');

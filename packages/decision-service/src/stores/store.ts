@@ -219,6 +219,8 @@ export interface KeyStore {
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   /** Revokes an API key, durably before it resolves. @returns false when it is unknown or already revoked. */
   revokeApiKey(id: string, at: number): Promise<boolean>;
+  /** Every API key (revoked ones too), oldest first, for `stepgate apikey list`. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
 
   insertSigningKey(record: SigningKeyRecord): Promise<void>;
   /** Every key of a use, newest first. */

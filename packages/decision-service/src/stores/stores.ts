@@ -103,6 +103,7 @@ export function composeStore(p: StoreParts): Store {
     insertApiKey: (r) => keys.insertApiKey(r),
     findApiKeyByHash: (hash) => keys.findApiKeyByHash(hash),
     revokeApiKey: (id, at) => keys.revokeApiKey(id, at),
+    listApiKeys: () => keys.listApiKeys(),
     insertSigningKey: (r) => keys.insertSigningKey(r),
     listSigningKeys: (use) => keys.listSigningKeys(use),
     retireSigningKeys: (use, exceptKid, at) => keys.retireSigningKeys(use, exceptKid, at),

@@ -60,6 +60,56 @@ export async function runApiKeyRevoke(id: string, options: { config?: string }, 
 }
 
 /**
+ * `stepgate apikey list`: every API key without its secret (only the HMAC is stored, and it is
+ * not printed either): id, audience, admin, label, created and revoked times. `--format json`
+ * prints one JSON array for scripts.
+ */
+export async function runApiKeyList(
+  options: { config?: string; format?: 'table' | 'json' },
+  io: CliIo,
+): Promise<void> {
+  const { store } = await openStore(cliConfig(options.config));
+  try {
+    const keys = (await store.listApiKeys()).map((k) => ({
+      id: k.id,
+      audience: k.audience,
+      admin: k.admin,
+      label: k.label ?? null,
+      createdAt: new Date(k.createdAt).toISOString(),
+      revokedAt: k.revokedAt === undefined ? null : new Date(k.revokedAt).toISOString(),
+    }));
+    if (options.format === 'json') {
+      io.out(JSON.stringify(keys, null, 2));
+      return;
+    }
+    if (keys.length === 0) {
+      io.out('no API keys (create one with "stepgate apikey create")');
+      return;
+    }
+    const rows = [
+      ['ID', 'AUDIENCE', 'ADMIN', 'CREATED', 'REVOKED', 'LABEL'],
+      ...keys.map((k) => [
+        k.id,
+        k.audience,
+        k.admin ? 'yes' : 'no',
+        k.createdAt,
+        k.revokedAt ?? '-',
+        k.label ?? '',
+      ]),
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const line = (r: string[]) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd();
+    io.out(rows.map(line).join('\n'));
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * `stepgate keys rotate`: adds a signing key and retires the current one. Old public keys stay
  * in the JWKS until their tokens expire; running services pick the new key up within a minute.
  */

@@ -68,6 +68,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.revokeApiKey('k1', T0 + 1)).toBe(true);
       expect((await store.findApiKeyByHash('h1'))?.revokedAt).toBe(T0 + 1);
       expect(await store.revokeApiKey('k1', T0 + 2)).toBe(false);
+      await store.insertApiKey({
+        id: 'k0',
+        hash: 'h0',
+        audience: 'app',
+        admin: true,
+        label: 'ops',
+        createdAt: T0 - 1,
+      });
+      expect(await store.listApiKeys()).toEqual([
+        { id: 'k0', hash: 'h0', audience: 'app', admin: true, label: 'ops', createdAt: T0 - 1 },
+        { id: 'k1', hash: 'h1', audience: 'app', admin: false, createdAt: T0, revokedAt: T0 + 1 },
+      ]);
     });
 
     it('lists signing keys newest first per use and retires the older ones', async () => {

@@ -109,6 +109,11 @@ export class PgStore implements StoreLifecycle, UserStore, KeyStore, DecisionSto
     return (r.rowCount ?? 0) > 0;
   }
 
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    const r = await this.pool.query('SELECT * FROM api_keys ORDER BY created_at, id');
+    return r.rows.map((row) => pgApiKey(row as PgRow));
+  }
+
   async insertSigningKey(r: SigningKeyRecord): Promise<void> {
     await this.pool.query(
       'INSERT INTO signing_keys (kid, use, alg, public_jwk, private_sealed, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',

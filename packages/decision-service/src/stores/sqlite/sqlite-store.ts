@@ -134,6 +134,10 @@ export class SqliteStore implements Store {
     );
   }
 
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (this.sql('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map(apiKeyFromRow);
+  }
+
   async insertSigningKey(r: SigningKeyRecord): Promise<void> {
     this.sql(
       'INSERT INTO signing_keys (kid, use, alg, public_jwk, private_sealed, created_at, retired_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
