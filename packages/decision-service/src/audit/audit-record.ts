@@ -226,7 +226,11 @@ export function replayText(replay: unknown): { text: string; digest: string } {
   return { text, digest: createHash('sha256').update(text).digest('hex') };
 }
 
-/** The RFC 8785 text that a record's hash covers. */
+/**
+ * The RFC 8785 text that a record's hash covers: the one implementation of the chain's formula.
+ * The audit writer thread runs its compiled text (writer-worker.ts), so it must read nothing but
+ * its parameters.
+ */
 export function hashedText(seq: number, prevHash: string, eventCanonical: string): string {
   // Equal to canonicalJson({ event, prevHash, seq }): keys in code-unit order, a hex string, an integer.
   return `{"event":${eventCanonical},"prevHash":"${prevHash}","seq":${seq}}`;

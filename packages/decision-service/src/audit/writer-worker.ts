@@ -1,3 +1,5 @@
+import { GENESIS_HASH, hashedText } from './audit-record.js';
+
 /**
  * The audit writer thread. It owns the write connection of `audit.db` so that an fsync never
  * blocks the event loop: while one batch is being made durable, the main thread keeps deciding
@@ -8,12 +10,15 @@
  * (`NORMAL` would only be safe against process crashes, not power loss, and is not used.)
  *
  * The code is a CommonJS string run with `eval: true`, so it works unchanged from the TypeScript
- * sources (tests), the rollup build and an esbuild bundle. The hash formula must stay equal to
- * `hashedText` in audit-record.ts; the verify tests recompute every hash the writer produced.
+ * sources (tests), the rollup build and an esbuild bundle. The hash formula is not written here:
+ * the string embeds the compiled text of `hashedText` (audit-record.ts), the one typed
+ * implementation that `stepgate audit verify` also runs, and the genesis hash from the same module.
+ * `hashedText` reads nothing but its parameters, so its text runs anywhere.
  */
 export const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const hashedText = (${hashedText.toString()});
 const Database = require(workerData.sqlitePath);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 10000');
@@ -27,11 +32,11 @@ let prunedAt = 0;
 const write = db.transaction((items) => {
   const last = head.get();
   let seq = last ? last.seq : 0;
-  let prev = last ? last.hash : '${'0'.repeat(64)}';
+  let prev = last ? last.hash : ${JSON.stringify(GENESIS_HASH)};
   const first = seq + 1;
   for (const it of items) {
     seq += 1;
-    const hash = createHash('sha256').update('{"event":' + it.event + ',"prevHash":"' + prev + '","seq":' + seq + '}').digest('hex');
+    const hash = createHash('sha256').update(hashedText(seq, prev, it.event)).digest('hex');
     insert.run(seq, it.time, it.type, it.userId, it.action, it.decision, it.policyVersion, it.policies, it.event, prev, hash);
     if (it.replay !== undefined) insertReplay.run(seq, it.time, it.replay);
     prev = hash;
