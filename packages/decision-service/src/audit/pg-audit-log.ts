@@ -47,7 +47,7 @@ function auditRow(r: PgRow): AuditRow {
 
 /**
  * The audit log of the PostgreSQL family: one hash chain shared by every replica
- * (docs/decisions/0001-audit-chain-across-replicas.md). Appends of one process go together
+ * (docs/decisions/0005-audit-chain-across-replicas.md). Appends of one process go together
  * (group commit: what queues while a batch is in flight goes in the next one); each batch is one
  * call of `stepgate_audit_append`, which locks the single `audit_head` row, allocates the next
  * seqs, chains the hashes and inserts the rows in one transaction. An append resolves once that

@@ -2,16 +2,69 @@ import { type ErrorBody, type ErrorCode, StepgateError, statusForErrorCode } fro
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { RouteTable } from './route-table.js';
 
-/** Sends `{ error: { code, message, … } }` with the code's status. */
+/** An error answer: the code's status, the protocol's body, and the headers the code needs. */
+export interface ErrorAnswer {
+  status: number;
+  body: ErrorBody;
+  headers: Readonly<Record<string, string>>;
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const UNAUTHORIZED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'www-authenticate': 'Bearer realm="stepgate"',
+});
+
+/**
+ * `{ error: { code, message, … } }` with the code's status: the one error writer of both code
+ * paths (Fastify's routes and the node:http fast path of `POST /v1/decisions`, ADR 0002).
+ */
+export function errorAnswer(
+  code: ErrorCode,
+  message: string,
+  extra: Omit<ErrorBody['error'], 'code' | 'message'> = {},
+): ErrorAnswer {
+  return {
+    status: statusForErrorCode(code),
+    body: { error: { code, message, ...extra } },
+    headers: code === 'unauthorized' ? UNAUTHORIZED_HEADERS : NO_HEADERS,
+  };
+}
+
+/**
+ * The answer to an error a handler threw, on either code path: a StepgateError answers with its
+ * code and the members a caller may see (`path`, `details` such as `attemptsLeft` or
+ * `retryAfter`), counted when it is a rate limit; anything else is logged and answers 500.
+ */
+export function thrownErrorAnswer(
+  error: unknown,
+  ctx: {
+    log: { error(obj: object, msg: string): void };
+    metrics?: { rateLimitHits: { inc(l: { route: string }): void } };
+  },
+  route: string,
+): ErrorAnswer {
+  if (error instanceof StepgateError) {
+    if (error.code === 'rate_limited') ctx.metrics?.rateLimitHits.inc({ route });
+    if (error.code === 'internal_error') ctx.log.error({ err: error }, 'internal error');
+    const { code, message, ...extra } = error.toBody().error;
+    return errorAnswer(code, message, extra);
+  }
+  ctx.log.error({ err: error }, 'unhandled error');
+  return errorAnswer('internal_error', 'internal error');
+}
+
+/** Sends an {@link errorAnswer} through Fastify. */
 export function sendError(
   reply: FastifyReply,
   code: ErrorCode,
   message: string,
   extra: Omit<ErrorBody['error'], 'code' | 'message'> = {},
 ): FastifyReply {
-  const body: ErrorBody = { error: { code, message, ...extra } };
-  if (code === 'unauthorized') reply.header('www-authenticate', 'Bearer realm="stepgate"');
-  return reply.status(statusForErrorCode(code)).type('application/json').send(body);
+  return sendAnswer(reply, errorAnswer(code, message, extra));
+}
+
+function sendAnswer(reply: FastifyReply, answer: ErrorAnswer): FastifyReply {
+  return reply.status(answer.status).headers(answer.headers).type('application/json').send(answer.body);
 }
 
 /** The message and JSON pointer of a failed schema validation (the first ajv error). */
@@ -43,12 +96,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function installErrorHandlers(app: FastifyInstance, routes: RouteTable): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof StepgateError) {
-      if (error.code === 'rate_limited')
-        app.stepgate?.ctx.metrics.rateLimitHits.inc({ route: request.routeOptions.url ?? 'unknown' });
-      if (error.code === 'internal_error') request.log.error({ err: error }, 'internal error');
-      // toBody() adds the members a caller may see (`path`, `details` of a field of the wrong type, …).
-      const { code, message, ...extra } = error.toBody().error;
-      return sendError(reply, code, message, extra);
+      const ctx = { log: request.log, metrics: app.stepgate?.ctx.metrics };
+      return sendAnswer(reply, thrownErrorAnswer(error, ctx, request.routeOptions.url ?? 'unknown'));
     }
     if (error.validation) {
       const { message, path } = validationFailure(error.validation[0], error.validationContext ?? 'body');
@@ -64,8 +113,10 @@ export function installErrorHandlers(app: FastifyInstance, routes: RouteTable): 
         status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'invalid_request';
       return sendError(reply, code, error.message);
     }
-    request.log.error({ err: error }, 'unhandled error');
-    return sendError(reply, 'internal_error', 'internal error');
+    return sendAnswer(
+      reply,
+      thrownErrorAnswer(error, { log: request.log }, request.routeOptions.url ?? 'unknown'),
+    );
   });
 
   app.setNotFoundHandler((request, reply) => {

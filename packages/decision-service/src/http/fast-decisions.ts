@@ -1,17 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type DecisionRequest,
-  type ErrorBody,
-  type ErrorCode,
-  StepgateError,
-  statusForErrorCode,
-} from '@stepgate/protocol';
+import type { DecisionRequest } from '@stepgate/protocol';
 import type { ValidateFunction } from 'ajv';
 import secureJson from 'secure-json-parse';
 import type { ServiceContext } from '../service-context.js';
 import { type ApiKeyCache, authorize } from './auth.js';
 import { forwardedIp, type TrustedNetworks } from './client-ip.js';
-import { validationFailure } from './error-handler.js';
+import { type ErrorAnswer, errorAnswer, thrownErrorAnswer, validationFailure } from './error-handler.js';
 import { decisionRequestSchema } from './protocol-schemas.js';
 import { requestAjv } from './request-ajv.js';
 import { answerDecision } from './routes/decisions.js';
@@ -70,26 +64,12 @@ export function fastDecisionRoute(
     );
   };
 
-  const fail = (
-    res: ServerResponse,
-    code: ErrorCode,
-    message: string,
-    started: number,
-    extra: Omit<ErrorBody['error'], 'code' | 'message'> = {},
-  ) => {
-    const body: ErrorBody = { error: { code, message, ...extra } };
-    send(
-      res,
-      statusForErrorCode(code),
-      body,
-      started,
-      code === 'unauthorized' ? { 'www-authenticate': 'Bearer realm="stepgate"' } : undefined,
-    );
-  };
+  const fail = (res: ServerResponse, answer: ErrorAnswer, started: number) =>
+    send(res, answer.status, answer.body, started, answer.headers);
 
   const invalid = (res: ServerResponse, validate: ValidateFunction, where: string, started: number) => {
     const { message, path } = validationFailure(validate.errors?.[0], where);
-    fail(res, 'invalid_request', message, started, { path });
+    fail(res, errorAnswer('invalid_request', message, { path }), started);
   };
 
   async function run(req: IncomingMessage, res: ServerResponse, text: string, started: number) {
@@ -99,8 +79,10 @@ export function fastDecisionRoute(
     } catch {
       return fail(
         res,
-        'invalid_request',
-        "Body is not valid JSON but content-type is set to 'application/json'",
+        errorAnswer(
+          'invalid_request',
+          "Body is not valid JSON but content-type is set to 'application/json'",
+        ),
         started,
       );
     }
@@ -125,13 +107,7 @@ export function fastDecisionRoute(
         answer.replayed ? { 'idempotent-replayed': 'true' } : undefined,
       );
     } catch (error) {
-      if (error instanceof StepgateError) {
-        if (error.code === 'internal_error') ctx.log.error({ err: error }, 'internal error');
-        const { code, message, ...extra } = error.toBody().error;
-        return fail(res, code, message, started, extra);
-      }
-      ctx.log.error({ err: error }, 'unhandled error');
-      return fail(res, 'internal_error', 'internal error', started);
+      return fail(res, thrownErrorAnswer(error, ctx, PATH), started);
     }
   }
 
@@ -162,8 +138,8 @@ export function fastDecisionRoute(
       req.on('end', () => {
         const text = more ? Buffer.concat(more).toString('utf8') : (first?.toString('utf8') ?? '');
         run(req, res, text, started).catch((error: unknown) => {
-          ctx.log.error({ err: error }, 'unhandled error');
-          if (!res.headersSent) fail(res, 'internal_error', 'internal error', started);
+          const answer = thrownErrorAnswer(error, ctx, PATH);
+          if (!res.headersSent) fail(res, answer, started);
         });
       });
       req.on('error', () => res.destroy());

@@ -92,7 +92,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
-  // 2: the audit log, one hash chain for every replica (docs/decisions/0001-audit-chain-across-replicas.md).
+  // 2: the audit log, one hash chain for every replica (docs/decisions/0005-audit-chain-across-replicas.md).
   `
   CREATE TABLE audit_log (
     seq BIGINT PRIMARY KEY, time BIGINT NOT NULL, type TEXT NOT NULL, user_id TEXT, action TEXT,
