@@ -39,9 +39,10 @@ function runVitest() {
     console.error(`vitest produced no report (exit ${res.status}); counting it as one failure.`);
     return { passed: 0, failed: 1, skipped: 0 };
   }
-  // A test file that fails to load has no assertions but must not count as zero.
+  // A test file that fails to load has no assertions, and one whose beforeAll failed has only
+  // skipped ones: neither may count as zero. Each counts as one failure.
   const brokenFiles = (report.testResults ?? []).filter(
-    (f) => f.status === 'failed' && (f.assertionResults?.length ?? 0) === 0,
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
   ).length;
   const counts = {
     passed: report.numPassedTests,

@@ -128,6 +128,8 @@ beforeAll(() => {
       ...[...tarballs.values()],
       'react@19',
       'react-dom@19',
+      // sdk-core's optional peer: an app that imports @stepgate/sdk-core/ky has ky.
+      'ky@2',
       'express@5',
       'fastify@5',
       '@types/node@20',

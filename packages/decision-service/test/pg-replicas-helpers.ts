@@ -59,12 +59,14 @@ export async function startReplica(cli: string, dir: string): Promise<Replica> {
     output += chunk.toString();
   });
   const exited = once(child, 'exit');
-  while (!/listening on (\S+)/.test(output)) {
+  // `stepgate serve` writes JSON log lines; the `start` event carries the URL.
+  const START = /"event":"start"[^\n]*?"url":"([^"]+)"/;
+  while (!START.test(output)) {
     const winner = await Promise.race([once(child.stdout!, 'data'), exited.then(() => 'exit' as const)]);
     if (winner === 'exit') throw new Error(`stepgate serve exited before listening: ${output}`);
   }
   return {
-    url: /listening on (\S+)/.exec(output)![1]!,
+    url: START.exec(output)![1]!,
     child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

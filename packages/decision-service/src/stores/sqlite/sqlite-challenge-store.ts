@@ -23,7 +23,7 @@ import { commitDurably } from './durable.js';
 import { challengeFromRow, type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
 
-/** Writes a challenge row; shared with the decision batch, which stores it with its decision. */
+/** @internal Writes a challenge row; shared with the decision batch, which stores it with its decision. */
 export function insertChallengeRow(sql: (text: string) => Database.Statement, r: ChallengeRecord): void {
   sql(
     `INSERT INTO challenges (id, user_id, session_id, action, digest, txn, requirement, methods, decision_id,
