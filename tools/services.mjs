@@ -9,12 +9,12 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-/** Where the tests expect each service (override with STEPGATE_TEST_DATABASE_URL / _REDIS_URL). */
+/** Where the tests expect each service (the tests read STEPGATE_TEST_PG_URL / STEPGATE_TEST_REDIS_URL). */
 export const services = {
   postgres: {
     port: 5432,
     debianPackage: 'postgresql',
-    help: 'PostgreSQL is not reachable on 127.0.0.1:5432: run "sudo apt-get install -y postgresql && sudo pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start" (trust auth for local connections, as on CI), or set STEPGATE_TEST_DATABASE_URL.',
+    help: 'PostgreSQL is not reachable on 127.0.0.1:5432: run "sudo apt-get install -y postgresql && sudo pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start" (trust auth for local connections, as on CI), or set STEPGATE_TEST_PG_URL.',
     installed: () => existsSync('/etc/postgresql') && readdirSync('/etc/postgresql').length > 0,
     start: () => {
       const version = readdirSync('/etc/postgresql').sort().at(-1);
