@@ -73,6 +73,12 @@ describe('pnpm demo (tools/demo.mjs)', () => {
       body: JSON.stringify({ amount: 20, payee: 'Kiosque' }),
     });
     expect(sent.status, first.out()).toBe(200);
+    // The banner names the operator console (issue 17), which the demo's service serves.
+    const consoleUrl = /Operator console: (\S+)\s+admin key: sgk_/.exec(first.out())?.[1];
+    expect(consoleUrl, first.out()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console$/);
+    expect((await fetch(consoleUrl!)).status).toBe(200);
+    const audit = await (await fetch(`${first.url}/api/demo/audit`, { headers: { cookie } })).json();
+    expect(audit.consoleUrl).toBe(consoleUrl);
     expect(await stop(first.child, 'SIGINT'), first.out()).toBe(0);
     expect(first.out()).toContain('SIGINT: stopping');
 

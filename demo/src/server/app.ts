@@ -177,7 +177,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/api/demo/audit', async (req, res) => {
     if (!me(req)) return res.status(401).json({ error: { code: 'unauthorized', message: 'Sign in first.' } });
-    res.json(await admin.audit(100));
+    // The operator console (docs/operators.md) is where the audit is read as a person would.
+    res.json({ ...(await admin.audit(100)), consoleUrl: `${admin.url}/console` });
   });
   app.use(apiError);
   return app;

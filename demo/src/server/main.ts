@@ -63,6 +63,7 @@ export async function main(rootDir: string, argv: string[]): Promise<void> {
   bob     customer, email code${carol}
 
   Decision service: ${demo.service.url}   data: ${dataDir}
+  Operator console: ${demo.service.url}/console   admin key: ${demo.service.adminKey}
   Policies: demo/policies.yaml (edit it: the service reloads it).  Ctrl-C stops; --reset starts over.
 `);
 }

@@ -22,8 +22,20 @@ export async function renderAudit(section: HTMLElement, _me: Me): Promise<void> 
   const body = (await plain('/api/demo/audit')) as {
     available?: boolean;
     records?: Array<{ seq: number; event: AuditEvent }>;
+    consoleUrl?: string;
   };
   section.append(h('h2', {}, 'Audit log'));
+  if (body.consoleUrl) {
+    section.append(
+      h(
+        'p',
+        { className: 'console-link' },
+        'Operators read this log, its charts and backtests in the ',
+        h('a', { href: body.consoleUrl, target: '_blank', rel: 'noopener' }, 'operator console'),
+        ' (sign in with the admin key the demo printed in its terminal).',
+      ),
+    );
+  }
   if (!body.available) {
     section.append(h('p', {}, 'This decision service has no audit log yet.'));
     return;
