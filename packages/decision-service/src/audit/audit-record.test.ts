@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { canonicalJson } from '@stepgate/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAuditEvent, canonicalEventText, hashedText, recordHash } from './audit-record.js';
+import { buildAuditEvent, canonicalEventText, hashedText, recordHash, replayText } from './audit-record.js';
 
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
 
@@ -123,6 +124,21 @@ describe('canonicalEventText', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('S27: a replay input is stored as its RFC 8785 text, scrubbed, with the digest of that text', () => {
+    fc.assert(
+      fc.property(dict, anyJson, (request, history) => {
+        const { text, digest } = replayText({ v: 1, request, history, token: JWT });
+        expect(text).toBe(canonicalJson(JSON.parse(text)));
+        expect(text).not.toContain(JWT);
+        expect(digest).toBe(createHash('sha256').update(text).digest('hex'));
+      }),
+      { numRuns: 500 },
+    );
+    // A `__proto__` member stays a member: it neither vanishes nor replaces the copy's prototype.
+    const { text } = replayText(JSON.parse('{"__proto__":{"polluted":true},"a":1}'));
+    expect(text).toBe('{"__proto__":{"polluted":true},"a":1}');
   });
 });
 
