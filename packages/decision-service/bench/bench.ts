@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 // @ts-expect-error: a plain .mjs tool without types
 import { writeBenchSection } from '../../../tools/bench-report.mjs';
 import { Sealer } from '../src/secrets/sealer.js';
 import { SqliteStore } from '../src/stores/sqlite/sqlite-store.js';
 import { KeyRing } from '../src/tokens/key-ring.js';
 import { TokenService } from '../src/tokens/token-service.js';
+import { decisionBodies, runLoad } from './load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -76,36 +76,9 @@ async function startChild(mode: Mode): Promise<{ child: ChildProcess; url: strin
   return { child, ...JSON.parse(line.toString().split('\n')[0]!) };
 }
 
-async function load(url: string, apiKey: string, connections: number) {
-  const bodies = Array.from({ length: 50 }, (_, i) =>
-    JSON.stringify({
-      subject: {
-        id: `user${i}`,
-        sessionId: `s${i}`,
-        authTime: Math.floor(Date.now() / 1000) - 600,
-        acr: 'aal1',
-      },
-      action: { name: ['payments.list', 'payments.transfer', 'profile.view', 'payments.payee.add'][i % 4] },
-      transaction:
-        i % 4 === 1 ? { amount: (i * 397) % 20_000, currency: 'EUR', payee: `FR76${i}` } : undefined,
-      context: {
-        ip: `198.51.100.${i}`,
-        device: { v: 1, deviceId: `dev${i % 7}`, fingerprint: `fp${i}`, signals: { tz: 'Europe/Paris' } },
-      },
-    }),
-  );
-  const result = await autocannon({
-    url: `${url}/v1/decisions`,
-    connections,
-    duration: seconds,
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    requests: bodies.map((body) => ({ method: 'POST', body })),
-  });
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
-  return result;
-}
+const bodies = decisionBodies();
+const load = (url: string, apiKey: string, connections: number) =>
+  runLoad(url, apiKey, connections, seconds, bodies);
 
 const tokenRow = await tokenVerification();
 // Alternate bare and service runs and take medians: on a shared 2-core machine a single pair of
@@ -170,6 +143,23 @@ const rows = connectionCounts
   )
   .join('\n');
 const load1 = loadavg()[0]!.toFixed(1);
+// Issue 18's rows against the figures it was filed with (2026-11-28, this bench, 64 connections).
+const at64 = (mode: Mode, pick: (r: Run) => number) =>
+  median(runs.get(`${mode}/64`)?.map(pick) ?? [Number.NaN]);
+const floorShare = (100 * rps('service/64')) / rps('floor/64');
+const issueRows = connectionCounts.includes(64)
+  ? `
+Issue 18's rows, this run against the figures the issue was filed with (2026-11-28):
+
+| measured | before | now | goal |
+| --- | --- | --- | --- |
+| share of the durable floor, 64 connections | 38% (5,176 req/s) | **${floorShare.toFixed(0)}%** (${Math.round(rps('service/64'))} req/s) | ≥ 75% (${floorShare >= 75 ? 'met' : 'not met'}) |
+| server CPU per decision, 64 connections | 180 µs | **${Math.round(at64('service', (r) => r.cpu))} µs** (floor: ${Math.round(at64('floor', (r) => r.cpu))} µs) | ≤ 90 µs (${at64('service', (r) => r.cpu) <= 90 ? 'met' : 'not met'}) |
+| p99 at 64 connections | 29 ms | **${at64('service', (r) => r.p99)} ms** | ≤ 15 ms (${at64('service', (r) => r.p99) <= 15 ? 'met' : 'not met'}) |
+
+Where the CPU goes is in the next section (\`bench/profile.ts\`).
+`
+  : '';
 const markdown = `### Decision service
 
 Every decision is answered only after its audit record is durable (\`audit.db\`, WAL,
@@ -182,7 +172,7 @@ machine skews absolute numbers and the ratio).
 | connections | target | req/s | p50 | p99 | server CPU per request | share of bare (target 60%) | share of the durable floor |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows}
-
+${issueRows}
 The **durable floor** (\`bench/floor.ts\`) is the least a server can do and keep the same promise,
 with none of Stepgate's logic: it reads and parses the body, reads one SQLite row, and answers
 after the request's rows are group-committed (WAL, \`NORMAL\`) and a hash-chained record is

@@ -22,7 +22,7 @@ const externalNpm = {
   },
 };
 
-for (const name of ['bench', 'server', 'replicas', 'replica-server', 'backtest']) {
+for (const name of ['bench', 'server', 'profile', 'replicas', 'replica-server', 'backtest']) {
   await build({
     entryPoints: [join(here, `${name}.ts`)],
     outfile: join(outDir, `${name}.mjs`),
@@ -33,10 +33,13 @@ for (const name of ['bench', 'server', 'replicas', 'replica-server', 'backtest']
     conditions: ['source'],
     plugins: [externalNpm],
     logLevel: 'warning',
+    // bench/profile.ts maps the server's frames back to the workspace sources.
+    sourcemap: name === 'server' ? 'linked' : false,
   });
 }
-// BENCH_ONLY=replicas or BENCH_ONLY=backtest runs only that part (each writes its own section).
-const only = process.env.BENCH_ONLY;
-if (only === undefined || only === '') await import(pathToFileURL(join(outDir, 'bench.mjs')).href);
-if (only !== 'backtest') await import(pathToFileURL(join(outDir, 'replicas.mjs')).href);
-if (only !== 'replicas') await import(pathToFileURL(join(outDir, 'backtest.mjs')).href);
+// BENCH_ONLY=<part> runs only that part (each writes its own section): bench, profile,
+// replicas or backtest.
+const only = process.env.BENCH_ONLY || undefined;
+for (const part of ['bench', 'profile', 'replicas', 'backtest']) {
+  if (only === undefined || only === part) await import(pathToFileURL(join(outDir, `${part}.mjs`)).href);
+}

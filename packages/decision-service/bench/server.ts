@@ -1,6 +1,7 @@
 // A service process for the HTTP benchmark: prints `{ url, apiKey }` and runs until stdin closes.
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDecisionService } from '../src/index.js';
@@ -44,6 +45,39 @@ if (process.argv[2] === 'bare') {
     });
   }
   process.stdout.write(`${JSON.stringify({ url: svc.url, apiKey: svc.apiKey })}\n`);
+  if (process.argv[3] === 'profile') answerProfileCommands();
   process.stdin.resume();
   process.stdin.on('end', () => void svc.close().then(() => process.exit(0)));
+}
+
+/**
+ * For bench/profile.ts: `start` on stdin starts V8's CPU profiler on this (the main) thread, `stop`
+ * stops it and writes the profile as one JSON line on stdout, so that neither start-up nor the
+ * warm-up is in it.
+ */
+function answerProfileCommands(): void {
+  const session = new Session();
+  session.connect();
+  let pending = '';
+  process.stdin.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    let newline = pending.indexOf('\n');
+    while (newline >= 0) {
+      const command = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      void run(command);
+      newline = pending.indexOf('\n');
+    }
+  });
+  async function run(command: string) {
+    if (command === 'start') {
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+      process.stdout.write('started\n');
+    } else if (command === 'stop') {
+      const { profile } = await session.post('Profiler.stop');
+      process.stdout.write(`${JSON.stringify(profile)}\n`);
+    }
+  }
 }
