@@ -16,6 +16,9 @@ policies:
   - id: admin
     when: { action: "admin.**" }
     require: { level: aal2, maxAge: 15m, performer: any }
+  - id: payroll-passkey
+    when: { action: payroll.approve }
+    require: { level: aal2, maxAge: 0, methods: [webauthn], performer: idp:corp }
 default: allow
 `;
 
@@ -32,6 +35,11 @@ const transfer = {
   transaction: { amount: 900, payee: 'bob' },
 };
 const admin = { subject, action: { name: 'admin.users.list' } };
+const payroll = {
+  subject,
+  action: { name: 'payroll.approve' },
+  transaction: { amount: 5000, payee: 'carol' },
+};
 
 /** The provider's authorization parameters from a step-up answer, as a client would send them. */
 function paramsOf(answer: { providers?: Array<{ params: Record<string, string> }> }): Record<string, string> {
@@ -73,6 +81,7 @@ beforeAll(async () => {
           issuer: idp.issuer,
           clientId: 'bank-app',
           acrMap: { 'urn:corp:pwd': 'aal1', 'urn:corp:mfa': 'aal2', 'urn:corp:phr': 'aal3' },
+          methods: { hwk: 'webauthn', swk: 'webauthn', otp: 'totp', sms: 'sms_otp' },
           jwksCooldown: 0,
         },
       ],
@@ -315,6 +324,78 @@ describe('refusals of a provider token (issue 21; S2, S15, S16, S17, S19, S34)',
   });
 });
 
+describe('methods across performers (issue 21: idps[].methods; docs/idp.md "Restricting methods across performers")', () => {
+  const answerFor = async (body: object) => (await call('POST', '/v1/decisions', body)).body;
+  /** The audit records of one type, newest first. */
+  const auditOf = async (type: string) => {
+    const adminCall = client({ url: svc.url, apiKey: svc.adminKey });
+    const { body } = await adminCall('GET', `/v1/audit?type=${type}&limit=1000`);
+    return (body.records as Array<{ event: Record<string, unknown> }>).map((r) => r.event);
+  };
+
+  it('asks the provider for amr essential among its values that count as an allowed method (OIDC Core §5.5.1)', async () => {
+    const body = await answerFor(payroll);
+    expect(body.decision).toBe('step_up');
+    expect(body.requirement).toMatchObject({ performers: ['idp:corp'], providerMethods: ['webauthn'] });
+    expect(JSON.parse(body.providers[0].params.claims)).toEqual({
+      id_token: {
+        auth_time: { essential: true },
+        acr: { essential: true, values: ['urn:corp:mfa', 'urn:corp:phr'] },
+        amr: { essential: true, values: ['hwk', 'swk'] },
+      },
+    });
+  });
+
+  it('S2: a token whose amr maps to an allowed method is accepted, the method in the reason and the audit', async () => {
+    const { idToken } = await idp.signIn({
+      user: 'alice',
+      acr: 'urn:corp:mfa',
+      amr: ['pwd', 'hwk'],
+      params: paramsOf(await answerFor(payroll)),
+    });
+    const res = await call('POST', '/v1/decisions', { ...payroll, idpToken: idToken });
+    expect(res.body.decision).toBe('allow');
+    expect(res.body.reasons.at(-1)).toMatchObject({
+      code: 'token_accepted',
+      // `pwd` is not among the RFC 8176 values Stepgate carries over to its own token.
+      values: { idp: 'corp', method: 'webauthn', amr: ['hwk'] },
+    });
+    const [accepted] = await auditOf('token.accepted');
+    expect(accepted).toMatchObject({
+      detail: { idp: 'corp' },
+      what: { action: 'payroll.approve', method: 'webauthn', level: 'aal2' },
+    });
+  });
+
+  it('S2: a token whose amr maps only to a method the policy does not allow, or has no amr, is refused with method_not_allowed and audited', async () => {
+    const before = (await auditOf('token.rejected')).length;
+    for (const amr of [['pwd', 'otp', 'mfa'], ['sms'], ['pwd'], []]) {
+      const { idToken } = await idp.signIn({
+        user: 'alice',
+        acr: 'urn:corp:mfa',
+        amr,
+        params: paramsOf(await answerFor(payroll)),
+      });
+      const res = await call('POST', '/v1/decisions', { ...payroll, idpToken: idToken });
+      expect(res.body.decision).toBe('step_up');
+      expect(res.body.reasons.at(-1)).toMatchObject({
+        code: 'token_rejected',
+        values: { failure: 'method_not_allowed', idp: 'corp' },
+      });
+    }
+    const all = await auditOf('token.rejected');
+    const rejected = all.slice(0, all.length - before);
+    expect(rejected).toHaveLength(4);
+    for (const event of rejected) {
+      expect(event).toMatchObject({
+        outcome: 'rejected',
+        detail: { failure: 'method_not_allowed', idp: 'corp' },
+        what: { action: 'payroll.approve' },
+      });
+    }
+  });
+});
+
 describe('providers at start (issue 21: OIDC Discovery, located errors)', () => {
   const idpEntry = (issuer: string) =>
     `idps:\n  - id: corp\n    issuer: ${issuer}\n    clientId: bank-app\n    acrMap: { "urn:corp:mfa": aal2 }\n`;
@@ -351,5 +432,29 @@ describe('providers at start (issue 21: OIDC Discovery, located errors)', () => 
           'policies:\n  - id: p\n    when: { action: x }\n    require: { level: aal2, performer: idp:okta }\ndefault: allow\n',
       }),
     ).rejects.toThrow(/policies\[0\]:4:.*unknown identity provider "okta" \(configured: none\)/);
+  });
+
+  it('a policy naming a provider with require.methods its methods map cannot prove is refused at its line', async () => {
+    const policies =
+      'policies:\n  - id: p\n    when: { action: x }\n    require:\n      level: aal2\n      methods: [biometric]\n      performer: idp:corp\ndefault: allow\n';
+    await expect(
+      start({
+        dataDir: freshDir(),
+        policies,
+        config: {
+          idps: [
+            {
+              id: 'corp',
+              issuer: idp.issuer,
+              clientId: 'bank-app',
+              acrMap: { 'urn:corp:mfa': 'aal2' },
+              methods: { hwk: 'webauthn' },
+            },
+          ],
+        },
+      }),
+    ).rejects.toThrow(
+      /policies\[0\]:6:\d+ \/policies\/0\/require\/methods: identity provider "corp" cannot perform any of these methods \(its "methods" map gives webauthn\)/,
+    );
   });
 });

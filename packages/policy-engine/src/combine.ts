@@ -42,6 +42,8 @@ export interface RuntimePolicy {
   readonly maxAge: number | undefined;
   /** Allowed methods as a mask (all methods when the policy names none). */
   readonly methods: number;
+  /** The policy names `require.methods`: a provider's proof must then show an allowed method. */
+  readonly restrictsMethods: boolean;
   readonly bind: boolean;
   /** What an unknown condition (a missing request field) does, the default resolved. */
   readonly onMissing: OnMissing;
@@ -74,6 +76,11 @@ export interface CombineConfig {
   readonly performerNames: readonly Performer[];
   /** Per level rank: the performers that can reach it (Stepgate always; a provider up to its map). */
   readonly performerReach: readonly number[];
+  /**
+   * Per allowed-method mask (0–31): the performers that can prove one of those methods (Stepgate
+   * always; a provider when its `methods` map gives one). Used only when methods are restricted.
+   */
+  readonly performersByMethods: readonly number[];
   /** Shared requirements naming performers other than Stepgate alone, by performer mask and shape. */
   readonly performerRequirements: Map<string, Requirement>;
 }
@@ -208,9 +215,10 @@ function requirementFor(
   bind: boolean,
   anyAction: boolean,
   performers = 1,
+  providerMethods = -1,
 ): Requirement {
   if (performers !== 1)
-    return performerRequirementFor(cfg, level, maxAge, allowed, bind, anyAction, performers);
+    return performerRequirementFor(cfg, level, maxAge, allowed, bind, anyAction, performers, providerMethods);
   const levelName = LEVELS[level] ?? 'aal3';
   // Bits 0–4 methods, 5 binding, 6 anyAction, 7–8 level; maxAge above them (+1, so 0 ≠ absent).
   const shape = level * 128 + (anyAction ? 64 : 0) + (bind ? 32 : 0) + allowed;
@@ -240,7 +248,8 @@ function requirementFor(
 
 /**
  * A requirement naming identity providers (rare: built off the hot path), shared like the others
- * and keyed by performer mask and shape.
+ * and keyed by performer mask and shape. `providerMethods` (a mask, −1 for none) is set when the
+ * methods are restricted and a provider performs: the methods its proof must show.
  */
 function performerRequirementFor(
   cfg: CombineConfig,
@@ -250,13 +259,18 @@ function performerRequirementFor(
   bind: boolean,
   anyAction: boolean,
   performers: number,
+  providerMethods: number,
 ): Requirement {
-  const key = `${performers}:${level}:${maxAge ?? ''}:${allowed}:${bind ? 1 : 0}:${anyAction ? 1 : 0}`;
+  const key = `${performers}:${level}:${maxAge ?? ''}:${allowed}:${bind ? 1 : 0}:${anyAction ? 1 : 0}:${providerMethods}`;
   const cached = cfg.performerRequirements.get(key);
   if (cached !== undefined) return cached;
   const base = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
   const names = cfg.performerNames.filter((_, bit) => performers & (1 << bit));
-  const requirement = Object.freeze({ ...base, performers: Object.freeze(names) }) as Requirement;
+  const requirement = Object.freeze(
+    providerMethods < 0
+      ? { ...base, performers: Object.freeze(names) }
+      : { ...base, performers: Object.freeze(names), providerMethods: methodList(providerMethods) },
+  ) as Requirement;
   if (cfg.performerRequirements.size < 4096) cfg.performerRequirements.set(key, requirement);
   return requirement;
 }
@@ -271,12 +285,15 @@ const unsatisfiable = (detail: string, levelName: string): Outcome => ({
 /**
  * Turns a combined step-up into allow, step_up or an unsatisfiable deny. Stepgate performs it
  * when it is an allowed performer and an allowed method reaches the level; an identity provider
- * when it is allowed and its map reaches the level. Without either, nobody can meet it (deny).
+ * when it is allowed, its map reaches the level and — when the policies restrict methods — its
+ * `methods` give one of the allowed methods that reach the level. Without either, nobody can
+ * meet it (deny).
  */
 function finishStepUp(
   level: number,
   maxAge: number | undefined,
   mask: number,
+  restricted: boolean,
   bind: boolean,
   anyAction: boolean,
   performers: number,
@@ -284,19 +301,28 @@ function finishStepUp(
   input: CombineInput,
 ): Outcome {
   const levelName = LEVELS[level] ?? 'aal3';
-  const reach = performers & (cfg.performerReach[level] ?? 1);
+  const levelMethods = mask & (cfg.reachable[level] ?? 0);
+  const byLevel = performers & (cfg.performerReach[level] ?? 1);
+  // S2: a provider whose proof cannot be one of the allowed methods drops out (fail closed).
+  const reach = restricted ? byLevel & (cfg.performersByMethods[levelMethods] ?? 1) : byLevel;
   const idps = reach & ~1;
-  const allowed = reach & 1 ? mask & (cfg.reachable[level] ?? 0) : 0;
+  const allowed = reach & 1 ? levelMethods : 0;
   if (allowed === 0 && idps === 0) {
     if (performers === 0)
       return unsatisfiable(
         'requirement unsatisfiable: the matched policies allow no common performer',
         levelName,
       );
+    const allowedByPolicy = methodsOf(mask).join(', ') || 'none';
     if (performers & 1) {
-      const allowedByPolicy = methodsOf(mask).join(', ') || 'none';
       return unsatisfiable(
         `requirement unsatisfiable: no allowed method can reach ${levelName} (allowed by policy: ${allowedByPolicy})`,
+        levelName,
+      );
+    }
+    if (byLevel !== 0) {
+      return unsatisfiable(
+        `requirement unsatisfiable: no allowed identity provider can prove an allowed method at ${levelName} (allowed by policy: ${allowedByPolicy})`,
         levelName,
       );
     }
@@ -313,6 +339,7 @@ function finishStepUp(
     bind,
     anyAction,
     (allowed === 0 ? 0 : 1) | idps,
+    restricted && idps !== 0 ? levelMethods : -1,
   );
   const usable = allowed === 0 ? 0 : userMethods(input.history, input.caps, level) & allowed;
   if (sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
@@ -376,6 +403,8 @@ export function combine(
   let level = 0;
   let maxAge: number | undefined;
   let mask = 31;
+  // Some policy names `require.methods`: providers must then prove an allowed method too.
+  let restricted = false;
   let bind = false;
   // S34: the combination accepts a token for another action only when every step-up says so.
   let anyAction = true;
@@ -392,7 +421,17 @@ export function combine(
     if (p.mode === 'report-only') {
       const alone =
         effect === 'step_up'
-          ? finishStepUp(p.level, p.maxAge, p.methods, p.bind, p.anyAction, p.performers, cfg, input)
+          ? finishStepUp(
+              p.level,
+              p.maxAge,
+              p.methods,
+              p.restrictsMethods,
+              p.bind,
+              p.anyAction,
+              p.performers,
+              cfg,
+              input,
+            )
           : undefined;
       if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
       reportOnly.push({
@@ -411,6 +450,7 @@ export function combine(
       step = true;
       if (p.maxAge !== undefined && (maxAge === undefined || p.maxAge < maxAge)) maxAge = p.maxAge;
       mask &= p.methods;
+      restricted ||= p.restrictsMethods;
       bind ||= p.bind;
       anyAction &&= p.anyAction;
       performers &= p.performers;
@@ -455,7 +495,7 @@ export function combine(
       return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
     }
   }
-  const out = finishStepUp(level, maxAge, mask, bind, anyAction, performers, cfg, input);
+  const out = finishStepUp(level, maxAge, mask, restricted, bind, anyAction, performers, cfg, input);
   for (const r of out.reasons) reasons.push(r);
   return verdict(out.decision, reasons, reportOnly, input, out);
 }

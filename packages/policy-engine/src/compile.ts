@@ -5,6 +5,7 @@
 import {
   type AcrValues,
   DEFAULT_ACR_VALUES,
+  isMethod,
   LEVELS,
   type Level,
   METHODS,
@@ -65,11 +66,7 @@ import { documentVersion } from './version.js';
  * const verdict = policy.evaluate({ request, now: Math.floor(Date.now() / 1000), history });
  */
 export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {}): CompiledPolicy {
-  const { issues, checked } = checkDocument(
-    doc,
-    options.ipLists,
-    options.idps?.map((i) => i.id),
-  );
+  const { issues, checked } = checkDocument(doc, options.ipLists, options.idps);
   if (checked === undefined) throw new PolicyError('invalid_policy', issues);
   const performers = performerTable(doc, options.idps);
   const acrValues: AcrValues = options.acrValues ?? DEFAULT_ACR_VALUES;
@@ -108,6 +105,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     requirements: new Map(),
     performerNames: performers.names,
     performerReach: performers.reach,
+    performersByMethods: performers.byMethods,
     performerRequirements: new Map(),
   };
   const riskCfg = riskConfig(doc, checked.lists, checked.conditions);
@@ -123,6 +121,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     level: p.require ? levelRank(p.require.level) : 0,
     maxAge: p.require?.maxAge === undefined ? undefined : parseDuration(p.require.maxAge),
     methods: p.require?.methods?.reduce((mask, m) => mask | methodBit(m), 0) ?? 31,
+    restrictsMethods: p.require?.methods !== undefined,
     bind: p.require?.bindTransaction ?? false,
     onMissing: onMissingOf(p),
     anyAction: p.require?.anyAction === true,
@@ -364,8 +363,10 @@ const MAX_IDPS = 30;
 
 /**
  * The performers of a document as bits: Stepgate is bit 0, the k-th identity provider bit k + 1
- * (the configured ones, else the ones the document names, each up to aal3), and for each level
- * the performers that can reach it.
+ * (the configured ones, else the ones the document names, each up to aal3 with every method),
+ * for each level the performers that can reach it, and for each set of allowed methods (a 5-bit
+ * mask) the performers that can prove one of them: Stepgate always (its own methods are filtered
+ * apart), a provider when its `methods` give one. Tables, so a verdict only indexes them.
  */
 function performerTable(
   doc: PolicyDocument,
@@ -373,12 +374,13 @@ function performerTable(
 ): {
   names: readonly Performer[];
   reach: readonly number[];
+  byMethods: readonly number[];
   maskOf: (spec: NonNullable<PolicyRule['require']>['performer']) => number;
 } {
   const idps: IdpReach[] = configured
     ? [...configured]
     : [...new Set(doc.policies.map((p) => p.require?.performer).filter((x) => x?.startsWith('idp:')))].map(
-        (x) => ({ id: (x as string).slice(4), maxLevel: 'aal3' as Level }),
+        (x) => ({ id: (x as string).slice(4), maxLevel: 'aal3' as Level, methods: METHODS }),
       );
   if (idps.length > MAX_IDPS) {
     throw new PolicyError('invalid_policy', [
@@ -390,9 +392,16 @@ function performerTable(
   const reach = LEVELS.map((_, rank) =>
     idps.reduce((mask, idp, k) => (levelRank(idp.maxLevel) >= rank ? mask | (1 << (k + 1)) : mask), 1),
   );
+  const methodMasks = idps.map((idp) =>
+    (idp.methods ?? []).reduce((mask, m) => (isMethod(m) ? mask | methodBit(m) : mask), 0),
+  );
+  const byMethods = Array.from({ length: 32 }, (_, allowed) =>
+    methodMasks.reduce((mask, own, k) => (own & allowed ? mask | (1 << (k + 1)) : mask), 1),
+  );
   return {
     names: Object.freeze(names),
     reach,
+    byMethods,
     maskOf: (spec) => {
       if (spec === undefined || spec === 'stepgate') return 1;
       if (spec === 'any') return all;

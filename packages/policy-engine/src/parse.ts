@@ -5,7 +5,7 @@
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { PolicyError, type PolicyErrorCode, type PolicyIssue } from './errors.js';
 import type { PolicyDocument } from './types.js';
-import { checkDocument } from './validate.js';
+import { checkDocument, type IdpRef } from './validate.js';
 
 /** Largest document accepted, in characters. */
 const MAX_TEXT = 4 * 1024 * 1024;
@@ -61,13 +61,14 @@ export function parseLocated(
  *
  * @throws PolicyError `invalid_policy` with `file`, `line`, `column` and `path` of the first
  *   problem (all of them in `issues`): YAML syntax, JSON Schema, or semantic errors — among them
- *   a `performer: idp:<id>` that is not one of `options.idps`, when given.
+ *   a `performer: idp:<id>` that is not one of `options.idps`, when given, or that comes with
+ *   `require.methods` none of which that provider's `methods` gives (when given with its reach).
  * @example
  * const doc = parsePolicyDocument('policies: []\ndefault: deny\n', { filename: 'policies.yaml' });
  */
 export function parsePolicyDocument(
   text: string,
-  options: { filename?: string; idps?: readonly string[] } = {},
+  options: { filename?: string; idps?: readonly IdpRef[] } = {},
 ): PolicyDocument {
   const { value, locate } = parseLocated(text, 'invalid_policy', options.filename);
   const { issues } = checkDocument(value, {}, options.idps);

@@ -69,12 +69,21 @@ export interface RequireSpec {
 /** A `require.performer` value: `stepgate`, `any`, or `idp:<id>`. */
 export type PerformerSpec = 'stepgate' | 'any' | `idp:${string}`;
 
-/** An identity provider as the engine sees it: its id and the highest level its map can prove. */
+/**
+ * An identity provider as the engine sees it: its id, the highest level its map can prove, and
+ * the Stepgate methods its `amr` values count as.
+ */
 export interface IdpReach {
   /** The provider's id (`idp:<id>` in policies). */
   id: string;
   /** The highest level its `acrMap`/`amrMap` gives: it performs step-ups up to this level only. */
   maxLevel: Level;
+  /**
+   * The Stepgate methods its `amr` values count as (the values of `idps[].methods`): it performs
+   * a requirement that restricts methods (`require.methods`) only when one of these is allowed.
+   * Absent or empty: it never performs such a requirement (fail closed).
+   */
+  methods?: readonly Method[];
 }
 
 /** One policy of a document. */
@@ -173,8 +182,10 @@ export interface CompileOptions {
   codegen?: boolean;
   /**
    * The identity providers the service is configured with. When given, a policy naming another
-   * `idp:<id>` is invalid, `any` means Stepgate plus these, and a provider performs only the
-   * step-ups its map can reach. Absent: the providers the document names, each up to aal3.
+   * `idp:<id>` is invalid, and so is one naming `idp:<id>` with `require.methods` that provider's
+   * `methods` cannot prove; `any` means Stepgate plus these, and a provider performs only the
+   * step-ups its map can reach and, for a requirement that restricts methods, only when one of its
+   * methods is allowed. Absent: the providers the document names, each up to aal3 with every method.
    */
   idps?: readonly IdpReach[];
 }

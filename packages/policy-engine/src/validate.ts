@@ -11,7 +11,7 @@ import type { PolicyIssue } from './errors.js';
 import { type TypedField, typeFields } from './field-types.js';
 import { cidrError } from './ip.js';
 import { policySchema } from './schema.js';
-import type { PolicyDocument } from './types.js';
+import type { IdpReach, PolicyDocument } from './types.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -54,16 +54,22 @@ function schemaIssues(doc: unknown): PolicyIssue[] {
   return issues;
 }
 
+/** A configured identity provider as validation sees it: its id, or its reach (id and methods). */
+export type IdpRef = string | IdpReach;
+
+const idOf = (i: IdpRef): string => (typeof i === 'string' ? i : i.id);
+
 /**
  * Validates a document; returns the problems, or the checked document when there are none.
  * `extraLists` are lists from compile options, merged with (and overriding) the document's.
- * `idps`, when given, are the configured identity providers' ids: `performer: idp:<id>` must
- * name one of them.
+ * `idps`, when given, are the configured identity providers: `performer: idp:<id>` must name one
+ * of them, and when it comes with `require.methods`, a provider given with its reach must have
+ * one of those methods (a bare id is checked for existence only).
  */
 export function checkDocument(
   input: unknown,
   extraLists: Record<string, string[]> = {},
-  idps?: readonly string[],
+  idps?: readonly IdpRef[],
 ): { issues: PolicyIssue[]; checked?: CheckedDocument } {
   const issues = schemaIssues(input);
   if (issues.length > 0) return { issues };
@@ -132,11 +138,27 @@ export function checkDocument(
       });
     }
     const performer = p.require?.performer;
-    if (idps !== undefined && performer?.startsWith('idp:') && !idps.includes(performer.slice(4))) {
-      issues.push({
-        path: `${at}/require/performer`,
-        message: `unknown identity provider "${performer.slice(4)}" (configured: ${idps.join(', ') || 'none'})`,
-      });
+    if (idps !== undefined && performer?.startsWith('idp:')) {
+      const id = performer.slice(4);
+      const idp = idps.find((i) => idOf(i) === id);
+      if (idp === undefined) {
+        issues.push({
+          path: `${at}/require/performer`,
+          message: `unknown identity provider "${id}" (configured: ${idps.map(idOf).join(', ') || 'none'})`,
+        });
+      } else if (typeof idp !== 'string' && p.require?.methods !== undefined) {
+        // Its token must show an allowed method (docs/idp.md "Restricting methods across performers").
+        const can = idp.methods ?? [];
+        if (!p.require.methods.some((m) => can.includes(m))) {
+          issues.push({
+            path: `${at}/require/methods`,
+            message:
+              can.length === 0
+                ? `identity provider "${id}" cannot perform a step-up restricted to methods: its configuration has no "methods" map of amr values`
+                : `identity provider "${id}" cannot perform any of these methods (its "methods" map gives ${can.join(', ')})`,
+          });
+        }
+      }
     }
     p.require?.methods?.forEach((m, j) => {
       if (doc.methods?.[m] === false) {

@@ -1,8 +1,8 @@
 /**
  * The policy version: SHA-256 of the canonical JSON (sorted keys) of the normalised document —
  * defaults filled in (`onMissing` included), durations in seconds, descriptions left out, the
- * declared field types — plus the IP lists and `acr`
- * values it was compiled with. Reformatting or reordering keys keeps the version.
+ * declared field types — plus the IP lists, `acr` values and identity providers (their ids, levels
+ * and methods) it was compiled with. Reformatting or reordering keys keeps the version.
  */
 import type { AcrValues } from '@stepgate/protocol';
 import { parseDuration } from './duration.js';
@@ -34,7 +34,12 @@ export function documentVersion(
     idps:
       idps === undefined || idps.length === 0
         ? undefined
-        : idps.map(({ id, maxLevel }) => ({ id, maxLevel })),
+        : idps.map(({ id, maxLevel, methods }) => ({
+            id,
+            maxLevel,
+            // Only when given, so the versions with providers that map no methods stay what they were.
+            methods: methods === undefined || methods.length === 0 ? undefined : [...new Set(methods)].sort(),
+          })),
     version: 1,
     default: doc.default,
     methods: { ...DEFAULT_METHOD_LEVELS, ...doc.methods },

@@ -123,3 +123,115 @@ default: allow
     expect(compileYaml(doc).version).not.toBe(policy.version);
   });
 });
+
+describe('methods across performers (issue 21: idps[].methods; docs/idp.md "Restricting methods across performers")', () => {
+  const reach = [
+    { id: 'corp', maxLevel: 'aal2' as const, methods: ['totp', 'sms_otp'] as const },
+    { id: 'okta', maxLevel: 'aal3' as const, methods: ['webauthn', 'totp'] as const },
+    { id: 'legacy', maxLevel: 'aal3' as const },
+  ];
+  const one = (require: string) =>
+    `policies:\n  - id: p\n    when: { action: x }\n    require: ${require}\ndefault: allow\n`;
+
+  it('S2: a provider whose methods include an allowed one performs, and the requirement says which methods its proof must show', () => {
+    const v = compileYaml(one('{ level: aal2, methods: [webauthn], performer: any }'), {
+      idps: reach,
+    }).evaluate(input(request('x')));
+    expect(v.decision).toBe('step_up');
+    expect(v.requirement).toMatchObject({
+      methods: ['webauthn'],
+      performers: ['stepgate', 'idp:okta'],
+      providerMethods: ['webauthn'],
+    });
+  });
+
+  it('S2: with performer any, a provider with no methods map, or none allowed, drops out (fail closed)', () => {
+    const v = compileYaml(one('{ level: aal2, methods: [totp, sms_otp], performer: any }'), {
+      idps: reach,
+    }).evaluate(input(request('x')));
+    // legacy maps no methods: it never performs a methods-restricted requirement.
+    expect(v.requirement?.performers).toEqual(['stepgate', 'idp:corp', 'idp:okta']);
+    expect(v.requirement?.providerMethods).toEqual(['totp', 'sms_otp']);
+    const webauthnOnly = compileYaml(one('{ level: aal2, methods: [webauthn], performer: any }'), {
+      idps: reach.filter((i) => i.id !== 'okta'),
+    }).evaluate(input(request('x')));
+    expect(webauthnOnly.requirement).not.toHaveProperty('performers');
+    expect(webauthnOnly.requirement).not.toHaveProperty('providerMethods');
+  });
+
+  it('a requirement without methods is as before: every provider that reaches the level, no providerMethods', () => {
+    const v = compileYaml(one('{ level: aal2, performer: any }'), { idps: reach }).evaluate(
+      input(request('x')),
+    );
+    expect(v.requirement?.performers).toEqual(['stepgate', 'idp:corp', 'idp:okta', 'idp:legacy']);
+    expect(v.requirement).not.toHaveProperty('providerMethods');
+  });
+
+  it('S2: only allowed methods that can reach the level count for a provider (totp never proves aal3)', () => {
+    const v = compileYaml(one('{ level: aal3, methods: [totp, webauthn], performer: any }'), {
+      idps: reach,
+    }).evaluate(input(request('x')));
+    expect(v.requirement).toMatchObject({
+      performers: ['stepgate', 'idp:okta'],
+      providerMethods: ['webauthn'],
+    });
+  });
+
+  it('S2: restricted methods combine across policies: a provider no combined method fits is left out, and none left is unsatisfiable', () => {
+    const doc = `policies:
+  - id: sso
+    when: { action: x }
+    require: { level: aal2, performer: idp:corp }
+  - id: keys
+    when: { action: x }
+    require: { level: aal2, methods: [webauthn], performer: any }
+default: allow
+`;
+    const v = compileYaml(doc, { idps: reach }).evaluate(input(request('x')));
+    expect(v.decision).toBe('deny');
+    expect(v.reasons.at(-1)).toMatchObject({ code: 'requirement_unsatisfiable' });
+    expect(v.reasons.at(-1)?.detail).toMatch(
+      /no allowed identity provider can prove an allowed method at aal2 \(allowed by policy: webauthn\)/,
+    );
+  });
+
+  it('performer idp:<id> with methods that provider cannot prove is an invalid_policy at its line', () => {
+    const text = one('{ level: aal2, methods: [webauthn], performer: idp:corp }');
+    expect(() => parsePolicyDocument(text, { filename: 'p.yaml', idps: reach })).toThrowError(
+      expect.objectContaining({
+        code: 'invalid_policy',
+        line: 4,
+        path: '/policies/0/require/methods',
+        message: expect.stringMatching(
+          /identity provider "corp" cannot perform any of these methods \(its "methods" map gives totp, sms_otp\)/,
+        ),
+      }),
+    );
+    expect(() => compileYaml(text, { idps: reach })).toThrow(PolicyError);
+    expect(() => compileYaml(text.replace('idp:corp', 'idp:legacy'), { idps: reach })).toThrowError(
+      /identity provider "legacy" cannot perform a step-up restricted to methods/,
+    );
+    // One method in common is enough (the provider's own map then picks its amr values); the
+    // id-only check (no reach given) does not know methods.
+    expect(
+      compileYaml(text.replace('[webauthn]', '[webauthn, totp]'), { idps: reach }).evaluate(
+        input(request('x')),
+      ).requirement,
+    ).toMatchObject({ performers: ['idp:corp'], methods: [], providerMethods: ['webauthn', 'totp'] });
+    expect(() => parsePolicyDocument(text, { filename: 'p.yaml', idps: ['corp'] })).not.toThrow();
+  });
+
+  it('the providers’ methods are part of the policy version', () => {
+    const text = one('{ level: aal2, methods: [totp], performer: any }');
+    const a = compileYaml(text, { idps: reach });
+    const b = compileYaml(text, {
+      idps: reach.map((i) => (i.id === 'okta' ? { ...i, methods: ['webauthn'] as const } : i)),
+    });
+    expect(a.version).not.toBe(b.version);
+    // A provider that maps no methods keeps the version it had before methods existed.
+    const plain = [{ id: 'corp', maxLevel: 'aal2' as const }];
+    expect(compileYaml(text, { idps: plain }).version).toBe(
+      compileYaml(text, { idps: [{ ...plain[0]!, methods: [] }] }).version,
+    );
+  });
+});

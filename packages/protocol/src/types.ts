@@ -170,6 +170,13 @@ export interface Requirement {
    * `idp:<id>` (a configured OpenID Connect provider). Absent means `['stepgate']`.
    */
   performers?: Performer[];
+  /**
+   * Present only when the policies restrict methods (`require.methods`) and an identity provider
+   * may perform the step-up: the methods a provider's proof must show, in order of preference —
+   * its token's `amr` must hold a value that the provider's `methods` map turns into one of them
+   * (docs/idp.md "Restricting methods across performers"). Never empty.
+   */
+  providerMethods?: Method[];
 }
 
 /**

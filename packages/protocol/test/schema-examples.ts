@@ -107,7 +107,12 @@ export const validExamples = {
     decision: 'step_up',
     reasons: [{ policyId: 'high-value-transfer', code: 'policy_matched', values: { amount: 12000 } }],
     risk: { score: 40, level: 'medium', signals: { deviceKnown: false } },
-    requirement: { ...requirement, methods: [...requirement.methods], performers: ['stepgate', 'idp:corp'] },
+    requirement: {
+      ...requirement,
+      methods: [...requirement.methods],
+      performers: ['stepgate', 'idp:corp'],
+      providerMethods: ['webauthn', 'totp'],
+    },
     challenge: { ...challenge, methods: [...challenge.methods] },
     providers: [provider],
     reportOnly: [],

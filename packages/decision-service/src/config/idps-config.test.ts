@@ -59,6 +59,44 @@ describe('idps configuration (issue 21, docs/deployment.md)', () => {
     expect(secret.message).toBe('c.yaml:5:5 /idps/0/clientSecret: unknown setting');
   });
 
+  it('reads methods: the provider amr values and the Stepgate methods they count as (default none)', () => {
+    const config = loadConfig({
+      env: {},
+      config: {
+        idps: [
+          {
+            id: 'okta',
+            issuer: 'https://login.example.com',
+            clientId: 'app',
+            acrMap: { phrh: 'aal3' },
+            methods: { hwk: 'webauthn', swk: 'webauthn', otp: 'totp', sms: 'sms_otp', fpt: 'biometric' },
+          },
+          { id: 'corp', issuer: 'https://corp.example.com', clientId: 'app', acrMap: { mfa: 'aal2' } },
+        ],
+      },
+    });
+    expect(config.idps[0]?.methods).toEqual({
+      hwk: 'webauthn',
+      swk: 'webauthn',
+      otp: 'totp',
+      sms: 'sms_otp',
+      fpt: 'biometric',
+    });
+    expect(config.idps[1]?.methods).toEqual({});
+  });
+
+  it('locates a methods value that is not a Stepgate method', () => {
+    const error = located(() =>
+      parseConfigText(
+        'idps:\n  - id: okta\n    issuer: https://login.example.com\n    clientId: app\n    acrMap: { phrh: aal3 }\n    methods: { hwk: webauthn, otp: otp }\n',
+        'c.yaml',
+      ),
+    );
+    expect(error.message).toBe(
+      'c.yaml:6:36 /idps/0/methods/otp: must be one of email_otp, sms_otp, totp, webauthn, biometric',
+    );
+  });
+
   it('refuses an http issuer off loopback and a duplicate id, at their lines', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');

@@ -4,7 +4,7 @@
  * (OpenID Connect Discovery 1.0) and its tokens verified against its JWKS; its `acrMap`/`amrMap`
  * say what a token from it proves — never more (S2).
  */
-import { LEVELS, type Level, levelAtLeast } from '@stepgate/protocol';
+import { LEVELS, type Level, levelAtLeast, METHODS, type Method } from '@stepgate/protocol';
 import { ConfigError, type ConfigLocation } from './config-error.js';
 import { type DurationInput, durationSeconds } from './duration.js';
 
@@ -32,6 +32,13 @@ export interface IdpConfigInput {
   /** RFC 8176 `amr` value the provider emits → the level it proves (the highest mapped value counts). */
   amrMap?: Record<string, Level>;
   /**
+   * `amr` value the provider emits → the Stepgate method it counts as (`hwk: webauthn`,
+   * `otp: totp`, `sms: sms_otp`, …). A requirement that restricts methods (`require.methods`) is
+   * performed by this provider only when one of these methods is allowed, and its token must then
+   * carry such an `amr` value. Absent: the provider never performs a methods-restricted step-up.
+   */
+  methods?: Record<string, Method>;
+  /**
    * The claim that holds the app's user id (`subject.id` of decision requests): `sub` when the
    * app keys users by the provider's subject, or another string claim such as `email` or an
    * `oid`/`uid` the app stores. @defaultValue 'sub'
@@ -54,6 +61,8 @@ export interface IdpSettings {
   audiences: string[];
   acrMap: Record<string, Level>;
   amrMap: Record<string, Level>;
+  /** `amr` value → Stepgate method (`{}` when not configured). */
+  methods: Record<string, Method>;
   subjectClaim: string;
   scope: string;
   /** Seconds. */
@@ -108,6 +117,13 @@ export const idpsConfigSchema = {
       },
       acrMap: levelMap,
       amrMap: levelMap,
+      methods: {
+        type: 'object',
+        minProperties: 1,
+        maxProperties: 64,
+        propertyNames: { type: 'string', minLength: 1, maxLength: 256 },
+        additionalProperties: { enum: [...METHODS] },
+      },
       subjectClaim: { type: 'string', pattern: '^[A-Za-z0-9_:.-]{1,100}$' },
       scope: { type: 'string', pattern: '^openid( [!#-\\[\\]-~]+)*$', maxLength: 1000 },
       jwksCooldown: duration,
@@ -182,6 +198,7 @@ export function normalizeIdp(input: IdpConfigInput, location: ConfigLocation): I
     audiences: [...(input.audiences ?? [input.clientId])],
     acrMap,
     amrMap,
+    methods: { ...input.methods },
     subjectClaim: input.subjectClaim ?? 'sub',
     scope: input.scope ?? 'openid',
     jwksCooldown: durationSeconds(input.jwksCooldown ?? 30),

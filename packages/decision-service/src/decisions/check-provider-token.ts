@@ -11,12 +11,14 @@ import {
   type Amr,
   type DecisionRequest,
   type Level,
+  type Method,
   providerLevel,
   type Reason,
 } from '@stepgate/protocol';
 import type { LifecycleAuditInput } from '../audit/audit-event.js';
 import type { IdpSettings } from '../config/idps-config.js';
 import { type ProviderTokenFailure, unverifiedIssuer } from '../idps/identity-provider.js';
+import { provenMethod } from '../idps/provider-methods.js';
 import { checkProviderNonce, nonceBinding } from '../idps/provider-nonce.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import type { TokenOutcome } from './check-token.js';
@@ -36,7 +38,8 @@ function tokenId(idp: IdpSettings, token: string, jti: unknown): string {
  * Checks a presented identity-provider token against a `step_up` verdict, in this order: a
  * configured issuer that the requirement names as performer; signature, `iss`, `aud`, `azp`,
  * `exp`/`nbf`/`iat` (jose, the provider's published algorithms, never `none` or a MAC); the
- * mapped user (`subjectClaim` equals `subject.id`); a level from `acrMap`/`amrMap`; the `nonce`
+ * mapped user (`subjectClaim` equals `subject.id`); a level from `acrMap`/`amrMap`; for a
+ * requirement that restricts methods, an `amr` value that `methods` maps to an allowed one; the `nonce`
  * of a step-up answer for this very request (unless the requirement accepts any action; with
  * `maxAge: 0` the sign-in must also follow the answer); then the
  * engine's requirement check on the Stepgate token minted from it (level, `auth_time` within
@@ -60,7 +63,11 @@ export async function checkProviderToken(
   const nowSec = Math.floor(now / 1000);
   const skew = ctx.config.tokens.clockSkew;
   const subject = request.subject;
-  const audit = (event: Omit<LifecycleAuditInput, 'who' | 'what' | 'decisionId'>, level?: Level) =>
+  const audit = (
+    event: Omit<LifecycleAuditInput, 'who' | 'what' | 'decisionId'>,
+    level?: Level,
+    method?: Method,
+  ) =>
     ctx.audit.append({
       ...event,
       who: {
@@ -69,7 +76,12 @@ export async function checkProviderToken(
         audience: caller.audience,
         ...(subject.sessionId === undefined ? {} : { sessionId: subject.sessionId }),
       },
-      what: { action: request.action.name, transactionDigest: params.digest, ...(level ? { level } : {}) },
+      what: {
+        action: request.action.name,
+        transactionDigest: params.digest,
+        ...(method ? { method } : {}),
+        ...(level ? { level } : {}),
+      },
       decisionId: params.decisionId,
     });
   const refuse = async (
@@ -106,6 +118,13 @@ export async function checkProviderToken(
   if (claims[idp.subjectClaim] !== subject.id) return refuse('wrong_subject', idp, id);
   const level = providerLevel(claims, idp.acrMap, idp.amrMap);
   if (level === undefined) return refuse('level_unmapped', idp, id);
+  // S2: for a requirement that restricts methods, the token must show an allowed one — an `amr`
+  // value the operator's `methods` map turns into it. No `amr` proves no method.
+  let method: Method | undefined;
+  if (requirement.providerMethods !== undefined) {
+    method = provenMethod(claims.amr, idp.methods, requirement.providerMethods);
+    if (method === undefined) return refuse('method_not_allowed', idp, id);
+  }
   const bound = requirement.bindTransaction || requirement.maxAge === 0;
   let askedAt: number | undefined;
   // S34: like Stepgate's own, a provider's token counts for the request it was asked for — the
@@ -159,11 +178,12 @@ export async function checkProviderToken(
     const expiresAt = ((claims.exp as number) + skew) * 1000;
     if (!(await ctx.store.consumeJti(id, expiresAt, now))) return refuse('replayed', idp, id);
   }
-  await audit({ type: 'token.accepted', outcome: 'ok', tokenId: id, detail: { idp: idp.id } }, level);
+  await audit({ type: 'token.accepted', outcome: 'ok', tokenId: id, detail: { idp: idp.id } }, level, method);
   // The Stepgate token the proof became: used for this request only, it never leaves the service.
   await audit(
     { type: 'token.issued', outcome: 'ok', tokenId: minted.claims.jti, detail: { idp: idp.id } },
     level,
+    method,
   );
   return {
     accepted: true,
@@ -176,6 +196,7 @@ export async function checkProviderToken(
         acr: minted.claims.acr,
         amr: minted.claims.amr,
         singleUse: requirement.singleUse,
+        ...(method === undefined ? {} : { method }),
         ...(typeof claims.acr === 'string' ? { providerAcr: claims.acr } : {}),
       },
     },

@@ -26,6 +26,7 @@ export type ProviderTokenFailure =
   | 'jwks_unavailable'
   | 'wrong_subject'
   | 'level_unmapped'
+  | 'method_not_allowed'
   | 'nonce_mismatch'
   | 'nonce_expired'
   | 'token_not_bound'

@@ -28,9 +28,14 @@ export class IdentityProviders {
     return this.#byIssuer.get(iss);
   }
 
-  /** What the policy engine needs: ids and the highest level each map gives. */
+  /** What the policy engine needs: ids, the highest level each map gives and the methods each proves. */
   reach(): IdpReach[] {
-    return [...this.#byId.values()].map((p) => ({ id: p.settings.id, maxLevel: p.settings.maxLevel }));
+    return [...this.#byId.values()].map(({ settings }) => {
+      const methods = [...new Set(Object.values(settings.methods))];
+      return methods.length === 0
+        ? { id: settings.id, maxLevel: settings.maxLevel }
+        : { id: settings.id, maxLevel: settings.maxLevel, methods };
+    });
   }
 
   get size(): number {

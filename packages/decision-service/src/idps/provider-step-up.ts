@@ -6,6 +6,7 @@
 import { idpIdOf, type Level, levelAtLeast, type ProviderStepUp, type Requirement } from '@stepgate/protocol';
 import type { Sealer } from '../secrets/sealer.js';
 import type { IdentityProviders } from './identity-providers.js';
+import { amrValuesFor } from './provider-methods.js';
 import { type NonceBinding, providerNonce } from './provider-nonce.js';
 
 const RANK: Record<Level, number> = { aal1: 0, aal2: 1, aal3: 2 };
@@ -27,6 +28,8 @@ export function acrValuesFor(acrMap: Readonly<Record<string, Level>>, level: Lev
 /**
  * The `providers` of a step-up answer: one entry per identity-provider performer of the
  * requirement, in its order, each with a nonce bound to this user, session, action and digest.
+ * When the requirement restricts methods (`providerMethods`), each asks for `amr` among the
+ * provider's values that count as an allowed method; a provider without one is left out.
  *
  * @example
  * providerStepUps(ctx.idps, ctx.sealer, requirement, { userId, sessionId, action, digest }, nowSec, 300);
@@ -50,6 +53,13 @@ export function providerStepUps(
     // for `auth_time`, which the freshness check needs.
     const idToken: Record<string, unknown> = { auth_time: { essential: true } };
     if (acrValues.length > 0) idToken.acr = { essential: true, values: acrValues };
+    if (requirement.providerMethods !== undefined) {
+      // OIDC Core §5.5.1: `amr` essential among the values that count as an allowed method. The
+      // engine offers only providers that have one; a provider without any could never pass.
+      const amrValues = amrValuesFor(settings.methods, requirement.providerMethods);
+      if (amrValues.length === 0) continue;
+      idToken.amr = { essential: true, values: amrValues };
+    }
     out.push({
       performer: provider.performer,
       name: settings.name,

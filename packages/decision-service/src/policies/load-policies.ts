@@ -24,8 +24,9 @@ export interface PolicySources {
   ipListFiles: Record<string, string>;
   acrValues: AcrValues;
   /**
-   * The configured identity providers: a policy naming another `idp:<id>` is refused at its line.
-   * Absent (`stepgate policy check`): any provider id is accepted.
+   * The configured identity providers: a policy naming another `idp:<id>`, or naming one with
+   * `require.methods` its `methods` cannot prove, is refused at its line. Absent (`stepgate
+   * policy check`): any provider id is accepted.
    */
   idps?: readonly IdpReach[];
 }
@@ -147,7 +148,8 @@ export function locateMergedIssues(
  */
 export function loadPolicies(sources: PolicySources): CompiledPolicy {
   const docs: NamedDocument[] = [];
-  const idpIds = sources.idps === undefined ? {} : { idps: sources.idps.map((i) => i.id) };
+  // With their reach, so a policy naming a provider with methods it cannot prove is located too.
+  const idpIds = sources.idps === undefined ? {} : { idps: sources.idps };
   for (const file of sources.files) {
     let text: string;
     try {

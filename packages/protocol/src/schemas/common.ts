@@ -90,6 +90,7 @@ export const requirement = obj(
     singleUse: { type: 'boolean' },
     anyAction: { type: 'boolean' },
     performers: { type: 'array', items: performer, minItems: 1, maxItems: 32, uniqueItems: true },
+    providerMethods: { ...methods, minItems: 1 },
   },
   ['level', 'acr', 'methods', 'bindTransaction', 'singleUse'],
 );
