@@ -2,7 +2,7 @@
 // throughput against a bare node:http server, server and load generator pinned to different cores.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { Sealer } from '../src/secrets/sealer.js';
 import { SqliteStore } from '../src/stores/sqlite/sqlite-store.js';
 import { KeyRing } from '../src/tokens/key-ring.js';
 import { TokenService } from '../src/tokens/token-service.js';
-import { decisionBodies, runLoad } from './load.js';
+import { cpuMs, decisionBodies, runLoad } from './load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -61,12 +61,6 @@ async function tokenVerification(): Promise<string> {
 
 type Mode = 'bare' | 'floor' | 'service';
 const MODES: readonly Mode[] = ['bare', 'floor', 'service'];
-
-/** CPU time of a process and all its threads, ms (Linux `/proc`; `taskset` execs, so the pid is the server's). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-}
 
 async function startChild(mode: Mode): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
   const child = spawn('taskset', ['-c', '0', process.execPath, join(here, 'server.mjs'), mode], {

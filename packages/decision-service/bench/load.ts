@@ -1,4 +1,6 @@
-// The bench's load: 50 decision requests of four actions, sent by autocannon.
+// The bench's load (50 decision requests of four actions, sent by autocannon) and the server
+// CPU it costs.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /** 50 `POST /v1/decisions` bodies: 50 users, four actions, a transfer every fourth request. */
@@ -41,4 +43,10 @@ export async function runLoad(
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
   return result;
+}
+
+/** CPU time of a process and all its threads, ms (Linux `/proc`; `taskset` execs, so the pid is the server's). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
 }

@@ -2,23 +2,18 @@
 // beside one on SQLite, in the same run, with server CPU per decision (every replica's threads).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 // @ts-expect-error: a plain .mjs tool without types
 import { writeBenchSection } from '../../../tools/bench-report.mjs';
 import { openPgRedisTestEnv } from '../src/stores/postgres/pg-redis-test-env.js';
+import { cpuMs, decisionBodies, runLoad } from './load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_REPLICA_CONNECTIONS ?? 32);
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
-}
+const bodies = decisionBodies();
 
 async function startReplica(args: string[]): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
   const child = spawn('taskset', ['-c', '0', process.execPath, join(here, 'replica-server.mjs'), ...args], {
@@ -28,42 +23,10 @@ async function startReplica(args: string[]): Promise<{ child: ChildProcess; url:
   return { child, ...JSON.parse(line.toString().split('\n')[0]!) };
 }
 
-function bodies(): string[] {
-  return Array.from({ length: 50 }, (_, i) =>
-    JSON.stringify({
-      subject: {
-        id: `user${i}`,
-        sessionId: `s${i}`,
-        authTime: Math.floor(Date.now() / 1000) - 600,
-        acr: 'aal1',
-      },
-      action: { name: ['payments.list', 'payments.transfer', 'profile.view', 'payments.payee.add'][i % 4] },
-      transaction:
-        i % 4 === 1 ? { amount: (i * 397) % 20_000, currency: 'EUR', payee: `FR76${i}` } : undefined,
-      context: {
-        ip: `198.51.100.${i}`,
-        device: { v: 1, deviceId: `dev${i % 7}`, fingerprint: `fp${i}`, signals: { tz: 'Europe/Paris' } },
-      },
-    }),
-  );
-}
-
 /** Load spread evenly over the replicas (one autocannon each); summed req/s, worst p99. */
 async function load(urls: string[], apiKey: string, total: number) {
-  const results = await Promise.all(
-    urls.map((url) =>
-      autocannon({
-        url: `${url}/v1/decisions`,
-        connections: Math.max(1, Math.floor(total / urls.length)),
-        duration: seconds,
-        method: 'POST',
-        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-        requests: bodies().map((body) => ({ method: 'POST', body })),
-      }),
-    ),
-  );
-  for (const r of results)
-    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx, ${r.errors} errors`);
+  const each = Math.max(1, Math.floor(total / urls.length));
+  const results = await Promise.all(urls.map((url) => runLoad(url, apiKey, each, seconds, bodies)));
   return {
     rps: results.reduce((s, r) => s + r.requests.average, 0),
     p50: Math.max(...results.map((r) => r.latency.p50)),
