@@ -92,6 +92,16 @@ function shortSource(source: string): string {
     .replace(/^file:\/\/.*\//, '');
 }
 
+/** The profile's nodes by id, and each node's parent. */
+type ProfileTree = { byId: Map<number, CpuProfile['nodes'][number]>; parent: Map<number, number> };
+
+function profileTree(profile: CpuProfile): ProfileTree {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { byId, parent };
+}
+
 /** Audit records per writer batch so far, from the service's /metrics. */
 async function auditBatches(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -147,49 +157,42 @@ async function main() {
   console.error(`CPU profile written to ${raw}`);
 
   const resolve = sourceResolver(server);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const tree = profileTree(profile);
   // Charge each sample to the innermost frame of its stack that belongs to a stage.
   const stageOfNode = new Map<number, string>();
   const stageOf = (id: number): string => {
     const known = stageOfNode.get(id);
     if (known !== undefined) return known;
-    const frame = byId.get(id)!.callFrame;
-    const source = resolve(frame);
-    const own = STAGES.find((s) => s.test(source, frame.functionName))?.name;
-    const up = parent.get(id);
+    const frame = tree.byId.get(id)!.callFrame;
+    const own = STAGES.find((s) => s.test(resolve(frame), frame.functionName))?.name;
+    const up = tree.parent.get(id);
     const stage = own ?? (up === undefined ? OTHER : stageOf(up));
     stageOfNode.set(id, stage);
     return stage;
   };
+  // Per stage, and self time per function (the hottest frames, with the stage they count toward).
   const micros = new Map<string, number>();
+  const self = new Map<string, { us: number; stage: string }>();
   let idle = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const id = profile.samples[i]!;
     const dt = profile.timeDeltas[i + 1] ?? 0;
-    if (byId.get(id)!.callFrame.functionName === '(idle)') {
+    const frame = tree.byId.get(id)!.callFrame;
+    if (frame.functionName === '(idle)') {
       idle += dt;
       continue;
     }
     const stage = stageOf(id);
     micros.set(stage, (micros.get(stage) ?? 0) + dt);
-  }
-  const busy = [...micros.values()].reduce((a, b) => a + b, 0);
-  const cpuMs = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
-  const mainMs = cpuMs('main');
-  // Self time by function: the hottest frames, with the stage they count toward.
-  const self = new Map<string, { us: number; stage: string }>();
-  for (let i = 0; i < profile.samples.length; i++) {
-    const id = profile.samples[i]!;
-    const frame = byId.get(id)!.callFrame;
-    if (frame.functionName === '(idle)') continue;
     const where = shortSource(resolve(frame));
     const key = `\`${frame.functionName || '(anonymous)'}\`${where ? ` ${where}` : ''}`;
-    const entry = self.get(key) ?? { us: 0, stage: stageOf(id) };
-    entry.us += profile.timeDeltas[i + 1] ?? 0;
+    const entry = self.get(key) ?? { us: 0, stage };
+    entry.us += dt;
     self.set(key, entry);
   }
+  const busy = [...micros.values()].reduce((a, b) => a + b, 0);
+  const threadMs = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  const mainMs = threadMs('main');
   const hottest = [...self.entries()]
     .sort((a, b) => b[1].us - a[1].us)
     .slice(0, 15)
@@ -200,12 +203,12 @@ async function main() {
     .join('\n');
   const threads = [...after.keys()].filter((k) => k !== 'main');
   const threadRows = threads
-    .map((name) => ({ name, ms: cpuMs(name) }))
+    .map((name) => ({ name, ms: threadMs(name) }))
     // The profiler's own thread is the measurement, not the service.
     .filter((t) => t.ms > 0 && t.name !== 'v8:ProfEvntProc')
     .sort((a, b) => b.ms - a.ms);
   const totalMs = mainMs + threadRows.reduce((a, t) => a + t.ms, 0);
-  const profilerMs = cpuMs('v8:ProfEvntProc');
+  const profilerMs = threadMs('v8:ProfEvntProc');
   const perRequest = (ms: number) => ((1000 * ms) / requests).toFixed(1);
   // Scale the sampled shares to the main thread's measured CPU.
   const stageRows = [...micros.entries()]
@@ -215,7 +218,7 @@ async function main() {
       return `| ${stage} | ${((1000 * mainMs * share) / requests).toFixed(1)} µs | ${(100 * share).toFixed(1)}% |`;
     })
     .join('\n');
-  writeFlameGraph(profile, resolve, stageOf, join(repoRoot(), 'docs', 'images', 'decision-flame.svg'));
+  writeFlameGraph(profile, tree, resolve, stageOf, join(repoRoot(), 'docs', 'images', 'decision-flame.svg'));
 
   const markdown = `### Decision service: where a decision's CPU goes
 
@@ -249,7 +252,9 @@ the core lands on the main thread's current frame, often \`postMessage\`: that r
 bound. Since the first profile (issue 18) the audit record's replay input is serialized by the
 canonical fast path (\`JSON.stringify\` over members built in RFC 8785 order, as the event
 already was) instead of the general serializer, and the scrubbing copy assigns members instead of
-defining them: main-thread CPU per decision went from 186 µs to 156 µs in back-to-back profiles.
+defining them. Alternating runs of this profile before and after that change (2026-12-06): main
+thread 232 and 234 µs per decision before, 194 and 217 µs after. This machine's absolute speed
+drifts by up to 30% between runs of the same code, so compare shares, or runs made side by side.
 `;
   console.log(markdown);
   writeBenchSection('decision-service-profile', markdown);
@@ -258,14 +263,12 @@ defining them: main-thread CPU per decision went from 186 µs to 156 µs in back
 /** A static SVG flame graph: one box per distinct stack prefix, width by samples, colour by stage. */
 function writeFlameGraph(
   profile: CpuProfile,
+  { byId, parent }: ProfileTree,
   resolve: (frame: CpuProfile['nodes'][number]['callFrame']) => string,
   stageOf: (id: number) => string,
   file: string,
 ): void {
   type Box = { label: string; title: string; stage: string; value: number; children: Map<string, Box> };
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const root: Box = {
     label: 'all',
     title: 'all samples but idle',
