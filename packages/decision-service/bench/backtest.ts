@@ -14,14 +14,7 @@ import Database from 'better-sqlite3';
 import { writeBenchSection } from '../../../tools/bench-report.mjs';
 import type { AuditInput } from '../src/audit/audit-event.js';
 import { AuditReader } from '../src/audit/audit-reader.js';
-import {
-  buildAuditEvent,
-  canonicalEventText,
-  GENESIS_HASH,
-  hashedText,
-  indexColumns,
-  replayText,
-} from '../src/audit/audit-record.js';
+import { auditEventText, GENESIS_HASH, hashedText, replayText } from '../src/audit/audit-record.js';
 import { migrateAuditDb } from '../src/audit/audit-schema.js';
 import { runBacktest } from '../src/tuning/backtest.js';
 import { replayInput } from '../src/tuning/replay-input.js';
@@ -73,9 +66,7 @@ function generate(file: string): { seconds: number; bytes: number } {
   let prev = GENESIS_HASH;
   const append = (input: AuditInput, at: number, replay?: { text: string; digest: string }) => {
     seq += 1;
-    const body = buildAuditEvent(input, at, replay?.digest);
-    const text = canonicalEventText(body);
-    const cols = indexColumns(body);
+    const { text, columns: cols } = auditEventText(input, at, replay?.digest);
     const hash = createHash('sha256')
       .update(hashedText(seq, prev, text))
       .digest('hex');

@@ -6,7 +6,7 @@ import { StepgateError } from '@stepgate/protocol';
 import Database from 'better-sqlite3';
 import type { AuditInput, AuditSink } from './audit-event.js';
 import { AuditReader } from './audit-reader.js';
-import { buildAuditEvent, canonicalEventText, indexColumns, replayText } from './audit-record.js';
+import { auditEventText, replayText } from './audit-record.js';
 import { migrateAuditDb } from './audit-schema.js';
 import { WRITER_SOURCE } from './writer-worker.js';
 
@@ -112,8 +112,8 @@ export class AuditLog implements AuditSink {
     let item: Record<string, unknown>;
     try {
       const replay = event.type === 'decision' && event.replay ? replayText(event.replay) : undefined;
-      const body = buildAuditEvent(event, this.#now(), replay?.digest);
-      item = { event: canonicalEventText(body), ...indexColumns(body) };
+      const { text, columns } = auditEventText(event, this.#now(), replay?.digest);
+      item = { event: text, ...columns };
       if (replay) item.replay = replay.text;
     } catch (error) {
       return Promise.reject(unavailable(error));

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@stepgate/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildAuditEvent, canonicalEventText, hashedText, recordHash, replayText } from './audit-record.js';
+import type { AuditInput } from './audit-event.js';
+import {
+  auditEventText,
+  buildAuditEvent,
+  hashedText,
+  indexColumns,
+  recordHash,
+  replayText,
+} from './audit-record.js';
 
 const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
 
@@ -68,7 +76,7 @@ describe('buildAuditEvent', () => {
   });
 });
 
-describe('canonicalEventText', () => {
+describe('auditEventText', () => {
   const anyJson = fc.jsonValue({ maxDepth: 4 });
   const text = fc.oneof(
     fc.string(),
@@ -83,44 +91,45 @@ describe('canonicalEventText', () => {
     },
   );
 
-  it('equals canonicalJson (RFC 8785) for any decision and lifecycle input', () => {
+  /** The stored text is canonical (what verify recomputes) and the columns are what verify reads back. */
+  const stored = (input: AuditInput) => {
+    const { text: stored, columns } = auditEventText(input, 0);
+    const event = JSON.parse(stored);
+    expect(stored).toBe(canonicalJson(event));
+    expect(columns).toEqual(indexColumns(event));
+    return event;
+  };
+
+  it('writes the RFC 8785 text of the event and its index columns for any decision and lifecycle input', () => {
     fc.assert(
       fc.property(text, text, dict, dict, fc.double(), (policyId, detail, values, signals, score) => {
-        const decision = buildAuditEvent(
-          {
-            type: 'decision',
-            decisionId: detail,
-            who: { userId: policyId, sessionId: detail },
-            what: { action: policyId },
-            where: { ip: detail },
-            decision: 'allow',
-            reasons: [{ policyId, code: detail, detail, values }],
-            risk: { score, level: 'low', signals },
-            reportOnly: [{ policyId, decision: 'deny', reasons: [{ policyId, code: 'c', values: signals }] }],
-            policyVersion: policyId,
+        stored({
+          type: 'decision',
+          decisionId: detail,
+          who: { userId: policyId, sessionId: detail },
+          what: { action: policyId },
+          where: { ip: detail },
+          decision: 'allow',
+          reasons: [{ policyId, code: detail, detail, values }],
+          risk: { score, level: 'low', signals },
+          reportOnly: [{ policyId, decision: 'deny', reasons: [{ policyId, code: 'c', values: signals }] }],
+          policyVersion: policyId,
+        });
+        stored({
+          type: 'challenge.failed',
+          who: { userId: detail },
+          detail: {
+            failure: policyId,
+            attemptsLeft: score,
+            sentTo: detail,
+            channel: 'sms',
+            reason: 'no_factor_at_level',
+            provenLevel: 'aal2',
+            levelAboveProof: true,
+            contact: detail,
           },
-          0,
-        );
-        expect(canonicalEventText(decision)).toBe(canonicalJson(decision));
-        const lifecycle = buildAuditEvent(
-          {
-            type: 'challenge.failed',
-            who: { userId: detail },
-            detail: {
-              failure: policyId,
-              attemptsLeft: score,
-              sentTo: detail,
-              channel: 'sms',
-              reason: 'no_factor_at_level',
-              provenLevel: 'aal2',
-              levelAboveProof: true,
-              contact: detail,
-            },
-            reasons: [{ policyId, code: detail, values }],
-          },
-          0,
-        );
-        expect(canonicalEventText(lifecycle)).toBe(canonicalJson(lifecycle));
+          reasons: [{ policyId, code: detail, values }],
+        });
       }),
       { numRuns: 500 },
     );

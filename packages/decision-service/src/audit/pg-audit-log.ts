@@ -5,7 +5,7 @@ import type { AuditHead } from './audit-checkpoint.js';
 import type { AuditInput } from './audit-event.js';
 import type { AuditChainSource, AuditPage, ServiceAuditLog } from './audit-port.js';
 import { type AuditQuery, type AuditRow, recordFromRow } from './audit-reader.js';
-import { buildAuditEvent, canonicalEventText, indexColumns } from './audit-record.js';
+import { type AuditIndexColumns, auditEventText } from './audit-record.js';
 
 /** Options of {@link PgAuditLog}. */
 export interface PgAuditLogOptions {
@@ -20,7 +20,7 @@ export interface PgAuditLogOptions {
 }
 
 interface Pending {
-  item: ReturnType<typeof indexColumns> & { event: string };
+  item: AuditIndexColumns & { event: string };
   resolve: (seq: number) => void;
   reject: (error: Error) => void;
 }
@@ -89,8 +89,8 @@ export class PgAuditLog implements ServiceAuditLog {
     }
     let item: Pending['item'];
     try {
-      const body = buildAuditEvent(event, this.#now());
-      item = { event: canonicalEventText(body), ...indexColumns(body) };
+      const { text, columns } = auditEventText(event, this.#now());
+      item = { event: text, ...columns };
     } catch (error) {
       return Promise.reject(unavailable(error));
     }
