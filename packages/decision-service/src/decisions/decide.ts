@@ -217,7 +217,6 @@ async function decideTraced(
       decision: response.decision,
       apiKeyId: options.caller.apiKeyId,
       policyVersion: response.policyVersion,
-      response: JSON.stringify(response),
     },
     userId,
     action: request.action.name,

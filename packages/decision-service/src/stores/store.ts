@@ -101,8 +101,6 @@ export interface DecisionRecord {
   decision: Decision;
   apiKeyId: string;
   policyVersion: string;
-  /** The answer as sent, JSON. */
-  response: string;
 }
 
 /** What a decision changes in the user's state, written in one transaction. */

@@ -29,7 +29,6 @@ function effects(
       decision: 'allow',
       apiKeyId: 'key1',
       policyVersion: 'v1',
-      response: '{}',
     },
     userId,
     action,

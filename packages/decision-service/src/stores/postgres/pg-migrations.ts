@@ -133,6 +133,40 @@ export const PG_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 3: a decision row no longer keeps the answer's JSON: nothing read it, and the audit record
+  // keeps what was decided and why (issue 18).
+  `
+  ALTER TABLE decisions DROP COLUMN response;
+  CREATE OR REPLACE FUNCTION stepgate_record_decisions(batch jsonb) RETURNS void LANGUAGE plpgsql AS $fn$
+  DECLARE e jsonb;
+  BEGIN
+    FOR e IN SELECT value FROM jsonb_array_elements(batch) LOOP
+      INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version)
+      VALUES (e->>'id', (e->>'dat')::bigint, e->>'duser', e->>'daction', e->>'decision', e->>'apiKeyId',
+              e->>'policyVersion');
+      IF e->>'decision' = 'allow' THEN
+        INSERT INTO last_seen (user_id, at, ip, geo) VALUES (e->>'userId', (e->>'at')::bigint, e->>'ip', e->>'geo')
+        ON CONFLICT (user_id) DO UPDATE SET at = excluded.at, ip = excluded.ip, geo = excluded.geo
+        WHERE last_seen.at <= excluded.at;
+      END IF;
+      INSERT INTO action_counts (user_id, action, bucket, n)
+      VALUES (e->>'userId', e->>'action', (e->>'bucket')::bigint, 1)
+      ON CONFLICT (user_id, action, bucket) DO UPDATE SET n = action_counts.n + 1;
+      IF e ? 'deviceId' THEN
+        INSERT INTO devices (user_id, device_id, first_seen, last_seen)
+        VALUES (e->>'userId', e->>'deviceId', (e->>'at')::bigint, (e->>'at')::bigint)
+        ON CONFLICT (user_id, device_id) DO UPDATE SET last_seen = GREATEST(devices.last_seen, excluded.last_seen);
+      END IF;
+      IF e ? 'fingerprintHash' THEN
+        INSERT INTO device_fingerprints (user_id, fingerprint_hash, last_seen)
+        VALUES (e->>'userId', e->>'fingerprintHash', (e->>'at')::bigint)
+        ON CONFLICT (user_id, fingerprint_hash)
+        DO UPDATE SET last_seen = GREATEST(device_fingerprints.last_seen, excluded.last_seen);
+      END IF;
+    END LOOP;
+  END
+  $fn$;
+  `,
 ];
 
 /** The schema version the running code needs. */

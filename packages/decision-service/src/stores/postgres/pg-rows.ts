@@ -114,7 +114,6 @@ export const pgDecision = (r: PgRow): DecisionRecord => ({
   decision: str(r, 'decision') as DecisionRecord['decision'],
   apiKeyId: str(r, 'api_key_id'),
   policyVersion: str(r, 'policy_version'),
-  response: str(r, 'response'),
 });
 
 export const pgDeviceToken = (r: PgRow): DeviceTokenRecord =>

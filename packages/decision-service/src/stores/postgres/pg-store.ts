@@ -347,7 +347,6 @@ function decisionJson(e: DecisionEffects): Record<string, unknown> {
     decision: d.decision,
     apiKeyId: d.apiKeyId,
     policyVersion: d.policyVersion,
-    response: d.response,
     userId: e.userId,
     action: e.action,
     at: e.at,

@@ -14,7 +14,6 @@ const effects = (id: string, userId: string): DecisionEffects => ({
     decision: 'allow',
     apiKeyId: 'key_1',
     policyVersion: 'v1',
-    response: '{}',
   },
   userId,
   action: 'a.b',

@@ -78,7 +78,6 @@ export const decisionFromRow = (r: Row): DecisionRecord => ({
   decision: r.decision as DecisionRecord['decision'],
   apiKeyId: r.api_key_id as string,
   policyVersion: r.policy_version as string,
-  response: r.response as string,
 });
 
 /** A `challenges` row as a record. */

@@ -161,7 +161,6 @@ describe('SqliteStore', () => {
         decision: 'step_up',
         apiKeyId: 'key1',
         policyVersion: 'v1',
-        response: '{}',
       },
       userId: 'u1',
       action: 'payments.transfer',

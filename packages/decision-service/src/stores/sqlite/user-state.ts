@@ -73,10 +73,10 @@ export function writeDecision(store: SqliteStore, e: DecisionEffects): void {
   const d = e.decision;
   store
     .sql(
-      `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version, response)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion, d.response);
+    .run(d.id, d.at, d.userId, d.action, d.decision, d.apiKeyId, d.policyVersion);
   // Only an allowed request moves the last location (see `Store.recordDecision`).
   if (d.decision === 'allow') {
     store
