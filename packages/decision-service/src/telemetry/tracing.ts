@@ -5,7 +5,10 @@ import { VERSION } from '../version.js';
  * The service's tracer (OpenTelemetry API). Every span is a no-op until the app registers an SDK
  * (`NodeTracerProvider.register()` or `@opentelemetry/sdk-node`); the API costs nothing otherwise.
  */
-export const tracer = () => trace.getTracer('@stepgate/decision-service', VERSION);
+export const tracer = () => serviceTracer;
+
+// The API's tracer is a proxy that follows the SDK registered later, so it is taken once.
+const serviceTracer = trace.getTracer('@stepgate/decision-service', VERSION);
 
 /** A parent span and a way to run its stages as child spans. */
 export interface Traced {
@@ -29,12 +32,16 @@ export async function withSpan<T>(
   attributes: Record<string, string>,
   fn: (traced: Traced) => Promise<T>,
 ): Promise<T> {
-  const span = tracer().startSpan(name, { attributes });
+  const span = serviceTracer.startSpan(name, { attributes });
+  const recording = span.isRecording();
   const parent: Context = trace.setSpan(context.active(), span);
   const traced: Traced = {
     span,
     stage(stageName, stageFn) {
-      const child = tracer().startSpan(`${name}.${stageName}`, undefined, parent);
+      // Not recorded (no SDK, or not sampled): no child spans either, as a parent-based sampler
+      // would decide, and nothing is allocated for them.
+      if (!recording) return stageFn();
+      const child = serviceTracer.startSpan(`${name}.${stageName}`, undefined, parent);
       try {
         const result = stageFn();
         if (result instanceof Promise) {
