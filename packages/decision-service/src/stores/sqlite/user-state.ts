@@ -43,16 +43,20 @@ export function readUserState(store: SqliteStore, q: UserStateQuery): UserState 
   const failures = store
     .sql('SELECT COUNT(*) AS n FROM failures WHERE user_id = ? AND at >= ?')
     .get(q.userId, q.windowStart) as Row;
-  const counts = store
-    .sql('SELECT action, SUM(n) AS n FROM action_counts WHERE user_id = ? AND bucket >= ? GROUP BY action')
-    .all(q.userId, bucketOf(q.windowStart)) as Row[];
+  // Summed here rather than with GROUP BY, which would sort the index range in a temporary b-tree.
+  const buckets = store
+    .sql('SELECT action, n FROM action_counts WHERE user_id = ? AND bucket >= ?')
+    .raw(true)
+    .all(q.userId, bucketOf(q.windowStart)) as Array<[string, number]>;
+  const sums = new Map<string, number>();
+  for (const [action, n] of buckets) sums.set(action, (sums.get(action) ?? 0) + n);
   const state: UserState = {
     factors,
     deviceKnown,
     fingerprintSeen,
     accountsOnDevice,
     recentFailures: failures.n as number,
-    actionCounts: Object.fromEntries(counts.map((r) => [r.action as string, r.n as number])),
+    actionCounts: Object.fromEntries(sums),
   };
   if (userRow) state.user = userFromRow(userRow);
   if (last) {
