@@ -8,7 +8,13 @@ import type { AuditInput, AuditSink } from './audit-event.js';
 import { AuditReader } from './audit-reader.js';
 import { auditEventText, replayText } from './audit-record.js';
 import { migrateAuditDb } from './audit-schema.js';
-import { WRITER_SOURCE } from './writer-worker.js';
+import {
+  WRITER_SOURCE,
+  type WriterItem,
+  type WriterReply,
+  type WriterRequest,
+  type WriterSettings,
+} from './writer-worker.js';
 
 /** Options of {@link AuditLog.open}. */
 export interface AuditLogOptions {
@@ -44,7 +50,7 @@ export interface AuditLogOptions {
 }
 
 interface Pending {
-  item: Record<string, unknown>;
+  item: WriterItem;
   resolve: (seq: number) => void;
   reject: (error: Error) => void;
 }
@@ -109,7 +115,7 @@ export class AuditLog implements AuditSink {
       this.#options.onFailure?.(error);
       return Promise.reject(error);
     }
-    let item: Record<string, unknown>;
+    let item: WriterItem;
     try {
       const replay = event.type === 'decision' && event.replay ? replayText(event.replay) : undefined;
       const { text, columns } = auditEventText(event, this.#now(), replay?.digest);
@@ -139,7 +145,7 @@ export class AuditLog implements AuditSink {
     const id = this.#nextId++;
     const ok = await new Promise<boolean>((resolve) => {
       this.#probes.set(id, resolve);
-      this.#worker!.postMessage({ kind: 'probe', id });
+      this.#worker!.postMessage({ kind: 'probe', id } satisfies WriterRequest);
     });
     if (ok) this.#healthy = true;
     return ok;
@@ -156,7 +162,7 @@ export class AuditLog implements AuditSink {
       this.#worker = undefined;
       if (worker) {
         const exited = new Promise((r) => worker.once('exit', r));
-        worker.postMessage({ kind: 'close' });
+        worker.postMessage({ kind: 'close' } satisfies WriterRequest);
         await exited;
       }
       this.reader.close();
@@ -188,22 +194,22 @@ export class AuditLog implements AuditSink {
     const batch = this.#queue.splice(0, this.#options.maxBatch ?? 1000);
     const id = this.#nextId++;
     this.#inFlight = { id, batch, started: performance.now() };
-    this.#worker.postMessage({ id, items: batch.map((p) => p.item) });
+    this.#worker.postMessage({ id, items: batch.map((p) => p.item) } satisfies WriterRequest);
   }
 
-  #onMessage(m: { id?: number; ok?: boolean; first?: number; message?: string; probe?: number }): void {
-    if (m.probe !== undefined) {
-      this.#probes.get(m.probe)?.(m.ok === true);
+  #onMessage(m: WriterReply): void {
+    if ('probe' in m) {
+      this.#probes.get(m.probe)?.(m.ok);
       this.#probes.delete(m.probe);
       return;
     }
     const flight = this.#inFlight;
-    if (!flight || m.id !== flight.id) return;
+    if (!flight || !('id' in m) || m.id !== flight.id) return;
     this.#inFlight = undefined;
     if (m.ok) {
       this.#healthy = true;
       this.#options.onBatch?.(flight.batch.length, (performance.now() - flight.started) / 1000);
-      for (const [i, p] of flight.batch.entries()) p.resolve(m.first! + i);
+      for (const [i, p] of flight.batch.entries()) p.resolve(m.first + i);
     } else {
       this.#fail(flight.batch, new Error(m.message));
     }
@@ -225,13 +231,13 @@ export class AuditLog implements AuditSink {
         sqlitePath: createRequire(import.meta.url).resolve('better-sqlite3'),
         synchronous: this.#options.synchronous === 'normal' ? 'NORMAL' : 'FULL',
         replayRetentionMs: (this.#options.replayRetention ?? 90 * 86_400) * 1000,
-      },
+      } satisfies WriterSettings,
     });
     return new Promise<void>((resolve, reject) => {
-      worker.once('message', (m: { kind?: string }) => {
-        if (m.kind !== 'ready') return reject(new Error('the audit writer did not start'));
+      worker.once('message', (m: WriterReply) => {
+        if (!('kind' in m)) return reject(new Error('the audit writer did not start'));
         this.#worker = worker;
-        worker.on('message', (msg) => this.#onMessage(msg));
+        worker.on('message', (msg: WriterReply) => this.#onMessage(msg));
         resolve();
       });
       worker.on('error', (error) => {

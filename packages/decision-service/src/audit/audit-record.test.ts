@@ -153,9 +153,10 @@ describe('auditEventText', () => {
 
 describe('one hash formula', () => {
   it('the writer thread runs the compiled text of hashedText, not a copy of its own', async () => {
-    const { WRITER_SOURCE } = await import('./writer-worker.js');
+    const { WRITER_SOURCE, runAuditWriter } = await import('./writer-worker.js');
     expect(WRITER_SOURCE).toContain(hashedText.toString());
-    expect(WRITER_SOURCE).toContain('hashedText(seq, prev, it.event)');
+    expect(WRITER_SOURCE).toContain(runAuditWriter.toString());
+    expect(runAuditWriter.toString()).toContain('io.hashedText(seq, prev, it.event)');
     expect(WRITER_SOURCE).not.toContain('"prevHash":"\' + prev');
   });
 });
