@@ -112,7 +112,13 @@ describe('S24: require.methods binds Stepgate’s own tokens and the session (do
     });
     expect(webauthn.status).toBe(200);
     expect(stepUpDetail(webauthn.body.token)).toMatchObject({ action: 'keys.rotate', method: 'webauthn' });
-    expect((await decide('keys.rotate', { stepUpToken: webauthn.body.token })).body.decision).toBe('allow');
+    const opened = await decide('keys.rotate', { stepUpToken: webauthn.body.token });
+    expect(opened.body.decision).toBe('allow');
+    // The accepted reason names the method, for the app to record in subject.methods.
+    expect(opened.body.reasons.at(-1)).toMatchObject({
+      code: 'token_accepted',
+      values: { method: 'webauthn' },
+    });
     expect((await decide('keys.list', { stepUpToken: webauthn.body.token })).body.decision).toBe('allow');
   });
 
