@@ -4,7 +4,16 @@
  * jose against the provider's JWKS, and mapped with the same `acrMap`/`amrMap` as the service's
  * `idps` entry — never more than the map says (S2). docs/idp.md "The app's own token".
  */
-import { isLevel, isMethod, type Level, type Method, providerLevel, type Subject } from '@stepgate/protocol';
+import {
+  isLevel,
+  isMethod,
+  type Level,
+  type Method,
+  type ProviderMethodMap,
+  providerLevel,
+  providerMethods,
+  type Subject,
+} from '@stepgate/protocol';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { StepgateClientError } from '../errors.js';
 
@@ -38,7 +47,7 @@ export interface SessionTokenOptions<Req> {
    * method it may stand for, and never `mfa` (docs/idp.md "Restricting methods across performers").
    * @defaultValue none: the session proves no method
    */
-  methods?: Readonly<Record<string, Method>>;
+  methods?: ProviderMethodMap;
   /** @defaultValue the `jwks_uri` of the issuer's discovery document, fetched once */
   jwksUri?: string;
   /** Accepted signing algorithms (never `none` or a MAC). @defaultValue RS/PS/ES 256–512 and EdDSA */
@@ -78,23 +87,13 @@ function checkMap(map: unknown, name: string): Readonly<Record<string, Level>> {
   return map as Record<string, Level>;
 }
 
-function checkMethodMap(map: unknown, name: string): Readonly<Record<string, Method>> {
+function checkMethodMap(map: unknown, name: string): ProviderMethodMap {
   if (map === undefined) return {};
   if (typeof map !== 'object' || map === null || Array.isArray(map)) fail(`${name} must be an object`);
   for (const [key, method] of Object.entries(map)) {
     if (!isMethod(method)) fail(`${name}["${key}"] must be a Stepgate method (webauthn, totp, …)`);
   }
   return map as Record<string, Method>;
-}
-
-/** The methods a token's `amr` proves through the map, each once; none when it has no `amr`. */
-function provenMethods(amr: unknown, map: Readonly<Record<string, Method>>): Method[] {
-  if (!Array.isArray(amr)) return [];
-  const proven = new Set<Method>();
-  for (const value of amr) {
-    if (typeof value === 'string' && Object.hasOwn(map, value)) proven.add(map[value] as Method);
-  }
-  return [...proven];
 }
 
 function httpsUrl(value: unknown, name: string): string {
@@ -195,7 +194,7 @@ export function createSessionLevelReader<Req>(
     const proven: Subject = { ...unproven, acr: level };
     if (typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time))
       proven.authTime = claims.auth_time;
-    const methods = provenMethods(claims.amr, methodMap);
+    const methods = providerMethods(claims.amr, methodMap);
     if (methods.length > 0) proven.methods = methods;
     return proven;
   };
