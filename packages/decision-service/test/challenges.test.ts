@@ -52,7 +52,12 @@ describe('challenges over HTTP', () => {
     expect(claims).toMatchObject({ sub: 'tara', sid: 's-tara', acr: 'urn:stepgate:aal2' });
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBeLessThanOrEqual(300);
     expect(claims.authorization_details).toEqual([
-      { type: 'urn:stepgate:step-up', action: 'payments.transfer', digest: expect.any(String) },
+      {
+        type: 'urn:stepgate:step-up',
+        action: 'payments.transfer',
+        digest: expect.any(String),
+        method: 'totp',
+      },
     ]);
     expect((await ctx.browser('GET', `/v1/challenges/${id}`)).body.status).toBe('verified');
     const first = await transfer(ctx, 'tara', BIG, { stepUpToken: ok.body.token });

@@ -37,6 +37,9 @@ policies:
   - id: admin-area
     when: { action: "admin.**" }
     require: { level: aal2, maxAge: 15m }
+  - id: keys-with-a-passkey
+    when: { action: admin.keys.rotate }
+    require: { level: aal2, maxAge: 15m, methods: [webauthn] }
 default: allow
 `;
 
@@ -91,6 +94,7 @@ beforeAll(async () => {
       sessionId: 's1',
       acr: 'aal3',
       authTime: Math.floor(Date.now() / 1000),
+      methods: ['webauthn'],
     }),
     sessionToken: {
       token: (req) => req.get('authorization')?.replace(/^Bearer /, ''),
@@ -101,6 +105,25 @@ beforeAll(async () => {
     proxy: { publicOrigin: 'https://bank.example' },
   });
   app.get('/admin/users', fromToken.requireStepUp({ action: 'admin.users.list' }), (_q, s) => {
+    s.json({ ok: true });
+  });
+  // The methods that proved the session, from the token's amr through the same map as the service.
+  const withMethods = stepgateExpress(stepgate, {
+    // The app claims a passkey it did not prove: the token, not this, decides.
+    getSubject: () => ({ id: 'alice', sessionId: 's1', methods: ['webauthn'] }),
+    sessionToken: {
+      token: (req) => req.get('authorization')?.replace(/^Bearer /, ''),
+      issuer: idp.issuer,
+      audience: 'api://bank',
+      acrMap: { 'urn:corp:pwd': 'aal1', 'urn:corp:mfa': 'aal2' },
+      methods: { hwk: 'webauthn', otp: 'sms_otp' },
+    },
+    proxy: { publicOrigin: 'https://bank.example' },
+  });
+  app.post('/admin/keys', withMethods.requireStepUp({ action: 'admin.keys.rotate' }), (_q, s) => {
+    s.json({ ok: true });
+  });
+  app.post('/admin/keys-asserted', fromToken.requireStepUp({ action: 'admin.keys.rotate' }), (_q, s) => {
     s.json({ ok: true });
   });
   const server = app.listen(0, '127.0.0.1');
@@ -224,6 +247,28 @@ describe('the session level from the app own access token (issue 21: sessionToke
     expect((await admin(wrongAudience.idToken)).status).toBe(403);
   });
 
+  it('S24: subject.methods comes from the token’s amr through sessionToken.methods, never from the app', async () => {
+    const keys = (path: string, token: string) =>
+      fetch(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const passkey = await idp.signIn({
+      user: 'alice',
+      acr: 'urn:corp:mfa',
+      amr: ['hwk', 'mfa'],
+      params: { acr_values: 'urn:corp:mfa' },
+    });
+    expect((await keys('/admin/keys', passkey.accessToken)).status).toBe(200);
+    // A texted code at the same level proves no passkey: alice has no factor for it (403).
+    const sms = await idp.signIn({
+      user: 'alice',
+      acr: 'urn:corp:mfa',
+      amr: ['otp', 'mfa'],
+      params: { acr_values: 'urn:corp:mfa' },
+    });
+    expect((await keys('/admin/keys', sms.accessToken)).status).toBe(403);
+    // Without a methods map the session proves no method, whatever the app asserts.
+    expect((await keys('/admin/keys-asserted', passkey.accessToken)).status).toBe(403);
+  });
+
   it('options are checked when the guards are created', () => {
     const stepgate = createStepgate({ serviceUrl: svc.url, apiKey: svc.apiKey });
     const base = {
@@ -239,5 +284,8 @@ describe('the session level from the app own access token (issue 21: sessionToke
     expect(make({ ...base, issuer: 'http://login.example.com' })).toThrow(/https URL/);
     expect(make({ ...base, algorithms: ['HS256'] })).toThrow(/never none or HS/);
     expect(make({ ...base, audience: [] })).toThrow(/audience/);
+    expect(make({ ...base, methods: { hwk: 'passkey' } })).toThrow(
+      /methods\["hwk"\] must be a Stepgate method/,
+    );
   });
 });

@@ -16,7 +16,7 @@ import type { ValuesBuilder } from './codegen.js';
 import { article } from './field-types.js';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
-import { methodList, methodsOf } from './methods.js';
+import { methodIndex, methodList, methodsOf } from './methods.js';
 import { sessionMeets } from './requirement.js';
 import type {
   EnrolledMethod,
@@ -159,24 +159,6 @@ interface Outcome {
   usableMethods?: ReturnType<typeof methodsOf>;
 }
 
-/** Index of a method in METHODS (−1 when unknown), without a string search of the list. */
-export function methodIndex(m: unknown): number {
-  switch (m) {
-    case 'totp':
-      return 2;
-    case 'webauthn':
-      return 3;
-    case 'biometric':
-      return 4;
-    case 'sms_otp':
-      return 1;
-    case 'email_otp':
-      return 0;
-    default:
-      return -1;
-  }
-}
-
 /** Rank of a level (−1 when unknown), as `LEVELS.indexOf`. */
 export const levelIndex = (l: unknown): number =>
   l === 'aal1' ? 0 : l === 'aal2' ? 1 : l === 'aal3' ? 2 : -1;
@@ -204,8 +186,8 @@ function userMethods(history: HistorySnapshot, caps: readonly number[], level: n
 /**
  * The requirement for a combination, built once and then shared (frozen, methods included):
  * verdicts of the same shape reuse one object instead of allocating a requirement and a method
- * list per call. The cache is keyed by maxAge, level, `anyAction`, binding and allowed methods
- * (every member that varies), and bounded.
+ * list per call. The cache is keyed by maxAge, level, `anyAction`, `restrictsMethods`, binding
+ * and allowed methods (every member that varies), and bounded.
  */
 function requirementFor(
   cfg: CombineConfig,
@@ -214,15 +196,27 @@ function requirementFor(
   allowed: number,
   bind: boolean,
   anyAction: boolean,
+  restricted: boolean,
   performers = 1,
   providerMethods = -1,
 ): Requirement {
   if (performers !== 1)
-    return performerRequirementFor(cfg, level, maxAge, allowed, bind, anyAction, performers, providerMethods);
+    return performerRequirementFor(
+      cfg,
+      level,
+      maxAge,
+      allowed,
+      bind,
+      anyAction,
+      restricted,
+      performers,
+      providerMethods,
+    );
   const levelName = LEVELS[level] ?? 'aal3';
-  // Bits 0–4 methods, 5 binding, 6 anyAction, 7–8 level; maxAge above them (+1, so 0 ≠ absent).
-  const shape = level * 128 + (anyAction ? 64 : 0) + (bind ? 32 : 0) + allowed;
-  const key = maxAge === undefined ? shape : maxAge < 2 ** 40 ? (maxAge + 1) * 512 + shape : -1;
+  // Bits 0–4 methods, 5 binding, 6 anyAction, 7–8 level, 9 restricted; maxAge above them (+1,
+  // so 0 ≠ absent).
+  const shape = (restricted ? 512 : 0) + level * 128 + (anyAction ? 64 : 0) + (bind ? 32 : 0) + allowed;
+  const key = maxAge === undefined ? shape : maxAge < 2 ** 40 ? (maxAge + 1) * 1024 + shape : -1;
   const cached = key < 0 ? undefined : cfg.requirements.get(key);
   if (cached !== undefined) return cached;
   // One literal per shape: no property added after creation, so no out-of-object storage.
@@ -241,6 +235,8 @@ function requirementFor(
         ? { level: levelName, acr, methods, bindTransaction: bind, singleUse }
         : { level: levelName, acr, maxAge, methods, bindTransaction: bind, singleUse };
   }
+  // S24: the session and tokens must then show an allowed method (requirement.ts).
+  if (restricted) literal = { ...literal, restrictsMethods: true };
   const requirement: Requirement = Object.freeze(literal) as Requirement;
   if (key >= 0 && cfg.requirements.size < 4096) cfg.requirements.set(key, requirement);
   return requirement;
@@ -258,13 +254,14 @@ function performerRequirementFor(
   allowed: number,
   bind: boolean,
   anyAction: boolean,
+  restricted: boolean,
   performers: number,
   providerMethods: number,
 ): Requirement {
-  const key = `${performers}:${level}:${maxAge ?? ''}:${allowed}:${bind ? 1 : 0}:${anyAction ? 1 : 0}:${providerMethods}`;
+  const key = `${performers}:${level}:${maxAge ?? ''}:${allowed}:${bind ? 1 : 0}:${anyAction ? 1 : 0}:${restricted ? 1 : 0}:${providerMethods}`;
   const cached = cfg.performerRequirements.get(key);
   if (cached !== undefined) return cached;
-  const base = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
+  const base = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
   const names = cfg.performerNames.filter((_, bit) => performers & (1 << bit));
   const requirement = Object.freeze(
     providerMethods < 0
@@ -338,11 +335,14 @@ function finishStepUp(
     allowed,
     bind,
     anyAction,
+    restricted,
     (allowed === 0 ? 0 : 1) | idps,
     restricted && idps !== 0 ? levelMethods : -1,
   );
   const usable = allowed === 0 ? 0 : userMethods(input.history, input.caps, level) & allowed;
-  if (sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)) {
+  // S24: a restricted requirement is met by a session proven by one of its methods, whoever performs.
+  const proven = restricted ? levelMethods : -1;
+  if (sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, proven, input.now)) {
     const reasons = [cfg.metBySession[level] as Reason];
     return { decision: 'allow', reasons, requirement, usableMethods: methodList(usable) };
   }
@@ -485,11 +485,19 @@ export function combine(
   if (
     performers === 1 &&
     allowed !== 0 &&
-    !sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, input.now)
+    !sessionMeets(
+      input.r.subject,
+      levelIndex(input.lv),
+      level,
+      maxAge,
+      bind,
+      restricted ? allowed : -1,
+      input.now,
+    )
   ) {
     const usable = userMethods(input.history, input.caps, level) & allowed;
     if (usable !== 0) {
-      const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction);
+      const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
       const usableMethods = methodList(usable);
       const { risk, policyVersion } = input;
       return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };

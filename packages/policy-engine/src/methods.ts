@@ -52,6 +52,48 @@ export function methodList(mask: number): Method[] {
   return BY_MASK[mask & 31] as Method[];
 }
 
+/** Index of a method in METHODS (−1 when unknown), without a string search of the list. */
+export function methodIndex(m: unknown): number {
+  switch (m) {
+    case 'totp':
+      return 2;
+    case 'webauthn':
+      return 3;
+    case 'biometric':
+      return 4;
+    case 'sms_otp':
+      return 1;
+    case 'email_otp':
+      return 0;
+    default:
+      return -1;
+  }
+}
+
+/** A method list as a mask; unknown entries and anything but an array count for nothing. */
+export function methodMask(list: unknown): number {
+  if (!Array.isArray(list)) return 0;
+  let mask = 0;
+  for (let k = 0; k < list.length; k++) {
+    const i = methodIndex(list[k]);
+    if (i >= 0) mask |= 1 << i;
+  }
+  return mask;
+}
+
+/**
+ * Whether a list (`subject.methods`) names a method of `mask`. Allocation-free: it runs on the
+ * hot path for every requirement that restricts methods.
+ */
+export function namesMethodOf(list: unknown, mask: number): boolean {
+  if (!Array.isArray(list)) return false;
+  for (let k = 0; k < list.length; k++) {
+    const i = methodIndex(list[k]);
+    if (i >= 0 && mask & (1 << i)) return true;
+  }
+  return false;
+}
+
 /** Methods of a mask in preference order (a fresh array the caller may keep). */
 export function methodsOf(mask: number): Method[] {
   return (BY_MASK[mask & 31] as readonly Method[]).slice();

@@ -1,8 +1,9 @@
 import { LEVELS, METHODS } from '@stepgate/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { levelIndex, methodIndex } from '../src/combine.js';
+import { levelIndex } from '../src/combine.js';
 import { compilePolicy, type PolicyDocument, type PolicyRule, type Verdict } from '../src/index.js';
+import { methodIndex } from '../src/methods.js';
 import { history, input, NOW, request } from './fixtures.js';
 
 // The generated matcher runs only the candidate policies of an action (action gates cached per

@@ -126,6 +126,88 @@ describe('checkRequirement (docs/policies.md)', () => {
     expect(check(once, token(), { digest: 'D9' })).toMatchObject({ code: 'digest_mismatch' });
   });
 
+  it('S24: a requirement that restricts methods is met by the session only when subject.methods names an allowed one', () => {
+    const passkey = req({ level: 'aal2', maxAge: 900, methods: ['webauthn'], restrictsMethods: true });
+    const aal2 = { id: 'u1', sessionId: 's1', acr: 'aal2', authTime: NOW - 60 };
+    const bySession = (subject: Record<string, unknown>, r = passkey) =>
+      checkRequirement(r, { now: NOW, subject: subject as never, action: 'a' });
+    // The session's level alone does not say which method proved it: the step-up runs.
+    expect(bySession(aal2)).toMatchObject({ satisfied: false, code: 'method_not_proven' });
+    expect(bySession({ ...aal2, methods: [] })).toMatchObject({
+      satisfied: false,
+      code: 'method_not_proven',
+    });
+    expect(bySession({ ...aal2, methods: ['totp'] })).toMatchObject({
+      satisfied: false,
+      code: 'method_not_proven',
+    });
+    expect(bySession({ ...aal2, methods: 'webauthn' })).toMatchObject({ satisfied: false });
+    expect(bySession({ ...aal2, methods: ['totp', 'webauthn'] })).toEqual({ satisfied: true, by: 'session' });
+    // Level and freshness still count.
+    expect(bySession({ ...aal2, acr: 'aal1', methods: ['webauthn'] })).toMatchObject({
+      code: 'level_too_low',
+    });
+    expect(bySession({ ...aal2, authTime: NOW - 901, methods: ['webauthn'] })).toMatchObject({
+      code: 'auth_too_old',
+    });
+    // A provider-performed requirement lists its allowed methods in providerMethods.
+    const byIdp = req({
+      methods: [],
+      providerMethods: ['webauthn'],
+      performers: ['idp:corp'],
+      restrictsMethods: true,
+    });
+    expect(bySession({ ...aal2, methods: ['webauthn'] }, byIdp)).toEqual({ satisfied: true, by: 'session' });
+    expect(bySession({ ...aal2, methods: ['totp'] }, byIdp)).toMatchObject({ code: 'method_not_proven' });
+    // Unrestricted (no require.methods): as before, no subject.methods needed.
+    expect(bySession(aal2, req({ level: 'aal2', maxAge: 900, methods: ['webauthn', 'totp'] }))).toEqual({
+      satisfied: true,
+      by: 'session',
+    });
+  });
+
+  it('S24: a token counts for a requirement that restricts methods only when it names an allowed method, anyAction or not', () => {
+    const passkey = req({ methods: ['webauthn'], restrictsMethods: true });
+    const detail = (method?: string) => [
+      {
+        type: 'urn:stepgate:step-up' as const,
+        action: 'payments.transfer',
+        digest: 'D1',
+        ...(method === undefined ? {} : { method }),
+      },
+    ];
+    const totp = token({ authorization_details: detail('totp') as never });
+    const webauthn = token({
+      amr: ['hwk', 'user', 'mfa'],
+      authorization_details: detail('webauthn') as never,
+    });
+    const unnamed = token({ authorization_details: detail() as never });
+    expect(check(passkey, totp)).toMatchObject({ satisfied: false, code: 'method_not_allowed' });
+    expect(check({ ...passkey, anyAction: true }, totp)).toMatchObject({
+      satisfied: false,
+      code: 'method_not_allowed',
+    });
+    expect(check({ ...passkey, anyAction: true }, totp, { action: 'reports.read' })).toMatchObject({
+      code: 'method_not_allowed',
+    });
+    expect(check(passkey, webauthn)).toEqual({ satisfied: true, by: 'token' });
+    expect(check({ ...passkey, anyAction: true }, webauthn, { action: 'reports.read' })).toEqual({
+      satisfied: true,
+      by: 'token',
+    });
+    // A token minted before tokens named their method, or with no step-up detail at all: refused.
+    expect(check(passkey, unnamed)).toMatchObject({ code: 'method_not_allowed' });
+    expect(check({ ...passkey, anyAction: true }, token({ authorization_details: [] }))).toMatchObject({
+      code: 'method_not_allowed',
+    });
+    expect(check(passkey, token({ authorization_details: detail('passkey') as never }))).toMatchObject({
+      code: 'method_not_allowed',
+    });
+    // Unrestricted: the method is not asked about.
+    expect(check(req({ methods: ['webauthn', 'totp'] }), unnamed)).toEqual({ satisfied: true, by: 'token' });
+    expect(check(req({ methods: ['webauthn'] }), totp)).toEqual({ satisfied: true, by: 'token' });
+  });
+
   it('maxAge 0: only a single-use token bound to this request, never the session', () => {
     const once = req({ maxAge: 0, singleUse: true });
     const fresh = { id: 'u1', sessionId: 's1', acr: 'aal3', authTime: NOW };

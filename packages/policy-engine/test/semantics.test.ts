@@ -77,6 +77,8 @@ describe('combination (docs/policies.md)', () => {
       methods: ['webauthn', 'totp'],
       bindTransaction: true,
       singleUse: true,
+      // big-transfer names methods: the token must name one of them (S24).
+      restrictsMethods: true,
     });
     expect(v.usableMethods).toEqual(['webauthn', 'totp']);
   });

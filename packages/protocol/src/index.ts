@@ -35,8 +35,8 @@ export {
 } from './levels.js';
 export type { Performer } from './performers.js';
 export { IDP_ID_PATTERN, idpIdOf, isPerformer, STEPGATE_PERFORMER } from './performers.js';
-export type { ProviderLevelMap } from './provider-level.js';
-export { providerLevel } from './provider-level.js';
+export type { ProviderLevelMap, ProviderMethodMap } from './provider-level.js';
+export { providerLevel, providerMethods } from './provider-level.js';
 export type { SchemaName } from './schemas.js';
 export {
   challengeFailedSchema,

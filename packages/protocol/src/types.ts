@@ -29,6 +29,14 @@ export interface Subject {
   acr?: string;
   /** The user's roles in the app, for policy conditions. */
   roles?: string[];
+  /**
+   * The Stepgate methods that proved the session's level: the app records them, e.g. from the
+   * `method` of the upgraded token that raised the session, or maps its own identity provider's
+   * `amr`. Only a session that names one of the allowed methods meets a requirement that
+   * restricts methods (`restrictsMethods`); absent or empty, such a requirement is not met by
+   * the session and the step-up runs (docs/security-model.md S24).
+   */
+  methods?: Method[];
 }
 
 /** What is being done. */
@@ -165,6 +173,14 @@ export interface Requirement {
    * `authorization_details` (RFC 9396, docs/security-model.md S34).
    */
   anyAction?: boolean;
+  /**
+   * Present (and `true`) only when some policy behind the requirement names `require.methods`:
+   * then a session meets it only when `subject.methods` names one of the allowed methods
+   * (`methods`, or `providerMethods` when a provider performs), and a token only when its
+   * `authorization_details` entry names one (`method`). Absent, any method that reaches the
+   * level counts, as the session's `acr` says (docs/security-model.md S24).
+   */
+  restrictsMethods?: true;
   /**
    * Who may perform the step-up, preferred first: `stepgate` (Stepgate's own challenges) and
    * `idp:<id>` (a configured OpenID Connect provider). Absent means `['stepgate']`.
@@ -569,6 +585,13 @@ export interface StepUpAuthorizationDetail {
   action: string;
   /** `transactionDigest({ action, transaction })`. */
   digest: string;
+  /**
+   * The method of the step-up that minted the token (for an identity provider's proof, the
+   * allowed method its `amr` maps to). RFC 8176 `amr` cannot tell a TOTP from an emailed code, so
+   * a requirement that restricts methods reads this (S24). Absent in tokens minted before it
+   * existed: they meet no such requirement.
+   */
+  method?: Method;
 }
 
 /** Claims of an upgraded token (`typ: stepup+jwt`, docs/design/wire-contract.md "Tokens"). */

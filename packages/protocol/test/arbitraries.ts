@@ -50,6 +50,7 @@ export const subjectArb: fc.Arbitrary<Subject> = fc.record(
     authTime: fc.double({ min: 0, max: 2 ** 31, noNaN: true }),
     acr: text(40),
     roles: fc.array(text(20), { maxLength: 5 }),
+    methods,
   },
   { requiredKeys: ['id'] },
 );
@@ -123,6 +124,7 @@ export const requirementArb: fc.Arbitrary<Requirement> = fc.record(
     bindTransaction: fc.boolean(),
     singleUse: fc.boolean(),
     anyAction: fc.constant(true),
+    restrictsMethods: fc.constant(true as const),
   },
   { requiredKeys: ['level', 'acr', 'methods', 'bindTransaction', 'singleUse'] },
 );
@@ -294,7 +296,10 @@ export const tokenClaimsArb: fc.Arbitrary<StepUpTokenClaims> = fc.record(
     auth_time: seconds,
     sid: id,
     authorization_details: fc.array(
-      fc.record({ type: fc.constant('urn:stepgate:step-up' as const), action: text(60), digest }),
+      fc.record(
+        { type: fc.constant('urn:stepgate:step-up' as const), action: text(60), digest, method },
+        { requiredKeys: ['type', 'action', 'digest'] },
+      ),
       { maxLength: 2 },
     ),
   },

@@ -64,6 +64,7 @@ describe('@stepgate/protocol public API', () => {
         'parseAuthenticateHeader',
         'parseStepUpChallenge',
         'providerLevel',
+        'providerMethods',
         'quoteString',
         'readProviderStepUps',
         'readStepUpContext',

@@ -86,7 +86,14 @@ const factor: FactorView = {
 };
 
 const decisionRequest: DecisionRequest = {
-  subject: { id: 'u_1', sessionId: 's_1', authTime: 1_764_000_000, acr: 'aal1', roles: ['customer'] },
+  subject: {
+    id: 'u_1',
+    sessionId: 's_1',
+    authTime: 1_764_000_000,
+    acr: 'aal2',
+    roles: ['customer'],
+    methods: ['webauthn'],
+  },
   action: { name: 'payments.transfer' },
   resource: { type: 'account', id: 'acc_1', attributes: { owner: 'u_1' } },
   transaction: { amount: 12000, currency: 'EUR', payee: 'FR76…189' },
@@ -112,6 +119,7 @@ export const validExamples = {
       methods: [...requirement.methods],
       performers: ['stepgate', 'idp:corp'],
       providerMethods: ['webauthn', 'totp'],
+      restrictsMethods: true,
     },
     challenge: { ...challenge, methods: [...challenge.methods] },
     providers: [provider],
@@ -245,7 +253,9 @@ export const validExamples = {
     amr: ['otp'],
     auth_time: 1_764_000_000,
     sid: 's_1',
-    authorization_details: [{ type: 'urn:stepgate:step-up', action: 'payments.transfer', digest }],
+    authorization_details: [
+      { type: 'urn:stepgate:step-up', action: 'payments.transfer', digest, method: 'totp' },
+    ],
   } satisfies StepUpTokenClaims,
   deviceTokenClaims: {
     iss: 'https://stepgate.bank.example',
@@ -272,10 +282,17 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
     { subject: { id: 'u_1' }, action: { name: 'a' }, context: { device: { ...context, v: 2 } } },
     { subject: { id: 'u_1' }, action: { name: 'a' }, context: { geo: { country: 'France' } } },
     { subject: { id: 'u_1' }, action: { name: 'a' }, idpToken: '' },
+    { subject: { id: 'u_1', methods: ['passkey'] }, action: { name: 'a' } },
+    { subject: { id: 'u_1', methods: ['totp', 'totp'] }, action: { name: 'a' } },
+    { subject: { id: 'u_1', methods: 'webauthn' }, action: { name: 'a' } },
   ],
   decisionResponse: [
     { ...decisionRequest },
     { decisionId: 'd', decision: 'maybe', reasons: [], risk: {}, reportOnly: [], policyVersion: 'v' },
+    {
+      ...validExamples.decisionResponse,
+      requirement: { ...validExamples.decisionResponse.requirement, restrictsMethods: false },
+    },
   ],
   stepUpAnswer: [
     { error: { code: 'access_denied', message: 'x' }, stepUp: {} },
@@ -332,6 +349,10 @@ export const invalidExamples: Partial<Record<SchemaName, unknown[]>> = {
   deviceKeyEnrollment: [{ publicKey: { kty: 'RSA', crv: 'P-256', x: digest, y: digest }, label: 'x' }],
   stepUpTokenClaims: [
     { ...validExamples.stepUpTokenClaims, authorization_details: [{ type: 'other', action: 'a', digest }] },
+    {
+      ...validExamples.stepUpTokenClaims,
+      authorization_details: [{ type: 'urn:stepgate:step-up', action: 'a', digest, method: 'passkey' }],
+    },
   ],
   startRequest: [{ method: 'carrier_pigeon' }],
   startAnswer: [{ sentTo: 'x', resendAfter: 1, publicKey: {} }, { sentTo: 'x' }, { other: 1 }],

@@ -51,8 +51,8 @@ export function upgradeLevel(p: {
 /**
  * Mints the upgraded token of a verified challenge through the tokens module: `acr`/`amr` of what
  * the method proved ({@link upgradeLevel}), `auth_time` now, bound to the challenge's user,
- * session, action and transaction digest, with a fresh `jti` and a short expiry; plus a
- * remembered-device token when asked and allowed.
+ * session, action and transaction digest, naming the method (S24), with a fresh `jti` and a
+ * short expiry; plus a remembered-device token when asked and allowed.
  */
 export async function mintUpgrade(
   deps: ChallengeDeps,
@@ -60,6 +60,8 @@ export async function mintUpgrade(
     challenge: ChallengeRecord;
     binding: ChallengeBinding;
     factor: FactorRecord | undefined;
+    /** The method verified: one the challenge allows (S24). */
+    method: Method;
     proven: ProvenLevel;
     body: VerifyRequest;
     base: Omit<ChallengeEvent, 'type'>;
@@ -78,6 +80,8 @@ export async function mintUpgrade(
     ...(c.sessionId === undefined ? {} : { sid: c.sessionId }),
     action: c.action,
     digest: c.digest,
+    // S24: the method this challenge verified; a requirement that restricts methods reads it.
+    method: p.method,
   });
   const answer: VerifyAnswer = { token, acr, amr, expiresAt: new Date(claims.exp * 1000).toISOString() };
   // A device is remembered only after a real second factor, and only for the device that asked.

@@ -206,7 +206,16 @@ export async function verifyChallenge(
       await resetAfterSuccess(deps, c, base, [userKey, ...reservation.counted], proven.level);
       // Only a stored factor (TOTP, WebAuthn, device key): an emailed or texted code has none.
       if (match.factor) await recordFactorUse(deps, c, match.factor, now);
-      return mintUpgrade(deps, { challenge: c, binding: b, factor: match.factor, proven, body, base, now });
+      return mintUpgrade(deps, {
+        challenge: c,
+        binding: b,
+        factor: match.factor,
+        method,
+        proven,
+        body,
+        base,
+        now,
+      });
     }
     if (outcome === 'not_pending') {
       await deps.events.append({

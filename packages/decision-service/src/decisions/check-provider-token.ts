@@ -164,6 +164,8 @@ export async function checkProviderToken(
     ...(subject.sessionId === undefined ? {} : { sid: subject.sessionId }),
     action: request.action.name,
     digest: params.digest,
+    // S24: the allowed method the provider's `amr` proved, when the requirement restricts methods.
+    ...(method === undefined ? {} : { method }),
   });
   const check = checkRequirement(requirement, {
     now: nowSec,

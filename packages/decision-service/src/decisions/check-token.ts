@@ -1,5 +1,5 @@
 import { checkRequirement, type Verdict } from '@stepgate/policy-engine';
-import type { DecisionRequest, Reason } from '@stepgate/protocol';
+import { type DecisionRequest, type Reason, STEP_UP_AUTHORIZATION_TYPE } from '@stepgate/protocol';
 import type { Caller, ServiceContext } from '../service-context.js';
 
 /** What a presented upgraded token did to a `step_up` verdict. */
@@ -52,13 +52,20 @@ export async function checkPresentedToken(
       return rejected('token refused: already used', { failure: 'replayed' });
     }
   }
+  // The method the step-up proved (S24), for the app to record in `subject.methods`.
+  const method = claims.authorization_details.find((d) => d.type === STEP_UP_AUTHORIZATION_TYPE)?.method;
   return {
     accepted: true,
     reason: {
       policyId: 'stepgate',
       code: 'token_accepted',
       detail: `upgraded token at ${claims.acr} satisfies the requirement`,
-      values: { acr: claims.acr, amr: claims.amr, singleUse: requirement.singleUse },
+      values: {
+        acr: claims.acr,
+        amr: claims.amr,
+        singleUse: requirement.singleUse,
+        ...(method === undefined ? {} : { method }),
+      },
     },
   };
 }

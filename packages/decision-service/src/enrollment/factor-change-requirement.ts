@@ -13,7 +13,9 @@ import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 /**
  * The step-up before adding or removing a factor of `target` level when the user already has
  * `existing` factors (S31, NIST SP 800-63B §6.1.2.1): to the level of that factor, or with the
- * strongest factor when none reaches it; for this change only (bound, single use).
+ * strongest factor when none reaches it; for this change only (bound, single use). It does not
+ * restrict methods (`restrictsMethods`): S31 asks for the level, which the token's `acr` proves
+ * (S33), and `methods` lists every factor of the user that reaches it.
  */
 export function factorChangeRequirement(
   deps: Pick<ChallengeDeps, 'acrValues'>,

@@ -106,6 +106,20 @@ describe('AuthZEN 1.0 mapping', () => {
     expect(validDecisionRequest(wrong)).toBe(false);
   });
 
+  it('S24: maps the subject property methods (what proved the session) and checks its names', () => {
+    const mapped = toDecisionRequest({
+      ...specRequest,
+      subject: { type: 'user', id: 'u1', properties: { acr: 'aal2', methods: ['webauthn'] } },
+    });
+    expect(mapped.subject).toEqual({ id: 'u1', acr: 'aal2', methods: ['webauthn'] });
+    expect(validDecisionRequest(mapped)).toBe(true);
+    const unknown = toDecisionRequest({
+      ...specRequest,
+      subject: { type: 'user', id: 'u1', properties: { methods: ['passkey'] } },
+    });
+    expect(validDecisionRequest(unknown)).toBe(false);
+  });
+
   it('answers allow as decision true; deny and step_up as false, with the step-up in context', () => {
     const allow = toAuthzenResponse(answer({}));
     expect(allow).toMatchObject({ decision: true, context: { id: 'dec_x', decision: 'allow' } });

@@ -39,7 +39,7 @@ function extras(entity: object, named: string[]): Props {
 
 /**
  * Builds the Stepgate decision request. Well-known members: subject properties `session_id`,
- * `auth_time`, `acr`, `roles`, `ip_address` (AuthZEN §5.1.1.1); context members `ip`,
+ * `auth_time`, `acr`, `roles`, `methods`, `ip_address` (AuthZEN §5.1.1.1); context members `ip`,
  * `user_agent`, `geo`, `transaction`, `step_up_token`, and the device either as `device` (the
  * decoded context) or `step_up_context` (the raw `Step-Up-Context` header). Values keep their
  * JSON types, so the decision request schema rejects a wrongly typed one.
@@ -57,6 +57,7 @@ export function toDecisionRequest(req: AuthzenRequest): DecisionRequest {
   set(subject, 'authTime', first(sp.auth_time, sp.authTime));
   set(subject, 'acr', sp.acr);
   set(subject, 'roles', sp.roles);
+  set(subject, 'methods', sp.methods);
   const context = {} as RequestContext & Props;
   set(context, 'ip', first(cx.ip, cx.ip_address, sp.ip_address));
   set(context, 'userAgent', first(cx.user_agent, cx.userAgent));

@@ -4,10 +4,7 @@
  * for, and which allowed method a returned token proves. A value the map does not name proves no
  * method — never more than the map says (S2).
  */
-import type { Method } from '@stepgate/protocol';
-
-/** Provider `amr` value → the Stepgate method it counts as. */
-export type ProviderMethodMap = Readonly<Record<string, Method>>;
+import { type Method, type ProviderMethodMap, providerMethods } from '@stepgate/protocol';
 
 /**
  * The provider's `amr` values that count as one of `allowed`, in the map's order.
@@ -35,10 +32,6 @@ export function provenMethod(
   methods: ProviderMethodMap,
   allowed: readonly Method[],
 ): Method | undefined {
-  if (!Array.isArray(amr)) return undefined;
-  const proven = new Set<Method>();
-  for (const value of amr) {
-    if (typeof value === 'string' && Object.hasOwn(methods, value)) proven.add(methods[value] as Method);
-  }
-  return allowed.find((m) => proven.has(m));
+  const proven = providerMethods(amr, methods);
+  return allowed.find((m) => proven.includes(m));
 }

@@ -2,6 +2,8 @@ import {
   type Amr,
   DEVICE_TOKEN_TYPE,
   type DeviceTokenClaims,
+  isMethod,
+  type Method,
   STEP_UP_AUTHORIZATION_TYPE,
   STEP_UP_TOKEN_TYPE,
   type StepUpTokenClaims,
@@ -33,6 +35,12 @@ export interface StepUpTokenParams {
   sid?: string;
   action: string;
   digest: string;
+  /**
+   * The method of the step-up (S24): `amr` cannot tell methods apart, so a requirement that
+   * restricts methods reads it from the token's `authorization_details` entry. Absent only for
+   * a provider's proof that showed no method.
+   */
+  method?: Method;
 }
 
 /** The result of a verification: the claims, or why not. */
@@ -54,14 +62,17 @@ function stepUpClaimsShape(p: Record<string, unknown>): p is Record<string, unkn
     Number.isFinite(p.auth_time) &&
     (p.sid === undefined || isString(p.sid)) &&
     Array.isArray(p.authorization_details) &&
-    p.authorization_details.every(
-      (d: unknown) =>
-        typeof d === 'object' &&
-        d !== null &&
-        isString((d as Record<string, unknown>).type) &&
-        isString((d as Record<string, unknown>).action) &&
-        isString((d as Record<string, unknown>).digest),
-    )
+    p.authorization_details.every((d: unknown) => {
+      if (typeof d !== 'object' || d === null) return false;
+      const e = d as Record<string, unknown>;
+      // S24: a method, when named, is one Stepgate knows; anything else is a malformed claim.
+      return (
+        isString(e.type) &&
+        isString(e.action) &&
+        isString(e.digest) &&
+        (e.method === undefined || isMethod(e.method))
+      );
+    })
   );
 }
 
@@ -88,11 +99,12 @@ export class TokenService {
   }
 
   /**
-   * Mints an upgraded token bound to an action and transaction digest.
+   * Mints an upgraded token bound to an action and transaction digest, naming the method of the
+   * step-up in its `authorization_details` entry.
    *
    * @example
    * const { token } = tokens.mintStepUpToken({ sub: 'u1', aud: 'app', acr: 'urn:stepgate:aal2',
-   *   amr: ['otp'], authTime: now, sid: 's1', action: 'payments.transfer', digest });
+   *   amr: ['otp', 'mfa'], authTime: now, sid: 's1', action: 'payments.transfer', digest, method: 'totp' });
    */
   mintStepUpToken(p: StepUpTokenParams): { token: string; claims: StepUpTokenClaims } {
     const iat = Math.floor(this.#now() / 1000);
@@ -106,7 +118,11 @@ export class TokenService {
       acr: p.acr,
       amr: p.amr,
       auth_time: p.authTime,
-      authorization_details: [{ type: STEP_UP_AUTHORIZATION_TYPE, action: p.action, digest: p.digest }],
+      authorization_details: [
+        p.method === undefined
+          ? { type: STEP_UP_AUTHORIZATION_TYPE, action: p.action, digest: p.digest }
+          : { type: STEP_UP_AUTHORIZATION_TYPE, action: p.action, digest: p.digest, method: p.method },
+      ],
     };
     if (p.sid !== undefined) claims.sid = p.sid;
     const { kid, privateKey } = this.#ring.signingKey('step_up');

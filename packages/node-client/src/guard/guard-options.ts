@@ -25,7 +25,9 @@ type MaybePromise<T> = T | Promise<T>;
 export interface GuardOptions<Req> {
   /**
    * The signed-in user, from the app's own session. `null`/`undefined` answers 401 `unauthorized`
-   * without asking the service.
+   * without asking the service. `methods` lists what proved the session's `acr` (e.g. the
+   * `values.method` of the `token_accepted` reason that raised it): only a session that names an
+   * allowed method meets a policy with `require.methods` (S24).
    */
   getSubject: (req: Req) => MaybePromise<Subject | null | undefined>;
   /**
@@ -62,12 +64,12 @@ export interface GuardOptions<Req> {
    */
   idpToken?: (req: Req) => MaybePromise<string | null | undefined>;
   /**
-   * Read the session's level and `auth_time` from the app's own token (its JWT access token, or
-   * its session's ID token) instead of `getSubject()`'s `acr` and `authTime`: verified with jose
-   * against the provider's JWKS and mapped with the same `acrMap`/`amrMap` as the service's `idps`
-   * entry (docs/idp.md). A missing, invalid or foreign token leaves an aal1 session without a
-   * known authentication time.
-   * @defaultValue none: `getSubject()` asserts `acr` and `authTime`
+   * Read the session's level, `auth_time` and methods from the app's own token (its JWT access
+   * token, or its session's ID token) instead of `getSubject()`'s `acr`, `authTime` and `methods`:
+   * verified with jose against the provider's JWKS and mapped with the same `acrMap`/`amrMap`/
+   * `methods` as the service's `idps` entry (docs/idp.md). A missing, invalid or foreign token
+   * leaves an aal1 session without a known authentication time or method.
+   * @defaultValue none: `getSubject()` asserts `acr`, `authTime` and `methods`
    */
   sessionToken?: SessionTokenOptions<Req>;
   /**

@@ -4,7 +4,16 @@
  * jose against the provider's JWKS, and mapped with the same `acrMap`/`amrMap` as the service's
  * `idps` entry — never more than the map says (S2). docs/idp.md "The app's own token".
  */
-import { isLevel, type Level, providerLevel, type Subject } from '@stepgate/protocol';
+import {
+  isLevel,
+  isMethod,
+  type Level,
+  type Method,
+  type ProviderMethodMap,
+  providerLevel,
+  providerMethods,
+  type Subject,
+} from '@stepgate/protocol';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { StepgateClientError } from '../errors.js';
 
@@ -31,6 +40,14 @@ export interface SessionTokenOptions<Req> {
   acrMap?: Readonly<Record<string, Level>>;
   /** RFC 8176 `amr` value → level: the same map as the service's `idps[].amrMap`. */
   amrMap?: Readonly<Record<string, Level>>;
+  /**
+   * RFC 8176 `amr` value → the Stepgate method it proves (`{ hwk: 'webauthn' }`): the same map
+   * as the service's `idps[].methods`. The token's mapped values become `subject.methods`, which
+   * a policy with `require.methods` needs to count the session (S24). Map a value to the weakest
+   * method it may stand for, and never `mfa` (docs/idp.md "Restricting methods across performers").
+   * @defaultValue none: the session proves no method
+   */
+  methods?: ProviderMethodMap;
   /** @defaultValue the `jwks_uri` of the issuer's discovery document, fetched once */
   jwksUri?: string;
   /** Accepted signing algorithms (never `none` or a MAC). @defaultValue RS/PS/ES 256–512 and EdDSA */
@@ -41,7 +58,7 @@ export interface SessionTokenOptions<Req> {
   clockSkewSeconds?: number;
 }
 
-/** Reads the level of a request's session: the subject with `acr` and `authTime` from the token. */
+/** Reads the level of a request's session: the subject with `acr`, `authTime` and `methods` from the token. */
 export type SessionLevelReader<Req> = (req: Req, subject: Subject) => Promise<Subject>;
 
 const DEFAULT_ALGORITHMS = [
@@ -70,6 +87,15 @@ function checkMap(map: unknown, name: string): Readonly<Record<string, Level>> {
   return map as Record<string, Level>;
 }
 
+function checkMethodMap(map: unknown, name: string): ProviderMethodMap {
+  if (map === undefined) return {};
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) fail(`${name} must be an object`);
+  for (const [key, method] of Object.entries(map)) {
+    if (!isMethod(method)) fail(`${name}["${key}"] must be a Stepgate method (webauthn, totp, …)`);
+  }
+  return map as Record<string, Method>;
+}
+
 function httpsUrl(value: unknown, name: string): string {
   let url: URL;
   try {
@@ -86,9 +112,10 @@ function httpsUrl(value: unknown, name: string): string {
 
 /**
  * Checks the options when the guards are created and returns the reader. The reader replaces the
- * app's `acr` and `authTime` with what a verified token proves: its mapped level and `auth_time`
- * when the token is valid, for this issuer and audience, and names the same user; otherwise
- * neither (an aal1 session without a known authentication time — never more than proven).
+ * app's `acr`, `authTime` and `methods` with what a verified token proves: its mapped level,
+ * `auth_time` and mapped methods when the token is valid, for this issuer and audience, and names
+ * the same user; otherwise none of them (an aal1 session without a known authentication time or
+ * method — never more than proven).
  *
  * @throws StepgateClientError `invalid_options` naming the first bad option.
  */
@@ -109,6 +136,7 @@ export function createSessionLevelReader<Req>(
   }
   const acrMap = checkMap(options.acrMap, 'sessionToken.acrMap');
   const amrMap = checkMap(options.amrMap, 'sessionToken.amrMap');
+  const methodMap = checkMethodMap(options.methods, 'sessionToken.methods');
   if (Object.keys(acrMap).length + Object.keys(amrMap).length === 0) {
     fail('sessionToken needs an acrMap or an amrMap: what the provider’s tokens prove');
   }
@@ -142,7 +170,8 @@ export function createSessionLevelReader<Req>(
   };
 
   return async (req, subject) => {
-    const { acr: _acr, authTime: _authTime, ...unproven } = subject;
+    // S24: what proved the session (its methods) comes from the token too, never the app.
+    const { acr: _acr, authTime: _authTime, methods: _methods, ...unproven } = subject;
     const token = await options.token(req);
     if (typeof token !== 'string' || token === '' || token.length > 8192) return unproven;
     let claims: JWTPayload;
@@ -165,6 +194,8 @@ export function createSessionLevelReader<Req>(
     const proven: Subject = { ...unproven, acr: level };
     if (typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time))
       proven.authTime = claims.auth_time;
+    const methods = providerMethods(claims.amr, methodMap);
+    if (methods.length > 0) proven.methods = methods;
     return proven;
   };
 }

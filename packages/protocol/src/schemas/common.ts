@@ -69,6 +69,7 @@ export const subject = obj(
     authTime: { type: 'number', minimum: 0 },
     acr: str(SCHEMA_LIMITS.name),
     roles: { type: 'array', items: str(128), maxItems: SCHEMA_LIMITS.roles },
+    methods,
   },
   ['id'],
 );
@@ -89,6 +90,7 @@ export const requirement = obj(
     bindTransaction: { type: 'boolean' },
     singleUse: { type: 'boolean' },
     anyAction: { type: 'boolean' },
+    restrictsMethods: { type: 'boolean', const: true },
     performers: { type: 'array', items: performer, minItems: 1, maxItems: 32, uniqueItems: true },
     providerMethods: { ...methods, minItems: 1 },
   },

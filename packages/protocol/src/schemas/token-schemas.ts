@@ -1,5 +1,5 @@
 /** Schemas of the JWT claims the service issues (docs/design/wire-contract.md "Tokens"). */
-import { amr, obj, SCHEMA_LIMITS, schemaId, str, unixSeconds } from './common.js';
+import { amr, method, obj, SCHEMA_LIMITS, schemaId, str, unixSeconds } from './common.js';
 
 const uri = str(SCHEMA_LIMITS.url);
 
@@ -27,6 +27,7 @@ export const stepUpTokenClaimsSchema = {
             type: { type: 'string', const: 'urn:stepgate:step-up' },
             action: str(SCHEMA_LIMITS.name),
             digest: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$', minLength: 43, maxLength: 43 },
+            method,
           },
           ['type', 'action', 'digest'],
         ),
