@@ -19,6 +19,9 @@ policies:
   - id: payroll-passkey
     when: { action: payroll.approve }
     require: { level: aal2, maxAge: 0, methods: [webauthn], performer: idp:corp }
+  - id: sso-reports
+    when: { action: "reports.*" }
+    require: { level: aal2, maxAge: 15m, anyAction: true, performer: idp:corp }
 default: allow
 `;
 
@@ -393,6 +396,33 @@ describe('methods across performers (issue 21: idps[].methods; docs/idp.md "Rest
         what: { action: 'payroll.approve' },
       });
     }
+  });
+
+  it('a Stepgate token (a TOTP step-up for another action, anyAction) does not meet a requirement only the provider may perform', async () => {
+    const reports = {
+      subject: { ...subject, authTime: Math.floor(clock() / 1000) },
+      action: { name: 'reports.read' },
+    };
+    const first = await call('POST', '/v1/decisions', reports);
+    expect(first.body.requirement).toMatchObject({ performers: ['idp:corp'], anyAction: true });
+    // What the service mints after a TOTP challenge for profile.read: a valid token of this user and session.
+    const { token } = svc.tokens.mintStepUpToken({
+      sub: 'alice',
+      aud: svc.config.audiences[0]!,
+      acr: 'urn:stepgate:aal2',
+      amr: ['otp', 'mfa'],
+      authTime: Math.floor(clock() / 1000),
+      sid: 's1',
+      action: 'profile.read',
+      digest: 'LCvVlzASsJme4pNtgxuK2FQlVZ16bGTE3b5oHMeeGhI',
+      method: 'totp',
+    });
+    const res = await call('POST', '/v1/decisions', { ...reports, stepUpToken: token });
+    expect(res.body.decision).toBe('step_up');
+    expect(res.body.reasons.at(-1)).toMatchObject({
+      code: 'token_rejected',
+      values: { failure: 'performer_not_allowed' },
+    });
   });
 });
 

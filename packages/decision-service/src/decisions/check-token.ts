@@ -1,5 +1,10 @@
 import { checkRequirement, type Verdict } from '@stepgate/policy-engine';
-import { type DecisionRequest, type Reason, STEP_UP_AUTHORIZATION_TYPE } from '@stepgate/protocol';
+import {
+  type DecisionRequest,
+  type Reason,
+  STEP_UP_AUTHORIZATION_TYPE,
+  STEPGATE_PERFORMER,
+} from '@stepgate/protocol';
 import type { Caller, ServiceContext } from '../service-context.js';
 
 /** What a presented upgraded token did to a `step_up` verdict. */
@@ -12,8 +17,9 @@ const rejected = (detail: string, values?: Record<string, unknown>): TokenOutcom
 };
 
 /**
- * Checks a presented `stepUpToken` against a `step_up` verdict: signature and registered claims
- * (S15, S16, S19), then the engine's requirement check (level, freshness, subject, session, action
+ * Checks a presented `stepUpToken` against a `step_up` verdict: that Stepgate may perform it (a
+ * requirement for an identity provider only is not met by Stepgate's own tokens), signature and
+ * registered claims (S15, S16, S19), then the engine's requirement check (level, freshness, subject, session, action
  * and digest binding), then — only when all of that passes — the atomic single-use consumption of
  * its `jti` (S17). A token that fails any step is refused and not consumed.
  */
@@ -31,6 +37,11 @@ export async function checkPresentedToken(
   const { verdict, request, caller } = params;
   const requirement = verdict.requirement;
   if (!requirement) return rejected('no requirement to satisfy');
+  // A presented upgraded token records a step-up Stepgate performed (a provider's proof becomes a
+  // token that never leaves the service): it meets no requirement that only providers may perform.
+  if (!(requirement.performers ?? [STEPGATE_PERFORMER]).includes(STEPGATE_PERFORMER)) {
+    return rejected('token refused: performer_not_allowed', { failure: 'performer_not_allowed' });
+  }
   const verified = await ctx.tokens.verifyStepUpToken(params.token, caller.audience);
   if (!verified.ok) return rejected(`token refused: ${verified.failure}`, { failure: verified.failure });
   const claims = verified.claims;
