@@ -249,11 +249,13 @@ same profile (hover a frame for its name, source and share): [images/decision-fl
 
 The server's threads share one core, so a sample that falls while the audit writer thread holds
 the core lands on the main thread's current frame, often \`postMessage\`: that row is an upper
-bound. Since the first profile (issue 18) the audit record's replay input is serialized by the
-canonical fast path (\`JSON.stringify\` over members built in RFC 8785 order, as the event
-already was) instead of the general serializer, and the scrubbing copy assigns members instead of
-defining them. Alternating runs of this profile before and after that change (2026-12-06): main
-thread 232 and 234 µs per decision before, 194 and 217 µs after. This machine's absolute speed
+bound. Since the first profile (issue 18): the replay input and the event are written straight as
+their RFC 8785 text, in one pass without a scrubbed copy (\`auditEventText\`); decision rows no
+longer keep the answer's JSON (nothing read it: the audit record has it); OpenTelemetry stage spans
+are skipped when the decision's span is not recorded; action counts are summed without SQLite's
+temporary b-tree. Six alternating runs of this profile before (b3326b6) and after these changes
+(2026-12-06, quiet machine): main thread 245–346 µs per decision before (median 308), 217–286 µs
+after (median 230); other threads 56–77 µs before, 58–74 µs after. This machine's absolute speed
 drifts by up to 30% between runs of the same code, so compare shares, or runs made side by side.
 `;
   console.log(markdown);
