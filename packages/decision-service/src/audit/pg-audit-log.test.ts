@@ -161,6 +161,50 @@ default: allow
     await log.close();
   });
 
+  it('a backtest source pages by seq through windows of more than one page, inputs included', async () => {
+    let now = Date.UTC(2030, 0, 1);
+    const stores = await env.freshStores();
+    const log = await stores.openAudit!({ now: () => now });
+    const appends: Promise<number>[] = [];
+    for (let i = 0; i < 2600; i++) {
+      now += 1000;
+      appends.push(
+        log.appendRecord(
+          i % 5 === 4
+            ? { type: 'challenge.created', who: { userId: 'u1' }, what: {}, challengeId: `ch_${i}` }
+            : decision(`dec_${i}`, i, now),
+        ),
+      );
+    }
+    await Promise.all(appends);
+    const source = log.analytics!.openBacktestSource();
+    // Seconds 101..2400 of the history: i from 100 to 2399.
+    const from = Date.UTC(2030, 0, 1) + 101_000;
+    const to = Date.UTC(2030, 0, 1) + 2401_000;
+    const ids: string[] = [];
+    const pages: number[] = [];
+    for await (const page of source.decisionsForReplay(from, to)) {
+      pages.push(page.length);
+      for (const r of page) {
+        expect(r.input).not.toBeNull();
+        ids.push(r.decisionId!);
+      }
+    }
+    const want = Array.from({ length: 2300 }, (_, k) => k + 100)
+      .filter((i) => i % 5 !== 4)
+      .map((i) => `dec_${i}`);
+    expect(ids).toEqual(want);
+    expect(pages).toEqual([1000, 840]);
+    expect(await source.countDecisions(from, to)).toBe(want.length);
+    let events = 0;
+    for await (const page of source.eventsOfTypes(['challenge.created'], from, to)) events += page.length;
+    expect(events).toBe(460);
+    let none = 0;
+    for await (const page of source.decisionsForReplay(to + 10_000_000, to + 20_000_000)) none += page.length;
+    expect(none).toBe(0);
+    await log.close();
+  });
+
   it('the previous 8-argument append still works (replicas of the previous version), without inputs', async () => {
     const { url, prefix } = await env.freshTarget();
     const stores = await openPostgresStores({ url, redis: env.redisUrl, prefix, migrate: true });

@@ -268,16 +268,32 @@ export function pgAuditSource(pool: Pool, close: () => Promise<void>): AuditChai
 
 const PAGE = 1000;
 
-/** Pages of a query keyed by seq: `WHERE seq > $1 … ORDER BY seq LIMIT 1000`, until a short page. */
+/**
+ * Pages of the rows of `audit_log l` that `filter` selects, in seq order: `WHERE l.seq > $1 AND
+ * l.seq <= $2 AND … ORDER BY l.seq LIMIT 1000`, until a short page. `filter(n)` writes the
+ * condition with its own parameters from `$n` on. The seq range is first bounded by the filter's
+ * lowest and highest seq (one scan of the time index), so that every page is a short range of
+ * the primary key: unbounded, the first page of a recent window would scan every older record, and
+ * a page could re-sort the whole window.
+ */
 async function* bySeq<T extends { seq: number }>(
   pool: Pool,
-  sql: string,
+  select: string,
+  filter: (n: number) => string,
   args: unknown[],
   map: (r: PgRow) => T,
 ): AsyncIterable<T[]> {
-  let after = 0;
+  const bounds = await pool.query(
+    `SELECT MIN(l.seq) AS lo, MAX(l.seq) AS hi FROM audit_log l WHERE ${filter(1)}`,
+    args,
+  );
+  const lo = optInt(bounds.rows[0] as PgRow, 'lo');
+  const hi = optInt(bounds.rows[0] as PgRow, 'hi');
+  if (lo === undefined || hi === undefined) return;
+  const sql = `${select} WHERE l.seq > $1 AND l.seq <= $2 AND ${filter(3)} ORDER BY l.seq LIMIT ${PAGE}`;
+  let after = lo - 1;
   for (;;) {
-    const r = await pool.query(sql, [after, ...args]);
+    const r = await pool.query(sql, [after, hi, ...args]);
     const rows = (r.rows as PgRow[]).map(map);
     if (rows.length > 0) yield rows;
     if (rows.length < PAGE) return;
@@ -313,19 +329,20 @@ export function pgBacktestSource(pool: Pool): BacktestSource {
       bySeq(
         pool,
         // The two members are read by PostgreSQL: the event text never crosses into JavaScript.
-        `SELECT l.seq, l.time, e.j ->> 'decisionId' AS "decisionId", e.j ->> 'replayDigest' AS digest, r.input
-         FROM audit_log l CROSS JOIN LATERAL (SELECT l.event::json AS j) e
-         LEFT JOIN audit_replay r ON r.seq = l.seq
-         WHERE l.seq > $1 AND l.type = 'decision' AND l.time >= $2 AND l.time < $3
-         ORDER BY l.seq LIMIT ${PAGE}`,
+        // The input by a lookup per row: a merge join would scan audit_replay from its start on
+        // every page.
+        `SELECT l.seq, l.time, e.j ->> 'decisionId' AS "decisionId", e.j ->> 'replayDigest' AS digest,
+           (SELECT r.input FROM audit_replay r WHERE r.seq = l.seq) AS input
+         FROM audit_log l CROSS JOIN LATERAL (SELECT l.event::json AS j) e`,
+        (n) => `l.type = 'decision' AND l.time >= $${n} AND l.time < $${n + 1}`,
         [from, to],
         replayRow,
       ),
     eventsOfTypes: (types, from, to) =>
       bySeq(
         pool,
-        `SELECT * FROM audit_log WHERE seq > $1 AND type = ANY($2::text[]) AND time >= $3 AND time < $4
-         ORDER BY seq LIMIT ${PAGE}`,
+        'SELECT l.* FROM audit_log l',
+        (n) => `l.type = ANY($${n}::text[]) AND l.time >= $${n + 1} AND l.time < $${n + 2}`,
         [types, from, to],
         auditRow,
       ),
