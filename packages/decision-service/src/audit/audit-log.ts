@@ -5,9 +5,11 @@ import { Worker } from 'node:worker_threads';
 import { StepgateError } from '@stepgate/protocol';
 import Database from 'better-sqlite3';
 import type { AuditInput, AuditSink } from './audit-event.js';
+import type { AuditAnalytics } from './audit-port.js';
 import { AuditReader } from './audit-reader.js';
 import { auditEventText, replayText } from './audit-record.js';
 import { migrateAuditDb } from './audit-schema.js';
+import { sqliteAuditAnalytics } from './sqlite-analytics.js';
 import {
   WRITER_SOURCE,
   type WriterItem,
@@ -70,6 +72,8 @@ const unavailable = (cause: unknown) =>
  */
 export class AuditLog implements AuditSink {
   readonly reader: AuditReader;
+  /** Backtests and the console's overview. */
+  readonly analytics: AuditAnalytics;
   readonly #options: AuditLogOptions;
   readonly #now: () => number;
   #worker: Worker | undefined;
@@ -85,6 +89,7 @@ export class AuditLog implements AuditSink {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.reader = reader;
+    this.analytics = sqliteAuditAnalytics(reader, options.file);
   }
 
   /** Creates or opens the log and starts its writer thread. */

@@ -3,9 +3,16 @@ import type { Pool } from 'pg';
 import { int, optInt, optStr, type PgRow, str } from '../stores/postgres/pg-rows.js';
 import type { AuditHead } from './audit-checkpoint.js';
 import type { AuditInput } from './audit-event.js';
-import type { AuditChainSource, AuditPage, ServiceAuditLog } from './audit-port.js';
-import { type AuditQuery, type AuditRow, recordFromRow } from './audit-reader.js';
-import { type AuditIndexColumns, auditEventText } from './audit-record.js';
+import type {
+  AuditAnalytics,
+  AuditChainSource,
+  AuditPage,
+  BacktestSource,
+  OverviewCounts,
+  ServiceAuditLog,
+} from './audit-port.js';
+import { type AuditQuery, type AuditRow, type ReplayRow, recordFromRow } from './audit-reader.js';
+import { type AuditIndexColumns, auditEventText, replayText } from './audit-record.js';
 
 /** Options of {@link PgAuditLog}. */
 export interface PgAuditLogOptions {
@@ -13,6 +20,12 @@ export interface PgAuditLogOptions {
   maxBatch?: number;
   /** Most appends waiting; beyond it an append fails at once (fail closed). @defaultValue 20000 */
   maxQueue?: number;
+  /**
+   * How long decisions' replay inputs are kept (`audit_replay`), seconds; older ones are deleted
+   * after a batch, at most once a minute per process. The records themselves are never deleted.
+   * @defaultValue 7776000 (90 days)
+   */
+  replayRetention?: number;
   /** Unix ms. @defaultValue Date.now */
   now?: () => number;
   onBatch?: (size: number, seconds: number) => void;
@@ -20,7 +33,7 @@ export interface PgAuditLogOptions {
 }
 
 interface Pending {
-  item: AuditIndexColumns & { event: string };
+  item: AuditIndexColumns & { event: string; replay: string | null };
   resolve: (seq: number) => void;
   reject: (error: Error) => void;
 }
@@ -63,13 +76,17 @@ export class PgAuditLog implements ServiceAuditLog {
   #scheduled = false;
   #healthy = true;
   #closing: Promise<void> | undefined;
+  #prunedAt = 0;
   readonly reader: { query(q: AuditQuery): Promise<AuditPage> };
+  /** Backtests and the console's overview, on the same pool. */
+  readonly analytics: AuditAnalytics;
 
   constructor(pool: Pool, options: PgAuditLogOptions = {}) {
     this.#pool = pool;
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.reader = { query: (q) => queryAudit(pool, q) };
+    this.analytics = pgAuditAnalytics(pool);
   }
 
   get healthy(): boolean {
@@ -89,8 +106,10 @@ export class PgAuditLog implements ServiceAuditLog {
     }
     let item: Pending['item'];
     try {
-      const { text, columns } = auditEventText(event, this.#now());
-      item = { event: text, ...columns };
+      // As AuditLog.appendRecord: the record carries the input's digest, the input goes beside it.
+      const replay = event.type === 'decision' && event.replay ? replayText(event.replay) : undefined;
+      const { text, columns } = auditEventText(event, this.#now(), replay?.digest);
+      item = { event: text, ...columns, replay: replay?.text ?? null };
     } catch (error) {
       return Promise.reject(unavailable(error));
     }
@@ -131,6 +150,23 @@ export class PgAuditLog implements ServiceAuditLog {
     });
   }
 
+  /**
+   * Deletes replay inputs past their retention (the records stay: they are hash-chained), at most
+   * once a minute, as the SQLite writer does; the clock is the batch's last record's time. It runs
+   * before the batch is acknowledged, so a decision answered after it sees the pruned table. A
+   * failure is not the batch's: the records are durable, the next minute tries again.
+   */
+  async #pruneReplays(now: number): Promise<void> {
+    if (now - this.#prunedAt <= 60_000) return;
+    this.#prunedAt = now;
+    const retentionMs = (this.#options.replayRetention ?? 90 * 86_400) * 1000;
+    try {
+      await this.#pool.query('DELETE FROM audit_replay WHERE time < $1', [now - retentionMs]);
+    } catch {
+      this.#prunedAt = 0;
+    }
+  }
+
   #flush(): void {
     if (this.#inFlight || this.#queue.length === 0) return;
     const batch = this.#queue.splice(0, this.#options.maxBatch ?? 1000);
@@ -139,7 +175,7 @@ export class PgAuditLog implements ServiceAuditLog {
     const col = <K extends keyof Pending['item']>(k: K) => batch.map((p) => p.item[k]);
     this.#pool
       .query(
-        'SELECT stepgate_audit_append($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS first',
+        'SELECT stepgate_audit_append($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS first',
         [
           col('event'),
           col('time'),
@@ -149,8 +185,13 @@ export class PgAuditLog implements ServiceAuditLog {
           col('decision'),
           col('policyVersion'),
           col('policies'),
+          col('replay'),
         ],
       )
+      .then(async (r) => {
+        await this.#pruneReplays(batch.at(-1)!.item.time);
+        return r;
+      })
       .then(
         (r) => {
           const first = int(r.rows[0] as PgRow, 'first');
@@ -222,5 +263,124 @@ export function pgAuditSource(pool: Pool, close: () => Promise<void>): AuditChai
       }
     },
     close,
+  };
+}
+
+const PAGE = 1000;
+
+/**
+ * Pages of the rows of `audit_log l` that `filter` selects, in seq order: `WHERE l.seq > $1 AND
+ * l.seq <= $2 AND … ORDER BY l.seq LIMIT 1000`, until a short page. `filter(n)` writes the
+ * condition with its own parameters from `$n` on. The seq range is first bounded by the filter's
+ * lowest and highest seq (one scan of the time index), so that every page is a short range of
+ * the primary key: unbounded, the first page of a recent window would scan every older record, and
+ * a page could re-sort the whole window.
+ */
+async function* bySeq<T extends { seq: number }>(
+  pool: Pool,
+  select: string,
+  filter: (n: number) => string,
+  args: unknown[],
+  map: (r: PgRow) => T,
+): AsyncIterable<T[]> {
+  const bounds = await pool.query(
+    `SELECT MIN(l.seq) AS lo, MAX(l.seq) AS hi FROM audit_log l WHERE ${filter(1)}`,
+    args,
+  );
+  const lo = optInt(bounds.rows[0] as PgRow, 'lo');
+  const hi = optInt(bounds.rows[0] as PgRow, 'hi');
+  if (lo === undefined || hi === undefined) return;
+  const sql = `${select} WHERE l.seq > $1 AND l.seq <= $2 AND ${filter(3)} ORDER BY l.seq LIMIT ${PAGE}`;
+  let after = lo - 1;
+  for (;;) {
+    const r = await pool.query(sql, [after, hi, ...args]);
+    const rows = (r.rows as PgRow[]).map(map);
+    if (rows.length > 0) yield rows;
+    if (rows.length < PAGE) return;
+    after = rows.at(-1)!.seq;
+  }
+}
+
+/** A decision row with its replay input, checked. */
+function replayRow(r: PgRow): ReplayRow {
+  return {
+    seq: int(r, 'seq'),
+    time: int(r, 'time'),
+    decisionId: optStr(r, 'decisionId') ?? null,
+    digest: optStr(r, 'digest') ?? null,
+    input: optStr(r, 'input') ?? null,
+  };
+}
+
+/**
+ * The PostgreSQL family's {@link BacktestSource}: the chain and `audit_replay` read in pages of
+ * 1000 by seq, on the pool (no cursor holds a connection between pages).
+ */
+export function pgBacktestSource(pool: Pool): BacktestSource {
+  return {
+    async countDecisions(from, to) {
+      const r = await pool.query(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE type = 'decision' AND time >= $1 AND time < $2",
+        [from, to],
+      );
+      return int(r.rows[0] as PgRow, 'n');
+    },
+    decisionsForReplay: (from, to) =>
+      bySeq(
+        pool,
+        // The two members are read by PostgreSQL: the event text never crosses into JavaScript.
+        // The input by a lookup per row: a merge join would scan audit_replay from its start on
+        // every page.
+        `SELECT l.seq, l.time, e.j ->> 'decisionId' AS "decisionId", e.j ->> 'replayDigest' AS digest,
+           (SELECT r.input FROM audit_replay r WHERE r.seq = l.seq) AS input
+         FROM audit_log l CROSS JOIN LATERAL (SELECT l.event::json AS j) e`,
+        (n) => `l.type = 'decision' AND l.time >= $${n} AND l.time < $${n + 1}`,
+        [from, to],
+        replayRow,
+      ),
+    eventsOfTypes: (types, from, to) =>
+      bySeq(
+        pool,
+        'SELECT l.* FROM audit_log l',
+        (n) => `l.type = ANY($${n}::text[]) AND l.time >= $${n + 1} AND l.time < $${n + 2}`,
+        [types, from, to],
+        auditRow,
+      ),
+  };
+}
+
+/** Backtests and the overview on the PostgreSQL chain. */
+export function pgAuditAnalytics(pool: Pool): AuditAnalytics {
+  return {
+    openBacktestSource: () => ({ ...pgBacktestSource(pool), close: async () => {} }),
+    async overviewCounts(from, to, stepMs): Promise<OverviewCounts> {
+      const buckets = await pool.query(
+        `SELECT (time - $1::bigint) / $2::bigint AS b, decision AS d, COUNT(*) AS n FROM audit_log
+         WHERE type = 'decision' AND time >= $1 AND time < $3 GROUP BY b, d`,
+        [from, stepMs, to],
+      );
+      const reportOnly = await pool.query(
+        `SELECT r ->> 'policyId' AS "policyId", r ->> 'decision' AS decision, COUNT(*) AS count
+         FROM audit_log l CROSS JOIN LATERAL (SELECT l.event::json -> 'reportOnly' AS ro) e
+         CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(e.ro) = 'array' THEN e.ro END) r
+         WHERE l.type = 'decision' AND l.time >= $1 AND l.time < $2
+         GROUP BY 1, 2 ORDER BY count DESC, 1, 2`,
+        [from, to],
+      );
+      const head = await pgAuditSource(pool, async () => {}).head();
+      return {
+        buckets: (buckets.rows as PgRow[]).map((r) => ({
+          b: int(r, 'b'),
+          d: optStr(r, 'd') ?? '',
+          n: int(r, 'n'),
+        })),
+        reportOnly: (reportOnly.rows as PgRow[]).map((r) => ({
+          policyId: str(r, 'policyId'),
+          decision: str(r, 'decision'),
+          count: int(r, 'count'),
+        })),
+        head: { count: head.count, seq: head.seq },
+      };
+    },
   };
 }

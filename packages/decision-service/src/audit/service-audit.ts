@@ -58,7 +58,7 @@ export function openServiceAudit(p: {
       );
     },
   };
-  if (p.open) return p.open(common);
+  if (p.open) return p.open({ ...common, replayRetention: p.settings.replay.retention });
   return AuditLog.open({
     ...common,
     file: join(p.dataDir, AUDIT_DB_FILE_NAME),

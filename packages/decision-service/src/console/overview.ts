@@ -1,6 +1,6 @@
 /**
  * `GET /v1/overview` (admin key): what the console's Overview page draws — decisions per time
- * step by outcome over a window (from the audit log, summed by SQLite), step-up and deny rates,
+ * step by outcome over a window (from the audit log, summed by SQLite or PostgreSQL), step-up and deny rates,
  * report-only policies with what they would have done, the decision latency of this process
  * (from the `/metrics` histogram) and the audit log's health.
  */
@@ -8,8 +8,8 @@
 import { StepgateError } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import { errorResponse, type RouteTable } from '../http/route-table.js';
+import { auditAnalytics } from '../tuning/audit-analytics.js';
 import { parseWhen } from '../tuning/backtest.js';
-import { embeddedAuditReader } from '../tuning/embedded-audit.js';
 
 /** Most points per series: a longer window gets a wider step. */
 export const MAX_POINTS = 100_000;
@@ -88,14 +88,11 @@ export function registerOverviewRoute(app: FastifyInstance, routes: RouteTable):
         );
       const stepMs = Math.max(Number(q.step ?? 60) * 1000, Math.ceil((to - from) / MAX_POINTS / 1000) * 1000);
       const points = Math.ceil((to - from) / stepMs);
-      const embedded = embeddedAuditReader(ctx.audit.reader);
-      const db = embedded.db;
-      const rows = db
-        .prepare(
-          `SELECT CAST((time - ?) / ? AS INTEGER) AS b, decision AS d, COUNT(*) AS n FROM audit_log
-           WHERE type = 'decision' AND time >= ? AND time < ? GROUP BY b, d`,
-        )
-        .all(from, stepMs, from, to) as Array<{ b: number; d: string; n: number }>;
+      const {
+        buckets: rows,
+        reportOnly,
+        head,
+      } = await auditAnalytics(ctx.audit).overviewCounts(from, to, stepMs);
       const series: Record<string, number[]> = { time: [] };
       for (const o of OUTCOMES) series[o] = new Array<number>(points).fill(0);
       for (let i = 0; i < points; i++) series.time!.push(Math.floor((from + i * stepMs) / 1000));
@@ -106,14 +103,6 @@ export function registerOverviewRoute(app: FastifyInstance, routes: RouteTable):
         s[r.b] = r.n;
         totals[r.d] = (totals[r.d] ?? 0) + r.n;
       }
-      const reportOnly = db
-        .prepare(
-          `SELECT json_extract(r.value, '$.policyId') AS policyId, json_extract(r.value, '$.decision') AS decision,
-             COUNT(*) AS count FROM audit_log, json_each(audit_log.event, '$.reportOnly') r
-           WHERE audit_log.type = 'decision' AND audit_log.time >= ? AND audit_log.time < ?
-           GROUP BY policyId, decision ORDER BY count DESC`,
-        )
-        .all(from, to) as Array<{ policyId: string; decision: string; count: number }>;
       const histogram = await ctx.metrics.decisionSeconds.get();
       const cumulative = new Map<number, number>();
       for (const v of histogram.values) {
@@ -124,7 +113,6 @@ export function registerOverviewRoute(app: FastifyInstance, routes: RouteTable):
       }
       const buckets = [...cumulative].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
       const all = OUTCOMES.reduce((s, o) => s + (totals[o] ?? 0), 0);
-      const head = embedded.head();
       return {
         window: { since: new Date(from).toISOString(), until: new Date(to).toISOString() },
         stepSeconds: stepMs / 1000,

@@ -55,6 +55,8 @@ export interface Stores {
 /** What {@link Stores.openAudit} gets from the service. */
 export interface AuditOpenOptions {
   maxBatch?: number;
+  /** How long decisions' replay inputs are kept, seconds (`audit.replay.retention`). */
+  replayRetention?: number;
   now?: () => number;
   onBatch?: (size: number, seconds: number) => void;
   onFailure?: (error: Error) => void;

@@ -8,8 +8,10 @@
 import { createHash } from 'node:crypto';
 import type { CompiledPolicy, Verdict } from '@stepgate/policy-engine';
 import type { Decision } from '@stepgate/protocol';
-import type { AuditReader } from '../audit/audit-reader.js';
+import type { BacktestSource } from '../audit/audit-port.js';
+import { AuditReader } from '../audit/audit-reader.js';
 import type { AuditEventBody } from '../audit/audit-record.js';
+import { sqliteBacktestSource } from '../audit/sqlite-analytics.js';
 import { evaluationInput } from './replay-input.js';
 
 /** How many example decision ids a transition keeps. */
@@ -134,7 +136,8 @@ export interface BacktestReport {
 
 /** Input of {@link runBacktest}. */
 export interface BacktestOptions {
-  reader: AuditReader;
+  /** The audit log: a {@link BacktestSource} (either store family) or an embedded `AuditReader`. */
+  reader: BacktestSource | AuditReader;
   /** The policies in force. */
   current: CompiledPolicy;
   /** The candidate; the policies in force again for a report of what they do (the console's Policies page). */
@@ -212,18 +215,20 @@ const CHALLENGE_TYPES = [
 ] as const;
 
 /** Feedback labels from `since` on (a label may come long after its decision): the last one wins. */
-function readLabels(reader: AuditReader, since: number): Map<string, 'fraud' | 'legit'> {
+async function readLabels(reader: BacktestSource, since: number): Promise<Map<string, 'fraud' | 'legit'>> {
   const labels = new Map<string, 'fraud' | 'legit'>();
-  for (const row of reader.eventsOfTypes(LABEL_TYPES, since, Number.MAX_SAFE_INTEGER)) {
-    const event = JSON.parse(row.event) as AuditEventBody;
-    if (event.decisionId && (event.outcome === 'fraud' || event.outcome === 'legit'))
-      labels.set(event.decisionId, event.outcome);
+  for await (const page of reader.eventsOfTypes(LABEL_TYPES, since, Number.MAX_SAFE_INTEGER)) {
+    for (const row of page) {
+      const event = JSON.parse(row.event) as AuditEventBody;
+      if (event.decisionId && (event.outcome === 'fraud' || event.outcome === 'legit'))
+        labels.set(event.decisionId, event.outcome);
+    }
   }
   return labels;
 }
 
 /** Challenge events of the window, by method (the method is known from `challenge.started` on). */
-function readFriction(reader: AuditReader, since: number, until: number) {
+async function readFriction(reader: BacktestSource, since: number, until: number) {
   const created = new Map<string, number>();
   const methods = new Map<string, { f: MethodFriction; h: SecondsHistogram }>();
   const of = (method: string) => {
@@ -240,30 +245,32 @@ function readFriction(reader: AuditReader, since: number, until: number) {
   let createdCount = 0;
   let verifiedCount = 0;
   let rows = 0;
-  for (const row of reader.eventsOfTypes(CHALLENGE_TYPES, since, until)) {
-    const event = JSON.parse(row.event) as AuditEventBody;
-    const id = event.challengeId;
-    const method = event.what.method;
-    if (row.type === 'challenge.created') {
-      createdCount += 1;
-      if (id) created.set(id, row.time);
-    } else if (method) {
-      const m = of(method);
-      if (row.type === 'challenge.started') m.f.started += 1;
-      else if (row.type === 'challenge.failed') m.f.failed += 1;
-      else if (row.type === 'challenge.expired') m.f.expired += 1;
-      else if (row.type === 'challenge.verified') {
-        m.f.verified += 1;
-        verifiedCount += 1;
-        const at = id === undefined ? undefined : created.get(id);
-        if (at !== undefined) m.h.add((row.time - at) / 1000);
-        if (id) created.delete(id);
+  for await (const page of reader.eventsOfTypes(CHALLENGE_TYPES, since, until)) {
+    for (const row of page) {
+      const event = JSON.parse(row.event) as AuditEventBody;
+      const id = event.challengeId;
+      const method = event.what.method;
+      if (row.type === 'challenge.created') {
+        createdCount += 1;
+        if (id) created.set(id, row.time);
+      } else if (method) {
+        const m = of(method);
+        if (row.type === 'challenge.started') m.f.started += 1;
+        else if (row.type === 'challenge.failed') m.f.failed += 1;
+        else if (row.type === 'challenge.expired') m.f.expired += 1;
+        else if (row.type === 'challenge.verified') {
+          m.f.verified += 1;
+          verifiedCount += 1;
+          const at = id === undefined ? undefined : created.get(id);
+          if (at !== undefined) m.h.add((row.time - at) / 1000);
+          if (id) created.delete(id);
+        }
       }
-    }
-    // Challenges live minutes: forget creations older than a day, so memory stays bounded.
-    if (++rows % 10_000 === 0) {
-      const horizon = row.time - 86_400_000;
-      for (const [k, t] of created) if (t < horizon) created.delete(k);
+      // Challenges live minutes: forget creations older than a day, so memory stays bounded.
+      if (++rows % 10_000 === 0) {
+        const horizon = row.time - 86_400_000;
+        for (const [k, t] of created) if (t < horizon) created.delete(k);
+      }
     }
   }
   const byMethod: Record<string, MethodFriction> = {};
@@ -289,8 +296,9 @@ function readFriction(reader: AuditReader, since: number, until: number) {
  * const report = await runBacktest({ reader, current, candidate, since: Date.now() - 7 * 86_400_000, until: Date.now() });
  */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
-  const labels = readLabels(o.reader, o.since);
-  const total = o.onProgress ? o.reader.countDecisions(o.since, o.until) : 0;
+  const source = o.reader instanceof AuditReader ? sqliteBacktestSource(o.reader) : o.reader;
+  const labels = await readLabels(source, o.since);
+  const total = o.onProgress ? await source.countDecisions(o.since, o.until) : 0;
   const every = o.progressEvery ?? 10_000;
   const currentIds = new Set(o.current.policyIds);
   const candidateIds = new Set(o.candidate.policyIds);
@@ -334,71 +342,73 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     }
   };
 
-  for (const row of o.reader.decisionsForReplay(o.since, o.until)) {
-    decisions += 1;
-    if (o.onProgress && decisions % every === 0) o.onProgress(decisions, total);
-    if (o.yieldEvery && decisions % o.yieldEvery === 0) await new Promise((r) => setImmediate(r));
-    const decisionId = row.decisionId ?? `seq:${row.seq}`;
-    const label = labels.get(decisionId);
-    if (label) lab[label].labelled += 1;
-    let input: ReturnType<typeof evaluationInput>;
-    if (row.input === null || row.digest === null) {
-      notReplayable.no_input = (notReplayable.no_input ?? 0) + 1;
-      continue;
-    }
-    if (createHash('sha256').update(row.input).digest('hex') !== row.digest) {
-      notReplayable.digest_mismatch = (notReplayable.digest_mismatch ?? 0) + 1;
-      continue;
-    }
-    try {
-      input = evaluationInput(JSON.parse(row.input));
-    } catch {
-      input = undefined;
-    }
-    if (!input) {
-      notReplayable.unreadable = (notReplayable.unreadable ?? 0) + 1;
-      continue;
-    }
-    replayable += 1;
-    const a = o.current.evaluate(input);
-    const b = o.candidate.evaluate(input);
-    nowOutcomes[a.decision] += 1;
-    candOutcomes[b.decision] += 1;
-    const matchedNow = matchedPolicies(a, currentIds);
-    const matchedCand = matchedPolicies(b, candidateIds);
-    tally(policyNow, matchedNow, label);
-    tally(policyCand, matchedCand, label);
-    if (a.decision !== b.decision) {
-      const key = `${a.decision}→${b.decision}`;
-      let t = transitions.get(key);
-      if (!t) {
-        t = { from: a.decision, to: b.decision, count: 0, examples: [] };
-        transitions.set(key, t);
+  for await (const page of source.decisionsForReplay(o.since, o.until)) {
+    for (const row of page) {
+      decisions += 1;
+      if (o.onProgress && decisions % every === 0) o.onProgress(decisions, total);
+      if (o.yieldEvery && decisions % o.yieldEvery === 0) await new Promise((r) => setImmediate(r));
+      const decisionId = row.decisionId ?? `seq:${row.seq}`;
+      const label = labels.get(decisionId);
+      if (label) lab[label].labelled += 1;
+      let input: ReturnType<typeof evaluationInput>;
+      if (row.input === null || row.digest === null) {
+        notReplayable.no_input = (notReplayable.no_input ?? 0) + 1;
+        continue;
       }
-      t.count += 1;
-      if (t.examples.length < EXAMPLES) t.examples.push(decisionId);
-      const ids = new Set([...matchedNow.map((m) => m[0]), ...matchedCand.map((m) => m[0])]);
-      for (const id of ids) {
-        let per = policyTransitions.get(id);
-        if (!per) {
-          per = {};
-          policyTransitions.set(id, per);
+      if (createHash('sha256').update(row.input).digest('hex') !== row.digest) {
+        notReplayable.digest_mismatch = (notReplayable.digest_mismatch ?? 0) + 1;
+        continue;
+      }
+      try {
+        input = evaluationInput(JSON.parse(row.input));
+      } catch {
+        input = undefined;
+      }
+      if (!input) {
+        notReplayable.unreadable = (notReplayable.unreadable ?? 0) + 1;
+        continue;
+      }
+      replayable += 1;
+      const a = o.current.evaluate(input);
+      const b = o.candidate.evaluate(input);
+      nowOutcomes[a.decision] += 1;
+      candOutcomes[b.decision] += 1;
+      const matchedNow = matchedPolicies(a, currentIds);
+      const matchedCand = matchedPolicies(b, candidateIds);
+      tally(policyNow, matchedNow, label);
+      tally(policyCand, matchedCand, label);
+      if (a.decision !== b.decision) {
+        const key = `${a.decision}→${b.decision}`;
+        let t = transitions.get(key);
+        if (!t) {
+          t = { from: a.decision, to: b.decision, count: 0, examples: [] };
+          transitions.set(key, t);
         }
-        const list = per[key] ?? [];
-        per[key] = list;
-        if (list.length < EXAMPLES) list.push(decisionId);
+        t.count += 1;
+        if (t.examples.length < EXAMPLES) t.examples.push(decisionId);
+        const ids = new Set([...matchedNow.map((m) => m[0]), ...matchedCand.map((m) => m[0])]);
+        for (const id of ids) {
+          let per = policyTransitions.get(id);
+          if (!per) {
+            per = {};
+            policyTransitions.set(id, per);
+          }
+          const list = per[key] ?? [];
+          per[key] = list;
+          if (list.length < EXAMPLES) list.push(decisionId);
+        }
       }
-    }
-    if (label === 'fraud') {
-      lab.fraud.replayable += 1;
-      if (a.decision !== 'allow') lab.fraud.stoppedNow += 1;
-      else lab.fraud.missedNow += 1;
-      if (b.decision !== 'allow') lab.fraud.stoppedCandidate += 1;
-      else lab.fraud.missedCandidate += 1;
-    } else if (label === 'legit') {
-      lab.legit.replayable += 1;
-      if (a.decision !== 'allow') lab.legit.challengedNow += 1;
-      if (b.decision !== 'allow') lab.legit.challengedCandidate += 1;
+      if (label === 'fraud') {
+        lab.fraud.replayable += 1;
+        if (a.decision !== 'allow') lab.fraud.stoppedNow += 1;
+        else lab.fraud.missedNow += 1;
+        if (b.decision !== 'allow') lab.fraud.stoppedCandidate += 1;
+        else lab.fraud.missedCandidate += 1;
+      } else if (label === 'legit') {
+        lab.legit.replayable += 1;
+        if (a.decision !== 'allow') lab.legit.challengedNow += 1;
+        if (b.decision !== 'allow') lab.legit.challengedCandidate += 1;
+      }
     }
   }
   o.onProgress?.(decisions, total);
@@ -432,7 +442,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
     return report;
   });
 
-  const measured = readFriction(o.reader, o.since, o.until);
+  const measured = await readFriction(source, o.since, o.until);
   const completion = measured.challenges.completionRate;
   const notReplayableCount = Object.values(notReplayable).reduce((s, n) => s + n, 0);
   return {

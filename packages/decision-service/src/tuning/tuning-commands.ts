@@ -58,7 +58,7 @@ export async function runBacktestCommand(o: BacktestCliOptions, io: CliIo): Prom
   const candidate = compile(o.policy, config);
   if (config.store.type !== 'sqlite')
     throw new CliError(
-      'stepgate backtest reads the embedded audit log (store.type: sqlite); it is not available with store.type: postgres yet',
+      'stepgate backtest reads the embedded audit log file (store.type: sqlite); with store.type: postgres the chain is in the database: run the backtest through a replica with POST /v1/backtests (or the console)',
     );
   const file = join(config.dataDir, AUDIT_DB_FILE_NAME);
   if (!existsSync(file)) throw new CliError(`no audit log at ${file}`);

@@ -6,14 +6,13 @@
 import { type CompiledPolicy, PolicyError } from '@stepgate/policy-engine';
 import { type DecisionRequest, StepgateError } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
-import { AuditReader } from '../audit/audit-reader.js';
 import { decisionRequestSchema } from '../http/protocol-schemas.js';
 import { errorResponse, type RouteTable } from '../http/route-table.js';
 import { loadPolicies } from '../policies/load-policies.js';
 import type { ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
+import { auditAnalytics } from './audit-analytics.js';
 import { parseWhen, runBacktest } from './backtest.js';
-import { embeddedAuditReader } from './embedded-audit.js';
 import { whatIf, whatIfInput } from './whatif.js';
 
 const policyText = { type: 'string', minLength: 1, maxLength: 262_144 } as const;
@@ -120,12 +119,13 @@ export function registerTuningRoutes(app: FastifyInstance, routes: RouteTable): 
       const body = request.body as { policy?: string | string[]; since?: string; until?: string };
       const { from, to } = window(body.since, body.until, ctx.now());
       const candidate = body.policy === undefined ? ctx.policies.current : compileCandidate(ctx, body.policy);
-      const file = embeddedAuditReader(ctx.audit.reader).db.name;
+      const analytics = auditAnalytics(ctx.audit);
       if (running) throw new StepgateError('rate_limited', 'a backtest is already running; retry later');
       running = true;
-      // Its own read connection: the stream must not hold the one `GET /v1/audit` uses.
-      const reader = AuditReader.openFile(file);
+      // Its own read connection on SQLite: the stream must not hold the one `GET /v1/audit` uses.
+      let reader: ReturnType<typeof analytics.openBacktestSource> | undefined;
       try {
+        reader = analytics.openBacktestSource();
         return await runBacktest({
           reader,
           current: ctx.policies.current,
@@ -135,7 +135,7 @@ export function registerTuningRoutes(app: FastifyInstance, routes: RouteTable): 
           yieldEvery: 2000,
         });
       } finally {
-        reader.close();
+        await reader?.close();
         running = false;
       }
     },

@@ -167,6 +167,47 @@ export const PG_MIGRATIONS: readonly string[] = [
   END
   $fn$;
   `,
+  // 4: decisions' replay inputs beside the chain, as in the embedded audit.db (docs/audit.md
+  // "Replayable decisions"): keyed by the record's seq, not hashed (the record holds their
+  // SHA-256, `replayDigest`), deleted after the replay retention. No foreign key, as on SQLite: a
+  // row is written with its record, in the same transaction, and only retention deletes it.
+  // The append takes one replay per event (NULL: none); the 8-argument form stays, appending
+  // without replays, for replicas still running the previous version during a rolling upgrade.
+  `
+  CREATE TABLE audit_replay (seq BIGINT PRIMARY KEY, time BIGINT NOT NULL, input TEXT NOT NULL);
+  CREATE INDEX audit_replay_time ON audit_replay (time);
+  CREATE FUNCTION stepgate_audit_append(
+    events text[], times bigint[], types text[], user_ids text[], actions text[], decisions text[],
+    policy_versions text[], policies text[], replays text[]
+  ) RETURNS bigint LANGUAGE plpgsql AS $fn$
+  DECLARE
+    s bigint; prev text; first bigint; h text;
+  BEGIN
+    SELECT seq, hash INTO s, prev FROM audit_head WHERE id = 1 FOR UPDATE;
+    first := s + 1;
+    FOR i IN 1 .. coalesce(array_length(events, 1), 0) LOOP
+      s := s + 1;
+      h := encode(sha256(convert_to(
+        '{"event":' || events[i] || ',"prevHash":"' || prev || '","seq":' || s::text || '}', 'UTF8')), 'hex');
+      INSERT INTO audit_log (seq, time, type, user_id, action, decision, policy_version, policies, event, prev_hash, hash)
+      VALUES (s, times[i], types[i], user_ids[i], actions[i], decisions[i], policy_versions[i], policies[i], events[i], prev, h);
+      IF replays[i] IS NOT NULL THEN
+        INSERT INTO audit_replay (seq, time, input) VALUES (s, times[i], replays[i]);
+      END IF;
+      prev := h;
+    END LOOP;
+    UPDATE audit_head SET seq = s, hash = prev WHERE id = 1;
+    RETURN first;
+  END
+  $fn$;
+  CREATE OR REPLACE FUNCTION stepgate_audit_append(
+    events text[], times bigint[], types text[], user_ids text[], actions text[], decisions text[],
+    policy_versions text[], policies text[]
+  ) RETURNS bigint LANGUAGE sql AS $fn$
+    SELECT stepgate_audit_append(events, times, types, user_ids, actions, decisions, policy_versions,
+      policies, NULL::text[])
+  $fn$;
+  `,
 ];
 
 /** The schema version the running code needs. */
