@@ -1,6 +1,6 @@
 import type { createHash as CreateHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { GENESIS_HASH, hashedText } from './audit-record.js';
+import { type AuditIndexColumns, GENESIS_HASH, hashedText } from './audit-record.js';
 
 /** The settings the audit log gives its writer thread (`workerData`). */
 export interface WriterSettings {
@@ -11,18 +11,8 @@ export interface WriterSettings {
   replayRetentionMs: number;
 }
 
-/** One record as the main thread hands it over: the event's canonical text and its columns. */
-export interface WriterItem {
-  event: string;
-  time: number;
-  type: string;
-  userId: string | null;
-  action: string | null;
-  decision: string | null;
-  policyVersion: string | null;
-  policies: string | null;
-  replay?: string;
-}
+/** One record as the main thread hands it over: the event's canonical text, its columns, its replay input. */
+export type WriterItem = AuditIndexColumns & { event: string; replay?: string };
 
 /** Messages to the writer thread. */
 export type WriterRequest =
