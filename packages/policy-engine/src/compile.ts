@@ -5,7 +5,6 @@
 import {
   type AcrValues,
   DEFAULT_ACR_VALUES,
-  isMethod,
   LEVELS,
   type Level,
   METHODS,
@@ -34,6 +33,7 @@ import {
   METHOD_PREFERENCE,
   methodBit,
   methodCap,
+  methodMask,
   sessionLevel,
 } from './methods.js';
 import { onMissingOf } from './on-missing.js';
@@ -392,9 +392,7 @@ function performerTable(
   const reach = LEVELS.map((_, rank) =>
     idps.reduce((mask, idp, k) => (levelRank(idp.maxLevel) >= rank ? mask | (1 << (k + 1)) : mask), 1),
   );
-  const methodMasks = idps.map((idp) =>
-    (idp.methods ?? []).reduce((mask, m) => (isMethod(m) ? mask | methodBit(m) : mask), 0),
-  );
+  const methodMasks = idps.map((idp) => methodMask(idp.methods));
   const byMethods = Array.from({ length: 32 }, (_, allowed) =>
     methodMasks.reduce((mask, own, k) => (own & allowed ? mask | (1 << (k + 1)) : mask), 1),
   );
