@@ -16,6 +16,7 @@ import type { AuditInput } from '../src/audit/audit-event.js';
 import { AuditReader } from '../src/audit/audit-reader.js';
 import { auditEventText, GENESIS_HASH, hashedText, replayText } from '../src/audit/audit-record.js';
 import { migrateAuditDb } from '../src/audit/audit-schema.js';
+import { sqliteBacktestSource } from '../src/audit/sqlite-analytics.js';
 import { runBacktest } from '../src/tuning/backtest.js';
 import { replayInput } from '../src/tuning/replay-input.js';
 
@@ -190,7 +191,7 @@ for (const n of [TOTAL / 4, TOTAL]) {
   let peak = rssBefore;
   const started = performance.now();
   report = await runBacktest({
-    reader,
+    reader: sqliteBacktestSource(reader),
     current,
     candidate,
     since: t0,

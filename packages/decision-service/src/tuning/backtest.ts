@@ -9,9 +9,7 @@ import { createHash } from 'node:crypto';
 import type { CompiledPolicy, Verdict } from '@stepgate/policy-engine';
 import type { Decision } from '@stepgate/protocol';
 import type { BacktestSource } from '../audit/audit-port.js';
-import { AuditReader } from '../audit/audit-reader.js';
 import type { AuditEventBody } from '../audit/audit-record.js';
-import { sqliteBacktestSource } from '../audit/sqlite-analytics.js';
 import { evaluationInput } from './replay-input.js';
 
 /** How many example decision ids a transition keeps. */
@@ -136,8 +134,8 @@ export interface BacktestReport {
 
 /** Input of {@link runBacktest}. */
 export interface BacktestOptions {
-  /** The audit log: a {@link BacktestSource} (either store family) or an embedded `AuditReader`. */
-  reader: BacktestSource | AuditReader;
+  /** The audit log, either store family (`sqliteBacktestSource(reader)` for an `audit.db`). */
+  reader: BacktestSource;
   /** The policies in force. */
   current: CompiledPolicy;
   /** The candidate; the policies in force again for a report of what they do (the console's Policies page). */
@@ -296,7 +294,7 @@ async function readFriction(reader: BacktestSource, since: number, until: number
  * const report = await runBacktest({ reader, current, candidate, since: Date.now() - 7 * 86_400_000, until: Date.now() });
  */
 export async function runBacktest(o: BacktestOptions): Promise<BacktestReport> {
-  const source = o.reader instanceof AuditReader ? sqliteBacktestSource(o.reader) : o.reader;
+  const source = o.reader;
   const labels = await readLabels(source, o.since);
   const total = o.onProgress ? await source.countDecisions(o.since, o.until) : 0;
   const every = o.progressEvery ?? 10_000;

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.js';
 import { verifyAuditLog } from '../audit/audit-verify.js';
+import { sqliteBacktestSource } from '../audit/sqlite-analytics.js';
 import { runBacktest } from './backtest.js';
 import { replayInput } from './replay-input.js';
 import { EMPTY_HISTORY } from './whatif.js';
@@ -64,7 +65,7 @@ describe('replay inputs: retention and integrity', () => {
 
   const backtest = (log: AuditLog) =>
     runBacktest({
-      reader: log.reader,
+      reader: sqliteBacktestSource(log.reader),
       current: policy,
       candidate: policy,
       since: 0,

@@ -5,6 +5,7 @@ import { DEFAULT_ACR_VALUES } from '@stepgate/protocol';
 import { type Command, Option } from 'commander';
 import { AuditReader } from '../audit/audit-reader.js';
 import { AUDIT_DB_FILE_NAME } from '../audit/audit-schema.js';
+import { sqliteBacktestSource } from '../audit/sqlite-analytics.js';
 import { CliError, type CliIo } from '../cli/io.js';
 import { cliConfig } from '../cli/open-store.js';
 import type { ServiceConfig } from '../config/service-config.js';
@@ -66,7 +67,7 @@ export async function runBacktestCommand(o: BacktestCliOptions, io: CliIo): Prom
   const tty = process.stderr.isTTY;
   try {
     const report = await runBacktest({
-      reader,
+      reader: sqliteBacktestSource(reader),
       current,
       candidate,
       since,
