@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { AuditInput, AuditSink } from './audit-event.js';
 import type { AuditAnalytics } from './audit-port.js';
 import { AuditReader } from './audit-reader.js';
-import { auditEventText, replayText } from './audit-record.js';
+import { storedRecord } from './audit-record.js';
 import { migrateAuditDb } from './audit-schema.js';
 import { sqliteAuditAnalytics } from './sqlite-analytics.js';
 import {
@@ -122,10 +122,7 @@ export class AuditLog implements AuditSink {
     }
     let item: WriterItem;
     try {
-      const replay = event.type === 'decision' && event.replay ? replayText(event.replay) : undefined;
-      const { text, columns } = auditEventText(event, this.#now(), replay?.digest);
-      item = { event: text, ...columns };
-      if (replay) item.replay = replay.text;
+      item = storedRecord(event, this.#now());
     } catch (error) {
       return Promise.reject(unavailable(error));
     }

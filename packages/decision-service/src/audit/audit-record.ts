@@ -356,6 +356,23 @@ export function replayText(replay: unknown): { text: string; digest: string } {
   return { text, digest: createHash('sha256').update(text).digest('hex') };
 }
 
+/** What an audit log stores of an input: the event's text, its index columns, its replay input. */
+export interface StoredAuditRecord extends AuditIndexColumns {
+  event: string;
+  /** A decision's replay input (its SHA-256 is the event's `replayDigest`). */
+  replay?: string;
+}
+
+/**
+ * The stored form of an input, the same for both store families: a decision's replay input is
+ * scrubbed and digested first, so the event carries its digest.
+ */
+export function storedRecord(input: AuditInput, at: number): StoredAuditRecord {
+  const replay = input.type === 'decision' && input.replay ? replayText(input.replay) : undefined;
+  const { text, columns } = auditEventText(input, at, replay?.digest);
+  return replay ? { event: text, ...columns, replay: replay.text } : { event: text, ...columns };
+}
+
 /**
  * The RFC 8785 text that a record's hash covers: the one implementation of the chain's formula.
  * The audit writer thread runs its compiled text (writer-worker.ts), so it must read nothing but

@@ -12,7 +12,7 @@ import type {
   ServiceAuditLog,
 } from './audit-port.js';
 import { type AuditQuery, type AuditRow, type ReplayRow, recordFromRow } from './audit-reader.js';
-import { type AuditIndexColumns, auditEventText, replayText } from './audit-record.js';
+import { type AuditIndexColumns, storedRecord } from './audit-record.js';
 
 /** Options of {@link PgAuditLog}. */
 export interface PgAuditLogOptions {
@@ -106,10 +106,8 @@ export class PgAuditLog implements ServiceAuditLog {
     }
     let item: Pending['item'];
     try {
-      // As AuditLog.appendRecord: the record carries the input's digest, the input goes beside it.
-      const replay = event.type === 'decision' && event.replay ? replayText(event.replay) : undefined;
-      const { text, columns } = auditEventText(event, this.#now(), replay?.digest);
-      item = { event: text, ...columns, replay: replay?.text ?? null };
+      const stored = storedRecord(event, this.#now());
+      item = { ...stored, replay: stored.replay ?? null };
     } catch (error) {
       return Promise.reject(unavailable(error));
     }

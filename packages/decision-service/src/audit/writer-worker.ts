@@ -1,6 +1,6 @@
 import type { createHash as CreateHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { type AuditIndexColumns, GENESIS_HASH, hashedText } from './audit-record.js';
+import { GENESIS_HASH, hashedText, type StoredAuditRecord } from './audit-record.js';
 
 /** The settings the audit log gives its writer thread (`workerData`). */
 export interface WriterSettings {
@@ -12,7 +12,7 @@ export interface WriterSettings {
 }
 
 /** One record as the main thread hands it over: the event's canonical text, its columns, its replay input. */
-export type WriterItem = AuditIndexColumns & { event: string; replay?: string };
+export type WriterItem = StoredAuditRecord;
 
 /** Messages to the writer thread. */
 export type WriterRequest =
