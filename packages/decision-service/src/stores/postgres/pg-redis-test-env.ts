@@ -117,6 +117,16 @@ export async function openPgRedisTestEnv(env: NodeJS.ProcessEnv = process.env): 
         } while (cursor !== '0');
       }
       redis.disconnect();
+      // A pool's end() can resolve while a client's goodbye is still on its way: dropping WITH
+      // (FORCE) then terminates that backend, and the half-closed client throws 57P01 with no
+      // listener left. Wait (briefly) for the sessions to go; FORCE stays for any that do not.
+      for (let i = 0; i < 100; i++) {
+        const r = await admin.query('SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [
+          database,
+        ]);
+        if (r.rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.end();
     },
