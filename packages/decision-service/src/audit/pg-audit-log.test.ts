@@ -161,6 +161,40 @@ default: allow
     await log.close();
   });
 
+  it('a failed prune reaches onPruneFailure once a minute; the batches are still acknowledged', async () => {
+    let now = Date.UTC(2030, 0, 1);
+    const { url, prefix } = await env.freshTarget();
+    const stores = await openPostgresStores({ url, redis: env.redisUrl, prefix, migrate: true });
+    const failures: Error[] = [];
+    const log = await stores.openAudit!({
+      now: () => now,
+      replayRetention: 3600,
+      onPruneFailure: (error) => failures.push(error),
+    });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(
+      `CREATE FUNCTION refuse_prune() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no prune today'; END $$`,
+    );
+    await client.query(
+      `CREATE TRIGGER refuse_prune BEFORE DELETE ON audit_replay FOR EACH STATEMENT EXECUTE FUNCTION refuse_prune()`,
+    );
+    await log.appendRecord(decision('dec_1', 10, now));
+    expect(failures.map((e) => e.message)).toEqual([expect.stringContaining('no prune today')]);
+    now += 30_000;
+    expect(await log.appendRecord(decision('dec_2', 10, now))).toBe(2);
+    expect(failures).toHaveLength(1);
+    now += 31_000;
+    await log.appendRecord(decision('dec_3', 10, now));
+    expect(failures).toHaveLength(2);
+    await client.query('DROP TRIGGER refuse_prune ON audit_replay');
+    now += 61_000;
+    await log.appendRecord(decision('dec_4', 10, now));
+    expect(failures).toHaveLength(2);
+    await client.end();
+    await log.close();
+  });
+
   it('a backtest source pages by seq through windows of more than one page, inputs included', async () => {
     let now = Date.UTC(2030, 0, 1);
     const stores = await env.freshStores();

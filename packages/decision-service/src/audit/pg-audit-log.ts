@@ -30,6 +30,8 @@ export interface PgAuditLogOptions {
   now?: () => number;
   onBatch?: (size: number, seconds: number) => void;
   onFailure?: (error: Error) => void;
+  /** Deleting replay inputs past their retention failed; the next minute tries again. */
+  onPruneFailure?: (error: Error) => void;
 }
 
 interface Pending {
@@ -152,7 +154,8 @@ export class PgAuditLog implements ServiceAuditLog {
    * Deletes replay inputs past their retention (the records stay: they are hash-chained), at most
    * once a minute, as the SQLite writer does; the clock is the batch's last record's time. It runs
    * before the batch is acknowledged, so a decision answered after it sees the pruned table. A
-   * failure is not the batch's: the records are durable, the next minute tries again.
+   * failure is not the batch's: the records are durable, `onPruneFailure` hears of it and the next
+   * minute tries again.
    */
   async #pruneReplays(now: number): Promise<void> {
     if (now - this.#prunedAt <= 60_000) return;
@@ -160,8 +163,9 @@ export class PgAuditLog implements ServiceAuditLog {
     const retentionMs = (this.#options.replayRetention ?? 90 * 86_400) * 1000;
     try {
       await this.#pool.query('DELETE FROM audit_replay WHERE time < $1', [now - retentionMs]);
-    } catch {
-      this.#prunedAt = 0;
+    } catch (cause) {
+      // Tried again a minute later, not on the next batch: a lasting failure logs once a minute.
+      this.#options.onPruneFailure?.(cause instanceof Error ? cause : new Error(String(cause)));
     }
   }
 

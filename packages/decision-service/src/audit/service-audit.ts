@@ -58,7 +58,16 @@ export function openServiceAudit(p: {
       );
     },
   };
-  if (p.open) return p.open({ ...common, replayRetention: p.settings.replay.retention });
+  if (p.open)
+    return p.open({
+      ...common,
+      replayRetention: p.settings.replay.retention,
+      onPruneFailure: (error: Error) =>
+        p.log.warn(
+          { err: error },
+          'audit: deleting replay inputs past their retention failed; retrying in a minute',
+        ),
+    });
   return AuditLog.open({
     ...common,
     file: join(p.dataDir, AUDIT_DB_FILE_NAME),

@@ -60,6 +60,11 @@ export interface AuditOpenOptions {
   now?: () => number;
   onBatch?: (size: number, seconds: number) => void;
   onFailure?: (error: Error) => void;
+  /**
+   * Deleting replay inputs past their retention failed (the batch itself is durable; the next
+   * minute tries again). Only logs that prune apart from the batch call it (PostgreSQL).
+   */
+  onPruneFailure?: (error: Error) => void;
 }
 
 /** The parts {@link composeStore} composes. */
