@@ -63,6 +63,7 @@ describe('three stepgate serve replicas on one PostgreSQL + Redis', () => {
             verifyPerUser: 100_000,
           },
         },
+        console: { enabled: true },
       },
     );
     await stepgate(cli, dir, ['migrate']);
@@ -171,6 +172,25 @@ describe('three stepgate serve replicas on one PostgreSQL + Redis', () => {
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(START_PER_USER);
     expect(answers.filter((a) => a.status === 429)).toHaveLength(30 - START_PER_USER);
+  });
+
+  it('a console sign-in on one replica works on every replica; a sign-out on one ends it on all', async () => {
+    const { stdout } = await stepgate(cli, dir, ['apikey', 'create', '--admin']);
+    const signIn = await fetch(`${urls[0]}/console/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stepgate-console': '1' },
+      body: JSON.stringify({ key: stdout.trim() }),
+    });
+    expect(signIn.status).toBe(204);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const audit = (url: string) => fetch(`${url}/console/api/audit?limit=1`, { headers: { cookie } });
+    for (const url of urls) expect((await audit(url)).status).toBe(200);
+    const signOut = await fetch(`${urls[2]}/console/session`, {
+      method: 'DELETE',
+      headers: { cookie, 'stepgate-console': '1' },
+    });
+    expect(signOut.status).toBe(204);
+    for (const url of urls) expect((await audit(url)).status).toBe(401);
   });
 
   it('a policy file change reaches every replica', async () => {

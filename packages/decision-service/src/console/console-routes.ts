@@ -4,6 +4,9 @@
  * `/console`), and `/console/api/*`, which relays a short list of admin routes with the session's
  * key. Off unless `console.enabled` (on with `--dev` and in the demo).
  *
+ * Sessions live in the store (the HMAC of the cookie, the key sealed under the master key), so every
+ * process or replica sharing it honours a sign-in, and a sign-out ends the session everywhere.
+ *
  * CSRF: the cookie is SameSite=Strict, every state-changing call needs the custom header
  * `Stepgate-Console: 1` (a cross-site page cannot send it without a CORS preflight, which the
  * console never grants) and a JSON body, and an `Origin` other than the service's own is refused.
@@ -18,7 +21,8 @@ import { sendError } from '../http/error-handler.js';
 
 const COOKIE = 'stepgate_console';
 const SESSION_MS = 8 * 3600_000;
-const MAX_SESSIONS = 1000;
+/** A cookie value as the service issues it: 32 random bytes, base64url. */
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 /** Admin routes the console may call, relayed as `/console/api/<path>` → `/v1/<path>`. */
 const RELAYED: Array<{ method: 'GET' | 'POST'; pattern: RegExp }> = [
@@ -114,18 +118,24 @@ function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
 export function registerConsoleRoutes(app: FastifyInstance): void {
   const { ctx, apiKeys } = app.stepgate;
   if (!ctx.config.console.enabled) return;
-  const sessions = new Map<string, { key: string; expires: number }>();
   const bundle = bundleLoader();
   const secure = (request: FastifyRequest) => request.protocol === 'https';
+  const idHash = (id: string) => ctx.sealer.hmac('console-session', id);
+  const sealContext = (hash: string) => `console-session:${hash}`;
 
-  const session = (request: FastifyRequest) => {
+  /** The signed-in session's admin key, or undefined (no cookie, unknown, expired or signed out). */
+  const sessionKey = async (request: FastifyRequest): Promise<string | undefined> => {
     const id = cookieValue(request);
-    const s = id === undefined ? undefined : sessions.get(id);
-    if (!s || s.expires < Date.now()) {
-      if (id !== undefined) sessions.delete(id);
+    if (id === undefined || !SESSION_ID.test(id)) return undefined;
+    const hash = idHash(id);
+    const s = await ctx.store.getConsoleSession(hash, ctx.now());
+    if (!s) return undefined;
+    try {
+      return ctx.sealer.open(s.keySealed, sealContext(hash)).toString('utf8');
+    } catch {
+      // Sealed under another master key (it was replaced): the operator signs in again.
       return undefined;
     }
-    return s;
   };
   const guard = (request: FastifyRequest) => {
     if (!sameOrigin(request)) throw new StepgateError('forbidden', 'cross-origin request refused');
@@ -159,13 +169,15 @@ export function registerConsoleRoutes(app: FastifyInstance): void {
       guard(request);
       const { key } = request.body as { key: string };
       await authorize(apiKeys, `Bearer ${key}`, 'admin');
-      if (sessions.size >= MAX_SESSIONS) {
-        const now = Date.now();
-        for (const [id, s] of sessions) if (s.expires < now) sessions.delete(id);
-        if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-      }
       const id = randomBytes(32).toString('base64url');
-      sessions.set(id, { key, expires: Date.now() + SESSION_MS });
+      const hash = idHash(id);
+      const now = ctx.now();
+      await ctx.store.insertConsoleSession({
+        idHash: hash,
+        keySealed: ctx.sealer.seal(Buffer.from(key, 'utf8'), sealContext(hash)),
+        createdAt: now,
+        expiresAt: now + SESSION_MS,
+      });
       return reply
         .header('set-cookie', cookie(id, SESSION_MS / 1000, secure(request)))
         .status(204)
@@ -176,7 +188,7 @@ export function registerConsoleRoutes(app: FastifyInstance): void {
   app.delete('/console/session', async (request, reply) => {
     guard(request);
     const id = cookieValue(request);
-    if (id !== undefined) sessions.delete(id);
+    if (id !== undefined && SESSION_ID.test(id)) await ctx.store.deleteConsoleSession(idHash(id));
     return reply
       .header('set-cookie', cookie('', 0, secure(request)))
       .status(204)
@@ -185,8 +197,8 @@ export function registerConsoleRoutes(app: FastifyInstance): void {
 
   const relay = async (request: FastifyRequest, reply: FastifyReply) => {
     guard(request);
-    const s = session(request);
-    if (!s) return sendError(reply, 'unauthorized', 'sign in to the console first');
+    const key = await sessionKey(request);
+    if (key === undefined) return sendError(reply, 'unauthorized', 'sign in to the console first');
     const path = request.url.slice('/console/api/'.length);
     const method = request.method as 'GET' | 'POST';
     if (!RELAYED.some((r) => r.method === method && r.pattern.test(path)))
@@ -195,7 +207,7 @@ export function registerConsoleRoutes(app: FastifyInstance): void {
       method,
       url: `/v1/${path}`,
       headers: {
-        authorization: `Bearer ${s.key}`,
+        authorization: `Bearer ${key}`,
         ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
       },
       ...(method === 'POST' ? { payload: JSON.stringify(request.body ?? {}) } : {}),

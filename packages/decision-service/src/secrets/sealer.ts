@@ -6,11 +6,11 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** Purposes of the HMAC keys derived from the master key; each gets its own key. */
-export type HmacPurpose = 'api-key' | 'code' | 'fingerprint' | 'idp-nonce';
+export type HmacPurpose = 'api-key' | 'code' | 'console-session' | 'fingerprint' | 'idp-nonce';
 
 /**
  * Secrets at rest (docs/design/wire-contract.md "Tokens", S9): AES-256-GCM for signing keys and TOTP secrets,
- * HMAC-SHA-256 for API keys, codes, fingerprints and identity-provider nonces. Every key is derived from the master key,
+ * HMAC-SHA-256 for API keys, codes, console sessions, fingerprints and identity-provider nonces. Every key is derived from the master key,
  * which lives outside the store, with HKDF-SHA-256 and its own `info`.
  *
  * @example
@@ -28,7 +28,7 @@ export class Sealer {
     const derive = (info: string) => Buffer.from(hkdfSync('sha256', masterKey, 'stepgate', info, 32));
     this.#encKey = derive('stepgate/aes-256-gcm');
     this.#hmacKeys = new Map(
-      (['api-key', 'code', 'fingerprint', 'idp-nonce'] as const).map((p) => [
+      (['api-key', 'code', 'console-session', 'fingerprint', 'idp-nonce'] as const).map((p) => [
         p,
         derive(`stepgate/hmac/${p}`),
       ]),

@@ -19,6 +19,19 @@ export interface ApiKeyRecord {
   revokedAt?: number;
 }
 
+/**
+ * A console sign-in (docs/operators.md "The console"), kept in the store so that every replica
+ * behind a load balancer knows it and a sign-out ends it everywhere.
+ */
+export interface ConsoleSessionRecord {
+  /** HMAC-SHA-256 of the cookie's value (`Sealer.hmac('console-session', id)`): a copy of the store holds no usable cookie. */
+  idHash: string;
+  /** The admin API key the console relays with, sealed under the master key (context `console-session:<idHash>`). */
+  keySealed: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
 /** What a signing key signs: upgraded tokens (published) or remembered-device tokens (never published). */
 export type SigningKeyUse = 'step_up' | 'device';
 
@@ -228,6 +241,13 @@ export interface KeyStore {
    * resolves: rotation is how a leaked key stops being trusted.
    */
   retireSigningKeys(use: SigningKeyUse, exceptKid: string, at: number): Promise<void>;
+
+  /** Stores a console session, durably before it resolves. */
+  insertConsoleSession(record: ConsoleSessionRecord): Promise<void>;
+  /** The session, unless it is unknown or has expired at `now`. */
+  getConsoleSession(idHash: string, now: number): Promise<ConsoleSessionRecord | undefined>;
+  /** Ends a session (sign-out), durably before it resolves. Unknown: nothing happens. */
+  deleteConsoleSession(idHash: string): Promise<void>;
 }
 
 /**
@@ -315,7 +335,7 @@ export interface Store
     IdempotencyStore,
     TokenStore {
   /**
-   * Deletes expired jtis and idempotency records, and — when `historyBefore` is given — action
+   * Deletes expired jtis, idempotency records and console sessions, and — when `historyBefore` is given — action
    * counts and failures older than it (outside every sliding window). @returns rows removed.
    */
   purgeExpired(now: number, historyBefore?: number): Promise<number>;

@@ -114,6 +114,9 @@ export function composeStore(p: StoreParts): Store {
     insertSigningKey: (r) => keys.insertSigningKey(r),
     listSigningKeys: (use) => keys.listSigningKeys(use),
     retireSigningKeys: (use, exceptKid, at) => keys.retireSigningKeys(use, exceptKid, at),
+    insertConsoleSession: (r) => keys.insertConsoleSession(r),
+    getConsoleSession: (idHash, now) => keys.getConsoleSession(idHash, now),
+    deleteConsoleSession: (idHash) => keys.deleteConsoleSession(idHash),
     loadUserState: (q) => decisions.loadUserState(q),
     async recordDecision(effects: DecisionEffects) {
       if (effects.challenge) {

@@ -281,6 +281,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    it('keeps console sessions until they expire or are deleted; purges expired ones', async () => {
+      const session = { idHash: 'h1', keySealed: 'v1.sealed', createdAt: T0, expiresAt: T0 + 1000 };
+      await store.insertConsoleSession(session);
+      await store.insertConsoleSession({ ...session, idHash: 'h2', expiresAt: T0 + 5000 });
+      expect(await store.getConsoleSession('h1', T0 + 999)).toEqual(session);
+      expect(await store.getConsoleSession('h1', T0 + 1000)).toBeUndefined();
+      expect(await store.getConsoleSession('unknown', T0)).toBeUndefined();
+      await store.deleteConsoleSession('h2');
+      await store.deleteConsoleSession('h2');
+      expect(await store.getConsoleSession('h2', T0)).toBeUndefined();
+      expect(await store.purgeExpired(T0 + 1000)).toBe(1);
+      expect(await store.purgeExpired(T0 + 1000)).toBe(0);
+    });
+
     it('purges expired state', async () => {
       await store.consumeJti('old', T0 + 10, T0);
       expect(await store.purgeExpired(T0 + 400_000)).toBe(1);

@@ -208,6 +208,14 @@ export const PG_MIGRATIONS: readonly string[] = [
       policies, NULL::text[])
   $fn$;
   `,
+  // 5: console sessions shared by every replica (docs/operators.md "The console"): the HMAC of
+  // the cookie, the admin key sealed under the master key.
+  `
+  CREATE TABLE console_sessions (
+    id_hash TEXT PRIMARY KEY, key_sealed TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+  `,
 ];
 
 /** The schema version the running code needs. */

@@ -6,6 +6,7 @@
 import type { Level, Method } from '@stepgate/protocol';
 import type {
   ApiKeyRecord,
+  ConsoleSessionRecord,
   DecisionRecord,
   DeviceTokenRecord,
   FactorRecord,
@@ -62,6 +63,13 @@ export function defined<T extends object>(target: T, fields: Record<string, unkn
   }
   return target;
 }
+
+export const pgConsoleSession = (r: PgRow): ConsoleSessionRecord => ({
+  idHash: str(r, 'id_hash'),
+  keySealed: str(r, 'key_sealed'),
+  createdAt: int(r, 'created_at'),
+  expiresAt: int(r, 'expires_at'),
+});
 
 export const pgApiKey = (r: PgRow): ApiKeyRecord =>
   defined(

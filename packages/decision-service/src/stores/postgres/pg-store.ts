@@ -2,6 +2,7 @@ import type { Geo } from '@stepgate/protocol';
 import type { Pool } from 'pg';
 import type {
   ApiKeyRecord,
+  ConsoleSessionRecord,
   DecisionEffects,
   DecisionRecord,
   DecisionStore,
@@ -22,6 +23,7 @@ import {
   int,
   type PgRow,
   pgApiKey,
+  pgConsoleSession,
   pgDecision,
   pgDeviceToken,
   pgFactor,
@@ -112,6 +114,31 @@ export class PgStore implements StoreLifecycle, UserStore, KeyStore, DecisionSto
   async listApiKeys(): Promise<ApiKeyRecord[]> {
     const r = await this.pool.query('SELECT * FROM api_keys ORDER BY created_at, id');
     return r.rows.map((row) => pgApiKey(row as PgRow));
+  }
+
+  async insertConsoleSession(r: ConsoleSessionRecord): Promise<void> {
+    await this.pool.query(
+      'INSERT INTO console_sessions (id_hash, key_sealed, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+      [r.idHash, r.keySealed, r.createdAt, r.expiresAt],
+    );
+  }
+
+  async getConsoleSession(idHash: string, now: number): Promise<ConsoleSessionRecord | undefined> {
+    const r = await this.pool.query('SELECT * FROM console_sessions WHERE id_hash = $1 AND expires_at > $2', [
+      idHash,
+      now,
+    ]);
+    return r.rows[0] ? pgConsoleSession(r.rows[0] as PgRow) : undefined;
+  }
+
+  async deleteConsoleSession(idHash: string): Promise<void> {
+    await this.pool.query('DELETE FROM console_sessions WHERE id_hash = $1', [idHash]);
+  }
+
+  /** Deletes console sessions that have expired at `now`. @returns how many. */
+  async purgeConsoleSessions(now: number): Promise<number> {
+    const r = await this.pool.query('DELETE FROM console_sessions WHERE expires_at <= $1', [now]);
+    return r.rowCount ?? 0;
   }
 
   async insertSigningKey(r: SigningKeyRecord): Promise<void> {

@@ -141,6 +141,7 @@ export async function openPostgresStores(options: PostgresStoresOptions): Promis
     lifecycle: [pgPart, redisPart],
     async purgeExpired(now, historyBefore) {
       let n = await hot.purgeExpired(now);
+      n += await durable.purgeConsoleSessions(now);
       if (historyBefore !== undefined) n += await durable.purgeHistory(historyBefore);
       return n;
     },

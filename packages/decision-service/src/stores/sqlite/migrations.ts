@@ -85,4 +85,12 @@ export const MIGRATIONS: readonly string[] = [
   // 6: a decision row no longer keeps the answer's JSON: nothing read it, and the audit record
   // keeps what was decided and why (issue 18: a kilobyte less to write per decision).
   'ALTER TABLE decisions DROP COLUMN response;',
+  // 7: console sessions in the store, so every process sharing it knows them (docs/operators.md
+  // "The console"): the HMAC of the cookie, the admin key sealed under the master key.
+  `
+  CREATE TABLE console_sessions (
+    id_hash TEXT PRIMARY KEY, key_sealed TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+  `,
 ];

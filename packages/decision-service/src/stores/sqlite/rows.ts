@@ -3,6 +3,7 @@ import type { Level, Method } from '@stepgate/protocol';
 import type {
   ApiKeyRecord,
   ChallengeRecord,
+  ConsoleSessionRecord,
   DecisionRecord,
   DeviceTokenRecord,
   FactorRecord,
@@ -21,6 +22,14 @@ export function withOptional<T extends object>(target: T, fields: Record<string,
   }
   return target;
 }
+
+/** A `console_sessions` row as a record. */
+export const consoleSessionFromRow = (r: Row): ConsoleSessionRecord => ({
+  idHash: r.id_hash as string,
+  keySealed: r.key_sealed as string,
+  createdAt: r.created_at as number,
+  expiresAt: r.expires_at as number,
+});
 
 /** A `api_keys` row as a record. */
 export const apiKeyFromRow = (r: Row): ApiKeyRecord =>

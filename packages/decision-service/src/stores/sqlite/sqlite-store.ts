@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
   ApiKeyRecord,
+  ConsoleSessionRecord,
   DecisionEffects,
   DecisionRecord,
   DeviceTokenRecord,
@@ -20,6 +21,7 @@ import { commitDurably } from './durable.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   apiKeyFromRow,
+  consoleSessionFromRow,
   decisionFromRow,
   deviceTokenFromRow,
   factorFromRow,
@@ -136,6 +138,26 @@ export class SqliteStore implements Store {
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
     return (this.sql('SELECT * FROM api_keys ORDER BY created_at, id').all() as Row[]).map(apiKeyFromRow);
+  }
+
+  async insertConsoleSession(r: ConsoleSessionRecord): Promise<void> {
+    this.transactDurable(() =>
+      this.sql(
+        'INSERT INTO console_sessions (id_hash, key_sealed, created_at, expires_at) VALUES (?, ?, ?, ?)',
+      ).run(r.idHash, r.keySealed, r.createdAt, r.expiresAt),
+    );
+  }
+
+  async getConsoleSession(idHash: string, now: number): Promise<ConsoleSessionRecord | undefined> {
+    const row = this.sql('SELECT * FROM console_sessions WHERE id_hash = ? AND expires_at > ?').get(
+      idHash,
+      now,
+    ) as Row | undefined;
+    return row && consoleSessionFromRow(row);
+  }
+
+  async deleteConsoleSession(idHash: string): Promise<void> {
+    this.transactDurable(() => this.sql('DELETE FROM console_sessions WHERE id_hash = ?').run(idHash));
   }
 
   async insertSigningKey(r: SigningKeyRecord): Promise<void> {
@@ -342,6 +364,7 @@ export class SqliteStore implements Store {
         n += this.sql('DELETE FROM failures WHERE at < ?').run(historyBefore).changes;
       }
       n += this.sql('DELETE FROM idempotency WHERE expires_at < ?').run(now).changes;
+      n += this.sql('DELETE FROM console_sessions WHERE expires_at <= ?').run(now).changes;
       return n;
     });
   }
