@@ -189,6 +189,11 @@ describe('operator console', () => {
       403,
     );
     expect((await post({ 'stepgate-console': '1' })).status).toBe(401);
+    // Cookies the service never issued: refused as signed out, never a 5xx.
+    for (const forged of ['', 'x', 'A'.repeat(43), `${'A'.repeat(42)}%`, 'é'.repeat(43), 'A'.repeat(5000)])
+      expect((await post({ cookie: `stepgate_console=${forged}`, 'stepgate-console': '1' })).status).toBe(
+        401,
+      );
     expect((await post({ cookie, 'stepgate-console': '1' })).status).toBe(200);
     const other = await fetch(`${svc.url}/console/api/users/ana`, { headers: { cookie } });
     expect(other.status).toBe(404);
