@@ -83,6 +83,11 @@ export interface CombineConfig {
   readonly performersByMethods: readonly number[];
   /** Shared requirements naming performers other than Stepgate alone, by performer mask and shape. */
   readonly performerRequirements: Map<string, Requirement>;
+  /**
+   * Per policy index: the requirement when that policy is the only step-up that applies (its
+   * members are the policy's own), so the common verdict skips the `requirements` lookup.
+   */
+  readonly soloRequirements: Array<Requirement | undefined>;
 }
 
 /** The per-request facts combination needs. */
@@ -412,6 +417,9 @@ export function combine(
   let performers = -1;
   let reasons = NO_REASONS;
   let reportOnly = NO_REPORT_ONLY;
+  // The enforced step-ups that apply: how many, and the last one.
+  let steps = 0;
+  let stepPolicy: RuntimePolicy | undefined;
   for (let k = 0; k < n; k++) {
     const p = policies[matched[k] as number] as RuntimePolicy;
     const o = settled?.over[p.index];
@@ -448,6 +456,8 @@ export function combine(
     else if (effect === 'step_up') {
       if (!step || p.level > level) level = p.level;
       step = true;
+      steps++;
+      stepPolicy = p;
       if (p.maxAge !== undefined && (maxAge === undefined || p.maxAge < maxAge)) maxAge = p.maxAge;
       mask &= p.methods;
       restricted ||= p.restrictsMethods;
@@ -497,7 +507,14 @@ export function combine(
   ) {
     const usable = userMethods(input.history, input.caps, level) & allowed;
     if (usable !== 0) {
-      const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
+      let requirement: Requirement | undefined;
+      if (steps === 1 && stepPolicy !== undefined) {
+        requirement = cfg.soloRequirements[stepPolicy.index];
+        if (requirement === undefined) {
+          requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
+          cfg.soloRequirements[stepPolicy.index] = requirement;
+        }
+      } else requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
       const usableMethods = methodList(usable);
       const { risk, policyVersion } = input;
       return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };

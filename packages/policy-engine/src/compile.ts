@@ -107,6 +107,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     performerReach: performers.reach,
     performersByMethods: performers.byMethods,
     performerRequirements: new Map(),
+    soloRequirements: [],
   };
   const riskCfg = riskConfig(doc, checked.lists, checked.conditions);
   const policies: RuntimePolicy[] = doc.policies.map((p, index) => ({
@@ -203,6 +204,16 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     return e;
   };
   const version = documentVersion(doc, checked.lists, acrValues, options.idps);
+  // The configured acr values that are not bare level names, for a fast path of `sessionLevel`
+  // (a bare name wins over a configured value, so those take the general path; `null` matches no
+  // string).
+  const configuredAcr = (l: Level): string | null =>
+    typeof acrValues[l] === 'string' && !(LEVELS as readonly string[]).includes(acrValues[l])
+      ? acrValues[l]
+      : null;
+  const acr1 = configuredAcr('aal1');
+  const acr2 = configuredAcr('aal2');
+  const acr3 = configuredAcr('aal3');
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
   let unknownScratch: Int32Array | undefined = new Int32Array(policies.length + 1);
   // The per-request facts combination reads, one object per compiled policy rewritten on each call
@@ -233,7 +244,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     // Explaining reads every policy's condition, so it needs every group a policy reads.
     const groups = explain ? riskCfg.eager : entry.G;
     const s = computeSignals(input.request, an, input.now, history, riskCfg, groups);
-    const lv = sessionLevel(input.request.subject.acr, acrValues);
+    const acr = input.request.subject.acr;
+    const lv =
+      acr === acr1 ? 'aal1' : acr === acr2 ? 'aal2' : acr === acr3 ? 'aal3' : sessionLevel(acr, acrValues);
     // A reentrant call (from a getter on the input) gets its own buffers.
     const out = scratch ?? new Int32Array(policies.length);
     const Q = unknownScratch ?? new Int32Array(policies.length + 1);
@@ -282,25 +295,23 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     }
   };
 
-  const invalidRequest = (field: InvalidField): WhatIfResult => ({
+  // Invalid requests get a verdict without `matched` (whatIf adds empty lists), so `evaluate`
+  // returns what `run` returns as is.
+  const invalidRequest = (field: InvalidField): Verdict => ({
     decision: 'deny',
     reasons: [invalidReason(field.policyId ?? 'stepgate', field)],
     risk: { score: 100, level: 'high', signals: {} },
     reportOnly: [],
     policyVersion: version,
     invalid: field,
-    matched: [],
-    notMatched: [],
   });
 
-  const invalid = (detail: string): WhatIfResult => ({
+  const invalid = (detail: string): Verdict => ({
     decision: 'deny',
     reasons: [{ policyId: 'stepgate', code: 'invalid_input', detail }],
     risk: { score: 100, level: 'high', signals: {} },
     reportOnly: [],
     policyVersion: version,
-    matched: [],
-    notMatched: [],
   });
 
   const safe = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
@@ -340,14 +351,8 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         ]),
       ),
     ),
-    evaluate: (input: EvaluationInput): Verdict => {
-      const v = safe(input, false);
-      if ('matched' in v) {
-        const { matched: _m, notMatched: _n, ...rest } = v;
-        return rest;
-      }
-      return v;
-    },
+    // Without `explain`, `run` returns a plain verdict (never `matched`/`notMatched`).
+    evaluate: (input: EvaluationInput): Verdict => safe(input, false),
     whatIf: (input: EvaluationInput): WhatIfResult => {
       const v = safe(input, true);
       return 'matched' in v ? v : { ...v, matched: [], notMatched: [] };
