@@ -216,22 +216,6 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   const acr3 = configuredAcr('aal3');
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
   let unknownScratch: Int32Array | undefined = new Int32Array(policies.length + 1);
-  // The per-request facts combination reads, one object per compiled policy rewritten on each call
-  // (nothing keeps it past the call): a common verdict allocates only itself, its risk and reasons.
-  type Facts = { -readonly [K in keyof CombineInput]: CombineInput[K] };
-  const newFacts = (): Facts => ({
-    r: {},
-    s: {},
-    an: '',
-    lv: 'aal1',
-    now: 0,
-    history: EMPTY_HISTORY,
-    caps,
-    risk: EMPTY_RISK,
-    policyVersion: version,
-  });
-  let factsScratch: Facts | undefined = newFacts();
-
   const run = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
     const problem = inputProblem(input);
     if (problem !== undefined) return invalid(problem);
@@ -250,10 +234,8 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     // A reentrant call (from a getter on the input) gets its own buffers.
     const out = scratch ?? new Int32Array(policies.length);
     const Q = unknownScratch ?? new Int32Array(policies.length + 1);
-    const m = factsScratch ?? newFacts();
     scratch = undefined;
     unknownScratch = undefined;
-    factsScratch = undefined;
     try {
       const n = matcher(r, s, an, lv, out, entry.A, entry.C, Q);
       // Typed fields come first, whatever the action: a present value of the wrong type makes the
@@ -264,13 +246,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
       }
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg, groups);
-      m.r = r;
-      m.s = s;
-      m.an = an;
-      m.lv = lv;
-      m.now = input.now;
-      m.history = history;
-      m.risk = risk;
+      // The facts combination reads: a fresh young object (storing the request's objects into a
+      // long-lived one would cost a write barrier per field).
+      const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
       const verdict =
         Q[0] === 0 && badReportOnly === undefined
           ? combine(policies, out, n, cfg, m)
@@ -287,11 +265,6 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     } finally {
       scratch = out;
       unknownScratch = Q;
-      // Drop the request's objects so the scratch keeps nothing alive.
-      m.r = m.s = EMPTY_OBJECT;
-      m.history = EMPTY_HISTORY;
-      m.risk = EMPTY_RISK;
-      factsScratch = m;
     }
   };
 
@@ -359,9 +332,6 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     },
   });
 }
-
-const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({});
-const EMPTY_RISK = Object.freeze({ score: 0, level: 'low' as const, signals: EMPTY_OBJECT });
 
 /** Most identity providers one document may name (performer masks are 31-bit integers). */
 const MAX_IDPS = 30;
