@@ -12,7 +12,7 @@ import {
   type Reason,
   type Requirement,
 } from '@stepgate/protocol';
-import type { ValuesBuilder } from './codegen.js';
+import type { ValuesAt, ValuesBuilder } from './codegen.js';
 import { article } from './field-types.js';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
@@ -83,6 +83,8 @@ export interface CombineConfig {
   readonly performersByMethods: readonly number[];
   /** Shared requirements naming performers other than Stepgate alone, by performer mask and shape. */
   readonly performerRequirements: Map<string, Requirement>;
+  /** Builds the `values` of policy `i`'s reason (the generated function, or `values` of each policy). */
+  valuesAt: ValuesAt;
   /**
    * Per policy index: the requirement when that policy is the only step-up that applies (its
    * members are the policy's own), so the common verdict skips the `requirements` lookup.
@@ -109,8 +111,8 @@ export function interpretedValues(fields: readonly Field[]): ValuesBuilder {
   };
 }
 
-function reasonFor(p: RuntimePolicy, m: MatchContext): Reason {
-  const values = p.values(m.r, m.s, m.an, m.lv);
+function reasonFor(p: RuntimePolicy, m: MatchContext, cfg: CombineConfig): Reason {
+  const values = cfg.valuesAt(p.index, m.r, m.s, m.an, m.lv);
   return { policyId: p.id, code: 'policy_matched', detail: p.detail, values };
 }
 
@@ -425,7 +427,7 @@ export function combine(
     const o = settled?.over[p.index];
     // An unknown condition applies the policy's `onMissing` (step_up or deny) instead of its effect.
     const effect = o === undefined ? p.effect : (o.onMissing as PolicyEffect);
-    const reason = o === undefined ? reasonFor(p, input) : missingReason(p, o);
+    const reason = o === undefined ? reasonFor(p, input, cfg) : missingReason(p, o);
     if (p.mode === 'report-only') {
       const alone =
         effect === 'step_up'

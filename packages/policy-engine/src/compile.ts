@@ -108,6 +108,8 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     performersByMethods: performers.byMethods,
     performerRequirements: new Map(),
     soloRequirements: [],
+    // Replaced by the generated function when there is one.
+    valuesAt: (i, r, s, an, lv) => (policies[i] as RuntimePolicy).values(r, s, an, lv),
   };
   const riskCfg = riskConfig(doc, checked.lists, checked.conditions);
   const policies: RuntimePolicy[] = doc.policies.map((p, index) => ({
@@ -151,6 +153,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     generated.values.forEach((v, i) => {
       (policies[i] as RuntimePolicy).values = v;
     });
+    cfg.valuesAt = generated.valuesAt;
     actionTests = generated.actionTests;
     gates = generated.gates;
   } catch {
