@@ -13,10 +13,24 @@ export interface Timing {
   p99: number;
   perDecision: Record<string, { p50: number; p99: number; n: number }>;
   meanNs: number;
+  /** Batched: p50 over batches of (batch time ÷ batch size), ns per call (see `batched`). */
+  batchP50: number;
+  /** Spread of the per-round batch p50s: [min, max]. */
+  batchRange: [number, number];
   mismatches: number;
+  /**
+   * p50 over batches of the ratio of two times on the same batch: Stepgate ÷ floor (on Stepgate's
+   * timing), peer ÷ Stepgate (on a peer's).
+   */
+  pairedRatio?: number;
 }
 
 const SEED = 20260101;
+/** Calls per timer read for Stepgate and the floor, and rounds over all contexts. */
+const SG_BATCH = 128;
+const SG_ROUNDS = 5;
+/** Calls per timer read for the peers (each call takes microseconds). */
+const PEER_BATCH = 8;
 const quantile = (xs: Float64Array, q: number): number =>
   xs.length === 0
     ? Number.NaN
@@ -57,11 +71,55 @@ async function loopNs(ctx: BenchContext[], fn: Fn, isAsync: boolean): Promise<nu
   return ((performance.now() - t0) * 1e6) / ctx.length;
 }
 
+/**
+ * Batched timing, robust on a shared machine where one `performance.now()` pair per call is
+ * erratic: `fns` run over the same batch of `size` consecutive contexts, one timer read per batch,
+ * in an order that rotates from batch to batch (so neither engine always runs first). Each of the
+ * `warm` functions first runs over the batch untimed just before its timed pass, so that pass finds
+ * the contexts and its own code and data in cache (as a service finds a request it has just parsed),
+ * whatever ran before. `isAsync[j]`: `fns[j]` is awaited. Returns, per function, the per-call time
+ * of every batch of every round (ns) and each round's p50.
+ */
+async function batched(
+  ctx: BenchContext[],
+  fns: Fn[],
+  isAsync: boolean[],
+  size: number,
+  rounds: number,
+  warm: boolean[],
+): Promise<{ all: Float64Array[]; roundP50: number[][] }> {
+  const perRound = Math.floor(ctx.length / size);
+  const all = fns.map(() => new Float64Array(perRound * rounds));
+  const roundP50: number[][] = fns.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let b = 0; b < perRound; b++) {
+      const from = b * size;
+      const to = from + size;
+      for (let j = 0; j < fns.length; j++) {
+        const which = (j + b + round) % fns.length;
+        const fn = fns[which] as Fn;
+        if (warm[which]) for (let i = from; i < to; i++) fn(ctx[i] as BenchContext);
+        const t0 = performance.now();
+        if (isAsync[which]) for (let i = from; i < to; i++) await fn(ctx[i] as BenchContext);
+        else for (let i = from; i < to; i++) fn(ctx[i] as BenchContext);
+        (all[which] as Float64Array)[round * perRound + b] = ((performance.now() - t0) * 1e6) / size;
+      }
+    }
+    fns.forEach((_, j) => {
+      roundP50[j]?.push(
+        quantile((all[j] as Float64Array).subarray(round * perRound, (round + 1) * perRound), 0.5),
+      );
+    });
+  }
+  return { all, roundP50 };
+}
+
 function summarise(
   name: string,
   lat: Float64Array,
   outcomes: string[],
   meanNs: number,
+  batch: { all: Float64Array; roundP50: number[] },
   mismatches = 0,
 ): Timing {
   const perDecision: Timing['perDecision'] = {};
@@ -76,6 +134,8 @@ function summarise(
     p99: quantile(lat, 0.99),
     perDecision,
     meanNs,
+    batchP50: quantile(batch.all, 0.5),
+    batchRange: [Math.min(...batch.roundP50), Math.max(...batch.roundP50)],
     mismatches,
   };
 }
@@ -106,13 +166,20 @@ export async function worker(
         Math.min(best[1] as number, await loopNs(ctx, fl, false)),
       ];
     }
+    const b = await batched(ctx, [sg, fl], [false, false], SG_BATCH, SG_ROUNDS, [true, true]);
     const sgLat = await latencies(ctx, sg, false, overhead);
     const flLat = await latencies(ctx, fl, false, overhead);
+    const part = (j: number) => ({ all: b.all[j] as Float64Array, roundP50: b.roundP50[j] as number[] });
+    const [sgB, flB] = b.all as [Float64Array, Float64Array];
+    const pairedRatio = quantile(
+      sgB.map((x, i) => x / (flB[i] as number)),
+      0.5,
+    );
     return {
       outcomes,
       timings: [
-        summarise('Stepgate `evaluate()`', sgLat, outcomes, best[0] as number),
-        summarise('hand-written JS (floor)', flLat, outcomes, best[1] as number, mismatches),
+        { ...summarise('Stepgate `evaluate()`', sgLat, outcomes, best[0] as number, part(0)), pairedRatio },
+        summarise('hand-written JS (floor)', flLat, outcomes, best[1] as number, part(1), mismatches),
       ],
     };
   }
@@ -124,11 +191,26 @@ export async function worker(
   for (const c of ctx) outcomes.push(await fn(c));
   let best = Number.POSITIVE_INFINITY;
   for (let round = 0; round < 2; round++) best = Math.min(best, await loopNs(ctx, fn, isAsync));
+  // Stepgate runs in this process too, over the same batches, so that the peer ÷ Stepgate ratio is
+  // paired like Stepgate ÷ floor (its own figures come from the Stepgate + floor process).
+  const policy = compilePolicy(toStepgate(rules));
+  const sg: Fn = (c) => policy.evaluate(c.input);
+  for (let round = 0; round < 20; round++) await loopNs(ctx, sg, false);
+  const b = await batched(ctx, [fn, sg], [isAsync, false], PEER_BATCH, 2, [false, true]);
+  const [peerB, sgB] = b.all as [Float64Array, Float64Array];
+  const pairedRatio = quantile(
+    peerB.map((x, i) => x / (sgB[i] as number)),
+    0.5,
+  );
   const lat = await latencies(ctx, fn, isAsync, overhead);
   const names: Record<string, string> = {
     jre: 'json-rules-engine 7.3.1',
     casbin: 'casbin 5.51.1',
     cedar: 'cedar-wasm 4.13.0',
   };
-  return { outcomes, timings: [summarise(names[engine] ?? engine, lat, outcomes, best)] };
+  const part = { all: b.all[0] as Float64Array, roundP50: b.roundP50[0] as number[] };
+  return {
+    outcomes,
+    timings: [{ ...summarise(names[engine] ?? engine, lat, outcomes, best, part), pairedRatio }],
+  };
 }

@@ -43,6 +43,15 @@ export type ValuesBuilder = (
   lv: string,
 ) => Record<string, unknown>;
 
+/** Builds a reason's `values` for the policy with index `i`. */
+export type ValuesAt = (
+  i: number,
+  r: Record<string, unknown>,
+  s: Signals,
+  an: string,
+  lv: string,
+) => Record<string, unknown>;
+
 /** Whether a subtree reads only the action name (its result can be cached per action). */
 export function actionOnly(n: CondNode): boolean {
   if (n.k === 'leaf') return n.field.kind === 'action';
@@ -221,6 +230,12 @@ export function generateMatcher(
 ): {
   matcher: Matcher;
   values: ValuesBuilder[];
+  /**
+   * `values[i](r, s, an, lv)` as one function taking the policy index: a call site that builds
+   * reasons for every policy then calls one function (optimised, inlinable) rather than one
+   * closure per policy, each of which would have to warm up on its own.
+   */
+  valuesAt: ValuesAt;
   source: string;
   actionTests: CondNode[];
   /** Per policy: indexes into `actionTests` that must all hold for it to be a candidate. */
@@ -286,5 +301,5 @@ export function generateMatcher(
       (r, s, an, lv) =>
         built.values(i, r, s, an, lv),
   );
-  return { matcher: built.match, values, source, actionTests: e.actionTests, gates };
+  return { matcher: built.match, values, valuesAt: built.values, source, actionTests: e.actionTests, gates };
 }

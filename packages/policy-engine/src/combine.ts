@@ -12,7 +12,7 @@ import {
   type Reason,
   type Requirement,
 } from '@stepgate/protocol';
-import type { ValuesBuilder } from './codegen.js';
+import type { ValuesAt, ValuesBuilder } from './codegen.js';
 import { article } from './field-types.js';
 import type { Field } from './fields.js';
 import { fieldValue, type MatchContext } from './interpret.js';
@@ -83,6 +83,13 @@ export interface CombineConfig {
   readonly performersByMethods: readonly number[];
   /** Shared requirements naming performers other than Stepgate alone, by performer mask and shape. */
   readonly performerRequirements: Map<string, Requirement>;
+  /** Builds the `values` of policy `i`'s reason (the generated function, or `values` of each policy). */
+  valuesAt: ValuesAt;
+  /**
+   * Per policy index: the requirement when that policy is the only step-up that applies (its
+   * members are the policy's own), so the common verdict skips the `requirements` lookup.
+   */
+  readonly soloRequirements: Array<Requirement | undefined>;
 }
 
 /** The per-request facts combination needs. */
@@ -104,8 +111,8 @@ export function interpretedValues(fields: readonly Field[]): ValuesBuilder {
   };
 }
 
-function reasonFor(p: RuntimePolicy, m: MatchContext): Reason {
-  const values = p.values(m.r, m.s, m.an, m.lv);
+function reasonFor(p: RuntimePolicy, m: MatchContext, cfg: CombineConfig): Reason {
+  const values = cfg.valuesAt(p.index, m.r, m.s, m.an, m.lv);
   return { policyId: p.id, code: 'policy_matched', detail: p.detail, values };
 }
 
@@ -412,12 +419,15 @@ export function combine(
   let performers = -1;
   let reasons = NO_REASONS;
   let reportOnly = NO_REPORT_ONLY;
+  // The enforced step-ups that apply: how many, and the last one.
+  let steps = 0;
+  let stepPolicy: RuntimePolicy | undefined;
   for (let k = 0; k < n; k++) {
     const p = policies[matched[k] as number] as RuntimePolicy;
     const o = settled?.over[p.index];
     // An unknown condition applies the policy's `onMissing` (step_up or deny) instead of its effect.
     const effect = o === undefined ? p.effect : (o.onMissing as PolicyEffect);
-    const reason = o === undefined ? reasonFor(p, input) : missingReason(p, o);
+    const reason = o === undefined ? reasonFor(p, input, cfg) : missingReason(p, o);
     if (p.mode === 'report-only') {
       const alone =
         effect === 'step_up'
@@ -448,6 +458,8 @@ export function combine(
     else if (effect === 'step_up') {
       if (!step || p.level > level) level = p.level;
       step = true;
+      steps++;
+      stepPolicy = p;
       if (p.maxAge !== undefined && (maxAge === undefined || p.maxAge < maxAge)) maxAge = p.maxAge;
       mask &= p.methods;
       restricted ||= p.restrictsMethods;
@@ -497,7 +509,14 @@ export function combine(
   ) {
     const usable = userMethods(input.history, input.caps, level) & allowed;
     if (usable !== 0) {
-      const requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
+      let requirement: Requirement | undefined;
+      if (steps === 1 && stepPolicy !== undefined) {
+        requirement = cfg.soloRequirements[stepPolicy.index];
+        if (requirement === undefined) {
+          requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
+          cfg.soloRequirements[stepPolicy.index] = requirement;
+        }
+      } else requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
       const usableMethods = methodList(usable);
       const { risk, policyVersion } = input;
       return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };

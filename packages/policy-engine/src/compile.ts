@@ -107,6 +107,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     performerReach: performers.reach,
     performersByMethods: performers.byMethods,
     performerRequirements: new Map(),
+    soloRequirements: [],
+    // Replaced by the generated function when there is one.
+    valuesAt: (i, r, s, an, lv) => (policies[i] as RuntimePolicy).values(r, s, an, lv),
   };
   const riskCfg = riskConfig(doc, checked.lists, checked.conditions);
   const policies: RuntimePolicy[] = doc.policies.map((p, index) => ({
@@ -150,6 +153,7 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     generated.values.forEach((v, i) => {
       (policies[i] as RuntimePolicy).values = v;
     });
+    cfg.valuesAt = generated.valuesAt;
     actionTests = generated.actionTests;
     gates = generated.gates;
   } catch {
@@ -203,24 +207,18 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     return e;
   };
   const version = documentVersion(doc, checked.lists, acrValues, options.idps);
+  // The configured acr values that are not bare level names, for a fast path of `sessionLevel`
+  // (a bare name wins over a configured value, so those take the general path; `null` matches no
+  // string).
+  const configuredAcr = (l: Level): string | null =>
+    typeof acrValues[l] === 'string' && !(LEVELS as readonly string[]).includes(acrValues[l])
+      ? acrValues[l]
+      : null;
+  const acr1 = configuredAcr('aal1');
+  const acr2 = configuredAcr('aal2');
+  const acr3 = configuredAcr('aal3');
   let scratch: Int32Array | undefined = new Int32Array(policies.length);
   let unknownScratch: Int32Array | undefined = new Int32Array(policies.length + 1);
-  // The per-request facts combination reads, one object per compiled policy rewritten on each call
-  // (nothing keeps it past the call): a common verdict allocates only itself, its risk and reasons.
-  type Facts = { -readonly [K in keyof CombineInput]: CombineInput[K] };
-  const newFacts = (): Facts => ({
-    r: {},
-    s: {},
-    an: '',
-    lv: 'aal1',
-    now: 0,
-    history: EMPTY_HISTORY,
-    caps,
-    risk: EMPTY_RISK,
-    policyVersion: version,
-  });
-  let factsScratch: Facts | undefined = newFacts();
-
   const run = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
     const problem = inputProblem(input);
     if (problem !== undefined) return invalid(problem);
@@ -233,14 +231,14 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     // Explaining reads every policy's condition, so it needs every group a policy reads.
     const groups = explain ? riskCfg.eager : entry.G;
     const s = computeSignals(input.request, an, input.now, history, riskCfg, groups);
-    const lv = sessionLevel(input.request.subject.acr, acrValues);
+    const acr = input.request.subject.acr;
+    const lv =
+      acr === acr1 ? 'aal1' : acr === acr2 ? 'aal2' : acr === acr3 ? 'aal3' : sessionLevel(acr, acrValues);
     // A reentrant call (from a getter on the input) gets its own buffers.
     const out = scratch ?? new Int32Array(policies.length);
     const Q = unknownScratch ?? new Int32Array(policies.length + 1);
-    const m = factsScratch ?? newFacts();
     scratch = undefined;
     unknownScratch = undefined;
-    factsScratch = undefined;
     try {
       const n = matcher(r, s, an, lv, out, entry.A, entry.C, Q);
       // Typed fields come first, whatever the action: a present value of the wrong type makes the
@@ -251,13 +249,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
       }
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg, groups);
-      m.r = r;
-      m.s = s;
-      m.an = an;
-      m.lv = lv;
-      m.now = input.now;
-      m.history = history;
-      m.risk = risk;
+      // The facts combination reads: a fresh young object (storing the request's objects into a
+      // long-lived one would cost a write barrier per field).
+      const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
       const verdict =
         Q[0] === 0 && badReportOnly === undefined
           ? combine(policies, out, n, cfg, m)
@@ -274,33 +268,26 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
     } finally {
       scratch = out;
       unknownScratch = Q;
-      // Drop the request's objects so the scratch keeps nothing alive.
-      m.r = m.s = EMPTY_OBJECT;
-      m.history = EMPTY_HISTORY;
-      m.risk = EMPTY_RISK;
-      factsScratch = m;
     }
   };
 
-  const invalidRequest = (field: InvalidField): WhatIfResult => ({
+  // Invalid requests get a verdict without `matched` (whatIf adds empty lists), so `evaluate`
+  // returns what `run` returns as is.
+  const invalidRequest = (field: InvalidField): Verdict => ({
     decision: 'deny',
     reasons: [invalidReason(field.policyId ?? 'stepgate', field)],
     risk: { score: 100, level: 'high', signals: {} },
     reportOnly: [],
     policyVersion: version,
     invalid: field,
-    matched: [],
-    notMatched: [],
   });
 
-  const invalid = (detail: string): WhatIfResult => ({
+  const invalid = (detail: string): Verdict => ({
     decision: 'deny',
     reasons: [{ policyId: 'stepgate', code: 'invalid_input', detail }],
     risk: { score: 100, level: 'high', signals: {} },
     reportOnly: [],
     policyVersion: version,
-    matched: [],
-    notMatched: [],
   });
 
   const safe = (input: EvaluationInput, explain: boolean): Verdict | WhatIfResult => {
@@ -340,23 +327,14 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         ]),
       ),
     ),
-    evaluate: (input: EvaluationInput): Verdict => {
-      const v = safe(input, false);
-      if ('matched' in v) {
-        const { matched: _m, notMatched: _n, ...rest } = v;
-        return rest;
-      }
-      return v;
-    },
+    // Without `explain`, `run` returns a plain verdict (never `matched`/`notMatched`).
+    evaluate: (input: EvaluationInput): Verdict => safe(input, false),
     whatIf: (input: EvaluationInput): WhatIfResult => {
       const v = safe(input, true);
       return 'matched' in v ? v : { ...v, matched: [], notMatched: [] };
     },
   });
 }
-
-const EMPTY_OBJECT: Record<string, unknown> = Object.freeze({});
-const EMPTY_RISK = Object.freeze({ score: 0, level: 'low' as const, signals: EMPTY_OBJECT });
 
 /** Most identity providers one document may name (performer masks are 31-bit integers). */
 const MAX_IDPS = 30;
