@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allowAnswer } from '../../test/support/fixtures.js';
 import { TEST_TLS } from '../../test/support/tls.js';
@@ -137,6 +137,30 @@ describe('the default send (undici)', () => {
       );
       expect(error).toBeInstanceOf(TimeoutError);
       await vi.waitFor(() => expect(stalled[0]?.destroyed).toBe(true));
+    }
+  });
+
+  it('answers TimeoutError on time when the connection is not even made (a TLS handshake that stalls)', async () => {
+    // A TCP server that accepts and says nothing: the request never starts, the timer still bounds it.
+    const sockets: Socket[] = [];
+    const silent = createNetServer((socket) => void sockets.push(socket));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const started = performance.now();
+      const error = await createUndiciSend()({
+        method: 'GET',
+        url: `https://127.0.0.1:${(silent.address() as AddressInfo).port}/`,
+        headers: {},
+        timeoutMs: 100,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      await new Promise<void>((resolve) => {
+        silent.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
     }
   });
 
