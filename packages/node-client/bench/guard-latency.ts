@@ -239,9 +239,9 @@ The client sends on undici 7: one kept-alive \`Pool\` per origin, \`dispatch\` w
 timer per call — no Request/Response objects, no abort signals, no streams. It is a runtime
 dependency (Node ≥ 20.18.1), chosen because it costs less per call than node:http. Before: ky on a
 node:http fetch 0.500 ms CPU (\`decide()\` 0.687 ms, 2026-11-28); then node:http with a kept-alive
-agent, 0.81–0.86× the CPU of raw node:http per call where undici takes 0.67–0.69× (runs of the old and
-the new code interleaved on 2026-12-06: own share 0.427 and 0.374 ms p50 before, 0.351 and 0.294 ms
-after, at a load average of about 2).
+agent, 0.81–0.90× the CPU of raw node:http per call where undici takes 0.64–0.69× (runs of the old and
+the new code interleaved on 2026-12-06, load average 1–3: own share 0.374–0.475 ms p50 before,
+0.294–0.400 ms after).
 
 Target (docs/design/trade-offs.md): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
 (${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the

@@ -148,8 +148,8 @@ export interface UndiciSendOptions {
  * The default {@link Send}: undici, one kept-alive `Pool` per origin (a client talks to one or two),
  * at most 256 connections each, requests sent with `dispatch` and a handler. No Request/Response
  * objects, no abort signals, no streams: one timer per exchange bounds headers and body and aborts
- * the request when it fires. On loopback a call costs about 0.7× the CPU of a raw node:http request on
- * a kept-alive agent, where the node:http layer it replaced cost about 0.85× (docs/benchmarks.md).
+ * the request when it fires. On loopback a call costs about 0.65× the CPU of a raw node:http request
+ * on a kept-alive agent, where the node:http layer it replaced cost about 0.85× (docs/benchmarks.md).
  * Idle connections are unref'd and close after the server's keep-alive time, so the pools never keep
  * a process alive.
  */
