@@ -1,4 +1,4 @@
-import { createNodeHttpSend, fetchSend, type Send } from './client/http.js';
+import { createUndiciSend, fetchSend, type Send } from './client/http.js';
 import { DEFAULTS } from './defaults.js';
 import { StepgateClientError } from './errors.js';
 
@@ -51,7 +51,7 @@ export interface StepgateOptions {
   /**
    * A `fetch` for every call instead of the built-in HTTP layer, for instrumentation or another HTTP
    * stack. Costs more per call (a Request, a Response and an abort signal each).
-   * @defaultValue none: node:http with a kept-alive agent per client (no Request/Response objects)
+   * @defaultValue none: undici, a kept-alive `Pool` per origin per client (no Request/Response objects)
    */
   fetch?: typeof fetch;
 }
@@ -71,7 +71,7 @@ export interface NormalizedStepgateOptions {
   readonly breakerHalfOpenAfterMs: number;
   readonly publicServiceUrl: string;
   readonly proxyTimeoutMs: number;
-  /** Sends one HTTP exchange: node:http by default, or over the `fetch` option. */
+  /** Sends one HTTP exchange: undici by default, or over the `fetch` option. */
   readonly send: Send;
 }
 
@@ -155,6 +155,6 @@ export function normalizeOptions(options: StepgateOptions): NormalizedStepgateOp
     publicServiceUrl:
       raw.publicServiceUrl === undefined ? serviceUrl : baseUrl(raw.publicServiceUrl, 'publicServiceUrl'),
     proxyTimeoutMs: intOption(raw.proxyTimeoutMs, 'proxyTimeoutMs', DEFAULTS.proxyTimeoutMs, 1, 120_000),
-    send: raw.fetch === undefined ? createNodeHttpSend() : fetchSend(raw.fetch as typeof fetch),
+    send: raw.fetch === undefined ? createUndiciSend() : fetchSend(raw.fetch as typeof fetch),
   });
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stepgateExpress } from '../src/express/index.js';
 import { createStepgate } from '../src/index.js';
 import { EXPRESS_VERSIONS } from './support/express-versions.js';
-import { API_KEY, SERVICE } from './support/fixtures.js';
+import { API_KEY, SERVICE, viaMsw } from './support/fixtures.js';
 
 // The proxy mounted after an app-wide express.json(): the body was already read by the parser.
 const server = setupServer();
@@ -23,10 +23,13 @@ for (const { name, express, version } of EXPRESS_VERSIONS) {
           return HttpResponse.json({ ok: true });
         }),
       );
-      const sg = stepgateExpress(createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000 }), {
-        getSubject: () => null,
-        proxy: { bodyLimitBytes: 64 },
-      });
+      const sg = stepgateExpress(
+        createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...viaMsw }),
+        {
+          getSubject: () => null,
+          proxy: { bodyLimitBytes: 64 },
+        },
+      );
       const app = express();
       app.use(express.json());
       app.use(sg.proxy());

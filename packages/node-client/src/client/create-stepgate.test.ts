@@ -1,7 +1,7 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, allowAnswer, SERVICE, stepUpAnswer } from '../../test/support/fixtures.js';
+import { API_KEY, allowAnswer, SERVICE, stepUpAnswer, viaMsw } from '../../test/support/fixtures.js';
 import { StepgateClientError } from '../errors.js';
 import { createStepgate } from './create-stepgate.js';
 
@@ -12,7 +12,7 @@ afterAll(() => server.close());
 
 const input = { subject: { id: 'u_1' }, action: { name: 'payments.transfer' } };
 const client = (extra = {}) =>
-  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...extra });
+  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...viaMsw, ...extra });
 
 async function failure(promise: Promise<unknown>): Promise<StepgateClientError> {
   const error = await promise.then(

@@ -25,7 +25,7 @@ describe('connections', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it('reuses kept-alive connections across sequential decisions (node:http agent with keepAlive)', async () => {
+  it('reuses kept-alive connections across sequential decisions (an undici Pool per origin)', async () => {
     const stepgate = createStepgate({ serviceUrl: url, apiKey: 'sk_test_0123456789', timeoutMs: 5_000 });
     for (let i = 0; i < 20; i += 1) {
       expect((await stepgate.decide({ subject: { id: 'u' }, action: { name: 'a.b' } })).decision).toBe(

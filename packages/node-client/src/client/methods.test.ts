@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, SERVICE, stepUpAnswer } from '../../test/support/fixtures.js';
+import { API_KEY, SERVICE, stepUpAnswer, viaMsw } from '../../test/support/fixtures.js';
 import type { StepgateClientError } from '../errors.js';
 import { createStepgate } from './create-stepgate.js';
 
@@ -10,7 +10,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000 });
+const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...viaMsw });
 const subject = { id: 'u 1', sessionId: 's_1', authTime: 1_700_000_000, acr: 'aal1' };
 
 describe('upsertUser(), createEnrollmentTicket(), feedback()', () => {

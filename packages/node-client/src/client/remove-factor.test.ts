@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, SERVICE, stepUpAnswer } from '../../test/support/fixtures.js';
+import { API_KEY, SERVICE, stepUpAnswer, viaMsw } from '../../test/support/fixtures.js';
 import { createStepgate } from './create-stepgate.js';
 
 const server = setupServer();
@@ -9,7 +9,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000 });
+const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...viaMsw });
 const subject = { id: 'u_1', sessionId: 's_1', acr: 'aal1' };
 const factor = { id: 'fac_1', method: 'totp', maxLevel: 'aal2', createdAt: '2030-01-01T00:00:00Z' };
 

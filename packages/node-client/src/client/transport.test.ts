@@ -1,7 +1,7 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_KEY, allowAnswer, SERVICE } from '../../test/support/fixtures.js';
+import { API_KEY, allowAnswer, SERVICE, viaMsw } from '../../test/support/fixtures.js';
 import { StepgateClientError } from '../errors.js';
 import type { StepgateOptions } from '../options.js';
 import { createStepgate } from './create-stepgate.js';
@@ -16,7 +16,7 @@ afterAll(() => server.close());
 
 const input = { subject: { id: 'u_1' }, action: { name: 'payments.transfer' } };
 const client = (extra: Partial<StepgateOptions> = {}) =>
-  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...extra });
+  createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...viaMsw, ...extra });
 /** Moves the clock the breaker reads (cockatiel uses Date.now) past its half-open delay. */
 const pastHalfOpen = () => vi.setSystemTime(Date.now() + 61_000);
 const code = (promise: Promise<unknown>) =>

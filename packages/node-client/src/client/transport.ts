@@ -64,7 +64,7 @@ export function createTransport(options: NormalizedStepgateOptions): Transport {
     const deadline = performance.now() + options.timeoutMs;
     const attempts = spec.retry ? options.retryLimit + 1 : 1;
     for (let attempt = 1; ; attempt += 1) {
-      // A fresh object per attempt: the HTTP layer adds content-length to it.
+      // A fresh object per attempt, never shared with a send still in flight.
       const headers: Record<string, string> =
         spec.idempotencyKey === undefined
           ? { authorization, accept: 'application/json' }

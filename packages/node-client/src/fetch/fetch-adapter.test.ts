@@ -1,7 +1,14 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, allowAnswer, fieldsAnswer, SERVICE, stepUpAnswer } from '../../test/support/fixtures.js';
+import {
+  API_KEY,
+  allowAnswer,
+  fieldsAnswer,
+  SERVICE,
+  stepUpAnswer,
+  viaMsw,
+} from '../../test/support/fixtures.js';
 import { createStepgate } from '../client/create-stepgate.js';
 import { stepgateFetch } from './index.js';
 
@@ -14,10 +21,14 @@ afterAll(() => server.close());
 
 // A Next.js-style route handler: `export const POST = sg.requireStepUp(options, handler)`.
 describe('stepgateFetch().requireStepUp() as a route handler', () => {
-  const sg = stepgateFetch(createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000 }), {
-    getSubject: (request) => (request.headers.get('x-user') ? { id: request.headers.get('x-user')! } : null),
-    proxy: { publicOrigin: 'https://bank.example' },
-  });
+  const sg = stepgateFetch(
+    createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...viaMsw }),
+    {
+      getSubject: (request) =>
+        request.headers.get('x-user') ? { id: request.headers.get('x-user')! } : null,
+      proxy: { publicOrigin: 'https://bank.example' },
+    },
+  );
   const calls: string[] = [];
   const POST = sg.requireStepUp(
     {

@@ -11,6 +11,7 @@ import {
   fieldsAnswer,
   SERVICE,
   stepUpAnswer,
+  viaMsw,
 } from '../support/fixtures.js';
 import type { AdapterHarness, HarnessApp, HarnessOptions } from './harness.js';
 import { proxyContract } from './proxy-contract.js';
@@ -41,7 +42,8 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
 
     async function start(options: HarnessOptions = {}, client?: Stepgate): Promise<HarnessApp> {
       app = await harness.start(
-        client ?? createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, retry: 0, timeoutMs: 5_000 }),
+        client ??
+          createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, retry: 0, timeoutMs: 5_000, ...viaMsw }),
         options,
       );
       return app;
@@ -135,7 +137,13 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
     });
 
     it('NODE_ENV=production: a mounted proxy without publicOrigin is refused at creation, with a code (issue 15)', async () => {
-      const client = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, retry: 0, timeoutMs: 5_000 });
+      const client = createStepgate({
+        serviceUrl: SERVICE,
+        apiKey: API_KEY,
+        retry: 0,
+        timeoutMs: 5_000,
+        ...viaMsw,
+      });
       vi.stubEnv('NODE_ENV', 'production');
       try {
         await expect(harness.start(client)).rejects.toMatchObject({
@@ -195,6 +203,7 @@ export function adapterContract(harness: AdapterHarness, server: SetupServer): v
         retry: 0,
         timeoutMs: 5_000,
         breaker: { failures: 1, halfOpenAfterMs: 60_000 },
+        ...viaMsw,
       });
       const a = await start({}, client);
       expect((await post(a)).status).toBe(503);

@@ -5,6 +5,17 @@ export const SERVICE = 'http://stepgate.test';
 /** An API key for unit tests. */
 export const API_KEY = 'sk_test_0123456789';
 
+/**
+ * Client options that send through the global `fetch`, which msw intercepts: msw patches node:http
+ * and `fetch`, not undici's `Pool`, the client's default transport. The lookup happens per call, so a
+ * client created before `server.listen()` still reaches msw's patched `fetch`.
+ * @example
+ * createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, ...viaMsw });
+ */
+export const viaMsw: { fetch: typeof fetch } = {
+  fetch: (input, init) => globalThis.fetch(input, init),
+};
+
 /** A well-formed `allow` answer. */
 export function allowAnswer(overrides: Partial<DecisionResponse> = {}): DecisionResponse {
   return {
