@@ -2,11 +2,15 @@
  * Backtests, replay retention and the console overview on the PostgreSQL store family: the same
  * decisions sent to a PostgreSQL-backed and to an embedded (SQLite) service give the same
  * backtest report and the same overview; retention prunes inputs in PostgreSQL; the chain still
- * verifies with inputs beside it; with replay off no input is kept.
+ * verifies with inputs beside it; with replay off no input is kept; `stepgate backtest` reads the
+ * chain in PostgreSQL.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditRows } from '../src/audit/audit-verify.js';
+import { createProgram } from '../src/cli/program.js';
 import type { RunningService } from '../src/index.js';
 import { openPgRedisTestEnv, type PgRedisTestEnv } from '../src/stores/postgres/pg-redis-test-env.js';
 import { openPostgresStores } from '../src/stores/postgres/postgres-stores.js';
@@ -51,8 +55,9 @@ interface History {
   admin: ReturnType<typeof client>;
   ids: string[];
   clock: ReturnType<typeof testClock>;
-  /** PostgreSQL only: the schema's URL and the family. */
+  /** PostgreSQL only: the schema's URL, the Redis key prefix and the family. */
   url?: string;
+  prefix?: string;
   stores?: Stores;
   decide(i: number): Promise<string>;
 }
@@ -64,9 +69,11 @@ async function history(
   const clock = testClock();
   let stores: Stores | undefined;
   let url: string | undefined;
+  let prefix: string | undefined;
   if (family === 'postgres') {
     const target = await env.freshTarget();
     url = target.url;
+    prefix = target.prefix;
     stores = await openPostgresStores({ url, redis: env.redisUrl, prefix: target.prefix, migrate: true });
   }
   const svc = await start({
@@ -106,6 +113,7 @@ async function history(
     clock,
     decide,
     ...(url ? { url } : {}),
+    ...(prefix ? { prefix } : {}),
     ...(stores ? { stores } : {}),
   };
 }
@@ -190,6 +198,49 @@ describe('backtests and the overview on PostgreSQL', () => {
     const { latency: _a, ...pgRest } = o;
     const { latency: _b, ...sqliteRest } = sqliteOverview.body;
     expect(pgRest).toEqual(sqliteRest);
+  });
+
+  it('stepgate backtest reads the chain in PostgreSQL: the same report as the route', async () => {
+    const h = await history('postgres');
+    open.push(h.svc);
+    await sameHistory(h);
+    const dir = freshDir();
+    const policyFile = join(dir, 'policies.yaml');
+    const candidateFile = join(dir, 'candidate.yaml');
+    writeFileSync(policyFile, POLICY);
+    writeFileSync(candidateFile, CANDIDATE);
+    const configFile = join(dir, 'stepgate.json');
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        dataDir: join(dir, 'data'),
+        policies: [policyFile],
+        store: { type: 'postgres', url: h.url, redis: env.redisUrl, prefix: h.prefix },
+      }),
+    );
+    const until = new Date(h.clock() + 1000).toISOString();
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) };
+    await createProgram(io).parseAsync(
+      [
+        'backtest',
+        '-c',
+        configFile,
+        '--policy',
+        candidateFile,
+        '--since',
+        SINCE,
+        '--until',
+        until,
+        '--format',
+        'json',
+      ],
+      { from: 'user' },
+    );
+    const viaHttp = await h.admin('POST', '/v1/backtests', { policy: CANDIDATE, since: SINCE, until });
+    expect(viaHttp.status).toBe(200);
+    expect(viaHttp.body.replayable).toBe(30);
+    expect(JSON.parse(out.join('\n'))).toEqual(viaHttp.body);
   });
 
   it('replay retention prunes the inputs in PostgreSQL; the chain still verifies with inputs beside it', async () => {

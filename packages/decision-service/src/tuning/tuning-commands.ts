@@ -3,11 +3,12 @@ import { join, resolve } from 'node:path';
 import type { CompiledPolicy } from '@stepgate/policy-engine';
 import { DEFAULT_ACR_VALUES } from '@stepgate/protocol';
 import { type Command, Option } from 'commander';
+import type { BacktestSource } from '../audit/audit-port.js';
 import { AuditReader } from '../audit/audit-reader.js';
 import { AUDIT_DB_FILE_NAME } from '../audit/audit-schema.js';
 import { sqliteBacktestSource } from '../audit/sqlite-analytics.js';
 import { CliError, type CliIo } from '../cli/io.js';
-import { cliConfig } from '../cli/open-store.js';
+import { cliConfig, openCliStores } from '../cli/open-store.js';
 import type { ServiceConfig } from '../config/service-config.js';
 import { loadPolicies } from '../policies/load-policies.js';
 import { type BacktestReport, parseWhen, runBacktest } from './backtest.js';
@@ -39,9 +40,46 @@ export interface BacktestCliOptions {
 }
 
 /**
+ * The audit log a backtest reads: `<dataDir>/audit.db` (embedded family), else the configured store
+ * family's own chain (PostgreSQL), read-only. `close` releases what was opened.
+ */
+async function backtestSource(
+  config: ServiceConfig,
+): Promise<{ source: BacktestSource; close(): Promise<void> }> {
+  if (config.store.type === 'sqlite') {
+    const file = join(config.dataDir, AUDIT_DB_FILE_NAME);
+    if (!existsSync(file)) throw new CliError(`no audit log at ${file}`);
+    const reader = AuditReader.openFile(file);
+    return { source: sqliteBacktestSource(reader), close: async () => reader.close() };
+  }
+  // Never migrates: a backtest only reads, and a schema that is not there yet has nothing to read.
+  const stores = await openCliStores(config, false);
+  try {
+    const log = await stores.openAudit?.({});
+    if (log?.analytics === undefined) {
+      await log?.close();
+      throw new CliError(`store.type ${config.store.type} keeps no audit log that a backtest can read`);
+    }
+    const source = log.analytics.openBacktestSource();
+    return {
+      source,
+      async close() {
+        await source.close();
+        await log.close();
+        await stores.close();
+      },
+    };
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
+}
+
+/**
  * `stepgate backtest --policy FILE… [--since 7d] [--until T] [--format table|json]`: replays the
  * window's replayable decisions through the candidate policies and the policies in force (from
- * the configuration), reading the audit log of the data directory; progress on a terminal.
+ * the configuration), reading the audit log of the data directory (`store.type: sqlite`) or of
+ * the database (`store.type: postgres`); progress on a terminal.
  *
  * @throws CliError (exit 1) for a bad option, a candidate that does not compile or no audit log.
  */
@@ -57,17 +95,11 @@ export async function runBacktestCommand(o: BacktestCliOptions, io: CliIo): Prom
   if (config.policies.length === 0) throw new CliError('no policies in force: set "policies" in the config');
   const current = compile(config.policies, config);
   const candidate = compile(o.policy, config);
-  if (config.store.type !== 'sqlite')
-    throw new CliError(
-      'stepgate backtest reads the embedded audit log file (store.type: sqlite); with store.type: postgres the chain is in the database: run the backtest through a replica with POST /v1/backtests (or the console)',
-    );
-  const file = join(config.dataDir, AUDIT_DB_FILE_NAME);
-  if (!existsSync(file)) throw new CliError(`no audit log at ${file}`);
-  const reader = AuditReader.openFile(file);
+  const { source, close } = await backtestSource(config);
   const tty = process.stderr.isTTY;
   try {
     const report = await runBacktest({
-      reader: sqliteBacktestSource(reader),
+      reader: source,
       current,
       candidate,
       since,
@@ -86,7 +118,7 @@ export async function runBacktestCommand(o: BacktestCliOptions, io: CliIo): Prom
     else for (const line of reportLines(report)) io.out(line);
     return report;
   } finally {
-    reader.close();
+    await close();
   }
 }
 
