@@ -240,8 +240,10 @@ timer per call — no Request/Response objects, no abort signals, no streams. It
 dependency (Node ≥ 20.18.1), chosen because it costs less per call than node:http. Before: ky on a
 node:http fetch 0.500 ms CPU (\`decide()\` 0.687 ms, 2026-11-28); then node:http with a kept-alive
 agent, 0.81–0.90× the CPU of raw node:http per call where undici takes 0.64–0.69× (runs of the old and
-the new code interleaved on 2026-12-06, load average 1–3: own share 0.374–0.475 ms p50 before,
-0.294–0.400 ms after).
+the new code interleaved on 2026-12-06, load average 1–3). End to end the gain is within this
+machine's noise: interleaved runs gave an own share of 0.374–0.475 ms p50 before and 0.294–0.400 ms
+after, then a second set of three pairs 0.330–0.430 ms before and 0.330–0.486 ms after; the per-call
+CPU rows above, measured in alternating rounds in one process, are the comparison to trust.
 
 Target (docs/design/trade-offs.md): ≤ 1 ms p50 added on loopback — with the real service **${added <= 1 ? 'met' : 'not met'}**
 (${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the
