@@ -8,6 +8,7 @@ import {
   buildAuditEvent,
   hashedText,
   indexColumns,
+  REPORT_ONLY_MARK,
   recordHash,
   replayText,
 } from './audit-record.js';
@@ -132,6 +133,34 @@ describe('auditEventText', () => {
         });
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('an event with report-only outcomes always contains REPORT_ONLY_MARK (the overview skips the others)', () => {
+    fc.assert(
+      fc.property(text, text, dict, fc.boolean(), (policyId, detail, values, any) => {
+        const { text: stored } = auditEventText(
+          {
+            type: 'decision',
+            decisionId: detail,
+            who: { userId: policyId },
+            what: { action: policyId },
+            where: { ip: detail },
+            decision: 'allow',
+            // A string that spells the mark must not be taken for it (it is escaped).
+            reasons: [{ policyId, code: detail, detail: `${detail}${REPORT_ONLY_MARK}`, values }],
+            risk: { score: 0, level: 'low', signals: values },
+            reportOnly: any ? [{ policyId, decision: 'deny', reasons: [] }] : [],
+            policyVersion: policyId,
+          },
+          0,
+        );
+        if (any) expect(stored).toContain(REPORT_ONLY_MARK);
+        // Without outcomes only a member named so in the values could spell it, never a string.
+        else if (!JSON.stringify(values).includes('"reportOnly":'))
+          expect(stored).not.toContain(REPORT_ONLY_MARK);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -273,6 +273,15 @@ const column = (v: unknown): string | null => {
 };
 
 /**
+ * Text that every stored event with report-only outcomes contains: in RFC 8785 text (no
+ * whitespace, outcomes are objects) a non-empty top-level `reportOnly` array always starts so, and
+ * a string value holding it is escaped (`\"reportOnly\"`). The overview counts report-only
+ * outcomes by parsing only the events that contain it (a decision without any is skipped unparsed;
+ * a match elsewhere is only parsed for nothing).
+ */
+export const REPORT_ONLY_MARK = '"reportOnly":[{';
+
+/**
  * The stored event of a typed input, written straight as its RFC 8785 text: a field-by-field copy
  * (unknown members are dropped), with token- and key-shaped strings redacted and outcome codes
  * restricted to `[a-z0-9_.]` (S27); and the record's index columns. The one implementation of

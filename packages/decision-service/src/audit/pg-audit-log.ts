@@ -12,7 +12,7 @@ import type {
   ServiceAuditLog,
 } from './audit-port.js';
 import { type AuditQuery, type AuditRow, type ReplayRow, recordFromRow } from './audit-reader.js';
-import { type AuditIndexColumns, storedRecord } from './audit-record.js';
+import { type AuditIndexColumns, REPORT_ONLY_MARK, storedRecord } from './audit-record.js';
 
 /** Options of {@link PgAuditLog}. */
 export interface PgAuditLogOptions {
@@ -365,9 +365,9 @@ export function pgAuditAnalytics(pool: Pool): AuditAnalytics {
         `SELECT r ->> 'policyId' AS "policyId", r ->> 'decision' AS decision, COUNT(*) AS count
          FROM audit_log l CROSS JOIN LATERAL (SELECT l.event::json -> 'reportOnly' AS ro) e
          CROSS JOIN LATERAL json_array_elements(CASE WHEN json_typeof(e.ro) = 'array' THEN e.ro END) r
-         WHERE l.type = 'decision' AND l.time >= $1 AND l.time < $2
+         WHERE l.type = 'decision' AND l.time >= $1 AND l.time < $2 AND strpos(l.event, $3) > 0
          GROUP BY 1, 2 ORDER BY count DESC, 1, 2`,
-        [from, to],
+        [from, to, REPORT_ONLY_MARK],
       );
       const head = await pgAuditSource(pool, async () => {}).head();
       return {

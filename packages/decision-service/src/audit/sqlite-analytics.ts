@@ -1,5 +1,6 @@
 import type { AuditAnalytics, BacktestSource, OverviewCounts } from './audit-port.js';
 import { AuditReader } from './audit-reader.js';
+import { REPORT_ONLY_MARK } from './audit-record.js';
 
 /** Rows of a synchronous cursor in pages of `size`: one `await` per page, not per row. */
 async function* pages<T>(rows: Iterable<T>, size = 1000): AsyncIterable<T[]> {
@@ -48,9 +49,10 @@ export function sqliteOverviewCounts(
       `SELECT json_extract(r.value, '$.policyId') AS policyId, json_extract(r.value, '$.decision') AS decision,
          COUNT(*) AS count FROM audit_log, json_each(audit_log.event, '$.reportOnly') r
        WHERE audit_log.type = 'decision' AND audit_log.time >= ? AND audit_log.time < ?
+         AND instr(audit_log.event, ?) > 0
        GROUP BY 1, 2 ORDER BY count DESC, 1, 2`,
     )
-    .all(from, to) as OverviewCounts['reportOnly'];
+    .all(from, to, REPORT_ONLY_MARK) as OverviewCounts['reportOnly'];
   const head = reader.head();
   return { buckets, reportOnly, head: { count: head.count, seq: head.seq } };
 }
