@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+// @ts-expect-error: a plain .mjs tool without types
+import { keepNpmExternal } from '../../../tools/esbuild-npm-external.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Written inside the decision service's package: its audit writer and WAL checkpointer threads
@@ -28,17 +30,7 @@ const externalNpm = {
       path: pathToFileURL(join(args.resolveDir, args.path)).href,
       external: true,
     }));
-    b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === 'inner' || args.path.startsWith('@stepgate/') || args.path.startsWith('node:'))
-        return;
-      const resolved = await b.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        pluginData: 'inner',
-      });
-      if (resolved.errors.length > 0) return { errors: resolved.errors };
-      return { path: pathToFileURL(resolved.path).href, external: true };
-    });
+    keepNpmExternal(b);
   },
 };
 

@@ -5,35 +5,17 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs tool without types
+import { keepNpmExternal } from '../../../tools/esbuild-npm-external.mjs';
 import { allowAnswer } from './support/fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** npm packages stay external, at the path they resolve to (pnpm's layout), as bench/run.mjs does. */
-const externalNpm: Plugin = {
-  name: 'external-npm',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (
-        args.pluginData === 'inner' ||
-        args.path.startsWith('@stepgate/') ||
-        args.path.startsWith('node:')
-      ) {
-        return undefined;
-      }
-      const resolved = await b.resolve(args.path, {
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        pluginData: 'inner',
-      });
-      if (resolved.errors.length > 0) return { errors: resolved.errors };
-      return { path: pathToFileURL(resolved.path).href, external: true };
-    });
-  },
-};
+const externalNpm: Plugin = { name: 'external-npm', setup: (b) => keepNpmExternal(b) };
 
 /** A script that makes one decision and returns: it must then exit on its own. */
 const SCRIPT = `
