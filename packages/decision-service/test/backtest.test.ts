@@ -11,23 +11,11 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProgram } from '../src/cli/program.js';
 import type { RunningService } from '../src/index.js';
+import { AMOUNTS, CANDIDATE } from './backtest-fixtures.js';
 import { browser, CHALLENGE_POLICY, lastCode } from './challenge-helpers.js';
 import { client, freshDir, start, testClock } from './helpers.js';
 
-/** The candidate: a lower fresh-check threshold, and large USD transfers denied. */
-const CANDIDATE = `
-policies:
-  - id: fresh-check-for-transfers
-    when: { action: payments.transfer, transaction.amount: { gt: 250 } }
-    require: { level: aal1, maxAge: 0, bindTransaction: true }
-  - id: usd-large
-    when: { action: payments.transfer, transaction.currency: USD, transaction.amount: { gt: 5000 } }
-    effect: deny
-default: allow
-`;
-
 type Outcome = 'allow' | 'step_up' | 'deny';
-const AMOUNTS = [100, 300, 600, 900, 2000, 8000, 15000, 400, 50, 7000];
 const USERS = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'];
 
 /** The policies in force (CHALLENGE_POLICY) for a user with an email only: aal2 is unreachable. */

@@ -15,6 +15,7 @@ import type { RunningService } from '../src/index.js';
 import { openPgRedisTestEnv, type PgRedisTestEnv } from '../src/stores/postgres/pg-redis-test-env.js';
 import { openPostgresStores } from '../src/stores/postgres/postgres-stores.js';
 import type { Stores } from '../src/stores/stores.js';
+import { AMOUNTS, CANDIDATE } from './backtest-fixtures.js';
 import { client, freshDir, start, testClock } from './helpers.js';
 
 const POLICY = `
@@ -28,17 +29,6 @@ policies:
     effect: deny
 default: allow
 `;
-const CANDIDATE = `
-policies:
-  - id: fresh-check-for-transfers
-    when: { action: payments.transfer, transaction.amount: { gt: 250 } }
-    require: { level: aal1, maxAge: 0, bindTransaction: true }
-  - id: usd-large
-    when: { action: payments.transfer, transaction.currency: USD, transaction.amount: { gt: 5000 } }
-    effect: deny
-default: allow
-`;
-const AMOUNTS = [100, 300, 600, 900, 2000, 8000, 15000, 400, 50, 7000];
 const USERS = ['u0', 'u1', 'u2'];
 const SINCE = '2029-12-31T00:00:00Z';
 

@@ -1,14 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePolicy, parsePolicyDocument } from '@stepgate/policy-engine';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgRedisTestEnv, type PgRedisTestEnv } from '../stores/postgres/pg-redis-test-env.js';
 import { openPostgresStores } from '../stores/postgres/postgres-stores.js';
 import type { Stores } from '../stores/stores.js';
-import { replayInput } from '../tuning/replay-input.js';
-import { EMPTY_HISTORY } from '../tuning/whatif.js';
+import { payDecision } from '../tuning/replay-test-fixture.js';
 import { checkpointKey, createCheckpoint } from './audit-checkpoint.js';
 import type { AuditInput } from './audit-event.js';
 import { AuditLog } from './audit-log.js';
@@ -74,37 +72,6 @@ describe('PgAuditLog: one chain for every replica', () => {
 });
 
 describe('PgAuditLog: replay inputs beside the chain', () => {
-  const policy = compilePolicy(
-    parsePolicyDocument(`
-policies:
-  - id: big
-    when: { action: pay, transaction.amount: { gt: 100 } }
-    effect: deny
-default: allow
-`),
-  );
-  const decision = (id: string, amount: number, now: number): AuditInput => {
-    const evaluation = {
-      request: { subject: { id: 'u1' }, action: { name: 'pay' }, transaction: { amount, iban: 'FR76…' } },
-      now: Math.floor(now / 1000),
-      history: EMPTY_HISTORY,
-    };
-    const v = policy.evaluate(evaluation);
-    return {
-      type: 'decision',
-      decisionId: id,
-      who: { userId: 'u1' },
-      what: { action: 'pay' },
-      where: {},
-      decision: v.decision,
-      reasons: v.reasons,
-      risk: v.risk,
-      reportOnly: v.reportOnly,
-      policyVersion: v.policyVersion,
-      replay: replayInput(evaluation, policy, {}),
-    };
-  };
-
   it('writes the same records as the embedded log (digest in the event), the inputs beside them', async () => {
     const now = Date.UTC(2030, 0, 1);
     const stores = await env.freshStores();
@@ -112,9 +79,9 @@ default: allow
     const file = join(mkdtempSync(join(tmpdir(), 'stepgate-pg-replay-')), 'audit.db');
     const sqliteLog = await AuditLog.open({ file, now: () => now });
     const events: AuditInput[] = [
-      decision('dec_1', 500, now),
+      payDecision('dec_1', 500, now),
       { type: 'factor.added', who: { userId: 'u1' }, what: { method: 'totp' }, factorId: 'fac_1' },
-      decision('dec_2', 50, now),
+      payDecision('dec_2', 50, now),
     ];
     for (const e of events) {
       await pgLog.appendRecord(e);
@@ -146,9 +113,9 @@ default: allow
     let now = Date.UTC(2030, 0, 1);
     const stores = await env.freshStores();
     const log = await stores.openAudit!({ now: () => now, replayRetention: 3600 });
-    await log.appendRecord(decision('dec_old', 500, now));
+    await log.appendRecord(payDecision('dec_old', 500, now));
     now += 2 * 3600_000;
-    await log.appendRecord(decision('dec_new', 50, now));
+    await log.appendRecord(payDecision('dec_new', 50, now));
     const source = log.analytics!.openBacktestSource();
     const rows: ReplayRow[] = [];
     for await (const page of source.decisionsForReplay(0, now + 1)) rows.push(...page);
@@ -179,17 +146,17 @@ default: allow
     await client.query(
       `CREATE TRIGGER refuse_prune BEFORE DELETE ON audit_replay FOR EACH STATEMENT EXECUTE FUNCTION refuse_prune()`,
     );
-    await log.appendRecord(decision('dec_1', 10, now));
+    await log.appendRecord(payDecision('dec_1', 10, now));
     expect(failures.map((e) => e.message)).toEqual([expect.stringContaining('no prune today')]);
     now += 30_000;
-    expect(await log.appendRecord(decision('dec_2', 10, now))).toBe(2);
+    expect(await log.appendRecord(payDecision('dec_2', 10, now))).toBe(2);
     expect(failures).toHaveLength(1);
     now += 31_000;
-    await log.appendRecord(decision('dec_3', 10, now));
+    await log.appendRecord(payDecision('dec_3', 10, now));
     expect(failures).toHaveLength(2);
     await client.query('DROP TRIGGER refuse_prune ON audit_replay');
     now += 61_000;
-    await log.appendRecord(decision('dec_4', 10, now));
+    await log.appendRecord(payDecision('dec_4', 10, now));
     expect(failures).toHaveLength(2);
     await client.end();
     await log.close();
@@ -206,7 +173,7 @@ default: allow
         log.appendRecord(
           i % 5 === 4
             ? { type: 'challenge.created', who: { userId: 'u1' }, what: {}, challengeId: `ch_${i}` }
-            : decision(`dec_${i}`, i, now),
+            : payDecision(`dec_${i}`, i, now),
         ),
       );
     }

@@ -1,25 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePolicy, parsePolicyDocument } from '@stepgate/policy-engine';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/audit-log.js';
 import { verifyAuditLog } from '../audit/audit-verify.js';
 import { sqliteBacktestSource } from '../audit/sqlite-analytics.js';
 import { runBacktest } from './backtest.js';
-import { replayInput } from './replay-input.js';
-import { EMPTY_HISTORY } from './whatif.js';
-
-const policy = compilePolicy(
-  parsePolicyDocument(`
-policies:
-  - id: big
-    when: { action: pay, transaction.amount: { gt: 100 } }
-    effect: deny
-default: allow
-`),
-);
+import { PAY_POLICY, payDecision } from './replay-test-fixture.js';
 
 describe('replay inputs: retention and integrity', () => {
   const logs: AuditLog[] = [];
@@ -32,27 +20,7 @@ describe('replay inputs: retention and integrity', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'stepgate-replay-')), 'audit.db');
     const log = await AuditLog.open({ file, replayRetention: retention, now: () => now });
     logs.push(log);
-    const decide = async (id: string, amount: number) => {
-      const evaluation = {
-        request: { subject: { id: 'u1' }, action: { name: 'pay' }, transaction: { amount, iban: 'FR76…' } },
-        now: Math.floor(now / 1000),
-        history: EMPTY_HISTORY,
-      };
-      const v = policy.evaluate(evaluation);
-      await log.append({
-        type: 'decision',
-        decisionId: id,
-        who: { userId: 'u1' },
-        what: { action: 'pay' },
-        where: {},
-        decision: v.decision,
-        reasons: v.reasons,
-        risk: v.risk,
-        reportOnly: v.reportOnly,
-        policyVersion: v.policyVersion,
-        replay: replayInput(evaluation, policy, {}),
-      });
-    };
+    const decide = (id: string, amount: number) => log.append(payDecision(id, amount, now));
     return {
       file,
       log,
@@ -66,8 +34,8 @@ describe('replay inputs: retention and integrity', () => {
   const backtest = (log: AuditLog) =>
     runBacktest({
       reader: sqliteBacktestSource(log.reader),
-      current: policy,
-      candidate: policy,
+      current: PAY_POLICY,
+      candidate: PAY_POLICY,
       since: 0,
       until: Date.UTC(2031, 0, 1),
     });
