@@ -18,6 +18,7 @@ import type {
 } from '../store.js';
 import { DecisionBatcher } from './decision-batcher.js';
 import { commitDurably } from './durable.js';
+import { IdempotencyBatcher } from './idempotency-batcher.js';
 import { MIGRATIONS } from './migrations.js';
 import {
   apiKeyFromRow,
@@ -33,8 +34,7 @@ import { StateReader } from './state-reader.js';
 import { statementCache } from './statements.js';
 import { bucketOf } from './user-state.js';
 
-/** A pending idempotency claim older than this was abandoned (its process died), ms. */
-export const ABANDONED_CLAIM_MS = 60_000;
+export { ABANDONED_CLAIM_MS } from './idempotency-batcher.js';
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -69,6 +69,8 @@ export class SqliteStore implements Store {
   readonly #decisions = new DecisionBatcher(this);
   /** User-state reads asked for in one event-loop turn share one read transaction. */
   readonly #reads = new StateReader(this);
+  /** Idempotency claims (and stored answers) made in one event-loop turn share one commit. */
+  readonly #idempotency = new IdempotencyBatcher(this);
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -112,7 +114,10 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.#decisions.flush();
+    if (this.db.open) {
+      this.#decisions.flush();
+      this.#idempotency.flush();
+    }
     if (this.db.open) this.db.close();
   }
 
@@ -285,44 +290,18 @@ export class SqliteStore implements Store {
     });
   }
 
-  async claimIdempotency(
+  claimIdempotency(
     scope: string,
     key: string,
     requestHash: string,
     now: number,
     expiresAt: number,
   ): Promise<IdempotencyClaim> {
-    return this.transact((): IdempotencyClaim => {
-      // Expired answers go; so does a claim abandoned by a process that died mid-request.
-      this.sql(
-        'DELETE FROM idempotency WHERE scope = ? AND key = ? AND (expires_at < ? OR (status IS NULL AND created_at < ?))',
-      ).run(scope, key, now, now - ABANDONED_CLAIM_MS);
-      const row = this.sql('SELECT * FROM idempotency WHERE scope = ? AND key = ?').get(scope, key) as
-        | Row
-        | undefined;
-      if (row === undefined) {
-        this.sql(
-          'INSERT INTO idempotency (scope, key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-        ).run(scope, key, requestHash, now, expiresAt);
-        return { state: 'claimed' };
-      }
-      if (row.status === null) return { state: 'pending', requestHash: row.request_hash as string };
-      return {
-        state: 'done',
-        requestHash: row.request_hash as string,
-        status: row.status as number,
-        response: row.response as string,
-      };
-    }, true);
+    return this.#idempotency.claim({ scope, key, requestHash, now, expiresAt });
   }
 
-  async completeIdempotency(scope: string, key: string, status: number, response: string): Promise<void> {
-    this.sql('UPDATE idempotency SET status = ?, response = ? WHERE scope = ? AND key = ?').run(
-      status,
-      response,
-      scope,
-      key,
-    );
+  completeIdempotency(scope: string, key: string, status: number, response: string): Promise<void> {
+    return this.#idempotency.complete({ scope, key, status, response });
   }
 
   async releaseIdempotency(scope: string, key: string): Promise<void> {
