@@ -59,10 +59,12 @@ async function tokenVerification(): Promise<string> {
   return `| verifyStepUpToken (ES256, node:crypto) | ${percentile(samples, 50).toFixed(1)} µs | ${percentile(samples, 99).toFixed(1)} µs |`;
 }
 
-type Mode = 'bare' | 'floor' | 'service';
-const MODES: readonly Mode[] = ['bare', 'floor', 'service'];
+type Mode = 'bare' | 'floor' | 'service' | 'keyed';
+const MODES: readonly Mode[] = ['bare', 'floor', 'service', 'keyed'];
 
-async function startChild(mode: Mode): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
+async function startChild(
+  mode: Exclude<Mode, 'keyed'>,
+): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
   const child = spawn('taskset', ['-c', '0', process.execPath, join(here, 'server.mjs'), mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -71,17 +73,20 @@ async function startChild(mode: Mode): Promise<{ child: ChildProcess; url: strin
 }
 
 const bodies = decisionBodies();
-const load = (url: string, apiKey: string, connections: number) =>
-  runLoad(url, apiKey, connections, seconds, bodies);
+const load = (url: string, apiKey: string, connections: number, keyed = false) =>
+  runLoad(url, apiKey, connections, seconds, bodies, keyed);
 
 const tokenRow = await tokenVerification();
 // Alternate bare and service runs and take medians: on a shared 2-core machine a single pair of
 // runs says more about the neighbours than about the service.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const children = {
+const service = await startChild('service');
+// `keyed` is the same service process under the same load, each request with an Idempotency-Key.
+const children: Record<Mode, Awaited<ReturnType<typeof startChild>>> = {
   bare: await startChild('bare'),
   floor: await startChild('floor'),
-  service: await startChild('service'),
+  service,
+  keyed: service,
 };
 // 16 connections (a few busy backends) and 64 (many): group commit batches what is in flight, so
 // the durable audit costs most when little is.
@@ -89,12 +94,12 @@ const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').m
 /** One run: req/s, latency, and the server's CPU time per request (all its threads), µs. */
 type Run = { rps: number; p50: number; p99: number; cpu: number };
 const runs = new Map<string, Run[]>();
-for (const mode of MODES) await load(children[mode].url, children[mode].apiKey, 16); // warm-up
+for (const mode of MODES) await load(children[mode].url, children[mode].apiKey, 16, mode === 'keyed'); // warm-up
 for (let i = 0; i < rounds; i++) {
   for (const connections of connectionCounts) {
     for (const mode of MODES) {
       const before = cpuMs(children[mode].child.pid!);
-      const r = await load(children[mode].url, children[mode].apiKey, connections);
+      const r = await load(children[mode].url, children[mode].apiKey, connections, mode === 'keyed');
       const cpu = (1000 * (cpuMs(children[mode].child.pid!) - before)) / r.requests.total;
       const key = `${mode}/${connections}`;
       runs.set(key, [
@@ -112,7 +117,7 @@ const auditCommitMs =
   (1000 * metric('stepgate_audit_commit_duration_seconds_sum')) /
   metric('stepgate_audit_commit_duration_seconds_count');
 const auditFailures = metric('stepgate_audit_write_failures_total');
-for (const { child } of Object.values(children)) {
+for (const { child } of new Set(Object.values(children))) {
   child.stdin!.end();
   await once(child, 'exit');
 }
@@ -122,6 +127,7 @@ const LABELS: Record<Mode, string> = {
   bare: 'bare node:http, fixed JSON',
   floor: 'durable floor (see below)',
   service: 'POST /v1/decisions (SQLite, durable audit, 6 policies, 50 users)',
+  keyed: 'same, each request with an `Idempotency-Key` (as node-client guards send)',
 };
 const share = (mode: Mode, of: Mode, c: number) =>
   `${((100 * rps(`${mode}/${c}`)) / rps(`${of}/${c}`)).toFixed(0)}%`;
@@ -131,7 +137,7 @@ const rows = connectionCounts
       const xs = runs.get(`${mode}/${c}`)!;
       const ofBare =
         mode === 'bare' ? '' : mode === 'service' ? `**${share(mode, 'bare', c)}**` : share(mode, 'bare', c);
-      const ofFloor = mode === 'service' ? share(mode, 'floor', c) : '';
+      const ofFloor = mode === 'service' || mode === 'keyed' ? share(mode, 'floor', c) : '';
       return `| ${c} | ${LABELS[mode]} | ${Math.round(rps(`${mode}/${c}`))} | ${median(xs.map((x) => x.p50))} ms | ${median(xs.map((x) => x.p99))} ms | ${Math.round(median(xs.map((x) => x.cpu)))} µs | ${ofBare} | ${ofFloor} |`;
     }),
   )
@@ -173,6 +179,10 @@ after the request's rows are group-committed (WAL, \`NORMAL\`) and a hash-chaine
 fsynced by a writer thread (WAL, \`FULL\`). Its share of the bare server bounds what any service
 with durable state and audit can reach on this machine. CPU per request counts every thread of
 the server process (the audit writer too), so it does not depend on how busy the machine was.
+The keyed rows are the same service process under the same load with a fresh \`Idempotency-Key\`
+on every request, as every request from a node-client guard carries one: its claim before the
+decision and its stored answer after are two more group-committed writes (one transaction per
+event-loop turn for each, since 2026-12-07; before, each request paid both commits on its own).
 
 Audit log during the service runs: ${auditBatch.toFixed(1)} records per commit on average, ${auditCommitMs.toFixed(1)} ms per
 commit (fsync included), ${auditFailures} failed writes.

@@ -24,21 +24,31 @@ export function decisionBodies(): string[] {
   );
 }
 
-/** `seconds` of `connections` concurrent requests cycling through `bodies`; throws on any failure. */
+let keyCount = 0;
+
+/**
+ * `seconds` of `connections` concurrent requests cycling through `bodies`; throws on any failure.
+ * `keyed`: each request carries its own `Idempotency-Key`, as a node-client guard sends it (S17).
+ */
 export async function runLoad(
   url: string,
   apiKey: string,
   connections: number,
   seconds: number,
   bodies: readonly string[],
+  keyed = false,
 ) {
+  const withKey = (request: { headers?: Record<string, string> }) => ({
+    ...request,
+    headers: { ...request.headers, 'idempotency-key': `bench-${process.pid}-${keyCount++}` },
+  });
   const result = await autocannon({
     url: `${url}/v1/decisions`,
     connections,
     duration: seconds,
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    requests: bodies.map((body) => ({ method: 'POST', body })),
+    requests: bodies.map((body) => ({ method: 'POST', body, ...(keyed ? { setupRequest: withKey } : {}) })),
   });
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
