@@ -17,6 +17,7 @@ import {
   type CombineConfig,
   type CombineInput,
   combine,
+  combineEnforced,
   interpretedValues,
   invalidReason,
   type RuntimePolicy,
@@ -137,6 +138,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   const types = new Map(typed.map((f) => [f.field.path, f.type]));
   const typeCheck = compileTypeCheck(typed);
   const hasReportOnlyTyped = typed.some((f) => f.reportOnly);
+  // Without report-only policies, a request whose fields are all present and well typed takes
+  // `combineEnforced` (the same verdicts, one allocation less).
+  const allEnforce = policies.every((p) => p.mode !== 'report-only');
   const policyIds = policies.map((p) => p.id);
   let matcher: Matcher;
   let actionTests: CondNode[] = [];
@@ -249,6 +253,9 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
       }
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg, groups);
+      if (!explain && allEnforce && Q[0] === 0 && badReportOnly === undefined) {
+        return combineEnforced(policies, out, n, cfg, r, s, an, lv, input.now, history, risk, version);
+      }
       // The facts combination reads: a fresh young object (storing the request's objects into a
       // long-lived one would cost a write barrier per field).
       const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };

@@ -1,9 +1,13 @@
 /**
  * The shortcuts of the common verdict (issue 18) decide exactly as the general paths: the session
- * level from a configured acr value, and the requirement of a single applying step-up.
+ * level from a configured acr value, the requirement of a single applying step-up, and the
+ * combination of documents without report-only policies.
  */
+import type { Level, Method } from '@stepgate/protocol';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileYaml, input, NOW, request } from './fixtures.js';
+import { compilePolicy, type PolicyDocument, type PolicyRule } from '../src/index.js';
+import { compileYaml, history, input, NOW, request } from './fixtures.js';
 
 const doc = `
 policies:
@@ -65,5 +69,98 @@ describe('requirement of a single step-up', () => {
     const again = policy.evaluate(input(request('admin.users', { transaction: { amount: 7 } })));
     expect(again.requirement).toBe(alone.requirement);
     expect(Object.isFrozen(alone.requirement)).toBe(true);
+  });
+});
+
+describe('combination of a document without report-only policies', () => {
+  // `evaluate` combines such documents with `combineEnforced`; `whatIf` always takes the general
+  // `combine`. Their verdicts (risk included, once read) must be equal on every request.
+  const actions = ['payments.transfer', 'admin.users', 'iam.role.grant', 'reports.read'];
+  const whenArb = fc.oneof(
+    fc.record({ action: fc.constantFrom(...actions, 'admin.*', '**') }),
+    fc.record({ 'transaction.amount': fc.record({ gt: fc.integer({ min: 0, max: 20000 }) }) }),
+    fc.record({ 'subject.roles': fc.constantFrom('admin', 'user') }),
+    fc.record({ 'risk.device.known': fc.boolean() }),
+  );
+  const ruleArb: fc.Arbitrary<Omit<PolicyRule, 'id'>> = fc.oneof(
+    fc.record({ when: whenArb, effect: fc.constantFrom('allow' as const, 'deny' as const) }),
+    fc.record({
+      when: whenArb,
+      require: fc
+        .record(
+          {
+            level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
+            maxAge: fc.constantFrom(0, 300, '15m'),
+            methods: fc
+              .subarray(['totp', 'webauthn', 'email_otp', 'biometric', 'sms_otp'] as const, { minLength: 1 })
+              .map((m) => [...m]),
+            bindTransaction: fc.boolean(),
+            anyAction: fc.boolean(),
+            performer: fc.constantFrom('stepgate' as const, 'any' as const, 'idp:corp' as const),
+          },
+          { requiredKeys: ['level'] },
+        )
+        // anyAction cannot be combined with a token bound to this request (a document error).
+        .map(({ anyAction, ...req }) =>
+          anyAction === true && req.bindTransaction !== true && req.maxAge !== 0
+            ? { ...req, anyAction }
+            : req,
+        ),
+    }),
+  );
+  const docArb = fc
+    .record({
+      rules: fc.array(ruleArb, { maxLength: 6 }),
+      default: fc.constantFrom('allow' as const, 'deny' as const),
+    })
+    .map(
+      (d): PolicyDocument => ({
+        policies: d.rules.map((r, i) => ({ id: `p${i}`, ...r })),
+        default: d.default,
+      }),
+    );
+  const reqArb = fc.record({
+    action: fc.constantFrom(...actions),
+    amount: fc.integer({ min: 0, max: 30000 }),
+    roles: fc.subarray(['admin', 'user']),
+    acr: fc.constantFrom('aal1', 'aal2', 'aal3'),
+    age: fc.integer({ min: 0, max: 5000 }),
+    known: fc.boolean(),
+    methods: fc.option(fc.subarray<Method>(['totp', 'webauthn', 'email_otp'])),
+    factors: fc.subarray([
+      ['totp', 'aal2'],
+      ['webauthn', 'aal3'],
+      ['email_otp', 'aal1'],
+      ['sms_otp', 'aal2'],
+    ] as Array<[Method, Level]>),
+  });
+
+  it('is the verdict of the general combination', () => {
+    fc.assert(
+      fc.property(docArb, reqArb, (doc, r) => {
+        const policy = compilePolicy(doc);
+        const x = input(
+          request(r.action, {
+            subject: {
+              id: 'u1',
+              sessionId: 's1',
+              acr: r.acr,
+              authTime: NOW - r.age,
+              roles: r.roles,
+              ...(r.methods === null ? {} : { methods: r.methods }),
+            },
+            transaction: { amount: r.amount },
+          }),
+          history(r.factors, {
+            device: { rememberedToken: r.known, fingerprintSeen: true, accountsOnDevice: 1 },
+          }),
+        );
+        const { matched: _m, notMatched: _n, ...general } = policy.whatIf(x);
+        const fast = policy.evaluate(x);
+        expect(JSON.parse(JSON.stringify(fast))).toEqual(JSON.parse(JSON.stringify(general)));
+        expect(Object.keys(fast)).toEqual(Object.keys(general));
+      }),
+      { numRuns: 600 },
+    );
   });
 });
