@@ -1,6 +1,7 @@
 // The bench's load (50 decision requests of four actions, sent by autocannon) and the server
 // CPU it costs.
 import { readFileSync } from 'node:fs';
+import { newIdempotencyKey } from '@stepgate/protocol';
 import autocannon from 'autocannon';
 
 /** 50 `POST /v1/decisions` bodies: 50 users, four actions, a transfer every fourth request. */
@@ -24,11 +25,9 @@ export function decisionBodies(): string[] {
   );
 }
 
-let keyCount = 0;
-
 /**
  * `seconds` of `connections` concurrent requests cycling through `bodies`; throws on any failure.
- * `keyed`: each request carries its own `Idempotency-Key`, as a node-client guard sends it (S17).
+ * `keyed`: each request carries its own `Idempotency-Key` (a UUIDv7), as a node-client guard sends it (S17).
  */
 export async function runLoad(
   url: string,
@@ -40,7 +39,7 @@ export async function runLoad(
 ) {
   const withKey = (request: { headers?: Record<string, string> }) => ({
     ...request,
-    headers: { ...request.headers, 'idempotency-key': `bench-${process.pid}-${keyCount++}` },
+    headers: { ...request.headers, 'idempotency-key': newIdempotencyKey() },
   });
   const result = await autocannon({
     url: `${url}/v1/decisions`,

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export type { FactorRemovedAnswer } from '@stepgate/protocol';
+export { newIdempotencyKey } from '@stepgate/protocol';
 export type { DecideOptions, Stepgate } from './client/create-stepgate.js';
 export { createStepgate } from './client/create-stepgate.js';
 export { DEFAULT_TIMEOUT_MS, DEFAULTS } from './defaults.js';

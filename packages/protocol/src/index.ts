@@ -19,6 +19,7 @@ export type { ErrorBody, ErrorCode } from './errors.js';
 export { ERROR_CODES, isErrorCode, StepgateError, statusForErrorCode } from './errors.js';
 export type { FieldType } from './field-types.js';
 export { FIELD_TYPES, fieldValueFits, isFieldType, jsonTypeOf } from './field-types.js';
+export { newIdempotencyKey } from './idempotency-key.js';
 export type { AcrValues, Amr, Level, Method } from './levels.js';
 export {
   AMR_VALUES,

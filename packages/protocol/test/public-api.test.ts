@@ -61,6 +61,7 @@ describe('@stepgate/protocol public API', () => {
         'levelAtLeast',
         'levelFromAcr',
         'maxLevel',
+        'newIdempotencyKey',
         'parseAuthenticateHeader',
         'parseStepUpChallenge',
         'providerLevel',

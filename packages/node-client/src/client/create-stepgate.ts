@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type {
   DecisionRequest,
   DecisionResponse,
@@ -12,7 +11,7 @@ import type {
   UserUpsertRequest,
   UserView,
 } from '@stepgate/protocol';
-import { isMethod } from '@stepgate/protocol';
+import { isMethod, newIdempotencyKey } from '@stepgate/protocol';
 import { StepgateClientError } from '../errors.js';
 import { type NormalizedStepgateOptions, normalizeOptions, type StepgateOptions } from '../options.js';
 import {
@@ -32,7 +31,7 @@ import { createTransport, type Transport } from './transport.js';
  * @example
  * // One key per request your server handles, made on the server: an app that retries the call
  * // itself (its own timeout wrapper, say) reuses it for that one request only.
- * const idempotencyKey = randomUUID();
+ * const idempotencyKey = newIdempotencyKey(); // a UUIDv7; any unique string of 1–256 characters works
  * const verdict = await withRetries(() => stepgate.decide(input, { idempotencyKey }));
  */
 export interface DecideOptions {
@@ -45,7 +44,7 @@ export interface DecideOptions {
    * `Idempotency-Key` header of its own, or a value your page sends) and the same single-use token
    * would get the stored `allow` again, and the transfer would run twice. Leave it out unless you
    * retry `decide()` yourself for the same request; the guards never set it from the request.
-   * @defaultValue a fresh random UUID per call, the same on every retry of that call
+   * @defaultValue a fresh UUIDv7 ({@link newIdempotencyKey}) per call, the same on every retry of that call
    */
   idempotencyKey?: string;
 }
@@ -170,7 +169,7 @@ export function createStepgate(options: StepgateOptions): Stepgate {
     async decide(input, callOptions = {}) {
       checkDecisionRequest(input);
       assertRequest('decisionRequestSchema', input);
-      const idempotencyKey = callOptions.idempotencyKey ?? randomUUID();
+      const idempotencyKey = callOptions.idempotencyKey ?? newIdempotencyKey();
       checkId(idempotencyKey, 'idempotencyKey');
       return transport.call({
         method: 'post',

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import {
   type DecisionRequest,
   type DecisionResponse,
   decodeStepUpContext,
   HEADERS,
+  newIdempotencyKey,
   type RequestContext,
   type Subject,
 } from '@stepgate/protocol';
@@ -180,7 +180,7 @@ export function createGuardCore<Req>(stepgate: Stepgate, options: GuardOptions<R
           // S17: one Idempotency-Key per incoming request, made here and reused only by the client's
           // own retries of this call. Never the browser's header: a replay with the browser's key and
           // the same single-use token would get the stored `allow` again and run the action twice.
-          verdict = await stepgate.decide(input, { idempotencyKey: randomUUID() });
+          verdict = await stepgate.decide(input, { idempotencyKey: newIdempotencyKey() });
         } catch (error) {
           if (isStepgateClientError(error, 'invalid_request')) {
             // The service refused the request as invalid: passed on as a 400, never the fail-closed 503.
