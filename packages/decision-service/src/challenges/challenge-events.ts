@@ -4,6 +4,7 @@
  */
 import type { Level, Method } from '@stepgate/protocol';
 import type { Logger } from 'pino';
+import { logCensored } from '../logging/logger.js';
 
 /** Types of the events this module emits. */
 export type ChallengeEventType =
@@ -70,7 +71,7 @@ export interface ChallengeEventSink {
 export function logChallengeEvents(log: Logger): ChallengeEventSink {
   return {
     async append(event) {
-      log.info({ event }, event.type);
+      logCensored(log, { event }, event.type);
     },
   };
 }

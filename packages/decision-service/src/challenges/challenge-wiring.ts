@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-config.js';
+import { logCensored } from '../logging/logger.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { PolicyHolder } from '../policies/policy-holder.js';
 import type { Sealer } from '../secrets/sealer.js';
@@ -74,7 +75,7 @@ export function buildChallengeDeps(w: ChallengeWiring): ChallengeDeps {
     senders: countedSenders(w.senders, w.metrics),
     events: {
       async append(event) {
-        w.log.info({ event }, event.type);
+        logCensored(w.log, { event }, event.type);
         await w.audit?.append(event);
         w.metrics?.observeChallengeEvent(event, w.now());
       },

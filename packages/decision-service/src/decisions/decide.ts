@@ -12,6 +12,7 @@ import { type PreparedChallenge, prepareChallenge } from '../challenges/open-cha
 import { nonceBinding } from '../idps/provider-nonce.js';
 import { providerStepUps } from '../idps/provider-step-up.js';
 import { timeOrderedId } from '../ids.js';
+import { logCensored } from '../logging/logger.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
 import { type Traced, withSpan } from '../telemetry/tracing.js';
@@ -256,7 +257,8 @@ async function decideTraced(
     await challengeAudited;
   });
   ctx.metrics.observeDecision(response, (performance.now() - started) / 1000);
-  ctx.log.info(
+  logCensored(
+    ctx.log,
     {
       decisionId,
       userId,

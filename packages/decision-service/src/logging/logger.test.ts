@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, logCensored } from './logger.js';
 
 function sink() {
   const lines: string[] = [];
@@ -13,6 +14,34 @@ function sink() {
   return { lines, stream };
 }
 
+/** The JSON lines written, without the time each was written at. */
+const written = (lines: string[]) =>
+  lines.map((line) => {
+    const { time: _time, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    return rest;
+  });
+
+const KEYS = [
+  'token',
+  'code',
+  'apiKey',
+  'deviceToken',
+  'stepUpToken',
+  'secret',
+  'user',
+  'detail',
+  'values',
+  'req',
+];
+const line = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)),
+    fc.array(tie('value'), { maxLength: 3 }),
+    tie('object'),
+  ),
+  object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 4 }),
+})).object;
 describe('createLogger', () => {
   it('S27: redacts tokens, codes, secrets and Authorization headers', () => {
     const { lines, stream } = sink();
@@ -41,5 +70,48 @@ describe('createLogger', () => {
     }
     expect(line).toContain('alice');
     expect(line).toContain('[Redacted]');
+  });
+});
+
+describe('logCensored', () => {
+  it('writes what the redacting logger writes, for any line', () => {
+    fc.assert(
+      fc.property(line, fc.constantFrom('info', 'warn') as fc.Arbitrary<'info' | 'warn'>, (fields, level) => {
+        const redacting = sink();
+        const censoring = sink();
+        createLogger(level, redacting.stream).info(structuredClone(fields), 'line');
+        const log = createLogger(level, censoring.stream);
+        logCensored(log, fields, 'line');
+        expect(written(censoring.lines)).toEqual(written(redacting.lines));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('censors down to the fourth level, as the wildcards do, and leaves the line it was given alone', () => {
+    const { lines, stream } = sink();
+    const log = createLogger('info', stream);
+    const event = {
+      reasons: [{ code: 'policy_matched', values: { token: 'eyJ.a.b' } }],
+      who: { userId: 'u1' },
+    };
+    const fields = { event, deep: { a: { b: { c: { token: 'kept-at-level-5' } } } } };
+    logCensored(log, fields, 'challenge.created');
+    const [out] = written(lines) as Array<{ event: typeof event; deep: typeof fields.deep }>;
+    expect(out!.event.reasons[0]!.code).toBe('[Redacted]'); // event.reasons.0.code: level 4
+    expect(out!.event.reasons[0]!.values).toEqual({ token: 'eyJ.a.b' }); // level 5: not a path
+    expect(out!.deep.a.b.c.token).toBe('kept-at-level-5');
+    expect(event.reasons[0]!.code).toBe('policy_matched'); // copied, not changed
+  });
+
+  it('follows the service logger level', () => {
+    const { lines, stream } = sink();
+    const log = createLogger('info', stream);
+    logCensored(log, { n: 1 }, 'one');
+    log.level = 'warn';
+    logCensored(log, { n: 2 }, 'two');
+    log.level = 'info';
+    logCensored(log, { n: 3 }, 'three');
+    expect(written(lines).map((l) => l.msg)).toEqual(['one', 'three']);
   });
 });

@@ -1,6 +1,19 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import type { LogLevel } from '../config/service-config.js';
 
+/** Member names whose values never reach a log line, at any of the first four levels of a line. */
+const SECRET_KEYS = [
+  'stepUpToken',
+  'token',
+  'deviceToken',
+  'code',
+  'secret',
+  'apiKey',
+  'adminKey',
+  'password',
+  'masterKey',
+] as const;
+
 /**
  * Paths pino redacts: tokens, codes, secrets and credentials never reach a log line (S9, S27).
  * Wildcards cover them at any of the first nesting levels where request bodies are logged.
@@ -10,18 +23,69 @@ export const REDACT_PATHS: readonly string[] = [
   'req.headers["step-up-token"]',
   'req.headers["step-up-context"]',
   'req.headers.cookie',
-  ...[
-    'stepUpToken',
-    'token',
-    'deviceToken',
-    'code',
-    'secret',
-    'apiKey',
-    'adminKey',
-    'password',
-    'masterKey',
-  ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),
+  ...SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),
 ];
+
+const SECRET = new Set<string>(SECRET_KEYS);
+const CENSOR = '[Redacted]';
+
+/**
+ * `value` with every member named in {@link SECRET_KEYS} censored down to the fourth level of the
+ * line (a member of an object at `depth` is at level `depth + 1`; array items count as a level),
+ * as {@link REDACT_PATHS}' wildcards do. Copies only what it changes.
+ */
+function censored(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null || depth >= 4) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const next = censored(value[i], depth + 1);
+      if (next === value[i]) continue;
+      copy ??= [...value];
+      copy[i] = next;
+    }
+    return copy ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    const next = v !== undefined && SECRET.has(key) ? CENSOR : censored(v, depth + 1);
+    if (next === v) continue;
+    copy ??= { ...record };
+    copy[key] = next;
+  }
+  return copy ?? value;
+}
+
+/** Per service logger: a child without pino's redaction, for {@link logCensored}. */
+const UNREDACTED = new WeakMap<Logger, Logger>();
+
+/**
+ * `log.info(fields, message)` for the lines written on every decision: the same rule as
+ * {@link REDACT_PATHS}, applied by one walk of `fields` instead of pino's redaction, which walks
+ * each of the 40 paths for every line (about 50 µs for one decision's lines, a quarter of the
+ * service's CPU per decision at `info`). For plain data only; a line with `req` takes the
+ * redacting logger, since only that one knows the header paths.
+ *
+ * @example
+ * logCensored(log, { decisionId, userId, decision }, 'decision');
+ */
+export function logCensored(log: Logger, fields: Record<string, unknown>, message: string): void {
+  if (!log.isLevelEnabled('info')) return;
+  if ('req' in fields) {
+    log.info(fields, message);
+    return;
+  }
+  let plain = UNREDACTED.get(log);
+  if (plain === undefined) {
+    plain = log.child({}, { redact: [] });
+    UNREDACTED.set(log, plain);
+  }
+  // A child keeps the level it was made with; follow the service logger's.
+  if (plain.level !== log.level) plain.level = log.level;
+  plain.info(censored(fields, 0) as object, message);
+}
 
 /**
  * Creates the service logger (pino, JSON lines) with redaction.
