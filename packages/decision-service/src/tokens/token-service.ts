@@ -10,7 +10,14 @@ import {
 } from '@stepgate/protocol';
 import { randomId } from '../ids.js';
 import type { Store } from '../stores/store.js';
-import { checkTimeAndAudience, type JwtFailure, parseJws, signEs256, verifyEs256 } from './jwt.js';
+import {
+  checkTimeAndAudience,
+  type JwtFailure,
+  parseJws,
+  signEs256,
+  VerifiedSignatures,
+  verifyEs256,
+} from './jwt.js';
 import type { KeyRing } from './key-ring.js';
 
 /** Settings of {@link TokenService}. */
@@ -86,6 +93,8 @@ export class TokenService {
   readonly #store: Store;
   readonly #settings: TokenSettings;
   readonly #now: () => number;
+  /** Signatures this service has verified (a token presented again is not verified again). */
+  readonly #verified = new VerifiedSignatures();
 
   constructor(ring: KeyRing, store: Store, settings: TokenSettings, now: () => number) {
     this.#ring = ring;
@@ -201,10 +210,10 @@ export class TokenService {
 
   async #verifySignature(jws: ReturnType<typeof parseJws> & object, typ: string, use: 'step_up' | 'device') {
     const keyFor = (kid: string) => this.#ring.verificationKey(use, kid);
-    let result = verifyEs256(jws, typ, keyFor);
+    let result = verifyEs256(jws, typ, keyFor, this.#verified);
     // S19: an unknown kid may be a key another replica just rotated in; re-read once per cooldown.
     if (!result.ok && result.failure === 'unknown_kid' && (await this.#ring.refreshForUnknownKid())) {
-      result = verifyEs256(jws, typ, keyFor);
+      result = verifyEs256(jws, typ, keyFor, this.#verified);
     }
     return result;
   }
