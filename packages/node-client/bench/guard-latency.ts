@@ -249,7 +249,12 @@ Target (docs/design/trade-offs.md): ≤ 1 ms p50 added on loopback — with the 
 (${fmt(added)}); node-client's own share (HTTP hop, validation, guard) is ${fmt(own)} p50, the rest is the
 service's decision (\`decide()\` alone, and the service's own benchmark section).
 Failed requests (timeouts past the 300 ms default budget answer 503): ${failures.length}${failures.length ? ` (${[...new Set(failures)].slice(0, 3).join('; ')})` : ''}.
-Host: ${cpus().length} cores shared with other work (1-minute load average ${loadStart.toFixed(1)} at the start of this run, ${loadavg()[0]!.toFixed(1)} at its end); figures vary run to run by roughly ±20%, more under load.`;
+Host: ${cpus().length} cores shared with other work (1-minute load average ${loadStart.toFixed(1)} at the start of this run, ${loadavg()[0]!.toFixed(1)} at its end); figures vary run to run by roughly ±20%, more under load.
+This machine also runs for minutes at a time in a fast or a slow state, which moves every figure
+here together: the unguarded route's p50 (${fmt(quantile(open, 0.5))} in this run) gauges it. Runs of
+2026-12-06 and 2026-12-07, whose code differs only off this sequential path: unguarded 0.411 ms, guard added 1.834 ms,
+own share 0.400 ms (slow state); unguarded 0.212 ms, guard added 1.115 ms, own share 0.253 ms
+(fast state). Compare a change only with runs in the same state, or by the CPU rows.`;
   writeBenchSection('node-client', markdown);
   console.log(markdown);
 }
