@@ -98,8 +98,6 @@ export interface CombineInput extends MatchContext {
   readonly history: HistorySnapshot;
   readonly risk: Verdict['risk'];
   readonly policyVersion: string;
-  /** Per method index: its cap rank under the document (−1 when disabled). */
-  readonly caps: readonly number[];
 }
 
 /** The values of a policy's fields, by the interpreter (when code generation is off). */
@@ -111,8 +109,15 @@ export function interpretedValues(fields: readonly Field[]): ValuesBuilder {
   };
 }
 
-function reasonFor(p: RuntimePolicy, m: MatchContext, cfg: CombineConfig): Reason {
-  const values = cfg.valuesAt(p.index, m.r, m.s, m.an, m.lv);
+function reasonFor(
+  p: RuntimePolicy,
+  cfg: CombineConfig,
+  r: Record<string, unknown>,
+  sig: MatchContext['s'],
+  an: string,
+  lv: string,
+): Reason {
+  const values = cfg.valuesAt(p.index, r, sig, an, lv);
   return { policyId: p.id, code: 'policy_matched', detail: p.detail, values };
 }
 
@@ -302,7 +307,10 @@ function finishStepUp(
   anyAction: boolean,
   performers: number,
   cfg: CombineConfig,
-  input: CombineInput,
+  subject: unknown,
+  lv: string,
+  now: number,
+  history: HistorySnapshot,
 ): Outcome {
   const levelName = LEVELS[level] ?? 'aal3';
   const levelMethods = mask & (cfg.reachable[level] ?? 0);
@@ -346,10 +354,10 @@ function finishStepUp(
     (allowed === 0 ? 0 : 1) | idps,
     restricted && idps !== 0 ? levelMethods : -1,
   );
-  const usable = allowed === 0 ? 0 : userMethods(input.history, input.caps, level) & allowed;
+  const usable = allowed === 0 ? 0 : userMethods(history, cfg.caps, level) & allowed;
   // S24: a restricted requirement is met by a session proven by one of its methods, whoever performs.
   const proven = restricted ? levelMethods : -1;
-  if (sessionMeets(input.r.subject, levelIndex(input.lv), level, maxAge, bind, proven, input.now)) {
+  if (sessionMeets(subject, levelIndex(lv), level, maxAge, bind, proven, now)) {
     const reasons = [cfg.metBySession[level] as Reason];
     return { decision: 'allow', reasons, requirement, usableMethods: methodList(usable) };
   }
@@ -379,10 +387,10 @@ function verdict(
   decision: Decision,
   reasons: Reason[],
   reportOnly: Verdict['reportOnly'],
-  input: CombineInput,
+  risk: Verdict['risk'],
+  policyVersion: string,
   out?: Outcome,
 ): Verdict {
-  const { risk, policyVersion } = input;
   if (out?.requirement === undefined) return { decision, reasons, risk, reportOnly, policyVersion };
   if (out.usableMethods === undefined) {
     return { decision, reasons, risk, requirement: out.requirement, reportOnly, policyVersion };
@@ -392,16 +400,24 @@ function verdict(
 }
 
 /**
- * Decides from the indexes of matched policies. `settled` (only when a request field was missing,
- * or a report-only policy's field had the wrong type) says which matched policies apply their
- * `onMissing` instead of their effect, which were skipped, and which report-only ones are invalid.
+ * Decides from the indexes of matched policies, with the request's facts as arguments (a verdict
+ * allocates no facts object). `settled` (only when a request field was missing, or a report-only
+ * policy's field had the wrong type) says which matched policies apply their `onMissing` instead
+ * of their effect, which were skipped, and which report-only ones are invalid.
  */
 export function combine(
   policies: readonly RuntimePolicy[],
   matched: Int32Array,
   n: number,
   cfg: CombineConfig,
-  input: CombineInput,
+  r: Record<string, unknown>,
+  sig: MatchContext['s'],
+  an: string,
+  lv: string,
+  now: number,
+  history: HistorySnapshot,
+  risk: Verdict['risk'],
+  policyVersion: string,
   settled?: Settled,
 ): Verdict {
   let deny = false;
@@ -427,7 +443,7 @@ export function combine(
     const o = settled?.over[p.index];
     // An unknown condition applies the policy's `onMissing` (step_up or deny) instead of its effect.
     const effect = o === undefined ? p.effect : (o.onMissing as PolicyEffect);
-    const reason = o === undefined ? reasonFor(p, input, cfg) : missingReason(p, o);
+    const reason = o === undefined ? reasonFor(p, cfg, r, sig, an, lv) : missingReason(p, o);
     if (p.mode === 'report-only') {
       const alone =
         effect === 'step_up'
@@ -440,7 +456,10 @@ export function combine(
               p.anyAction,
               p.performers,
               cfg,
-              input,
+              r.subject,
+              lv,
+              now,
+              history,
             )
           : undefined;
       if (reportOnly === NO_REPORT_ONLY) reportOnly = [];
@@ -486,124 +505,13 @@ export function combine(
     }
     if (enforced === 0) {
       const all = reasons === NO_REASONS ? cfg.defaultReasons : [...cfg.defaultReasons, ...reasons];
-      return verdict(cfg.defaultEffect, all, reportOnly, input);
+      return verdict(cfg.defaultEffect, all, reportOnly, risk, policyVersion);
     }
   }
-  if (enforced === 0) return verdict(cfg.defaultEffect, cfg.defaultReasons, reportOnly, input);
-  if (deny || !step) return verdict(deny ? 'deny' : 'allow', reasons, reportOnly, input);
+  if (enforced === 0) return verdict(cfg.defaultEffect, cfg.defaultReasons, reportOnly, risk, policyVersion);
+  if (deny || !step) return verdict(deny ? 'deny' : 'allow', reasons, reportOnly, risk, policyVersion);
   // The common case, inline (no intermediate outcome object): a step-up the session does not
   // meet and the user can perform.
-  const allowed = mask & (cfg.reachable[level] ?? 0);
-  if (
-    performers === 1 &&
-    allowed !== 0 &&
-    !sessionMeets(
-      input.r.subject,
-      levelIndex(input.lv),
-      level,
-      maxAge,
-      bind,
-      restricted ? allowed : -1,
-      input.now,
-    )
-  ) {
-    const usable = userMethods(input.history, input.caps, level) & allowed;
-    if (usable !== 0) {
-      let requirement: Requirement | undefined;
-      if (steps === 1 && stepPolicy !== undefined) {
-        requirement = cfg.soloRequirements[stepPolicy.index];
-        if (requirement === undefined) {
-          requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
-          cfg.soloRequirements[stepPolicy.index] = requirement;
-        }
-      } else requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
-      const usableMethods = methodList(usable);
-      const { risk, policyVersion } = input;
-      return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
-    }
-  }
-  const out = finishStepUp(level, maxAge, mask, restricted, bind, anyAction, performers, cfg, input);
-  for (const r of out.reasons) reasons.push(r);
-  return verdict(out.decision, reasons, reportOnly, input, out);
-}
-
-/**
- * `combine` without `settled`, for a document whose policies all enforce (no report-only policy):
- * the same decisions in the same order, with the per-request facts as arguments instead of a
- * `CombineInput` object (one allocation less per verdict; the rare branches build it). Every
- * verdict equals `combine`'s for the same matches (test/verdict-fast-paths.test.ts compares them).
- */
-export function combineEnforced(
-  policies: readonly RuntimePolicy[],
-  matched: Int32Array,
-  n: number,
-  cfg: CombineConfig,
-  r: Record<string, unknown>,
-  s: MatchContext['s'],
-  an: string,
-  lv: string,
-  now: number,
-  history: HistorySnapshot,
-  risk: Verdict['risk'],
-  policyVersion: string,
-): Verdict {
-  if (n === 0) {
-    return {
-      decision: cfg.defaultEffect,
-      reasons: cfg.defaultReasons,
-      risk,
-      reportOnly: NO_REPORT_ONLY,
-      policyVersion,
-    };
-  }
-  let deny = false;
-  let step = false;
-  let level = 0;
-  let maxAge: number | undefined;
-  let mask = 31;
-  let restricted = false;
-  let bind = false;
-  let anyAction = true;
-  let performers = -1;
-  let steps = 0;
-  let stepPolicy: RuntimePolicy | undefined;
-  const first = policies[matched[0] as number] as RuntimePolicy;
-  const reasons: Reason[] = [
-    {
-      policyId: first.id,
-      code: 'policy_matched',
-      detail: first.detail,
-      values: cfg.valuesAt(first.index, r, s, an, lv),
-    },
-  ];
-  for (let k = 0; k < n; k++) {
-    const p = k === 0 ? first : (policies[matched[k] as number] as RuntimePolicy);
-    if (k > 0) {
-      reasons.push({
-        policyId: p.id,
-        code: 'policy_matched',
-        detail: p.detail,
-        values: cfg.valuesAt(p.index, r, s, an, lv),
-      });
-    }
-    const effect = p.effect;
-    if (effect === 'deny') deny = true;
-    else if (effect === 'step_up') {
-      if (!step || p.level > level) level = p.level;
-      step = true;
-      steps++;
-      stepPolicy = p;
-      if (p.maxAge !== undefined && (maxAge === undefined || p.maxAge < maxAge)) maxAge = p.maxAge;
-      mask &= p.methods;
-      restricted ||= p.restrictsMethods;
-      bind ||= p.bind;
-      anyAction &&= p.anyAction;
-      performers &= p.performers;
-    }
-  }
-  if (deny || !step) {
-    return { decision: deny ? 'deny' : 'allow', reasons, risk, reportOnly: NO_REPORT_ONLY, policyVersion };
-  }
   const allowed = mask & (cfg.reachable[level] ?? 0);
   if (
     performers === 1 &&
@@ -621,20 +529,23 @@ export function combineEnforced(
         }
       } else requirement = requirementFor(cfg, level, maxAge, allowed, bind, anyAction, restricted);
       const usableMethods = methodList(usable);
-      return {
-        decision: 'step_up',
-        reasons,
-        risk,
-        requirement,
-        usableMethods,
-        reportOnly: NO_REPORT_ONLY,
-        policyVersion,
-      };
+      return { decision: 'step_up', reasons, risk, requirement, usableMethods, reportOnly, policyVersion };
     }
   }
-  // Rare: a session that meets the requirement, identity providers, or nobody can perform it.
-  const input: CombineInput = { r, s, an, lv, now, history, caps: cfg.caps, risk, policyVersion };
-  const out = finishStepUp(level, maxAge, mask, restricted, bind, anyAction, performers, cfg, input);
+  const out = finishStepUp(
+    level,
+    maxAge,
+    mask,
+    restricted,
+    bind,
+    anyAction,
+    performers,
+    cfg,
+    r.subject,
+    lv,
+    now,
+    history,
+  );
   for (const x of out.reasons) reasons.push(x);
-  return verdict(out.decision, reasons, NO_REPORT_ONLY, input, out);
+  return verdict(out.decision, reasons, reportOnly, risk, policyVersion, out);
 }

@@ -17,7 +17,6 @@ import {
   type CombineConfig,
   type CombineInput,
   combine,
-  combineEnforced,
   interpretedValues,
   invalidReason,
   type RuntimePolicy,
@@ -138,9 +137,6 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
   const types = new Map(typed.map((f) => [f.field.path, f.type]));
   const typeCheck = compileTypeCheck(typed);
   const hasReportOnlyTyped = typed.some((f) => f.reportOnly);
-  // Without report-only policies, a request whose fields are all present and well typed takes
-  // `combineEnforced` (the same verdicts, one allocation less).
-  const allEnforce = policies.every((p) => p.mode !== 'report-only');
   const policyIds = policies.map((p) => p.id);
   let matcher: Matcher;
   let actionTests: CondNode[] = [];
@@ -253,16 +249,18 @@ export function compilePolicy(doc: PolicyDocument, options: CompileOptions = {})
         return invalidRequest(invalidField(f, r, first === undefined ? undefined : policyIds[first]));
       }
       const risk = new LazyRisk(s, input.request, input.now, history, riskCfg, groups);
-      if (!explain && allEnforce && Q[0] === 0 && badReportOnly === undefined) {
-        return combineEnforced(policies, out, n, cfg, r, s, an, lv, input.now, history, risk, version);
+      // Every field present and well typed (the common case): combination from the facts as they
+      // are, without a facts object.
+      const settled = Q[0] === 0 && badReportOnly === undefined;
+      if (settled && !explain) {
+        return combine(policies, out, n, cfg, r, s, an, lv, input.now, history, risk, version);
       }
-      // The facts combination reads: a fresh young object (storing the request's objects into a
-      // long-lived one would cost a write barrier per field).
-      const m: CombineInput = { r, s, an, lv, now: input.now, history, caps, risk, policyVersion: version };
-      const verdict =
-        Q[0] === 0 && badReportOnly === undefined
-          ? combine(policies, out, n, cfg, m)
-          : settle(policies, conditions, typed, { out, n, Q, badReportOnly }, cfg, m);
+      // What settling and explaining read: a fresh young object (storing the request's objects into
+      // a long-lived one would cost a write barrier per field).
+      const m: CombineInput = { r, s, an, lv, now: input.now, history, risk, policyVersion: version };
+      const verdict = settled
+        ? combine(policies, out, n, cfg, r, s, an, lv, input.now, history, risk, version)
+        : settle(policies, conditions, typed, { out, n, Q, badReportOnly }, cfg, m);
       if (!explain) return verdict;
       const matched: string[] = [];
       const notMatched: WhatIfResult['notMatched'] = [];

@@ -71,9 +71,19 @@ export function settle(
     }
   }
   matched.sort((a, b) => a - b);
-  return combine(policies, Int32Array.from(matched), matched.length, cfg, input, {
-    over,
-    skipped: skipped.sort((a, b) => a.index - b.index),
-    invalid,
-  });
+  return combine(
+    policies,
+    Int32Array.from(matched),
+    matched.length,
+    cfg,
+    input.r,
+    input.s,
+    input.an,
+    input.lv,
+    input.now,
+    input.history,
+    input.risk,
+    input.policyVersion,
+    { over, skipped: skipped.sort((a, b) => a.index - b.index), invalid },
+  );
 }

@@ -73,8 +73,9 @@ describe('requirement of a single step-up', () => {
 });
 
 describe('combination of a document without report-only policies', () => {
-  // `evaluate` combines such documents with `combineEnforced`; `whatIf` always takes the general
-  // `combine`. Their verdicts (risk included, once read) must be equal on every request.
+  // `evaluate` combines without a facts object and returns the verdict as is; `whatIf` builds the
+  // facts it explains with and adds its match lists. Their verdicts (risk included, once read)
+  // must be equal on every request.
   const actions = ['payments.transfer', 'admin.users', 'iam.role.grant', 'reports.read'];
   const whenArb = fc.oneof(
     fc.record({ action: fc.constantFrom(...actions, 'admin.*', '**') }),
