@@ -274,16 +274,7 @@ export function generateMatcher(
   const source = `"use strict";\nreturn { match: function match(r, s, an, lv, out, A, C, Q) {\n  var ${vars};\n${prologue.join('\n')}\n  for (var k = 0, m = C.length; k < m; k++) {\n    switch (C[k]) {\n${tests.join('\n')}\n    }\n  }\n  Q[0] = q;\n  return n;\n}, values: function values(i, r, s, an, lv) {\n  var t, o = {};\n  switch (i) {\n${cases}\n  }\n  return o;\n} };`;
   const factory = new Function('K', 'U', 'HAS', 'RP', 'TL', 'IA', 'B', 'RT', 'IP', 'FV', source) as (
     ...args: unknown[]
-  ) => {
-    match: Matcher;
-    values: (
-      i: number,
-      r: Record<string, unknown>,
-      s: Signals,
-      an: string,
-      lv: string,
-    ) => Record<string, unknown>;
-  };
+  ) => { match: Matcher; values: ValuesAt };
   const built = factory(
     Object.freeze(e.K),
     Object.freeze({}),

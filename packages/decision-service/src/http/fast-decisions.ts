@@ -48,8 +48,9 @@ export function fastDecisionRoute(
     body: unknown,
     started: number,
     extra?: ExtraHeaders,
+    written?: string,
   ) => {
-    const text = JSON.stringify(body);
+    const text = written ?? JSON.stringify(body);
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
@@ -105,6 +106,7 @@ export function fastDecisionRoute(
         answer.body,
         started,
         answer.replayed ? { 'idempotent-replayed': 'true' } : undefined,
+        answer.text,
       );
     } catch (error) {
       return fail(res, thrownErrorAnswer(error, ctx, PATH), started);

@@ -51,6 +51,8 @@ export function registerDecisionRoutes(
 export interface DecisionAnswer {
   status: number;
   body: unknown;
+  /** `body` as JSON, when it was already written (a stored or replayed answer): sent as is. */
+  text?: string;
   replayed: boolean;
 }
 
@@ -85,12 +87,13 @@ export async function answerDecision(
     }
     if (claim.state === 'pending')
       throw new StepgateError('conflict', 'a request with this Idempotency-Key is in progress');
-    return { status: claim.status, body: JSON.parse(claim.response), replayed: true };
+    return { status: claim.status, body: JSON.parse(claim.response), text: claim.response, replayed: true };
   }
   try {
     const answer = await decide(ctx, body, decideOptions);
-    await ctx.store.completeIdempotency(caller.apiKeyId, idempotencyKey, 200, JSON.stringify(answer));
-    return { status: 200, body: answer, replayed: false };
+    const text = JSON.stringify(answer);
+    await ctx.store.completeIdempotency(caller.apiKeyId, idempotencyKey, 200, text);
+    return { status: 200, body: answer, text, replayed: false };
   } catch (error) {
     await ctx.store.releaseIdempotency(caller.apiKeyId, idempotencyKey);
     throw error;

@@ -4,7 +4,7 @@ import type { SqliteStore } from './sqlite-store.js';
 import { type BatchOutcome, TurnBatch } from './turn-batch.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
-export const ABANDONED_CLAIM_MS = 60_000;
+const ABANDONED_CLAIM_MS = 60_000;
 
 /** One `claimIdempotency` call. */
 interface Claim {

@@ -34,8 +34,6 @@ import { StateReader } from './state-reader.js';
 import { statementCache } from './statements.js';
 import { bucketOf } from './user-state.js';
 
-export { ABANDONED_CLAIM_MS } from './idempotency-batcher.js';
-
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
   /** Path of the database file, or `:memory:`. */
