@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { keepNpmExternal } from './esbuild-npm-external.mjs';
+import { keepNpmExternal, NODE_BUNDLE } from './esbuild-npm-external.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.stepgate-demo');
@@ -34,11 +34,7 @@ const bundle = join(outDir, `demo-server-${process.pid}.mjs`);
 await build({
   entryPoints: [join(root, 'demo/src/server/main.ts')],
   outfile: bundle,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['source'],
+  ...NODE_BUNDLE,
   plugins: [workspaceSources],
   logLevel: 'warning',
 });

@@ -24,3 +24,18 @@ export function keepNpmExternal(b) {
     return { path: pathToFileURL(resolved.path).href, external: true };
   });
 }
+
+/**
+ * The esbuild options those scripts share: one ESM bundle for Node 20, workspace packages taken
+ * from their TypeScript sources (the `source` export condition).
+ *
+ * @example
+ * await build({ ...NODE_BUNDLE, entryPoints: ['bench.ts'], outfile: 'bench.mjs', plugins: [plugin] });
+ */
+export const NODE_BUNDLE = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['source'],
+};

@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+// @ts-expect-error: a plain .mjs tool without types
+import { NODE_BUNDLE } from '../../../tools/esbuild-npm-external.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '..', 'node_modules', '.stepgate-bench');
@@ -26,11 +28,7 @@ for (const name of ['bench', 'server', 'profile', 'replicas', 'replica-server', 
   await build({
     entryPoints: [join(here, `${name}.ts`)],
     outfile: join(outDir, `${name}.mjs`),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
+    ...NODE_BUNDLE,
     plugins: [externalNpm],
     logLevel: 'warning',
     // bench/profile.ts maps the server's frames back to the workspace sources.

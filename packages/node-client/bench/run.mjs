@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 // @ts-expect-error: a plain .mjs tool without types
-import { keepNpmExternal } from '../../../tools/esbuild-npm-external.mjs';
+import { keepNpmExternal, NODE_BUNDLE } from '../../../tools/esbuild-npm-external.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Written inside the decision service's package: its audit writer and WAL checkpointer threads
@@ -37,11 +37,7 @@ const externalNpm = {
 await build({
   entryPoints: [process.argv[2] ?? join(here, 'guard-latency.ts')],
   outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  conditions: ['source'],
+  ...NODE_BUNDLE,
   plugins: [externalNpm],
   logLevel: 'warning',
 });

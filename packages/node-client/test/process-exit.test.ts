@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs tool without types
-import { keepNpmExternal } from '../../../tools/esbuild-npm-external.mjs';
+import { keepNpmExternal, NODE_BUNDLE } from '../../../tools/esbuild-npm-external.mjs';
 import { allowAnswer } from './support/fixtures.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,11 +45,7 @@ describe('a process that uses the client', () => {
     await build({
       stdin: { contents: SCRIPT, resolveDir: root, loader: 'ts' },
       outfile: join(dir, 'script.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['source'],
+      ...NODE_BUNDLE,
       plugins: [externalNpm],
       logLevel: 'silent',
     });
