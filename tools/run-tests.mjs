@@ -3,18 +3,36 @@
 //   vitest          Node packages and the demo's end-to-end tests (vitest.config.ts)
 //   web-test-runner browser packages in Debian's Chromium (web-test-runner.config.mjs)
 // Usage: node tools/run-tests.mjs [node|browser] [-- extra args for the runner]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumHelp, ensureChromium } from './chromium.mjs';
 import { ensureServices } from './services.mjs';
+import { runWatched, stallMsFromEnv } from './watched-run.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv[2] === 'node' || process.argv[2] === 'browser' ? process.argv[2] : undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'stepgate-tests-'));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const stallMs = stallMsFromEnv();
+// The runners write to a pipe here, not a terminal: keep their colours when ours is one.
+const runnerEnv = process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : process.env;
+
+/**
+ * Runs one runner under the stall watchdog (tools/watched-run.mjs). A run that stalls — no output
+ * for STEPGATE_TEST_STALL_SECONDS, 300 by default — is stopped and run once more from the start,
+ * and says so; a second stall counts as a failure.
+ */
+async function runOnce(kind, report, command, args, env = runnerEnv) {
+  for (let attempt = 1; ; attempt += 1) {
+    rmSync(report, { force: true });
+    const res = await runWatched(command, args, { cwd: root, env, stallMs, label: kind });
+    if (!res.stalled) return { ...res, stalls: attempt - 1 };
+    if (attempt === 2) return { ...res, stalls: attempt };
+    console.error(`[${kind}] the run stalled and was stopped: running it once more from the start.`);
+  }
+}
 
 function readJson(file) {
   try {
@@ -24,19 +42,21 @@ function readJson(file) {
   }
 }
 
-function runVitest() {
+async function runVitest() {
   const out = join(scratch, 'vitest.json');
-  const res = spawnSync(
-    bin('vitest'),
-    ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-  const report = readJson(out);
+  const res = await runOnce('node', out, bin('vitest'), [
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${out}`,
+  ]);
+  const report = res.stalls < 2 ? readJson(out) : undefined;
   if (!report) {
-    console.error(`vitest produced no report (exit ${res.status}); counting it as one failure.`);
+    console.error(
+      res.stalls === 2
+        ? 'vitest stalled twice; counting it as one failure.'
+        : `vitest produced no report (exit ${res.status}); counting it as one failure.`,
+    );
     return { passed: 0, failed: 1, skipped: 0 };
   }
   // A test file that fails to load has no assertions, and one whose beforeAll failed has only
@@ -50,19 +70,18 @@ function runVitest() {
     skipped: report.numPendingTests + (report.numTodoTests ?? 0),
   };
   if (res.status !== 0 && counts.failed === 0) counts.failed = 1;
-  return counts;
+  return { ...counts, stalls: res.stalls };
 }
 
-function runBrowser() {
+async function runBrowser() {
   const out = join(scratch, 'wtr.json');
-  const res = spawnSync(bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, WTR_COUNT_FILE: out },
+  const res = await runOnce('browser', out, bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
+    ...runnerEnv,
+    WTR_COUNT_FILE: out,
   });
-  const counts = readJson(out) ?? { passed: 0, failed: 1, skipped: 0 };
+  const counts = (res.stalls < 2 ? readJson(out) : undefined) ?? { passed: 0, failed: 1, skipped: 0 };
   if (res.status !== 0 && counts.failed === 0) counts.failed = 1;
-  return counts;
+  return { ...counts, stalls: res.stalls };
 }
 
 // Browser tests, the demo's end-to-end tests and the WebAuthn tests all need Chromium: install it
@@ -86,8 +105,11 @@ for (const [kind, run] of [
   ['browser', runBrowser],
 ]) {
   if (only && only !== kind) continue;
-  const c = run();
-  console.log(`[${kind}] ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}`);
+  const c = await run();
+  const stalled = c.stalls ? ` (stalled ${c.stalls === 1 ? 'once, then ran to the end' : 'twice'})` : '';
+  console.log(
+    `[${kind}] ${c.passed} passed, ${c.failed} failed${c.skipped ? `, ${c.skipped} skipped` : ''}${stalled}`,
+  );
   totals.passed += c.passed;
   totals.failed += c.failed;
   totals.skipped += c.skipped;
