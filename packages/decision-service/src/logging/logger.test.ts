@@ -36,7 +36,14 @@ const KEYS = [
 const line = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)),
+    fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      // Codes a line may hold under `code`: named ones (kept) and one-time codes (censored).
+      fc.constantFrom('policy_matched', 'ECONNREFUSED', 'invalid-code', '123456', 'l23456', 'E2BIG'),
+    ),
     fc.array(tie('value'), { maxLength: 3 }),
     tie('object'),
   ),
@@ -71,6 +78,32 @@ describe('createLogger', () => {
     expect(line).toContain('alice');
     expect(line).toContain('[Redacted]');
   });
+
+  it('S27: writes error and reason codes, never a one-time code', () => {
+    const { lines, stream } = sink();
+    const log = createLogger('info', stream);
+    const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    log.warn({ err }, 'PostgreSQL connection lost');
+    log.info(
+      {
+        event: { reasons: [{ code: 'policy_matched' }, { code: 'risk.new_device' }] },
+        error: { code: 'invalid_request' },
+        body: { code: '123456' },
+        typed: { code: 654321 },
+        spaced: { code: '123 456' },
+        mistyped: { code: 'l23456' },
+        long: { code: 'a'.repeat(65) },
+      },
+      'lines',
+    );
+    const [warned, info] = written(lines) as Array<Record<string, { code?: unknown; reasons?: unknown }>>;
+    expect(warned!.err!.code).toBe('ECONNREFUSED');
+    expect(info!.event!.reasons).toEqual([{ code: 'policy_matched' }, { code: 'risk.new_device' }]);
+    expect(info!.error!.code).toBe('invalid_request');
+    for (const field of ['body', 'typed', 'spaced', 'mistyped', 'long']) {
+      expect(info![field]!.code, field).toBe('[Redacted]');
+    }
+  });
 });
 
 describe('logCensored', () => {
@@ -92,16 +125,17 @@ describe('logCensored', () => {
     const { lines, stream } = sink();
     const log = createLogger('info', stream);
     const event = {
-      reasons: [{ code: 'policy_matched', values: { token: 'eyJ.a.b' } }],
+      reasons: [{ code: 'policy_matched', token: 'eyJ.r.t', values: { token: 'eyJ.a.b' } }],
       who: { userId: 'u1' },
     };
     const fields = { event, deep: { a: { b: { c: { token: 'kept-at-level-5' } } } } };
     logCensored(log, fields, 'challenge.created');
     const [out] = written(lines) as Array<{ event: typeof event; deep: typeof fields.deep }>;
-    expect(out!.event.reasons[0]!.code).toBe('[Redacted]'); // event.reasons.0.code: level 4
+    expect(out!.event.reasons[0]!.token).toBe('[Redacted]'); // event.reasons.0.token: level 4
+    expect(out!.event.reasons[0]!.code).toBe('policy_matched'); // a named code, kept
     expect(out!.event.reasons[0]!.values).toEqual({ token: 'eyJ.a.b' }); // level 5: not a path
     expect(out!.deep.a.b.c.token).toBe('kept-at-level-5');
-    expect(event.reasons[0]!.code).toBe('policy_matched'); // copied, not changed
+    expect(event.reasons[0]!.token).toBe('eyJ.r.t'); // copied, not changed
   });
 
   it('follows the service logger level', () => {

@@ -30,7 +30,20 @@ const SECRET = new Set<string>(SECRET_KEYS);
 const CENSOR = '[Redacted]';
 
 /**
- * `value` with every member named in {@link SECRET_KEYS} censored down to the fourth level of the
+ * A `code` that names something — an error's (`ECONNREFUSED`, `SQLITE_BUSY`), a reason's
+ * (`policy_matched`), a service error's (`invalid_request`): letters, `_`, `.` and `-`, no digit, at
+ * most 64 characters. One-time codes are digits (TOTP, emailed and texted codes), so a `code` with
+ * a digit, or of another type, is censored like every other secret member.
+ */
+const NAMED_CODE = /^[A-Za-z][A-Za-z_.-]{0,63}$/;
+
+/** What a secret member named `key` holding `value` is written as. */
+function censorOf(key: string | undefined, value: unknown): unknown {
+  return key === 'code' && typeof value === 'string' && NAMED_CODE.test(value) ? value : CENSOR;
+}
+
+/**
+ * `value` with every member named in {@link SECRET_KEYS} censored ({@link censorOf}) down to the fourth level of the
  * line (a member of an object at `depth` is at level `depth + 1`; array items count as a level),
  * as {@link REDACT_PATHS}' wildcards do. Copies only what it changes.
  */
@@ -50,7 +63,7 @@ function censored(value: unknown, depth: number): unknown {
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(record)) {
     const v = record[key];
-    const next = v !== undefined && SECRET.has(key) ? CENSOR : censored(v, depth + 1);
+    const next = v !== undefined && SECRET.has(key) ? censorOf(key, v) : censored(v, depth + 1);
     if (next === v) continue;
     copy ??= { ...record };
     copy[key] = next;
@@ -98,7 +111,10 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
   const options = {
     level,
     base: { service: 'stepgate' },
-    redact: { paths: [...REDACT_PATHS], censor: '[Redacted]' },
+    redact: {
+      paths: [...REDACT_PATHS],
+      censor: (value: unknown, path: string[]) => censorOf(path[path.length - 1], value),
+    },
   };
   return destination ? pino(options, destination) : pino(options);
 }
