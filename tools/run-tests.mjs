@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumHelp, ensureChromium } from './chromium.mjs';
 import { ensureServices } from './services.mjs';
-import { runWatched, stallMsFromEnv } from './watched-run.mjs';
+import { runRetryingStall, stallMsFromEnv } from './watched-run.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv[2] === 'node' || process.argv[2] === 'browser' ? process.argv[2] : undefined;
@@ -24,15 +24,14 @@ const runnerEnv = process.stdout.isTTY ? { ...process.env, FORCE_COLOR: '1' } : 
  * for STEPGATE_TEST_STALL_SECONDS, 300 by default — is stopped and run once more from the start,
  * and says so; a second stall counts as a failure.
  */
-async function runOnce(kind, report, command, args, env = runnerEnv) {
-  for (let attempt = 1; ; attempt += 1) {
-    rmSync(report, { force: true });
-    const res = await runWatched(command, args, { cwd: root, env, stallMs, label: kind });
-    if (!res.stalled) return { ...res, stalls: attempt - 1 };
-    if (attempt === 2) return { ...res, stalls: attempt };
-    console.error(`[${kind}] the run stalled and was stopped: running it once more from the start.`);
-  }
-}
+const runRunner = (kind, report, command, args, env = runnerEnv) =>
+  runRetryingStall(command, args, {
+    cwd: root,
+    env,
+    stallMs,
+    label: kind,
+    beforeEach: () => rmSync(report, { force: true }),
+  });
 
 function readJson(file) {
   try {
@@ -44,7 +43,7 @@ function readJson(file) {
 
 async function runVitest() {
   const out = join(scratch, 'vitest.json');
-  const res = await runOnce('node', out, bin('vitest'), [
+  const res = await runRunner('node', out, bin('vitest'), [
     'run',
     '--reporter=default',
     '--reporter=json',
@@ -75,7 +74,7 @@ async function runVitest() {
 
 async function runBrowser() {
   const out = join(scratch, 'wtr.json');
-  const res = await runOnce('browser', out, bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
+  const res = await runRunner('browser', out, bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
     ...runnerEnv,
     WTR_COUNT_FILE: out,
   });

@@ -101,3 +101,22 @@ export function runWatched(command, args, options) {
     });
   });
 }
+
+/**
+ * {@link runWatched}, and once more from the start when the run stalls; a second stall is the
+ * outcome. `beforeEach` runs before each attempt (to remove what a stopped run left behind).
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Parameters<typeof runWatched>[2] & { beforeEach?: () => void }} options
+ * @returns {Promise<{ status: number | null, signal: NodeJS.Signals | null, stalled: boolean, stalls: number }>}
+ */
+export async function runRetryingStall(command, args, options) {
+  const err = options.stderr ?? process.stderr;
+  for (let attempt = 1; ; attempt += 1) {
+    options.beforeEach?.();
+    const res = await runWatched(command, args, options);
+    if (!res.stalled) return { ...res, stalls: attempt - 1 };
+    if (attempt === 2) return { ...res, stalls: attempt };
+    err.write(`[${options.label}] the run stalled and was stopped: running it once more from the start.\n`);
+  }
+}

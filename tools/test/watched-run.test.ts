@@ -2,11 +2,13 @@
  * The test runner's stall watchdog (tools/watched-run.mjs): a run that stops writing is stopped with
  * every process it started; a run that keeps writing, or that ends, is left alone.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs tool without types
-import { runWatched, stallMsFromEnv } from '../watched-run.mjs';
+import { runRetryingStall, runWatched, stallMsFromEnv } from '../watched-run.mjs';
 
 interface Outcome {
   status: number | null;
@@ -84,5 +86,53 @@ describe('runWatched', () => {
     expect(stallMsFromEnv({ STEPGATE_TEST_STALL_SECONDS: '42' })).toBe(42_000);
     expect(stallMsFromEnv({ STEPGATE_TEST_STALL_SECONDS: 'soon' })).toBe(300_000);
     expect(stallMsFromEnv({ STEPGATE_TEST_STALL_SECONDS: '0' })).toBe(300_000);
+  });
+});
+
+describe('runRetryingStall', () => {
+  const quiet = () => new PassThrough().resume();
+
+  it('runs a stalled run once more from the start, and reports the stall', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'watched-run-'));
+    const marker = join(dir, 'first-attempt');
+    const left = join(dir, 'left-behind');
+    // The first attempt stalls; the second finds the marker and ends.
+    const script = `
+      const fs = require('node:fs');
+      if (fs.existsSync(${JSON.stringify(marker)})) { console.log('second'); process.exit(0); }
+      fs.writeFileSync(${JSON.stringify(marker)}, '');
+      fs.writeFileSync(${JSON.stringify(left)}, '');
+      setInterval(() => {}, 1000);
+    `;
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    const cleared: boolean[] = [];
+    const r = await runRetryingStall(process.execPath, ['-e', script], {
+      stallMs: 500,
+      label: 'probe',
+      stdout: quiet(),
+      stderr,
+      beforeEach: () => {
+        cleared.push(existsSync(left));
+        rmSync(left, { force: true });
+      },
+    });
+    expect(r).toMatchObject({ stalled: false, status: 0, stalls: 1 });
+    expect(cleared).toEqual([false, true]); // what the stopped run left is removed before the next
+    expect(err).toContain('[probe] the run stalled and was stopped: running it once more from the start.');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives up after a second stall', async () => {
+    const r = await runRetryingStall(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      stallMs: 400,
+      label: 'probe',
+      stdout: quiet(),
+      stderr: quiet(),
+    });
+    expect(r).toMatchObject({ stalled: true, stalls: 2, signal: 'SIGKILL' });
   });
 });
