@@ -49,10 +49,11 @@ export function runWatched(command, args, options) {
         // already gone
       }
     };
-    // Ctrl-C reaches the terminal's process group only: pass it on to the runner's.
-    const interrupted = () => {
+    // Ctrl-C reaches the terminal's process group only: pass it on to the runner's, then end as a
+    // process killed by that signal would (exit status 128 + its number).
+    const interrupted = (signal) => {
       stop();
-      process.exit(130);
+      process.exit(signal === 'SIGTERM' ? 143 : 130);
     };
     process.once('SIGINT', interrupted);
     process.once('SIGTERM', interrupted);
