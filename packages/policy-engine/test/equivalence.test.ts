@@ -2,9 +2,9 @@ import { LEVELS, METHODS } from '@stepgate/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { levelIndex } from '../src/combine.js';
-import { compilePolicy, type PolicyDocument, type PolicyRule, type Verdict } from '../src/index.js';
+import { compilePolicy, type PolicyRule, type Verdict } from '../src/index.js';
 import { methodIndex } from '../src/methods.js';
-import { history, input, NOW, request } from './fixtures.js';
+import { documentArb, history, input, NOW, request } from './fixtures.js';
 
 // The generated matcher runs only the candidate policies of an action (action gates cached per
 // action name); the interpreter tests every policy. Both must give the same complete verdict.
@@ -61,12 +61,7 @@ const ruleArb: fc.Arbitrary<Omit<PolicyRule, 'id'>> = fc.oneof(
     { requiredKeys: ['when', 'mode', 'require'] },
   ),
 );
-const docArb: fc.Arbitrary<PolicyDocument> = fc
-  .record({
-    rules: fc.array(ruleArb, { maxLength: 10 }),
-    default: fc.constantFrom('allow' as const, 'deny' as const),
-  })
-  .map(({ rules, default: d }) => ({ policies: rules.map((r, i) => ({ id: `p${i}`, ...r })), default: d }));
+const docArb = documentArb(ruleArb, 10);
 const reqArb = fc.record({
   action: fc.constantFrom(...actions, 'other.thing'),
   // Missing amounts and roles take the three-valued path (settle.ts) in both engines.

@@ -1,8 +1,11 @@
 import type { DecisionRequest, Level, Method } from '@stepgate/protocol';
+import fc from 'fast-check';
 import {
   compilePolicy,
   type EvaluationInput,
   type HistorySnapshot,
+  type PolicyDocument,
+  type PolicyRule,
   parsePolicyDocument,
 } from '../src/index.js';
 
@@ -53,3 +56,39 @@ export function input(req: DecisionRequest, h: HistorySnapshot = history(), now 
 export function compileYaml(yaml: string, options: Parameters<typeof compilePolicy>[1] = {}) {
   return compilePolicy(parsePolicyDocument(yaml, { filename: 'test.yaml' }), options);
 }
+
+/** For property tests: a document of up to `maxRules` rules of `ruleArb` (ids `p0`, `p1`, …), either default. */
+export function documentArb(
+  ruleArb: fc.Arbitrary<Omit<PolicyRule, 'id'>>,
+  maxRules: number,
+): fc.Arbitrary<PolicyDocument> {
+  return fc
+    .record({
+      rules: fc.array(ruleArb, { maxLength: maxRules }),
+      default: fc.constantFrom('allow' as const, 'deny' as const),
+    })
+    .map(({ rules, default: d }) => ({ policies: rules.map((r, i) => ({ id: `p${i}`, ...r })), default: d }));
+}
+
+/**
+ * For property tests: the request fields the generated requests of several tests share — an action
+ * of `actions`, an amount, roles, the session's level and age, whether the device is remembered.
+ */
+export const requestFieldArbs = (actions: readonly string[]) => ({
+  action: fc.constantFrom(...actions),
+  amount: fc.integer({ min: 0, max: 30000 }),
+  roles: fc.subarray(['admin', 'user']),
+  acr: fc.constantFrom('aal1', 'aal2', 'aal3'),
+  age: fc.integer({ min: 0, max: 5000 }),
+  known: fc.boolean(),
+});
+
+/** For property tests: the fields of a generated `require` that several tests share. */
+export const requirementFieldArbs = {
+  level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
+  maxAge: fc.constantFrom(0, 300, '15m'),
+  methods: fc
+    .subarray(['totp', 'webauthn', 'email_otp', 'biometric', 'sms_otp'] as const, { minLength: 1 })
+    .map((m) => [...m]),
+  bindTransaction: fc.boolean(),
+};

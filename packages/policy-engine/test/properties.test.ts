@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, type PolicyDocument, type PolicyRule } from '../src/index.js';
-import { history, input, request } from './fixtures.js';
+import { compilePolicy, type PolicyRule } from '../src/index.js';
+import { documentArb, history, input, request, requestFieldArbs, requirementFieldArbs } from './fixtures.js';
 
 const actions = ['payments.transfer', 'admin.users', 'iam.role.grant', 'reports.read'];
 const whenArb = fc.oneof(
@@ -21,33 +21,14 @@ const ruleArb: fc.Arbitrary<Omit<PolicyRule, 'id'>> = fc.oneof(
     when: whenArb,
     require: fc.record(
       {
-        level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
-        maxAge: fc.constantFrom(0, 300, '15m'),
-        methods: fc
-          .subarray(['totp', 'webauthn', 'email_otp', 'biometric', 'sms_otp'] as const, { minLength: 1 })
-          .map((m) => [...m]),
-        bindTransaction: fc.boolean(),
+        ...requirementFieldArbs,
       },
       { requiredKeys: ['level'] },
     ),
   }),
 );
-const docArb = fc
-  .record({
-    rules: fc.array(ruleArb, { maxLength: 8 }),
-    default: fc.constantFrom('allow' as const, 'deny' as const),
-  })
-  .map(
-    (d): PolicyDocument => ({ policies: d.rules.map((r, i) => ({ id: `p${i}`, ...r })), default: d.default }),
-  );
-const reqArb = fc.record({
-  action: fc.constantFrom(...actions),
-  amount: fc.integer({ min: 0, max: 30000 }),
-  roles: fc.subarray(['admin', 'user']),
-  acr: fc.constantFrom('aal1', 'aal2', 'aal3'),
-  age: fc.integer({ min: 0, max: 5000 }),
-  known: fc.boolean(),
-});
+const docArb = documentArb(ruleArb, 8);
+const reqArb = fc.record(requestFieldArbs(actions));
 const toInput = (r: {
   action: string;
   amount: number;

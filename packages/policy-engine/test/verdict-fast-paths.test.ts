@@ -6,8 +6,17 @@
 import type { Level, Method } from '@stepgate/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePolicy, type PolicyDocument, type PolicyRule } from '../src/index.js';
-import { compileYaml, history, input, NOW, request } from './fixtures.js';
+import { compilePolicy, type PolicyRule } from '../src/index.js';
+import {
+  compileYaml,
+  documentArb,
+  history,
+  input,
+  NOW,
+  request,
+  requestFieldArbs,
+  requirementFieldArbs,
+} from './fixtures.js';
 
 const doc = `
 policies:
@@ -90,12 +99,7 @@ describe('combination of a document without report-only policies', () => {
       require: fc
         .record(
           {
-            level: fc.constantFrom('aal1' as const, 'aal2' as const, 'aal3' as const),
-            maxAge: fc.constantFrom(0, 300, '15m'),
-            methods: fc
-              .subarray(['totp', 'webauthn', 'email_otp', 'biometric', 'sms_otp'] as const, { minLength: 1 })
-              .map((m) => [...m]),
-            bindTransaction: fc.boolean(),
+            ...requirementFieldArbs,
             anyAction: fc.boolean(),
             performer: fc.constantFrom('stepgate' as const, 'any' as const, 'idp:corp' as const),
           },
@@ -109,24 +113,9 @@ describe('combination of a document without report-only policies', () => {
         ),
     }),
   );
-  const docArb = fc
-    .record({
-      rules: fc.array(ruleArb, { maxLength: 6 }),
-      default: fc.constantFrom('allow' as const, 'deny' as const),
-    })
-    .map(
-      (d): PolicyDocument => ({
-        policies: d.rules.map((r, i) => ({ id: `p${i}`, ...r })),
-        default: d.default,
-      }),
-    );
+  const docArb = documentArb(ruleArb, 6);
   const reqArb = fc.record({
-    action: fc.constantFrom(...actions),
-    amount: fc.integer({ min: 0, max: 30000 }),
-    roles: fc.subarray(['admin', 'user']),
-    acr: fc.constantFrom('aal1', 'aal2', 'aal3'),
-    age: fc.integer({ min: 0, max: 5000 }),
-    known: fc.boolean(),
+    ...requestFieldArbs(actions),
     methods: fc.option(fc.subarray<Method>(['totp', 'webauthn', 'email_otp'])),
     factors: fc.subarray([
       ['totp', 'aal2'],
