@@ -43,9 +43,9 @@ function censorOf(key: string | undefined, value: unknown): unknown {
 }
 
 /**
- * `value` with every member named in {@link SECRET_KEYS} censored ({@link censorOf}) down to the fourth level of the
- * line (a member of an object at `depth` is at level `depth + 1`; array items count as a level),
- * as {@link REDACT_PATHS}' wildcards do. Copies only what it changes.
+ * `value` with every member named in {@link SECRET_KEYS} censored ({@link censorOf}) down to the
+ * fourth level of the line (a member of an object at `depth` is at level `depth + 1`; array items
+ * count as a level), as {@link REDACT_PATHS}' wildcards do. Copies only what it changes.
  */
 function censored(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null || depth >= 4) return value;
