@@ -1,7 +1,8 @@
 import type { IdempotencyClaim } from '../store.js';
+import { inOneTransaction } from './one-transaction.js';
 import type { Row } from './rows.js';
 import type { SqliteStore } from './sqlite-store.js';
-import { type BatchOutcome, TurnBatch } from './turn-batch.js';
+import { TurnBatch } from './turn-batch.js';
 
 /** A pending idempotency claim older than this was abandoned (its process died), ms. */
 const ABANDONED_CLAIM_MS = 60_000;
@@ -49,25 +50,6 @@ function claimKey(store: SqliteStore, c: Claim): IdempotencyClaim {
     status: row.status as number,
     response: row.response as string,
   };
-}
-
-/**
- * Runs `items` in one `BEGIN IMMEDIATE` transaction, each in its own savepoint: an item that
- * throws leaves nothing behind and fails only its own caller; a failed commit fails them all.
- */
-function inOneTransaction<I, O>(store: SqliteStore, items: I[], run: (item: I) => O): BatchOutcome<O>[] {
-  return store.transact(
-    () =>
-      items.map((item): BatchOutcome<O> => {
-        try {
-          // Nested, so a savepoint (better-sqlite3 rolls it back when `run` throws).
-          return { value: store.transact(() => run(item)) };
-        } catch (error) {
-          return { error };
-        }
-      }),
-    true,
-  );
 }
 
 /**

@@ -17,8 +17,8 @@ const NORMAL = 1;
 
 /**
  * A fresh store on a file, seeded, then observed: the `synchronous` level in force inside each
- * transaction it opens from now on. SQLite refuses to change the level inside a transaction, so
- * the level seen there is the one its commit runs with.
+ * transaction it opens from now on (savepoints inside one are not counted). SQLite refuses to change
+ * the level inside a transaction, so the level seen there is the one its commit runs with.
  */
 async function observedStore(seed: (store: SqliteStore) => Promise<unknown> = async () => {}) {
   const store = new SqliteStore({
@@ -29,10 +29,12 @@ async function observedStore(seed: (store: SqliteStore) => Promise<unknown> = as
   const levels: number[] = [];
   const transact = store.transact.bind(store);
   store.transact = ((fn: () => unknown, immediate?: boolean) =>
-    transact(() => {
-      levels.push(store.db.pragma('synchronous', { simple: true }) as number);
-      return fn();
-    }, immediate)) as typeof store.transact;
+    store.db.inTransaction
+      ? transact(fn, immediate)
+      : transact(() => {
+          levels.push(store.db.pragma('synchronous', { simple: true }) as number);
+          return fn();
+        }, immediate)) as typeof store.transact;
   return { store, levels };
 }
 
@@ -131,6 +133,50 @@ describe('SqliteStore', () => {
     await store.purgeExpired(1e12, 1e12);
     expect(levels).toEqual([NORMAL]);
     await store.close();
+  });
+
+  it('S17: token ids consumed in one event-loop turn share one fsynced commit, each consumed once', async () => {
+    const { store, levels } = await observedStore();
+    const results = await Promise.all(['a', 'b', 'a', 'c'].map((jti) => store.consumeJti(jti, 2e12, 1e12)));
+    expect(results).toEqual([true, true, false, true]);
+    expect(levels).toEqual([FULL]);
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(NORMAL);
+    // A later turn sees them consumed; an expired row may be taken again.
+    expect(await store.consumeJti('b', 2e12, 1e12)).toBe(false);
+    expect(await store.consumeJti('c', 2e12 + 10, 2e12 + 1)).toBe(true);
+    expect(levels).toEqual([FULL, FULL, FULL]);
+    await store.close();
+  });
+
+  it('a durable write that throws fails only its own caller and leaves nothing behind', async () => {
+    const { store, levels } = await observedStore();
+    const results = await Promise.allSettled([
+      store.consumeJti('a', 2e12, 1e12),
+      store.durably(() => {
+        store.sql('INSERT INTO used_jtis (jti, expires_at) VALUES (?, ?)').run('half', 2e12);
+        throw new Error('boom');
+      }),
+      store.consumeJti('b', 2e12, 1e12),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(levels).toEqual([FULL]);
+    // Its row was rolled back with its savepoint; the others' were committed.
+    expect(await store.consumeJti('half', 2e12, 1e12)).toBe(true);
+    expect(await store.consumeJti('a', 2e12, 1e12)).toBe(false);
+    await store.close();
+  });
+
+  it('S17: a consumption still queued when the store closes is committed first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stepgate-store-'));
+    const file = join(dir, 'stepgate.db');
+    const store = new SqliteStore({ file });
+    await store.migrate();
+    const consumed = store.consumeJti('late', 2e12, 1e12);
+    await store.close();
+    expect(await consumed).toBe(true);
+    const reopened = new SqliteStore({ file });
+    expect(await reopened.consumeJti('late', 2e12, 1e12)).toBe(false);
+    await reopened.close();
   });
 
   it('S17: two connections to one file consume a jti exactly once', async () => {

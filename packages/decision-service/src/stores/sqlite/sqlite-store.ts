@@ -20,6 +20,7 @@ import { DecisionBatcher } from './decision-batcher.js';
 import { commitDurably } from './durable.js';
 import { IdempotencyBatcher } from './idempotency-batcher.js';
 import { MIGRATIONS } from './migrations.js';
+import { inOneTransaction } from './one-transaction.js';
 import {
   apiKeyFromRow,
   consoleSessionFromRow,
@@ -32,6 +33,7 @@ import {
 } from './rows.js';
 import { StateReader } from './state-reader.js';
 import { statementCache } from './statements.js';
+import { TurnBatch } from './turn-batch.js';
 import { bucketOf } from './user-state.js';
 
 /** Options of {@link SqliteStore}. */
@@ -43,6 +45,17 @@ export interface SqliteStoreOptions {
    * @defaultValue 5000
    */
   busyTimeoutMs?: number;
+}
+
+/** Consumes one token id, for a caller that holds the write transaction: true the first time. */
+function consumeOne(store: SqliteStore, jti: string, expiresAt: number, now: number): boolean {
+  // A primary-key insert is atomic across processes (the transaction holds the write lock); an
+  // expired row (its token can no longer verify) may be replaced, which keeps the table small.
+  store.sql('DELETE FROM used_jtis WHERE jti = ? AND expires_at < ?').run(jti, now);
+  return (
+    store.sql('INSERT OR IGNORE INTO used_jtis (jti, expires_at) VALUES (?, ?)').run(jti, expiresAt)
+      .changes === 1
+  );
 }
 
 /**
@@ -69,6 +82,10 @@ export class SqliteStore implements Store {
   readonly #reads = new StateReader(this);
   /** Idempotency claims (and stored answers) made in one event-loop turn share one commit. */
   readonly #idempotency = new IdempotencyBatcher(this);
+  /** Durable writes queued in one event-loop turn share one fsynced commit (see {@link durably}). */
+  readonly #durable = new TurnBatch<() => unknown, unknown>((works) =>
+    inOneTransaction(this, works, (work) => work(), { durable: true }),
+  );
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -89,6 +106,18 @@ export class SqliteStore implements Store {
   /** Like {@link transact} with `BEGIN IMMEDIATE`, fsynced before it returns (see {@link commitDurably}). */
   transactDurable<R>(fn: () => R): R {
     return commitDurably(this.db, () => this.transact(fn, true));
+  }
+
+  /**
+   * Queues `work` (synchronous statements) for the fsynced commit that ends this event-loop turn:
+   * it runs in its own savepoint of one `BEGIN IMMEDIATE` transaction shared with the other durable
+   * writes queued in the turn, and resolves with its result once that transaction is fsynced (or
+   * rejects with its own error, leaving nothing behind). Where {@link transactDurable} pays an fsync
+   * per call on the event loop (~180 µs on this project's reference disk, during which nothing else
+   * runs), the writes of many concurrent requests pay one.
+   */
+  durably<R>(work: () => R): Promise<R> {
+    return this.#durable.add(work) as Promise<R>;
   }
 
   /** A cached prepared statement. */
@@ -115,6 +144,7 @@ export class SqliteStore implements Store {
     if (this.db.open) {
       this.#decisions.flush();
       this.#idempotency.flush();
+      this.#durable.flush();
     }
     if (this.db.open) this.db.close();
   }
@@ -275,17 +305,10 @@ export class SqliteStore implements Store {
     this.sql('INSERT INTO failures (user_id, at) VALUES (?, ?)').run(userId, at);
   }
 
-  async consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean> {
-    // A primary-key insert is atomic across processes; an expired row (its token can no longer
-    // verify) may be replaced, which keeps the table small without a race.
+  consumeJti(jti: string, expiresAt: number, now: number): Promise<boolean> {
     // Durable before the answer: a consumption lost to a power failure would let the token replay.
-    return this.transactDurable(() => {
-      this.sql('DELETE FROM used_jtis WHERE jti = ? AND expires_at < ?').run(jti, now);
-      return (
-        this.sql('INSERT OR IGNORE INTO used_jtis (jti, expires_at) VALUES (?, ?)').run(jti, expiresAt)
-          .changes === 1
-      );
-    });
+    // Every request that redeems a single-use step-up token consumes one: group-committed.
+    return this.durably(() => consumeOne(this, jti, expiresAt, now));
   }
 
   claimIdempotency(
