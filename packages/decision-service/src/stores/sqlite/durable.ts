@@ -19,3 +19,15 @@ export function commitDurably<R>(db: Database.Database, commit: () => R): R {
     db.pragma('synchronous = NORMAL');
   }
 }
+
+/**
+ * Runs `work` (synchronous statements) atomically and durably, and resolves with its result once
+ * its commit is fsynced; a `work` that throws leaves nothing behind and rejects. The service wires
+ * {@link SqliteStore.durably}, which group-commits the writes of one event-loop turn.
+ */
+export type DurableWriter = <R>(work: () => R) => Promise<R>;
+
+/** A {@link DurableWriter} that commits each write in its own fsynced `BEGIN IMMEDIATE` transaction. */
+export function eachDurably(db: Database.Database): DurableWriter {
+  return async (work) => commitDurably(db, () => db.transaction(work).immediate());
+}

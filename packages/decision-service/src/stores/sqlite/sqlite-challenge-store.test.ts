@@ -8,13 +8,25 @@ import { MIGRATIONS } from './migrations.js';
 import { SqliteChallengeStore } from './sqlite-challenge-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
-async function open(file: string) {
+/** `grouped`: durable writes through the main store's group commit, as `openSqliteStores` wires it. */
+async function open(file: string, grouped = false) {
   const main = new SqliteStore({ file });
   await main.migrate();
-  const store = new SqliteChallengeStore(main.db);
+  const store = grouped
+    ? new SqliteChallengeStore(main.db, (work) => main.durably(work))
+    : new SqliteChallengeStore(main.db);
   await store.migrate();
   return { main, store };
 }
+
+const attempt = (challengeId: string) => ({
+  challengeId,
+  maxFailures: 5,
+  user: { key: 'user:u', freeFailures: 10 },
+  authenticators: [{ key: 'factor:f', freeFailures: 5, lockAt: 20 }],
+  backoff: { baseMs: 30_000, maxMs: 3_600_000 },
+  now: 0,
+});
 
 const challengeRow = (id: string, expiresAt: number) => ({
   id,
@@ -33,6 +45,12 @@ const challengeRow = (id: string, expiresAt: number) => ({
 
 describeChallengeStoreContract('sqlite (file, WAL)', async () => {
   const { main, store } = await open(join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db'));
+  return { store, close: () => main.close() };
+});
+
+describeChallengeStoreContract('sqlite (file, WAL, durable writes group-committed)', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db');
+  const { main, store } = await open(file, true);
   return { store, close: () => main.close() };
 });
 
@@ -90,6 +108,41 @@ describe('SqliteChallengeStore', () => {
       provenLevel: 'aal3',
     });
     expect((await store.getTicket('t1'))?.provenLevel).toBe('aal3');
+    await main.close();
+  });
+
+  it('S6, S7: through the main store, the attempts and TOTP steps of one turn share one fsynced commit', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db');
+    const { main, store } = await open(file, true);
+    for (const id of ['c1', 'c2', 'c3']) await store.insertChallenge(challengeRow(id, 10_000));
+    const levels: number[] = [];
+    // Observe the level in force inside each transaction the main store opens (not its savepoints).
+    const transact = main.transact.bind(main);
+    main.transact = ((fn: () => unknown, immediate?: boolean) =>
+      main.db.inTransaction
+        ? transact(fn, immediate)
+        : transact(() => {
+            levels.push(main.db.pragma('synchronous', { simple: true }) as number);
+            return fn();
+          }, immediate)) as typeof main.transact;
+    const [first, second] = await Promise.all([
+      store.reserveAttempt(attempt('c1')),
+      store.reserveAttempt(attempt('c2')),
+    ]);
+    // In order, each in its own savepoint: the user's counter went up once for each.
+    expect([first?.failures['user:u'], second?.failures['user:u']]).toEqual([1, 2]);
+    expect(levels).toEqual([2]);
+    const outcomes = await Promise.all([
+      store.completeChallenge('c1', 0, { factorId: 'f', step: 7 }),
+      store.completeChallenge('c2', 0, { factorId: 'f', step: 7 }),
+      store.completeChallenge('c3', 0, { factorId: 'g', step: 7 }),
+      store.advanceTotpStep('g', 6),
+    ]);
+    // The second use of step 7 of factor f in the same turn is a replay, and left c2 pending.
+    expect(outcomes).toEqual(['ok', 'replay', 'ok', false]);
+    expect(levels).toEqual([2, 2]);
+    expect((await store.getChallenge('c2'))?.status).toBe('pending');
+    expect(main.db.pragma('synchronous', { simple: true })).toBe(1);
     await main.close();
   });
 

@@ -19,7 +19,7 @@ import {
   SEND_SLOT_MIGRATION,
   TICKET_PROVEN_LEVEL_MIGRATION,
 } from './challenge-migration.js';
-import { commitDurably } from './durable.js';
+import { type DurableWriter, eachDurably } from './durable.js';
 import { challengeFromRow, type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
 
@@ -65,21 +65,25 @@ export function insertBinding(sql: (text: string) => Database.Statement, b: Chal
 
 /**
  * The embedded {@link ChallengeStore}: tables beside the main store's in the same SQLite file.
- * Each atomic step is one `BEGIN IMMEDIATE` transaction or one statement, so it holds across
- * processes sharing the file.
+ * Each atomic step is one `BEGIN IMMEDIATE` transaction (or a savepoint of one), or one
+ * statement, so it holds across processes sharing the file. The writes that must survive a power
+ * loss (a counted attempt, an accepted TOTP step) go through `durably`: `openSqliteStores` passes
+ * the main store's group commit ({@link SqliteStore.durably}); alone, each is fsynced on its own.
  *
  * @example
- * const challenges = new SqliteChallengeStore(sqliteStore.db);
+ * const challenges = new SqliteChallengeStore(sqliteStore.db, (work) => sqliteStore.durably(work));
  * await challenges.migrate();
  */
 export class SqliteChallengeStore implements ChallengeStore {
   readonly #db: Database.Database;
   readonly #sql: (text: string) => Database.Statement;
+  readonly #durably: DurableWriter;
 
   /** @internal Made by {@link SqliteStore}. */
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, durably: DurableWriter = eachDurably(db)) {
     this.#db = db;
     this.#sql = statementCache(db);
+    this.#durably = durably;
   }
 
   async migrate(): Promise<void> {
@@ -166,52 +170,48 @@ export class SqliteChallengeStore implements ChallengeStore {
 
   async reserveAttempt(r: AttemptRequest): Promise<AttemptReservation | undefined> {
     // Durable before the code is compared: a count lost to a power failure would give a guess back (S7).
-    return commitDurably(this.#db, () =>
-      this.#db
-        .transaction((): AttemptReservation | undefined => {
-          const row = this.#sql(
-            `UPDATE challenges SET attempts = attempts + 1
+    return this.#durably((): AttemptReservation | undefined => {
+      const row = this.#sql(
+        `UPDATE challenges SET attempts = attempts + 1
              WHERE id = ? AND status = 'pending' AND expires_at > ? AND attempts < ? RETURNING attempts`,
-          ).get(r.challengeId, r.now, r.maxFailures) as Row | undefined;
-          if (!row) return undefined;
-          const read = this.#sql('SELECT failures, last_failure_at FROM attempt_counters WHERE key = ?');
-          const failures: Record<string, number> = {};
-          const refused: AttemptReservation['refused'] = {};
-          const judge = (rule: CounterRule): boolean => {
-            const c = read.get(rule.key) as Row | undefined;
-            const f = (c?.failures as number | undefined) ?? 0;
-            failures[rule.key] = f;
-            if (rule.lockAt !== undefined && f >= rule.lockAt) {
-              refused[rule.key] = { state: 'locked' };
-              return false;
-            }
-            const wait = backoffWait(f, rule.freeFailures, r.backoff);
-            const until = ((c?.last_failure_at as number | null | undefined) ?? 0) + wait;
-            // No wait is no wait: a failure stamped by a request that started later (another
-            // process's clock) must not refuse this one.
-            if (wait > 0 && r.now < until) {
-              refused[rule.key] = { state: 'waiting', until };
-              return false;
-            }
-            return true;
-          };
-          const userOpen = judge(r.user);
-          const open = r.authenticators.filter(judge);
-          const admitted = userOpen && open.length > 0;
-          const counted = admitted ? open.map((a) => a.key) : [];
-          if (admitted) {
-            const count = this.#sql(
-              `INSERT INTO attempt_counters (key, failures, last_failure_at) VALUES (?, 1, ?)
+      ).get(r.challengeId, r.now, r.maxFailures) as Row | undefined;
+      if (!row) return undefined;
+      const read = this.#sql('SELECT failures, last_failure_at FROM attempt_counters WHERE key = ?');
+      const failures: Record<string, number> = {};
+      const refused: AttemptReservation['refused'] = {};
+      const judge = (rule: CounterRule): boolean => {
+        const c = read.get(rule.key) as Row | undefined;
+        const f = (c?.failures as number | undefined) ?? 0;
+        failures[rule.key] = f;
+        if (rule.lockAt !== undefined && f >= rule.lockAt) {
+          refused[rule.key] = { state: 'locked' };
+          return false;
+        }
+        const wait = backoffWait(f, rule.freeFailures, r.backoff);
+        const until = ((c?.last_failure_at as number | null | undefined) ?? 0) + wait;
+        // No wait is no wait: a failure stamped by a request that started later (another
+        // process's clock) must not refuse this one.
+        if (wait > 0 && r.now < until) {
+          refused[rule.key] = { state: 'waiting', until };
+          return false;
+        }
+        return true;
+      };
+      const userOpen = judge(r.user);
+      const open = r.authenticators.filter(judge);
+      const admitted = userOpen && open.length > 0;
+      const counted = admitted ? open.map((a) => a.key) : [];
+      if (admitted) {
+        const count = this.#sql(
+          `INSERT INTO attempt_counters (key, failures, last_failure_at) VALUES (?, 1, ?)
                ON CONFLICT (key) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at
                RETURNING failures`,
-            );
-            for (const key of [r.user.key, ...counted])
-              failures[key] = (count.get(key, r.now) as Row).failures as number;
-          }
-          return { attempts: row.attempts as number, admitted, counted, refused, failures };
-        })
-        .immediate(),
-    );
+        );
+        for (const key of [r.user.key, ...counted])
+          failures[key] = (count.get(key, r.now) as Row).failures as number;
+      }
+      return { attempts: row.attempts as number, admitted, counted, refused, failures };
+    });
   }
 
   async settleFailure(challengeId: string, maxFailures: number): Promise<'pending' | 'failed'> {
@@ -227,20 +227,16 @@ export class SqliteChallengeStore implements ChallengeStore {
     totp?: { factorId: string; step: number },
   ): Promise<CompleteOutcome> {
     // Durable before the token is minted: a TOTP step lost to a power failure could be replayed (S6).
-    return commitDurably(this.#db, () =>
-      this.#db
-        .transaction((): CompleteOutcome => {
-          const pending = this.#sql(
-            "SELECT 1 FROM challenges WHERE id = ? AND status = 'pending' AND expires_at > ?",
-          ).get(challengeId, now);
-          if (!pending) return 'not_pending';
-          if (totp && !this.#advance(totp.factorId, totp.step)) return 'replay';
-          this.#sql("UPDATE challenges SET status = 'verified' WHERE id = ?").run(challengeId);
-          this.#sql('DELETE FROM sent_codes WHERE challenge_id = ?').run(challengeId);
-          return 'ok';
-        })
-        .immediate(),
-    );
+    return this.#durably((): CompleteOutcome => {
+      const pending = this.#sql(
+        "SELECT 1 FROM challenges WHERE id = ? AND status = 'pending' AND expires_at > ?",
+      ).get(challengeId, now);
+      if (!pending) return 'not_pending';
+      if (totp && !this.#advance(totp.factorId, totp.step)) return 'replay';
+      this.#sql("UPDATE challenges SET status = 'verified' WHERE id = ?").run(challengeId);
+      this.#sql('DELETE FROM sent_codes WHERE challenge_id = ?').run(challengeId);
+      return 'ok';
+    });
   }
 
   async expireChallenge(challengeId: string): Promise<boolean> {
@@ -292,9 +288,7 @@ export class SqliteChallengeStore implements ChallengeStore {
   }
 
   async advanceTotpStep(factorId: string, step: number): Promise<boolean> {
-    return commitDurably(this.#db, () =>
-      this.#db.transaction(() => this.#advance(factorId, step)).immediate(),
-    );
+    return this.#durably(() => this.#advance(factorId, step));
   }
 
   async hitRateLimit(key: string, windowMs: number, now: number): Promise<number> {

@@ -27,9 +27,11 @@ export async function openSqliteStores(
   let stopCheckpointer: (() => Promise<void>) | undefined;
   try {
     await store.migrate();
-    const challenges = new SqliteChallengeStore(store.db);
+    // Their durable writes join the main store's group commit: one fsync per event-loop turn.
+    const durably = <R>(work: () => R) => store.durably(work);
+    const challenges = new SqliteChallengeStore(store.db, durably);
     await challenges.migrate();
-    const webauthn = new SqliteWebAuthnStore(store.db);
+    const webauthn = new SqliteWebAuthnStore(store.db, durably);
     await webauthn.migrate();
     if (options.checkpointer ?? true) stopCheckpointer = startWalCheckpointer(store.db, options.file);
     return {

@@ -20,6 +20,13 @@ describeWebAuthnStoreContract('sqlite (file, WAL)', async () => {
   return { store };
 });
 
+describeWebAuthnStoreContract('sqlite (file, WAL, durable writes group-committed)', async () => {
+  const main = await openFile();
+  const store = new SqliteWebAuthnStore(main.db, (work) => main.durably(work));
+  await store.migrate();
+  return { store };
+});
+
 describe('SqliteWebAuthnStore', () => {
   it('S36: a credential table from before backup_state gains the column; old rows start not backed up', async () => {
     const db = new Database(':memory:');

@@ -6,7 +6,7 @@ import type {
   WebAuthnChallengeRecord,
   WebAuthnStore,
 } from '../webauthn-store.js';
-import { commitDurably } from './durable.js';
+import { type DurableWriter, eachDurably } from './durable.js';
 import type { Row } from './rows.js';
 import { statementCache } from './statements.js';
 
@@ -32,25 +32,27 @@ export const WEBAUTHN_BACKUP_STATE_MIGRATION =
 /**
  * The embedded {@link WebAuthnStore}: two tables in the service's SQLite file. `takeChallenge`
  * is one `DELETE … RETURNING`, so two requests can never both consume one challenge. Writes to
- * the credential index are fsynced before they resolve (see {@link commitDurably}).
+ * the credential index are fsynced before they resolve (through `durably`, the main store's group
+ * commit when `openSqliteStores` made it).
  *
  * @example
- * const webauthn = new SqliteWebAuthnStore(sqliteStore.db);
+ * const webauthn = new SqliteWebAuthnStore(sqliteStore.db, (work) => sqliteStore.durably(work));
  * await webauthn.migrate();
  */
 export class SqliteWebAuthnStore implements WebAuthnStore {
   readonly #db: Database.Database;
   readonly #sql: (text: string) => Database.Statement;
 
-  /** @internal Made by {@link SqliteStore}. */
-  constructor(db: Database.Database) {
+  readonly #durably: DurableWriter;
+
+  /**
+   * @internal Made by {@link SqliteStore}. `durably` runs the writes that must survive a power loss:
+   * `openSqliteStores` passes the main store's group commit; alone, each is fsynced on its own.
+   */
+  constructor(db: Database.Database, durably: DurableWriter = eachDurably(db)) {
     this.#db = db;
     this.#sql = statementCache(db);
-  }
-
-  /** Runs `fn` in one `BEGIN IMMEDIATE` transaction, fsynced before it returns. */
-  #durably<R>(fn: () => R): R {
-    return commitDurably(this.#db, () => this.#db.transaction(fn).immediate());
+    this.#durably = durably;
   }
 
   async migrate(): Promise<void> {
@@ -90,7 +92,7 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
   async insertCredential(row: CredentialRow): Promise<boolean> {
     // Durable: a factor is saved only once its credential is indexed; a row lost to a power
     // failure would leave the factor unusable and its credential id free for another account (S13).
-    const info = this.#durably(() =>
+    const info = await this.#durably(() =>
       this.#sql(
         `INSERT INTO webauthn_credentials (credential_id, factor_id, user_id, counter, backup_state)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -117,7 +119,7 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
     // Durable (S14): a counter rolled back by a power failure would let a replayed or cloned
     // authenticator's lower counter pass again. One statement: counter and backup state change
     // together or not at all.
-    const info = this.#durably(() =>
+    const info = await this.#durably(() =>
       this.#sql(
         'UPDATE webauthn_credentials SET counter = ?, backup_state = ? WHERE credential_id = ? AND counter = ?',
       ).run(next.counter, next.backupState ? 1 : 0, credentialId, expected),
@@ -127,7 +129,9 @@ export class SqliteWebAuthnStore implements WebAuthnStore {
 
   async deleteByFactor(factorId: string): Promise<void> {
     // Durable: the index row of a removed factor must not come back.
-    this.#durably(() => this.#sql('DELETE FROM webauthn_credentials WHERE factor_id = ?').run(factorId));
+    await this.#durably(() =>
+      this.#sql('DELETE FROM webauthn_credentials WHERE factor_id = ?').run(factorId),
+    );
   }
 
   async purgeExpired(now: number): Promise<number> {
