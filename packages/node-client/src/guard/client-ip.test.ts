@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { StepgateClientError } from '../errors.js';
 import { canonicalIp, clientIp, compileTrust } from './client-ip.js';
@@ -35,5 +36,27 @@ describe('client IP with trusted-proxy rules (proxy-addr semantics)', () => {
     expect(canonicalIp('1')).toBeUndefined();
     expect(canonicalIp('0x7f.1')).toBeUndefined();
     expect(canonicalIp('2001:DB8::1')).toBe('2001:db8::1');
+  });
+
+  it('takes exactly the IPv4 forms ipaddr.js takes as four dotted decimals, unchanged', () => {
+    // The reference: what canonicalIp did for IPv4 before it used node:net's check.
+    const reference = (v: string) =>
+      ipaddr.IPv4.isValidFourPartDecimal(v) ? ipaddr.IPv4.parse(v).toString() : undefined;
+    const parts = ['0', '00', '01', '1', '99', '100', '255', '256', '0x7f', '-1', '', ' 1', '1e1', '٣'];
+    let compared = 0;
+    const differing: string[] = [];
+    for (const a of parts)
+      for (const b of ['0', '01', '255', '256', 'x'])
+        for (const c of parts)
+          for (const d of parts)
+            for (const v of [`${a}.${b}.${c}.${d}`, `${a}.${c}.${d}`, `${a}.${b}.${c}.${d}.1`]) {
+              // None of these is IPv6 either, so nothing else may accept them.
+              if (canonicalIp(v) !== reference(v)) differing.push(v);
+              compared += 1;
+            }
+    expect(differing).toEqual([]);
+    expect(compared).toBe(parts.length ** 3 * 5 * 3);
+    expect(canonicalIp('203.0.113.7')).toBe('203.0.113.7');
+    expect(canonicalIp('203.0.113.07')).toBeUndefined();
   });
 });
