@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { StepgateError } from '@stepgate/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { Caller, ServiceContext } from '../service-context.js';
@@ -6,7 +7,12 @@ import type { ApiKeyRecord } from '../stores/store.js';
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 1000;
 
-/** API keys by hash, cached briefly: a revoked key stops working within {@link CACHE_TTL_MS}. */
+/**
+ * API keys, cached briefly: a revoked key stops working within {@link CACHE_TTL_MS}. The store
+ * holds keys as HMACs under the master key; the cache finds a presented key by its SHA-256 instead
+ * (~1 µs, where the HMAC costs ~5 µs on every request), and computes the HMAC only to ask the
+ * store. It keeps digests of keys, never keys (a generated key has 256 random bits).
+ */
 export class ApiKeyCache {
   readonly #ctx: ServiceContext;
   readonly #entries = new Map<string, { record: ApiKeyRecord | undefined; at: number }>();
@@ -19,14 +25,14 @@ export class ApiKeyCache {
   }
 
   async lookup(key: string): Promise<ApiKeyRecord | undefined> {
-    const hash = this.#ctx.sealer.hmac('api-key', key);
+    const id = hash('sha256', key, 'base64url');
     const now = Date.now();
-    const hit = this.#entries.get(hash);
+    const hit = this.#entries.get(id);
     if (hit && now - hit.at < CACHE_TTL_MS) return hit.record;
-    const record = await this.#ctx.store.findApiKeyByHash(hash);
+    const record = await this.#ctx.store.findApiKeyByHash(this.#ctx.sealer.hmac('api-key', key));
     if (this.#entries.size >= CACHE_MAX) this.#entries.clear();
     // Unknown keys are not cached: a flood of random keys must not evict real ones.
-    if (record) this.#entries.set(hash, { record, at: now });
+    if (record) this.#entries.set(id, { record, at: now });
     return record;
   }
 }
