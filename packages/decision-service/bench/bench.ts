@@ -2,9 +2,10 @@
 // throughput against a bare node:http server, server and load generator pinned to different cores.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain .mjs tool without types
 import { writeBenchSection } from '../../../tools/bench-report.mjs';
@@ -12,7 +13,7 @@ import { Sealer } from '../src/secrets/sealer.js';
 import { SqliteStore } from '../src/stores/sqlite/sqlite-store.js';
 import { KeyRing } from '../src/tokens/key-ring.js';
 import { TokenService } from '../src/tokens/token-service.js';
-import { cpuMs, decisionBodies, runLoad } from './load.js';
+import { cpuMs, decisionBodies, runLoad, TokenFeed } from './load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
@@ -77,22 +78,60 @@ async function tokenVerification(): Promise<string> {
   ].join('\n');
 }
 
-type Mode = 'bare' | 'floor' | 'service' | 'keyed';
-const MODES: readonly Mode[] = ['bare', 'floor', 'service', 'keyed'];
+type Mode = 'bare' | 'floor' | 'service' | 'keyed' | 'tokens';
+const MODES: readonly Mode[] = ['bare', 'floor', 'service', 'keyed', 'tokens'];
 
-async function startChild(
-  mode: Exclude<Mode, 'keyed'>,
-): Promise<{ child: ChildProcess; url: string; apiKey: string }> {
+type Child = { child: ChildProcess; url: string; apiKey: string; answer: () => Promise<string> };
+
+async function startChild(mode: 'bare' | 'floor' | 'service'): Promise<Child> {
   const child = spawn('taskset', ['-c', '0', process.execPath, join(here, 'server.mjs'), mode], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  return { child, ...JSON.parse(line.toString().split('\n')[0]!) };
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const answer = async () => {
+    const next = await lines.next();
+    if (next.done) throw new Error(`the ${mode} server exited`);
+    return next.value;
+  };
+  return { child, answer, ...JSON.parse(await answer()) };
+}
+
+/** Step-up tokens minted per token run: more than this machine's service answers in one. */
+const TOKENS_PER_SECOND = Number(process.env.BENCH_TOKENS_PER_SECOND ?? 6000);
+/** Decisions answered so far with `outcome`, from the service's /metrics. */
+async function decisionsTotal(url: string, outcome: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(
+    new RegExp(`^stepgate_decisions_total\\{decision="${outcome}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0,
+  );
 }
 
 const bodies = decisionBodies();
-const load = (url: string, apiKey: string, connections: number, keyed = false) =>
-  runLoad(url, apiKey, connections, seconds, bodies, keyed);
+/**
+ * One run of `mode`. A token run first has the service mint its tokens, then checks that every one
+ * was accepted: a refused token answers `step_up` with a 200, which autocannon would count as done.
+ */
+async function load(mode: Mode, target: Child, connections: number) {
+  let tokens: TokenFeed | undefined;
+  let stepUps = 0;
+  if (mode === 'tokens') {
+    target.child.stdin!.write(`mint ${Math.ceil(TOKENS_PER_SECOND * seconds)}\n`);
+    tokens = new TokenFeed(readFileSync(await target.answer(), 'utf8').split('\n'));
+    stepUps = await decisionsTotal(target.url, 'step_up');
+  }
+  const before = cpuMs(target.child.pid!);
+  const result = await runLoad(target.url, target.apiKey, connections, seconds, bodies, {
+    keyed: mode === 'keyed' || mode === 'tokens',
+    ...(tokens ? { tokens } : {}),
+  });
+  /** Server CPU per request, µs (all its threads). */
+  const cpu = (1000 * (cpuMs(target.child.pid!) - before)) / result.requests.total;
+  if (tokens) {
+    const refused = (await decisionsTotal(target.url, 'step_up')) - stepUps;
+    if (refused > 0) throw new Error(`${refused} step-up tokens were refused during the token run`);
+  }
+  return { result, cpu };
+}
 
 const tokenRow = await tokenVerification();
 // Alternate bare and service runs and take medians: on a shared 2-core machine a single pair of
@@ -100,11 +139,12 @@ const tokenRow = await tokenVerification();
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const service = await startChild('service');
 // `keyed` is the same service process under the same load, each request with an Idempotency-Key.
-const children: Record<Mode, Awaited<ReturnType<typeof startChild>>> = {
+const children: Record<Mode, Child> = {
   bare: await startChild('bare'),
   floor: await startChild('floor'),
   service,
   keyed: service,
+  tokens: service,
 };
 // 16 connections (a few busy backends) and 64 (many): group commit batches what is in flight, so
 // the durable audit costs most when little is.
@@ -112,13 +152,11 @@ const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').m
 /** One run: req/s, latency, and the server's CPU time per request (all its threads), µs. */
 type Run = { rps: number; p50: number; p99: number; cpu: number };
 const runs = new Map<string, Run[]>();
-for (const mode of MODES) await load(children[mode].url, children[mode].apiKey, 16, mode === 'keyed'); // warm-up
+for (const mode of MODES) await load(mode, children[mode], 16); // warm-up
 for (let i = 0; i < rounds; i++) {
   for (const connections of connectionCounts) {
     for (const mode of MODES) {
-      const before = cpuMs(children[mode].child.pid!);
-      const r = await load(children[mode].url, children[mode].apiKey, connections, mode === 'keyed');
-      const cpu = (1000 * (cpuMs(children[mode].child.pid!) - before)) / r.requests.total;
+      const { result: r, cpu } = await load(mode, children[mode], connections);
       const key = `${mode}/${connections}`;
       runs.set(key, [
         ...(runs.get(key) ?? []),
@@ -146,6 +184,7 @@ const LABELS: Record<Mode, string> = {
   floor: 'durable floor (see below)',
   service: 'POST /v1/decisions (SQLite, durable audit, 6 policies, 50 users)',
   keyed: 'same, each request with an `Idempotency-Key` (as node-client guards send)',
+  tokens: 'same, keyed, each a 600–5,400 EUR transfer redeeming a fresh single-use step-up token',
 };
 const share = (mode: Mode, of: Mode, c: number) =>
   `${((100 * rps(`${mode}/${c}`)) / rps(`${of}/${c}`)).toFixed(0)}%`;
@@ -155,7 +194,8 @@ const rows = connectionCounts
       const xs = runs.get(`${mode}/${c}`)!;
       const ofBare =
         mode === 'bare' ? '' : mode === 'service' ? `**${share(mode, 'bare', c)}**` : share(mode, 'bare', c);
-      const ofFloor = mode === 'service' || mode === 'keyed' ? share(mode, 'floor', c) : '';
+      const ofFloor =
+        mode === 'service' || mode === 'keyed' || mode === 'tokens' ? share(mode, 'floor', c) : '';
       return `| ${c} | ${LABELS[mode]} | ${Math.round(rps(`${mode}/${c}`))} | ${median(xs.map((x) => x.p50))} ms | ${median(xs.map((x) => x.p99))} ms | ${Math.round(median(xs.map((x) => x.cpu)))} µs | ${ofBare} | ${ofFloor} |`;
     }),
   )
@@ -185,7 +225,10 @@ Every decision is answered only after its audit record is durable (\`audit.db\`,
 
 Server pinned to core 0 (\`taskset -c 0\`), autocannon in the bench process (\`taskset -c 1\`),
 ${rounds} alternating rounds of ${seconds} s, medians; loopback. Load average at the end: ${load1} (other work on the
-machine skews absolute numbers and the ratio).
+machine skews absolute numbers and the ratio). The machine also runs for minutes or hours in a fast
+or a slow state, which moves every absolute figure together: the bare server's row gauges it
+(about 43,000 req/s at 64 connections in the fast state, 13,000–16,000 in the slow one). Compare
+runs made in different states by their shares of the floor, not by req/s or CPU.
 
 | connections | target | req/s | p50 | p99 | server CPU per request | share of bare (target 60%) | share of the durable floor |
 | --- | --- | --- | --- | --- | --- | --- | --- |
@@ -204,6 +247,16 @@ event-loop turn for each, since 2026-12-07; before, each request paid both commi
 Measured in alternating processes on 2026-12-07 (64 connections, CPU per keyed decision, medians
 of 4–5 rounds): group commit 318 → 277 µs; then time-ordered keys (UUIDv7, what node-client sends
 now) against random UUIDs 272 → 231 µs.
+
+The token rows are the same service process again: each request is a transfer that the policies
+step up (single-use: bound to its transaction) and presents a fresh step-up token minted for it by
+the service before the run; the run fails if any token is refused (a refused token answers
+\`step_up\` with a 200). Such a request also verifies an ES256 signature (table below) and consumes
+the token's id durably. Since 2026-12-07 the consumptions of one event-loop turn share one fsynced
+commit (\`SqliteStore.durably\`); before, each paid its own fsync on the event loop. Measured in
+alternating processes on 2026-12-07 (64 connections, 2 rounds each, the machine in its slow
+state): 767 and 667 redemptions/s before (1,012 and 1,121 µs CPU each), 926 and 961 after (986 and
+1,025 µs): about 1.3× the throughput (1.2× and 1.4× by pair), p50 81–97 → 69–71 ms.
 
 Audit log during the service runs: ${auditBatch.toFixed(1)} records per commit on average, ${auditCommitMs.toFixed(1)} ms per
 commit (fsync included), ${auditFailures} failed writes.
