@@ -216,6 +216,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
   `,
+  // 6: no index of decisions by user, as on SQLite (issue 18): nothing reads decisions but by id,
+  // and each decision's insert updated it at its user's place in the index. Replicas of the
+  // version before run unchanged on this schema.
+  'DROP INDEX IF EXISTS decisions_user;',
 ];
 
 /** The schema version the running code needs. */

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeChallengeStoreContract } from '../contract/challenge-store-contract.js';
 import { describeStoreContract } from '../contract/store-contract.js';
@@ -46,6 +47,13 @@ describe('PostgreSQL + Redis family', () => {
     });
     expect(await again.ping()).toBe(true);
     await again.close();
+    // Issue 18: the decisions table is indexed by id only (nothing reads it by user).
+    const pool = new pg.Pool({ connectionString: env.databaseUrl, max: 1 });
+    const indexes = await pool.query(
+      "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'decisions'",
+    );
+    await pool.end();
+    expect(indexes.rows.map((r: { indexname: string }) => r.indexname)).toEqual(['decisions_pkey']);
   });
 
   it('answers 503-class errors while PostgreSQL does not answer', async () => {

@@ -1,9 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../contract/store-contract.js';
 import type { DecisionEffects } from '../store.js';
+import { MIGRATIONS } from './migrations.js';
 import { SqliteChallengeStore } from './sqlite-challenge-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -115,6 +117,33 @@ describe('SqliteStore', () => {
     await store.migrate();
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('user_version', { simple: true })).toBeGreaterThan(0);
+    await store.close();
+  });
+
+  it('a store made before migration 8 loses the index of decisions by user; its decisions stay readable by id', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db');
+    const old = new Database(file);
+    for (const m of MIGRATIONS.slice(0, 7)) old.exec(m);
+    old.pragma('user_version = 7');
+    old
+      .prepare(
+        `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version)
+           VALUES ('dec_old', 1, 'u1', 'payments.transfer', 'step_up', 'key_1', 'v1')`,
+      )
+      .run();
+    expect(old.prepare("SELECT name FROM sqlite_master WHERE name = 'decisions_user'").get()).toBeDefined();
+    old.close();
+    const store = new SqliteStore({ file });
+    await store.migrate();
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const indexes = store.db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decisions'")
+      .pluck()
+      .all();
+    // Issue 18: only the primary key's own index is left (nothing reads decisions by user).
+    expect(indexes).toEqual(['sqlite_autoindex_decisions_1']);
+    expect(await store.getDecision('dec_old')).toMatchObject({ userId: 'u1', decision: 'step_up' });
+    expect(await store.setFeedback('dec_old', 'fraud', undefined, 2)).toBe(true);
     await store.close();
   });
 
