@@ -37,3 +37,20 @@ export function randomId(bytes: number): string {
 export function timeOrderedId(bytes: number, now = Date.now()): string {
   return `${now.toString(16).padStart(12, '0')}${randomId(bytes)}`;
 }
+
+/** What every decision id starts with ({@link newDecisionId}). */
+export const DECISION_ID_PREFIX = 'dec_';
+
+/** A decision id: `dec_`, the time, and 128 random bits ({@link timeOrderedId}). */
+export const newDecisionId = (now = Date.now()): string => `${DECISION_ID_PREFIX}${timeOrderedId(16, now)}`;
+
+/**
+ * The lowest decision id {@link newDecisionId} can make at `ms`: every decision made earlier has
+ * a lower id, so a store deletes old decisions by a range of its primary key instead of a scan.
+ *
+ * @example
+ * decisionIdFloor(0x18f3a2b4c5d); // 'dec_018f3a2b4c5d'
+ */
+export function decisionIdFloor(ms: number): string {
+  return `${DECISION_ID_PREFIX}${Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0')}`;
+}

@@ -24,7 +24,7 @@ import { createSenders } from './senders/create-senders.js';
 import type { ServiceContext } from './service-context.js';
 import { type GeoResolver, openMaxmind } from './state/geo-resolver.js';
 import { DB_FILE_NAME } from './stores/builtin-drivers.js';
-import type { Store } from './stores/store.js';
+import type { PurgeBefore, Store } from './stores/store.js';
 import { openStores } from './stores/store-drivers.js';
 import type { Stores } from './stores/stores.js';
 import { KeyRing, keyRetention } from './tokens/key-ring.js';
@@ -34,6 +34,14 @@ export { DB_FILE_NAME };
 
 /** How often a running service re-reads its signing keys and purges expired rows, ms. */
 export const KEY_REFRESH_MS = 30_000;
+
+/**
+ * What housekeeping at `t` (ms) deletes: action counts and failures outside the history window,
+ * decisions past `decisions.retention` (feedback then answers 404; the audit log keeps them).
+ */
+export function purgeCutoffs(config: Pick<ServiceConfig, 'history' | 'decisions'>, t: number): PurgeBefore {
+  return { history: t - config.history.window * 1000, decisions: t - config.decisions.retention * 1000 };
+}
 
 /** Options of {@link startDecisionService}. */
 export interface StartOptions {
@@ -299,7 +307,7 @@ export async function startDecisionService(options: StartOptions = {}): Promise<
     const purge = setInterval(() => {
       const t = now();
       stores
-        .purgeExpired(t, t - config.history.window * 1000)
+        .purgeExpired(t, purgeCutoffs(config, t))
         .catch((err: unknown) => log.warn({ err }, 'purge failed'));
       keys.refresh().catch((err: unknown) => log.warn({ err }, 'key refresh failed'));
     }, KEY_REFRESH_MS);

@@ -11,15 +11,23 @@ import {
   SENDER_ENV_VARS,
   sendersConfigSchema,
 } from './challenge-config.js';
+import { durationSeconds } from './duration.js';
 import { idpsConfigSchema } from './idps-config.js';
 import { metricsConfigSchema } from './metrics-config.js';
-import type { ServiceConfigInput } from './service-config.js';
+import { DECISION_RETENTION, type ServiceConfigInput } from './service-config.js';
 import { usersConfigSchema } from './users-config.js';
 import { webAuthnConfigSchema } from './webauthn-config.js';
 
 const duration = {
   anyOf: [
     { type: 'integer', minimum: 0, maximum: 31_536_000 },
+    { type: 'string', pattern: '^(\\d+[smhd])+$', maxLength: 32 },
+  ],
+} as const;
+/** A retention: seconds from an hour to ten years, or a duration string ({@link retentionProblems}). */
+const retentionDuration = {
+  anyOf: [
+    { type: 'integer', minimum: DECISION_RETENTION.min, maximum: DECISION_RETENTION.max },
     { type: 'string', pattern: '^(\\d+[smhd])+$', maxLength: 32 },
   ],
 } as const;
@@ -58,6 +66,11 @@ export const configSchema = {
     metrics: metricsConfigSchema,
     console: { type: 'object', additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
     history: { type: 'object', additionalProperties: false, properties: { window: duration } },
+    decisions: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { retention: retentionDuration },
+    },
     idempotency: { type: 'object', additionalProperties: false, properties: { ttl: duration } },
     origins: stringList(500),
     trustedClients: stringList(64),
@@ -130,7 +143,24 @@ export { REMOVED_SETTINGS };
  * (ranges of duration strings, one setting against another), each with its JSON pointer.
  */
 export function configProblems(input: ServiceConfigInput): { path: string; message: string }[] {
-  return challengeConfigProblems(input.challenges);
+  return [...challengeConfigProblems(input.challenges), ...retentionProblems(input)];
+}
+
+/**
+ * Retentions written as duration strings, which the schema cannot bound: each from an hour to
+ * ten years (`decisions.retention`, `audit.replay.retention`).
+ */
+function retentionProblems(input: ServiceConfigInput): { path: string; message: string }[] {
+  const settings = [
+    ['/decisions/retention', input.decisions?.retention],
+    ['/audit/replay/retention', input.audit?.replay?.retention],
+  ] as const;
+  const { min, max } = DECISION_RETENTION;
+  return settings
+    .filter(
+      ([, value]) => value !== undefined && !(durationSeconds(value) >= min && durationSeconds(value) <= max),
+    )
+    .map(([path]) => ({ path, message: 'must be from 1h to 3650d' }));
 }
 
 /**

@@ -69,6 +69,26 @@ describe('configuration', () => {
     expect(level.message).toMatch(/^env STEPGATE_LOG_LEVEL \/logLevel: must be one of/);
   });
 
+  it('keeps decisions for feedback 180 days unless told, from an hour to ten years', () => {
+    expect(loadConfig({ env: {} }).decisions.retention).toBe(180 * 86_400);
+    const days = loadConfig({
+      config: parseConfigText('decisions:\n  retention: 400d\n', 'c.yaml'),
+      env: {},
+    });
+    expect(days.decisions.retention).toBe(400 * 86_400);
+    expect(loadConfig({ config: { decisions: { retention: 7200 } }, env: {} }).decisions.retention).toBe(
+      7200,
+    );
+    const short = located(() => parseConfigText('decisions:\n  retention: 10m\n', 'c.yaml'));
+    expect(short.message).toBe('c.yaml:2:14 /decisions/retention: must be from 1h to 3650d');
+    expect(() => loadConfig({ config: { decisions: { retention: 60 } }, env: {} })).toThrow(
+      '/decisions/retention: must be',
+    );
+    // The replay inputs' retention had the same lower bound, unchecked for strings until now.
+    const replay = located(() => parseConfigText('audit:\n  replay:\n    retention: 0s\n', 'c.yaml'));
+    expect(replay.message).toBe('c.yaml:3:16 /audit/replay/retention: must be from 1h to 3650d');
+  });
+
   it('validates a configuration object', () => {
     expect(() => loadConfig({ config: { server: { port: -1 } }, env: {} })).toThrow(
       '/server/port: must be >= 0',

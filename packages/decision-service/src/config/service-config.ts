@@ -57,6 +57,12 @@ export interface ServiceConfigInput {
   console?: { enabled?: boolean };
   /** Sliding window of action counts and failures. @defaultValue `{ window: '1h' }` */
   history?: { window?: DurationInput };
+  /**
+   * How long decisions are kept for feedback (`POST /v1/decisions/{id}/feedback` answers 404
+   * after it; the audit log keeps every decision's record). From `1h` to `3650d`.
+   * @defaultValue `{ retention: '180d' }`
+   */
+  decisions?: { retention?: DurationInput };
   /** How long an `Idempotency-Key` answer is kept. @defaultValue `{ ttl: '24h' }` */
   idempotency?: { ttl?: DurationInput };
   /** Browser origins of the app (CORS for the challenge routes). @defaultValue [] */
@@ -133,6 +139,8 @@ export interface ServiceConfig {
   /** The operator console at `/console` (on with `--dev`). */
   console: { enabled: boolean };
   history: { window: number };
+  /** Seconds a decision is kept for feedback. */
+  decisions: { retention: number };
   idempotency: { ttl: number };
   origins: string[];
   trustedClients: string[];
@@ -145,6 +153,12 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   server: { host: string; port: number; bodyLimit: number };
 }
+
+/**
+ * `decisions.retention`, seconds: chargebacks and fraud reports arrive up to about 120 days
+ * after a payment, so feedback is accepted for 180 days by default.
+ */
+export const DECISION_RETENTION = { default: 180 * 86_400, min: 3600, max: 3650 * 86_400 } as const;
 
 /** Audiences when the configuration names none. */
 export const DEFAULT_AUDIENCES: readonly string[] = Object.freeze(['default']);
@@ -172,6 +186,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     metrics: normalizeMetrics(input.metrics),
     console: { enabled: input.console?.enabled ?? false },
     history: { window: durationSeconds(input.history?.window ?? '1h') },
+    decisions: { retention: durationSeconds(input.decisions?.retention ?? DECISION_RETENTION.default) },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
     origins: input.origins ?? [],
     trustedClients: input.trustedClients ?? [],

@@ -11,7 +11,7 @@ import { auditOrWithhold } from '../audit/service-audit.js';
 import { type PreparedChallenge, prepareChallenge } from '../challenges/open-challenge.js';
 import { nonceBinding } from '../idps/provider-nonce.js';
 import { providerStepUps } from '../idps/provider-step-up.js';
-import { timeOrderedId } from '../ids.js';
+import { newDecisionId } from '../ids.js';
 import { logCensored } from '../logging/logger.js';
 import type { Caller, ServiceContext } from '../service-context.js';
 import { historySnapshot } from '../state/history.js';
@@ -21,9 +21,6 @@ import { checkProviderToken } from './check-provider-token.js';
 import { checkPresentedToken } from './check-token.js';
 import { requestDigest } from './digest.js';
 import { refuseInvalidRequest } from './refuse-invalid.js';
-
-/** A decision id: `dec_`, the time, and 128 random bits ({@link timeOrderedId}). */
-export const newDecisionId = (): string => `dec_${timeOrderedId(16)}`;
 
 /** Inputs of {@link decide} beyond the request body. */
 export interface DecideOptions {
@@ -104,7 +101,7 @@ async function decideTraced(
   const evaluation = { request: forEngine, now: nowSec, history };
   const verdict = traced.stage('evaluate', () => policy.evaluate(evaluation));
 
-  const decisionId = newDecisionId();
+  const decisionId = newDecisionId(now);
   if (verdict.invalid !== undefined) {
     // A field of the wrong type: a 400, audited; the request was not evaluated (issue 22).
     await refuseInvalidRequest(ctx, {

@@ -335,8 +335,17 @@ export interface Store
     IdempotencyStore,
     TokenStore {
   /**
-   * Deletes expired jtis, idempotency records and console sessions, and — when `historyBefore` is given — action
-   * counts and failures older than it (outside every sliding window). @returns rows removed.
+   * Deletes expired jtis, idempotency records and console sessions; action counts and failures
+   * older than `before.history` (outside every sliding window); decisions made before
+   * `before.decisions` (past the feedback window, `decisions.retention`). @returns rows removed.
    */
-  purgeExpired(now: number, historyBefore?: number): Promise<number>;
+  purgeExpired(now: number, before?: PurgeBefore): Promise<number>;
+}
+
+/** Times (ms) before which history and decisions are deleted by `purgeExpired`; each optional. */
+export interface PurgeBefore {
+  /** Action counts and failures older than this. */
+  history?: number;
+  /** Decisions (the rows feedback labels) made before this. */
+  decisions?: number;
 }

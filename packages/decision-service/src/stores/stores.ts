@@ -12,6 +12,7 @@ import type {
   DecisionStore,
   IdempotencyStore,
   KeyStore,
+  PurgeBefore,
   Store,
   StoreLifecycle,
   TokenStore,
@@ -39,8 +40,8 @@ export interface Stores {
   migrate(): Promise<void>;
   /** Whether every part answers (`/readyz`). */
   ping(): Promise<boolean>;
-  /** Deletes expired hot state and history older than `historyBefore`. @returns rows/keys removed. */
-  purgeExpired(now: number, historyBefore: number): Promise<number>;
+  /** Deletes expired hot state, and history and decisions older than `before`. @returns rows/keys removed. */
+  purgeExpired(now: number, before: PurgeBefore): Promise<number>;
   /** Closes every part (after the HTTP listener stopped). */
   close(): Promise<void>;
   /**
@@ -79,7 +80,7 @@ export interface StoreParts {
   /** Each part's lifecycle (durable store, hot store…), asked in order. */
   lifecycle: StoreLifecycle[];
   /** Purges the durable and hot parts (not the challenges: {@link Stores.purgeExpired} does). */
-  purgeExpired(now: number, historyBefore?: number): Promise<number>;
+  purgeExpired(now: number, before?: PurgeBefore): Promise<number>;
 }
 
 /**
@@ -139,6 +140,6 @@ export function composeStore(p: StoreParts): Store {
     insertDeviceToken: (r) => tokens.insertDeviceToken(r),
     getDeviceToken: (jti) => tokens.getDeviceToken(jti),
     revokeDeviceTokens: (userId, deviceId, at) => tokens.revokeDeviceTokens(userId, deviceId, at),
-    purgeExpired: (now, historyBefore) => p.purgeExpired(now, historyBefore),
+    purgeExpired: (now, before) => p.purgeExpired(now, before),
   };
 }

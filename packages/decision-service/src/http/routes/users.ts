@@ -65,7 +65,7 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable): vo
         204: { description: 'Recorded.' },
         400: errorResponse('Malformed body (`invalid_request`).'),
         401: errorResponse('Missing or wrong API key (`unauthorized`).'),
-        404: errorResponse('No such decision (`not_found`).'),
+        404: errorResponse('No such decision, or one older than `decisions.retention` (`not_found`).'),
       },
     },
     handler: async (request, reply, caller) => {

@@ -7,6 +7,7 @@
  * describeStoreContract('postgres', async () => new PostgresStore(...));
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { newDecisionId } from '../../ids.js';
 import type { DecisionEffects, Store } from '../store.js';
 
 /** Creates a fresh, empty, migrated-or-not store for one test. */
@@ -295,6 +296,36 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(await store.purgeExpired(T0 + 1000)).toBe(0);
     });
 
+    it('purges decisions made before the feedback window, and nothing newer', async () => {
+      const decision = (id: string, at: number) => {
+        const e = effects('u1', 'a.b', at);
+        return { ...e, decision: { ...e.decision, id } };
+      };
+      const ids = {
+        old: newDecisionId(T0 - 86_400_000),
+        edge: newDecisionId(T0),
+        recent: newDecisionId(T0 + 1),
+        // Ids not made by newDecisionId go by their time only: kept while they are recent.
+        lowButRecent: 'dec_000000000000recent',
+      };
+      await store.recordDecision(decision(ids.old, T0 - 86_400_000));
+      await store.recordDecision(decision(ids.edge, T0));
+      await store.recordDecision(decision(ids.recent, T0 + 1));
+      await store.recordDecision(decision(ids.lowButRecent, T0 + 1));
+      // Without a decisions time, no decision goes.
+      await store.purgeExpired(T0 + 1, { history: T0 });
+      expect(await store.getDecision(ids.old)).toBeDefined();
+      expect(await store.purgeExpired(T0 + 1, { decisions: T0 })).toBe(1);
+      expect(await store.getDecision(ids.old)).toBeUndefined();
+      expect(await store.setFeedback(ids.old, 'fraud', undefined, T0 + 2)).toBe(false);
+      for (const id of [ids.edge, ids.recent, ids.lowButRecent]) {
+        expect((await store.getDecision(id))?.id).toBe(id);
+      }
+      expect(await store.purgeExpired(T0 + 1, { decisions: T0 + 1 })).toBe(1);
+      expect(await store.getDecision(ids.edge)).toBeUndefined();
+      expect(await store.getDecision(ids.recent)).toBeDefined();
+    });
+
     it('purges expired state', async () => {
       await store.consumeJti('old', T0 + 10, T0);
       expect(await store.purgeExpired(T0 + 400_000)).toBe(1);
@@ -302,7 +333,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await store.recordDecision(effects('u1', 'a.b', T0 - 7_200_000));
       await store.recordDecision(effects('u1', 'a.b', T0));
       await store.recordFailure('u1', T0 - 7_200_000);
-      expect(await store.purgeExpired(T0, T0 - 3_600_000)).toBe(2);
+      expect(await store.purgeExpired(T0, { history: T0 - 3_600_000 })).toBe(2);
       expect((await store.loadUserState({ userId: 'u1', windowStart: 0 })).actionCounts).toEqual({
         'a.b': 1,
       });

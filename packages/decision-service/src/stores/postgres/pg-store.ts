@@ -1,5 +1,6 @@
 import type { Geo } from '@stepgate/protocol';
 import type { Pool } from 'pg';
+import { decisionIdFloor } from '../../ids.js';
 import type {
   ApiKeyRecord,
   ConsoleSessionRecord,
@@ -31,6 +32,9 @@ import {
   pgUser,
   RowDecodeError,
 } from './pg-rows.js';
+
+/** Most decision rows one statement of a purge deletes. */
+const PURGE_CHUNK = 5000;
 
 /** The one-minute bucket of a time (as the SQLite store counts actions). */
 const bucketOf = (ms: number): number => Math.floor(ms / 60_000);
@@ -354,6 +358,25 @@ export class PgStore implements StoreLifecycle, UserStore, KeyStore, DecisionSto
             [at, userId, deviceId],
           );
     return r.rowCount ?? 0;
+  }
+
+  /**
+   * Deletes decisions made before `before` (past the feedback window), by a range of the
+   * time-ordered primary key, in chunks of {@link PURGE_CHUNK} rows so that no statement holds
+   * locks on a large part of the table. `at` is checked too, so an id not made by
+   * `newDecisionId` is never deleted early. @returns rows removed.
+   */
+  async purgeDecisions(before: number): Promise<number> {
+    const floor = decisionIdFloor(before);
+    let n = 0;
+    for (;;) {
+      const r = await this.pool.query(
+        'DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE id < $1 AND at < $2 ORDER BY id LIMIT $3)',
+        [floor, before, PURGE_CHUNK],
+      );
+      n += r.rowCount ?? 0;
+      if ((r.rowCount ?? 0) < PURGE_CHUNK) return n;
+    }
   }
 
   /** Deletes history older than `historyBefore` (outside every sliding window). @returns rows removed. */

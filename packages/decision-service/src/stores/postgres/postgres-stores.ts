@@ -139,10 +139,11 @@ export async function openPostgresStores(options: PostgresStoresOptions): Promis
     tokens,
     challenges,
     lifecycle: [pgPart, redisPart],
-    async purgeExpired(now, historyBefore) {
+    async purgeExpired(now, before) {
       let n = await hot.purgeExpired(now);
       n += await durable.purgeConsoleSessions(now);
-      if (historyBefore !== undefined) n += await durable.purgeHistory(historyBefore);
+      if (before?.history !== undefined) n += await durable.purgeHistory(before.history);
+      if (before?.decisions !== undefined) n += await durable.purgeDecisions(before.decisions);
       return n;
     },
   });
@@ -158,8 +159,8 @@ export async function openPostgresStores(options: PostgresStoresOptions): Promis
     webauthn,
     migrate: () => store.migrate(),
     ping: () => store.ping(),
-    async purgeExpired(now, historyBefore) {
-      let n = await store.purgeExpired(now, historyBefore);
+    async purgeExpired(now, before) {
+      let n = await store.purgeExpired(now, before);
       n += await challenges.purgeExpired(now);
       n += await webauthn.purgeExpired(now);
       return n;

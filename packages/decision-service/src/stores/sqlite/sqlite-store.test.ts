@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { newDecisionId } from '../../ids.js';
 import { describeStoreContract } from '../contract/store-contract.js';
 import type { DecisionEffects } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -120,6 +121,32 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('purges many decisions in chunks, letting the event loop turn between them', async () => {
+    const store = new SqliteStore({
+      file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),
+    });
+    await store.migrate();
+    const insert = store.db.prepare(
+      `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version)
+         VALUES (?, ?, 'u1', 'a.b', 'allow', 'key_1', 'v1')`,
+    );
+    const at = (i: number) => 1_800_000_000_000 + i;
+    store.transact(() => {
+      for (let i = 0; i < 4500; i++) insert.run(newDecisionId(at(i)), at(i));
+    });
+    let turns = 0;
+    const tick = () => {
+      turns++;
+      if (turns < 100) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // Everything before the 4,400th decision: three chunks (2,000 + 2,000 + 400).
+    expect(await store.purgeExpired(at(0), { decisions: at(4400) })).toBe(4400);
+    expect(turns).toBeGreaterThanOrEqual(2);
+    expect(store.db.prepare('SELECT count(*) FROM decisions').pluck().get()).toBe(100);
+    await store.close();
+  });
+
   it('a store made before migration 8 loses the index of decisions by user; its decisions stay readable by id', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db');
     const old = new Database(file);
@@ -159,8 +186,9 @@ describe('SqliteStore', () => {
 
   it('other writes (here a purge) keep synchronous = NORMAL', async () => {
     const { store, levels } = await observedStore();
-    await store.purgeExpired(1e12, 1e12);
-    expect(levels).toEqual([NORMAL]);
+    await store.purgeExpired(1e12, { history: 1e12, decisions: 1e12 });
+    // Two commits: the expired state, then the decisions (one chunk).
+    expect(levels).toEqual([NORMAL, NORMAL]);
     await store.close();
   });
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { decisionIdFloor } from '../../ids.js';
 import type {
   ApiKeyRecord,
   ConsoleSessionRecord,
@@ -9,6 +10,7 @@ import type {
   DeviceTokenRecord,
   FactorRecord,
   IdempotencyClaim,
+  PurgeBefore,
   SigningKeyRecord,
   SigningKeyUse,
   Store,
@@ -35,6 +37,9 @@ import { StateReader } from './state-reader.js';
 import { statementCache } from './statements.js';
 import { TurnBatch } from './turn-batch.js';
 import { bucketOf } from './user-state.js';
+
+/** Most decision rows one transaction of a purge deletes. */
+const PURGE_CHUNK = 2000;
 
 /** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
@@ -356,16 +361,39 @@ export class SqliteStore implements Store {
     );
   }
 
-  async purgeExpired(now: number, historyBefore?: number): Promise<number> {
-    return this.transact(() => {
+  async purgeExpired(now: number, before?: PurgeBefore): Promise<number> {
+    let n = this.transact(() => {
       let n = this.sql('DELETE FROM used_jtis WHERE expires_at < ?').run(now).changes;
-      if (historyBefore !== undefined) {
-        n += this.sql('DELETE FROM action_counts WHERE bucket < ?').run(bucketOf(historyBefore)).changes;
-        n += this.sql('DELETE FROM failures WHERE at < ?').run(historyBefore).changes;
+      if (before?.history !== undefined) {
+        n += this.sql('DELETE FROM action_counts WHERE bucket < ?').run(bucketOf(before.history)).changes;
+        n += this.sql('DELETE FROM failures WHERE at < ?').run(before.history).changes;
       }
       n += this.sql('DELETE FROM idempotency WHERE expires_at < ?').run(now).changes;
       n += this.sql('DELETE FROM console_sessions WHERE expires_at <= ?').run(now).changes;
       return n;
     });
+    if (before?.decisions !== undefined) n += await this.#purgeDecisions(before.decisions);
+    return n;
+  }
+
+  /**
+   * Deletes decisions made before `before`, by a range of the (time-ordered) primary key, in
+   * chunks of {@link PURGE_CHUNK} rows with a turn of the event loop between them: the first purge
+   * of a large store does not hold the event loop for seconds. `at` is checked too, so an id not
+   * made by `newDecisionId` is never deleted early.
+   */
+  async #purgeDecisions(before: number): Promise<number> {
+    const purge = this.sql(
+      'DELETE FROM decisions WHERE id IN (SELECT id FROM decisions WHERE id < ? AND at < ? ORDER BY id LIMIT ?)',
+    );
+    const floor = decisionIdFloor(before);
+    let n = 0;
+    for (;;) {
+      const deleted = this.transact(() => purge.run(floor, before, PURGE_CHUNK).changes);
+      n += deleted;
+      if (deleted < PURGE_CHUNK) return n;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!this.db.open) return n;
+    }
   }
 }

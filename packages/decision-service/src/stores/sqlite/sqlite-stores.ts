@@ -50,8 +50,8 @@ export async function openSqliteStores(
         await webauthn.migrate();
       },
       ping: () => store.ping(),
-      async purgeExpired(now, historyBefore) {
-        let n = await store.purgeExpired(now, historyBefore);
+      async purgeExpired(now, before) {
+        let n = await store.purgeExpired(now, before);
         n += await challenges.purgeExpired(now);
         n += await webauthn.purgeExpired(now);
         return n;
