@@ -233,6 +233,9 @@ export interface ChallengeStore {
   /** Spends an unspent ticket. @returns false when it was already spent. */
   spendTicket(id: string, now: number): Promise<boolean>;
 
-  /** Deletes expired rows (unverified expired challenges included). @returns how many. */
+  /**
+   * Deletes expired rows: unverified challenges once expired, verified ones a day past their
+   * expiry (their status stays readable meanwhile). @returns how many.
+   */
   purgeExpired(now: number): Promise<number>;
 }

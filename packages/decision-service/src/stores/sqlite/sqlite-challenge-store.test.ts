@@ -55,6 +55,21 @@ describeChallengeStoreContract('sqlite (file, WAL, durable writes group-committe
 });
 
 describe('SqliteChallengeStore', () => {
+  it('deletes a verified challenge a day after its expiry, as its Redis key expires', async () => {
+    const { main, store } = await open(join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db'));
+    await store.insertChallenge(challengeRow('chl_done', 1000));
+    await store.insertChallenge(challengeRow('chl_open', 1000));
+    expect(await store.completeChallenge('chl_done', 500)).toBe('ok');
+    expect(await store.purgeExpired(1001)).toBe(1);
+    expect(await store.getChallenge('chl_open')).toBeUndefined();
+    expect((await store.getChallenge('chl_done'))?.status).toBe('verified');
+    await store.purgeExpired(1000 + 86_400_000);
+    expect(await store.getChallenge('chl_done')).toBeDefined();
+    await store.purgeExpired(1001 + 86_400_000);
+    expect(await store.getChallenge('chl_done')).toBeUndefined();
+    await main.close();
+  });
+
   it('S6, S7: counted attempts and accepted TOTP steps commit with synchronous = FULL, and the connection returns to NORMAL', async () => {
     const { main, store } = await open(join(mkdtempSync(join(tmpdir(), 'stepgate-cs-')), 'stepgate.db'));
     await store.insertChallenge(challengeRow('chl_durable', 10_000));

@@ -23,6 +23,9 @@ import { type DurableWriter, eachDurably } from './durable.js';
 import { challengeFromRow, type Row, withOptional } from './rows.js';
 import { statementCache } from './statements.js';
 
+/** How long past its expiry a verified challenge is kept (its Redis key's TTL, redis-challenge-store.ts). */
+const VERIFIED_KEPT_MS = 86_400_000;
+
 /** @internal Writes a challenge row; shared with the decision batch, which stores it with its decision. */
 export function insertChallengeRow(sql: (text: string) => Database.Statement, r: ChallengeRecord): void {
   sql(
@@ -363,9 +366,10 @@ export class SqliteChallengeStore implements ChallengeStore {
 
   async purgeExpired(now: number): Promise<number> {
     return this.#db.transaction(() => {
-      let n = this.#sql("DELETE FROM challenges WHERE expires_at < ? AND status <> 'verified'").run(
-        now,
-      ).changes;
+      // A verified challenge stays a day past its expiry (as its Redis key's TTL), for its status page.
+      let n = this.#sql(
+        "DELETE FROM challenges WHERE expires_at < ? AND (status <> 'verified' OR expires_at < ?)",
+      ).run(now, now - VERIFIED_KEPT_MS).changes;
       n += this.#sql('DELETE FROM challenge_bindings WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM sent_codes WHERE expires_at < ?').run(now).changes;
       n += this.#sql('DELETE FROM send_slots WHERE expires_at < ?').run(now).changes;
