@@ -37,10 +37,19 @@ export const KEY_REFRESH_MS = 30_000;
 
 /**
  * What housekeeping at `t` (ms) deletes: action counts and failures outside the history window,
- * decisions past `decisions.retention` (feedback then answers 404; the audit log keeps them).
+ * decisions past `decisions.retention` (feedback then answers 404; the audit log keeps them),
+ * and remembered-device tokens a day past their expiry and the tolerated clock difference (such a
+ * token is refused as expired anyway; its row only said whether it was revoked).
  */
-export function purgeCutoffs(config: Pick<ServiceConfig, 'history' | 'decisions'>, t: number): PurgeBefore {
-  return { history: t - config.history.window * 1000, decisions: t - config.decisions.retention * 1000 };
+export function purgeCutoffs(
+  config: Pick<ServiceConfig, 'history' | 'decisions' | 'tokens'>,
+  t: number,
+): PurgeBefore {
+  return {
+    history: t - config.history.window * 1000,
+    decisions: t - config.decisions.retention * 1000,
+    deviceTokens: t - config.tokens.clockSkew * 1000 - 86_400_000,
+  };
 }
 
 /** Options of {@link startDecisionService}. */

@@ -38,6 +38,7 @@ describe('decision retention', () => {
     const gone = await call('POST', `/v1/decisions/${first}/feedback`, { label: 'fraud' });
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('not_found');
+    expect(gone.body.error.message).toMatch(/decisions\.retention/);
     expect((await call('POST', `/v1/decisions/${second}/feedback`, { label: 'fraud' })).status).toBe(204);
   });
 });

@@ -337,7 +337,8 @@ export interface Store
   /**
    * Deletes expired jtis, idempotency records and console sessions; action counts and failures
    * older than `before.history` (outside every sliding window); decisions made before
-   * `before.decisions` (past the feedback window, `decisions.retention`). @returns rows removed.
+   * `before.decisions` (past the feedback window, `decisions.retention`); remembered-device
+   * tokens that expired before `before.deviceTokens`. @returns rows removed.
    */
   purgeExpired(now: number, before?: PurgeBefore): Promise<number>;
 }
@@ -348,4 +349,6 @@ export interface PurgeBefore {
   history?: number;
   /** Decisions (the rows feedback labels) made before this. */
   decisions?: number;
+  /** Remembered-device tokens that expired before this (revoked or not). */
+  deviceTokens?: number;
 }

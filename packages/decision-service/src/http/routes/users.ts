@@ -72,7 +72,10 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable): vo
       const { id } = request.params as { id: string };
       const body = request.body as FeedbackRequest;
       if (!(await ctx.store.setFeedback(id, body.label, body.note, ctx.now()))) {
-        throw new StepgateError('not_found', 'no such decision');
+        throw new StepgateError(
+          'not_found',
+          'no such decision (decisions are kept for feedback for decisions.retention)',
+        );
       }
       // Audited too, so a backtest reads labels from the audit log (the note is not kept).
       await auditOrWithhold(

@@ -359,5 +359,26 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.getDeviceToken('dt2'))?.revokedAt).toBeUndefined();
       expect(await store.revokeDeviceTokens('u1', undefined, T0 + 2)).toBe(1);
     });
+
+    it('purges remembered-device tokens that expired before the given time, revoked or not', async () => {
+      const token = (jti: string, expiresAt: number) => ({
+        jti,
+        userId: 'u1',
+        deviceId: 'd1',
+        issuedAt: T0 - 1e9,
+        expiresAt,
+      });
+      await store.insertDeviceToken(token('old', T0 - 1));
+      await store.insertDeviceToken(token('oldRevoked', T0 - 2));
+      await store.insertDeviceToken(token('edge', T0));
+      await store.insertDeviceToken(token('live', T0 + 1e9));
+      await store.revokeDeviceTokens('u1', undefined, T0 - 10);
+      expect(await store.purgeExpired(T0, { history: T0 })).toBe(0);
+      expect(await store.purgeExpired(T0, { deviceTokens: T0 })).toBe(2);
+      expect(await store.getDeviceToken('old')).toBeUndefined();
+      expect(await store.getDeviceToken('oldRevoked')).toBeUndefined();
+      expect((await store.getDeviceToken('edge'))?.jti).toBe('edge');
+      expect((await store.getDeviceToken('live'))?.revokedAt).toBe(T0 - 10);
+    });
   });
 }

@@ -220,6 +220,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   // and each decision's insert updated it at its user's place in the index. Replicas of the
   // version before run unchanged on this schema.
   'DROP INDEX IF EXISTS decisions_user;',
+  // 7: remembered-device tokens by expiry, for the housekeeping purge (as SQLite's migration 9).
+  // Replicas of the version before run unchanged on this schema.
+  'CREATE INDEX device_tokens_expiry ON device_tokens (expires_at);',
 ];
 
 /** The schema version the running code needs. */

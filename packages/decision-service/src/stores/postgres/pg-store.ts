@@ -379,6 +379,12 @@ export class PgStore implements StoreLifecycle, UserStore, KeyStore, DecisionSto
     }
   }
 
+  /** Deletes remembered-device tokens that expired before `before`. @returns rows removed. */
+  async purgeDeviceTokens(before: number): Promise<number> {
+    const r = await this.pool.query('DELETE FROM device_tokens WHERE expires_at < $1', [before]);
+    return r.rowCount ?? 0;
+  }
+
   /** Deletes history older than `historyBefore` (outside every sliding window). @returns rows removed. */
   async purgeHistory(historyBefore: number): Promise<number> {
     const a = await this.pool.query('DELETE FROM action_counts WHERE bucket < $1', [bucketOf(historyBefore)]);

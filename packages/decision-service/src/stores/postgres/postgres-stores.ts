@@ -144,6 +144,7 @@ export async function openPostgresStores(options: PostgresStoresOptions): Promis
       n += await durable.purgeConsoleSessions(now);
       if (before?.history !== undefined) n += await durable.purgeHistory(before.history);
       if (before?.decisions !== undefined) n += await durable.purgeDecisions(before.decisions);
+      if (before?.deviceTokens !== undefined) n += await durable.purgeDeviceTokens(before.deviceTokens);
       return n;
     },
   });

@@ -98,4 +98,7 @@ export const MIGRATIONS: readonly string[] = [
   // commit rewrote one of its pages per user in the batch (a decision's insert 46 µs with it,
   // 13 µs without, on 2026-12-07). A user's history is read from the audit log.
   'DROP INDEX IF EXISTS decisions_user;',
+  // 9: remembered-device tokens by expiry, so the housekeeping purge deletes the expired ones
+  // without reading the whole table (before, none was ever deleted).
+  'CREATE INDEX device_tokens_expiry ON device_tokens (expires_at);',
 ];

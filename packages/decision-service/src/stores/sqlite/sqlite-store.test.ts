@@ -121,6 +121,24 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('purges decisions and device tokens through an index, never by reading the whole table', async () => {
+    const store = new SqliteStore({
+      file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),
+    });
+    await store.migrate();
+    const plan = (sql: string, ...params: unknown[]) =>
+      (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join('; ');
+    expect(
+      plan('SELECT id FROM decisions WHERE id < ? AND at < ? ORDER BY id LIMIT ?', 'dec_1', 1, 10),
+    ).toMatch(/SEARCH decisions USING (PRIMARY KEY|INDEX sqlite_autoindex_decisions_1) \(id<\?\)/);
+    expect(plan('DELETE FROM device_tokens WHERE expires_at < ?', 1)).toMatch(
+      /SEARCH device_tokens USING INDEX device_tokens_expiry \(expires_at<\?\)/,
+    );
+    await store.close();
+  });
+
   it('purges many decisions in chunks, letting the event loop turn between them', async () => {
     const store = new SqliteStore({
       file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),

@@ -368,6 +368,9 @@ export class SqliteStore implements Store {
         n += this.sql('DELETE FROM action_counts WHERE bucket < ?').run(bucketOf(before.history)).changes;
         n += this.sql('DELETE FROM failures WHERE at < ?').run(before.history).changes;
       }
+      if (before?.deviceTokens !== undefined) {
+        n += this.sql('DELETE FROM device_tokens WHERE expires_at < ?').run(before.deviceTokens).changes;
+      }
       n += this.sql('DELETE FROM idempotency WHERE expires_at < ?').run(now).changes;
       n += this.sql('DELETE FROM console_sessions WHERE expires_at <= ?').run(now).changes;
       return n;
