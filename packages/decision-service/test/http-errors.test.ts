@@ -77,8 +77,9 @@ describe('HTTP errors: the protocol shape, never a 5xx on user input', () => {
     expect(wrong.status).toBe(405);
     expect(wrong.body.error.code).toBe('method_not_allowed');
     expect(wrong.headers.get('allow')).toBe('POST');
-    const put = await call('DELETE', '/v1/users/u1');
-    expect(put.status).toBe(405);
+    const patch = await call('PATCH', '/v1/users/u1');
+    expect(patch.status).toBe(405);
+    expect(patch.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'PUT']);
   });
 
   it('400 for a malformed Stepgate-Client-IP or Idempotency-Key', async () => {

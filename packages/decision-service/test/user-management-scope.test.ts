@@ -9,6 +9,7 @@ const ROUTES: Array<[string, string, unknown]> = [
   ['PUT', '/v1/users/ann', { displayName: 'Ann' }],
   ['GET', '/v1/users/ann/factors', undefined],
   ['DELETE', '/v1/users/ann/factors/fac_nope', { subject: { id: 'ann' } }],
+  ['DELETE', '/v1/users/ann', { subject: { id: 'ann' } }],
   ['POST', '/v1/enrollments', { userId: 'ann', subject: { id: 'ann' }, method: 'totp' }],
 ];
 

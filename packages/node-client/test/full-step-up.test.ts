@@ -202,4 +202,30 @@ describe('enrollment (real service, through the proxy)', () => {
     expect('decision' in removal && removal.decision).toBe('step_up');
     expect((await stepgate.listFactors('newbie')).factors).toHaveLength(1);
   });
+
+  it('S31: erasing a user needs a step-up first (email code through the proxy); then the same call erases, once', async () => {
+    await stepgate.upsertUser('leaver', { email: 'leaver@example.com' });
+    const subject = { id: 'leaver', sessionId: 's3', acr: 'aal1' };
+    const first = await stepgate.deleteUser('leaver', subject);
+    if (!('decision' in first)) throw new Error('expected a step-up first');
+    expect(first.requirement.methods).toEqual(['email_otp']);
+    const challengeUrl = `${app.url}/stepgate/v1/challenges/${first.challenge.id}`;
+    expect((await json(`${challengeUrl}/start`, { method: 'email_otp' })).status).toBe(200);
+    const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=leaver%40example.com`, {
+      headers: { authorization: `Bearer ${svc.adminKey}` },
+    });
+    const code = ((await outbox.json()) as { messages: Array<{ code: string }> }).messages.at(-1)?.code;
+    const verified = await json(`${challengeUrl}/verify`, { method: 'email_otp', code });
+    expect(verified.status).toBe(200);
+    const { token } = (await verified.json()) as VerifyAnswer;
+    expect(await stepgate.deleteUser('leaver', subject, { stepUpToken: token })).toEqual({
+      deleted: { userId: 'leaver', factors: 0 },
+    });
+    expect(await svc.store.getUser('leaver')).toBeUndefined();
+    await expect(stepgate.deleteUser('leaver', subject, { stepUpToken: token })).rejects.toMatchObject({
+      code: 'service_rejected',
+      status: 404,
+      serviceCode: 'not_found',
+    });
+  });
 });

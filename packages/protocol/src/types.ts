@@ -554,6 +554,20 @@ export interface FactorRemovedAnswer {
   removed: FactorView;
 }
 
+/**
+ * Body of `DELETE /v1/users/{id}`: the user (`subject.id` is the user's id) and, on the retry, the
+ * token of the step-up the first call asked for.
+ */
+export interface UserDeletionRequest {
+  subject: Subject;
+  stepUpToken?: string;
+}
+
+/** Answer of `DELETE /v1/users/{id}` once the user is erased: whose, and how many factors went. */
+export interface UserDeletedAnswer {
+  deleted: { userId: string; factors: number };
+}
+
 /** Answer of `POST /v1/enrollments/{ticket}/webauthn/options`. */
 export interface WebAuthnRegistrationOptionsAnswer {
   publicKey: WebAuthnJson;

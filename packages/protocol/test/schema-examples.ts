@@ -34,6 +34,8 @@ import type {
   TotpConfirmRequest,
   TotpEnrollmentAnswer,
   TotpStartAnswer,
+  UserDeletedAnswer,
+  UserDeletionRequest,
   UserUpsertRequest,
   UserView,
   VerifyAnswer,
@@ -231,6 +233,11 @@ export const validExamples = {
     subject: { id: 'user_1', sessionId: 'sess_1', authTime: 1_700_000_000 },
   } satisfies FactorRemovalRequest,
   factorRemoved: { removed: factor } satisfies FactorRemovedAnswer,
+  userDeletionRequest: {
+    subject: { id: 'user_1', sessionId: 'sess_1' },
+    stepUpToken: 'eyJhbGciOiJFUzI1NiJ9.e30.c2ln',
+  } satisfies UserDeletionRequest,
+  userDeleted: { deleted: { userId: 'user_1', factors: 2 } } satisfies UserDeletedAnswer,
   webAuthnRegistrationOptions: {
     publicKey: { challenge: 'abc', rp: { id: 'bank.example' } },
   } satisfies WebAuthnRegistrationOptionsAnswer,

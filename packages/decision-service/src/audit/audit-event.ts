@@ -38,6 +38,9 @@ export const TOKEN_EVENT_TYPES = [
 /** A feedback label on a decision (`outcome`: `fraud` or `legit`; the note is not kept). */
 export const FEEDBACK_EVENT_TYPES = ['decision.feedback'] as const;
 
+/** A user erased (`DELETE /v1/users/{id}`): their earlier records stay. */
+export const USER_EVENT_TYPES = ['user.deleted'] as const;
+
 /** Every event type, `decision` first. */
 export const AUDIT_EVENT_TYPES = [
   'decision',
@@ -45,6 +48,7 @@ export const AUDIT_EVENT_TYPES = [
   ...FACTOR_EVENT_TYPES,
   ...TOKEN_EVENT_TYPES,
   ...FEEDBACK_EVENT_TYPES,
+  ...USER_EVENT_TYPES,
 ] as const;
 
 /** The type of an audit event. */
@@ -120,7 +124,8 @@ export interface AuditDetail {
   levelAboveProof?: boolean;
   /**
    * `factor.added` / `factor.removed`: why the change needed no step-up or its level differs from
-   * the proof — `first_factor`, `no_factor_at_level`, `capped_to_proof`, `admin_key`.
+   * the proof — `first_factor`, `no_factor_at_level`, `capped_to_proof`, `admin_key`;
+   * `user.deleted`: `no_factor` (nothing to step up with, so no step-up).
    */
   reason?: AuditCode;
   /** A contact point that changed, masked like `sentTo`. */

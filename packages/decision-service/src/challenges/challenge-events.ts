@@ -21,7 +21,9 @@ export type ChallengeEventType =
   | 'factor.announced'
   /** A registration that was refused (`detail.failure` says why: `origin`, `attestation_untrusted`, …). */
   | 'factor.rejected'
-  | 'factor.unlocked';
+  | 'factor.unlocked'
+  /** A user erased with everything the store held about them (`DELETE /v1/users/{id}`). */
+  | 'user.deleted';
 
 /** One challenge or factor event. */
 export interface ChallengeEvent {

@@ -180,3 +180,41 @@ export function announceContactChange(
     { method: p.changes[0]?.method ?? 'email_otp', failure: 'contact change announcement failed' },
   );
 }
+
+/**
+ * Announces a user's erasure (`DELETE /v1/users/{id}`, S31) at the contact points they had: what
+ * went — each sign-in method and contact point — one message per address
+ * (`kind: 'factor_removed'`). Called after the erasure, with what was read before it.
+ *
+ * @returns how many contact points were told.
+ * @example
+ * await announceUserErased(deps, { userId: 'u1', contacts: { email: 'a@example.com' }, factors, at: Date.now() });
+ */
+export function announceUserErased(
+  deps: ChallengeDeps,
+  p: { userId: string; contacts: ContactPoints; factors: readonly FactorRecord[]; at: number },
+): Promise<number> {
+  const what = [
+    ...p.factors.map((f) =>
+      `${NAMES[f.method] ?? f.method}${f.label ? ` ("${f.label}")` : ''}`.toLowerCase(),
+    ),
+    ...(p.contacts.email === undefined
+      ? []
+      : [`the email address ${maskContact('email_otp', p.contacts.email)}`]),
+    ...(p.contacts.phone === undefined
+      ? []
+      : [`the phone number ${maskContact('sms_otp', p.contacts.phone)}`]),
+  ];
+  const method = p.factors[0]?.method ?? (p.contacts.email === undefined ? 'sms_otp' : 'email_otp');
+  return deliver(
+    deps,
+    [p.contacts],
+    {
+      kind: 'factor_removed',
+      userId: p.userId,
+      subject: 'Your sign-in methods were removed',
+      text: `Every sign-in method of your account was removed at ${new Date(p.at).toISOString()}: ${what.join(', ')}. If this was not you, contact support now.`,
+    },
+    { method, failure: 'erasure announcement failed' },
+  );
+}

@@ -4,11 +4,15 @@ import {
   factorListSchema,
   factorRemovalRequestSchema,
   factorRemovedSchema,
+  type UserDeletionRequest,
+  userDeletedSchema,
+  userDeletionRequestSchema,
 } from '@stepgate/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
 import { describeFactor } from '../enrollment/credential-data.js';
 import { removeFactor } from '../enrollment/factor-removal.js';
+import { deleteUser } from '../enrollment/user-deletion.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { errorResponse, type RouteTable } from './route-table.js';
 
@@ -26,6 +30,9 @@ export const factorParamsSchema = {
 const { $id: _removalId, ...factorRemovalSchema } = factorRemovalRequestSchema;
 /** Answer of a removal. */
 const { $id: _removedId, ...factorRemovedBody } = factorRemovedSchema;
+/** Body and answer of `DELETE /v1/users/{id}`. */
+const { $id: _deletionId, ...userDeletionSchema } = userDeletionRequestSchema;
+const { $id: _deletedId, ...userDeletedBody } = userDeletedSchema;
 
 /**
  * `GET /v1/users/{id}/factors` and `DELETE /v1/users/{id}/factors/{factorId}` (docs/design/README.md "HTTP
@@ -79,6 +86,33 @@ export function registerFactorRoutes(
     handler: async (request, _reply, caller) => {
       const { id: userId, factorId } = request.params as { id: string; factorId: string };
       return removeFactor(deps, webauthn, userId, factorId, request.body as FactorRemovalRequest, caller!);
+    },
+  });
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/v1/users/:id',
+    auth: 'users',
+    summary:
+      'Erases a user: contact points, factors, credentials, known devices, history and remembered-device tokens, after a step-up to their strongest level (as removing every factor, S31): without `stepUpToken`, answers a step_up with a challenge. Audited (`user.deleted`); earlier audit records stay.',
+    tags: ['users'],
+    schemas: {
+      params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id } },
+      body: userDeletionSchema,
+      responses: {
+        200: {
+          description:
+            '`{ deleted: { userId, factors } }`, or `{ decision: "step_up", requirement, challenge }`.',
+          schema: { anyOf: [userDeletedBody, enrollmentStepUpSchema] },
+        },
+        400: errorResponse('Malformed body, or `subject.id` is not the user (`invalid_request`).'),
+        401: errorResponse('Missing or wrong API key.'),
+        403: errorResponse('The key may not manage users (`forbidden`).'),
+        404: errorResponse('No such user (`not_found`).'),
+      },
+    },
+    handler: async (request, _reply, caller) => {
+      const { id: userId } = request.params as { id: string };
+      return deleteUser(deps, webauthn, userId, request.body as UserDeletionRequest, caller!);
     },
   });
 }

@@ -212,6 +212,13 @@ export interface UserStore {
    */
   deleteFactor(userId: string, factorId: string): Promise<boolean>;
   /**
+   * Erases a user, durably before it resolves: the user's row (contact points), factors, known
+   * devices and fingerprints, last place, action counts, failures and remembered-device tokens.
+   * Decisions go with `decisions.retention`; audit records stay (the chain keeps every record).
+   * @returns false when the store held nothing about the user.
+   */
+  deleteUser(userId: string): Promise<boolean>;
+  /**
    * Records that a factor verified a challenge at `at` (its `lastUsedAt`). It never moves back:
    * verifications may finish out of order, on different replicas (SQL: `GREATEST`/`MAX` in one
    * statement). Not fsynced: a lost one only shows an older time.

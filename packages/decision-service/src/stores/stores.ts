@@ -107,6 +107,7 @@ export function composeStore(p: StoreParts): Store {
     insertFactor: (r) => users.insertFactor(r),
     listFactors: (userId) => users.listFactors(userId),
     deleteFactor: (userId, factorId) => users.deleteFactor(userId, factorId),
+    deleteUser: (userId) => users.deleteUser(userId),
     touchFactor: (userId, factorId, at) => users.touchFactor(userId, factorId, at),
     insertApiKey: (r) => keys.insertApiKey(r),
     findApiKeyByHash: (hash) => keys.findApiKeyByHash(hash),

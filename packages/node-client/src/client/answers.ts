@@ -10,6 +10,7 @@ import {
   isMethod,
   type PolicyFieldsAnswer,
   type Requirement,
+  type UserDeletedAnswer,
   type UserView,
 } from '@stepgate/protocol';
 import { validateAnswer } from './schemas.js';
@@ -111,6 +112,13 @@ export function parseFactorList(body: unknown): FactorListAnswer | undefined {
     validateAnswer('factorListSchema', body)
     ? (body as unknown as FactorListAnswer)
     : undefined;
+}
+
+/** A user's erasure: `{ deleted }`, or the `step_up` that must come first (S31). */
+export function parseDeletionAnswer(body: unknown): UserDeletedAnswer | EnrollmentStepUpAnswer | undefined {
+  if (!isRecord(body)) return undefined;
+  if (body.decision === 'step_up') return parseEnrollmentAnswer(body) as EnrollmentStepUpAnswer | undefined;
+  return validateAnswer('userDeletedSchema', body) ? (body as unknown as UserDeletedAnswer) : undefined;
 }
 
 /** A removal answer: the removed factor, or a step-up the user must pass first (S31). */

@@ -8,6 +8,7 @@ import type {
   Method,
   PolicyFieldsAnswer,
   Subject,
+  UserDeletedAnswer,
   UserUpsertRequest,
   UserView,
 } from '@stepgate/protocol';
@@ -16,6 +17,7 @@ import { StepgateClientError } from '../errors.js';
 import { type NormalizedStepgateOptions, normalizeOptions, type StepgateOptions } from '../options.js';
 import {
   parseDecisionResponse,
+  parseDeletionAnswer,
   parseEmptyOrObject,
   parseEnrollmentAnswer,
   parseFactorList,
@@ -115,6 +117,24 @@ export interface Stepgate {
     subject: Subject,
     options?: { stepUpToken?: string },
   ): Promise<FactorRemovedAnswer | EnrollmentStepUpAnswer>;
+  /**
+   * Erases a user (`DELETE /v1/users/{id}`): contact points, factors, credentials, known devices,
+   * history and remembered-device tokens. Gated like removing every factor (S31): for a user with
+   * a factor or contact point, the first answer is a `step_up` to their strongest level; run that
+   * challenge, then call again with its token. Never retried. Audited; earlier audit records stay.
+   * @throws StepgateClientError `service_unavailable`, `service_rejected` (404 when the service
+   * holds nothing about the user) or `invalid_argument`.
+   * @example
+   * const answer = await stepgate.deleteUser('u_1', subject);
+   * if ('decision' in answer) {
+   *   // answer with stepUpAnswer(answer, challengeUrl); the retry carries { stepUpToken }
+   * }
+   */
+  deleteUser(
+    userId: string,
+    subject: Subject,
+    options?: { stepUpToken?: string },
+  ): Promise<UserDeletedAnswer | EnrollmentStepUpAnswer>;
   /** Marks a decision's outcome `fraud` or `legit`, for tuning (`POST /v1/decisions/{id}/feedback`). */
   feedback(decisionId: string, label: 'fraud' | 'legit', note?: string): Promise<void>;
   /** The circuit breaker's state: `closed`, `open` or `half-open`. */
@@ -248,6 +268,21 @@ export function createStepgate(options: StepgateOptions): Stepgate {
         retry: false,
         failCode: 'service_unavailable',
         parse: parseRemovalAnswer,
+      });
+    },
+    async deleteUser(userId, subject, callOptions = {}) {
+      const body = {
+        subject,
+        ...(callOptions.stepUpToken === undefined ? {} : { stepUpToken: callOptions.stepUpToken }),
+      };
+      assertRequest('userDeletionRequestSchema', body);
+      return transport.call({
+        method: 'delete',
+        path: user(userId),
+        json: body,
+        retry: false,
+        failCode: 'service_unavailable',
+        parse: parseDeletionAnswer,
       });
     },
     async feedback(decisionId, label, note) {

@@ -13,6 +13,39 @@ afterAll(() => server.close());
 const stepgate = createStepgate({ serviceUrl: SERVICE, apiKey: API_KEY, timeoutMs: 5_000, ...viaMsw });
 const subject = { id: 'u 1', sessionId: 's_1', authTime: 1_700_000_000, acr: 'aal1' };
 
+describe('deleteUser()', () => {
+  it('S31: DELETEs the user with the subject, passes the step-up on, sends the token on the retry once', async () => {
+    const { requirement, challenge } = stepUpAnswer();
+    const seen: Array<{ method: string; path: string; body: unknown }> = [];
+    server.use(
+      http.delete(`${SERVICE}/v1/users/:id`, async ({ request }) => {
+        const body = (await request.json()) as { stepUpToken?: string };
+        seen.push({ method: request.method, path: new URL(request.url).pathname, body });
+        if (body.stepUpToken === undefined)
+          return HttpResponse.json({ decision: 'step_up', requirement, challenge });
+        return HttpResponse.json({ deleted: { userId: 'u 1', factors: 2 } });
+      }),
+    );
+    const first = await stepgate.deleteUser('u 1', subject);
+    expect('decision' in first && first.decision).toBe('step_up');
+    expect(await stepgate.deleteUser('u 1', subject, { stepUpToken: 'a.b.c' })).toEqual({
+      deleted: { userId: 'u 1', factors: 2 },
+    });
+    expect(seen).toEqual([
+      { method: 'DELETE', path: '/v1/users/u%201', body: { subject } },
+      { method: 'DELETE', path: '/v1/users/u%201', body: { subject, stepUpToken: 'a.b.c' } },
+    ]);
+  });
+
+  it('fails closed on a malformed answer and refuses a bad body before any call', async () => {
+    server.use(
+      http.delete(`${SERVICE}/v1/users/:id`, () => HttpResponse.json({ deleted: { userId: 'u 1' } })),
+    );
+    await expect(stepgate.deleteUser('u 1', subject)).rejects.toMatchObject({ code: 'service_unavailable' });
+    await expect(stepgate.deleteUser('u 1', { id: '' })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+});
+
 describe('upsertUser(), createEnrollmentTicket(), feedback()', () => {
   it('PUTs the user to an encoded path and returns the user view', async () => {
     let path = '';

@@ -9,6 +9,8 @@ import {
   factorViewSchema,
   feedbackRequestSchema,
   policyFieldsSchema,
+  userDeletedSchema,
+  userDeletionRequestSchema,
   userUpsertRequestSchema,
   userViewSchema,
 } from '@stepgate/protocol';
@@ -25,6 +27,7 @@ const SCHEMAS = {
   userViewSchema,
   factorListSchema,
   factorViewSchema,
+  userDeletedSchema,
 } as const;
 
 /** The protocol schemas an answer of the service is checked against. */
@@ -59,6 +62,7 @@ const REQUEST_SCHEMAS = {
   decisionRequestSchema,
   enrollmentRequestSchema,
   feedbackRequestSchema,
+  userDeletionRequestSchema,
   userUpsertRequestSchema,
 } as const;
 

@@ -133,6 +133,26 @@ export const factorRemovedSchema = {
   ...obj({ removed: factorView }, ['removed']),
 } as const;
 
+/** Body of `DELETE /v1/users/{id}` (`UserDeletionRequest`). */
+export const userDeletionRequestSchema = {
+  $id: schemaId('userDeletionRequest'),
+  ...obj({ subject, stepUpToken: str(SCHEMA_LIMITS.token) }, ['subject']),
+} as const;
+
+/** Answer of a user's erasure (`UserDeletedAnswer`). */
+export const userDeletedSchema = {
+  $id: schemaId('userDeleted'),
+  ...obj(
+    {
+      deleted: obj({ userId: str(SCHEMA_LIMITS.id), factors: { type: 'integer', minimum: 0 } }, [
+        'userId',
+        'factors',
+      ]),
+    },
+    ['deleted'],
+  ),
+} as const;
+
 /** Answer of `POST /v1/enrollments/{ticket}/webauthn/options` (`WebAuthnRegistrationOptionsAnswer`). */
 export const webAuthnRegistrationOptionsSchema = {
   $id: schemaId('webAuthnRegistrationOptions'),

@@ -339,6 +339,64 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
     });
 
+    it('erases a user: contact points, factors, devices, last place, history and device tokens; no one else', async () => {
+      for (const id of ['u1', 'u2']) {
+        await store.upsertUser({ id, email: `${id}@example.com`, updatedAt: T0 });
+        await store.insertFactor({
+          id: `f-${id}`,
+          userId: id,
+          method: 'totp',
+          maxLevel: 'aal2',
+          createdAt: T0,
+        });
+        await store.recordDecision(
+          effects(id, 'a.b', T0, { deviceId: 'd1', fingerprintHash: 'fp', ip: '192.0.2.1' }),
+        );
+        await store.recordFailure(id, T0);
+        await store.insertDeviceToken({
+          jti: `dt-${id}`,
+          userId: id,
+          deviceId: 'd1',
+          issuedAt: T0,
+          expiresAt: T0 + 1e9,
+        });
+      }
+      const query = (userId: string) => ({
+        userId,
+        deviceId: 'd1',
+        fingerprintHash: 'fp',
+        windowStart: T0 - 1,
+      });
+      expect(await store.deleteUser('u1')).toBe(true);
+      expect(await store.getUser('u1')).toBeUndefined();
+      expect(await store.listFactors('u1')).toEqual([]);
+      expect(await store.getDeviceToken('dt-u1')).toBeUndefined();
+      const gone = await store.loadUserState(query('u1'));
+      expect(gone).toMatchObject({
+        factors: [],
+        deviceKnown: false,
+        fingerprintSeen: false,
+        accountsOnDevice: 2, // the one asking, and u2, who still uses d1
+        recentFailures: 0,
+        actionCounts: {},
+      });
+      expect(gone.user).toBeUndefined();
+      expect(gone.lastSeen).toBeUndefined();
+      // u2 keeps everything.
+      expect((await store.getUser('u2'))?.email).toBe('u2@example.com');
+      expect(await store.getDeviceToken('dt-u2')).toBeDefined();
+      expect(await store.loadUserState(query('u2'))).toMatchObject({
+        deviceKnown: true,
+        fingerprintSeen: true,
+        recentFailures: 1,
+        actionCounts: { 'a.b': 1 },
+        lastSeen: { at: T0, ip: '192.0.2.1' },
+      });
+      // Nothing left to erase.
+      expect(await store.deleteUser('u1')).toBe(false);
+      expect(await store.deleteUser('nobody')).toBe(false);
+    });
+
     it('records and revokes remembered-device tokens', async () => {
       await store.insertDeviceToken({
         jti: 'dt1',

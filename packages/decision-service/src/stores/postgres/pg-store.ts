@@ -210,6 +210,25 @@ export class PgStore implements StoreLifecycle, UserStore, KeyStore, DecisionSto
     return (r.rowCount ?? 0) > 0;
   }
 
+  async deleteUser(userId: string): Promise<boolean> {
+    // One statement, so one transaction: every data-modifying WITH part runs to completion.
+    const r = await this.pool.query(
+      `WITH u AS (DELETE FROM users WHERE id = $1 RETURNING 1),
+         f AS (DELETE FROM factors WHERE user_id = $1 RETURNING 1),
+         d AS (DELETE FROM devices WHERE user_id = $1 RETURNING 1),
+         fp AS (DELETE FROM device_fingerprints WHERE user_id = $1 RETURNING 1),
+         ls AS (DELETE FROM last_seen WHERE user_id = $1 RETURNING 1),
+         ac AS (DELETE FROM action_counts WHERE user_id = $1 RETURNING 1),
+         fl AS (DELETE FROM failures WHERE user_id = $1 RETURNING 1),
+         dt AS (DELETE FROM device_tokens WHERE user_id = $1 RETURNING 1)
+       SELECT (SELECT count(*) FROM u) + (SELECT count(*) FROM f) + (SELECT count(*) FROM d)
+         + (SELECT count(*) FROM fp) + (SELECT count(*) FROM ls) + (SELECT count(*) FROM ac)
+         + (SELECT count(*) FROM fl) + (SELECT count(*) FROM dt) AS n`,
+      [userId],
+    );
+    return int(r.rows[0] as PgRow, 'n') > 0;
+  }
+
   async touchFactor(userId: string, factorId: string, at: number): Promise<boolean> {
     // GREATEST ignores NULL: the first use sets it; it never moves back.
     const r = await this.pool.query(

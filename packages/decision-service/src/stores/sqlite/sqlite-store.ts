@@ -38,6 +38,17 @@ import { statementCache } from './statements.js';
 import { TurnBatch } from './turn-batch.js';
 import { bucketOf } from './user-state.js';
 
+/** The tables keyed by user besides `users`, which a user's erasure empties. */
+const USER_TABLES = [
+  'factors',
+  'devices',
+  'device_fingerprints',
+  'last_seen',
+  'action_counts',
+  'failures',
+  'device_tokens',
+] as const;
+
 /** Most decision rows one transaction of a purge deletes. */
 const PURGE_CHUNK = 2000;
 
@@ -270,6 +281,16 @@ export class SqliteStore implements Store {
     return this.transactDurable(
       () => this.sql('DELETE FROM factors WHERE user_id = ? AND id = ?').run(userId, factorId).changes > 0,
     );
+  }
+
+  async deleteUser(userId: string): Promise<boolean> {
+    // Durable before the answer, as a removed factor (S31).
+    return this.transactDurable(() => {
+      let found = this.sql('DELETE FROM users WHERE id = ?').run(userId).changes;
+      for (const table of USER_TABLES)
+        found += this.sql(`DELETE FROM ${table} WHERE user_id = ?`).run(userId).changes;
+      return found > 0;
+    });
   }
 
   async touchFactor(userId: string, factorId: string, at: number): Promise<boolean> {

@@ -1,0 +1,104 @@
+/**
+ * `DELETE /v1/users/{id}`: erases what the store holds about a user (contact points, factors,
+ * WebAuthn credentials, known devices and fingerprints, last place, history, remembered-device
+ * tokens). Gated as removing every factor at once is (S31): an upgraded token from a step-up to the
+ * user's strongest level, bound to action `stepgate.user.delete` and `{ userId }`, single use. A
+ * user with no factor and no contact point has nothing to prove with, and nothing to protect:
+ * erased at once. Audited as `user.deleted`, and announced at the contact points the user had
+ * (S31: every factor change is); the audit log keeps the user's earlier records.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  type EnrollmentStepUpAnswer,
+  type Level,
+  StepgateError,
+  transactionDigest,
+  type UserDeletedAnswer,
+  type UserDeletionRequest,
+} from '@stepgate/protocol';
+import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+import { openChallenge } from '../challenges/open-challenge.js';
+import type { WebAuthnStore } from '../stores/webauthn-store.js';
+import { announceUserErased } from './announce.js';
+import { contactFactors, storedFactors } from './existing-factors.js';
+import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
+
+/** The action an erasure's step-up is bound to. */
+export const USER_DELETION_ACTION = 'stepgate.user.delete';
+
+/**
+ * Erases a user after a step-up to their strongest level; without a valid token, answers the
+ * `step_up` verdict with a challenge (as a factor removal does).
+ *
+ * @throws StepgateError `not_found` when the store holds nothing about the user; `invalid_request`
+ *   when `subject.id` is not the user.
+ * @example
+ * const first = await deleteUser(deps, webauthn, 'u1', { subject }, { audience: 'default' });
+ * // first.decision === 'step_up' → the widget verifies first.challenge → retry with stepUpToken
+ */
+export async function deleteUser(
+  deps: ChallengeDeps,
+  webauthn: WebAuthnStore | undefined,
+  userId: string,
+  body: UserDeletionRequest,
+  caller: { audience: string },
+): Promise<UserDeletedAnswer | EnrollmentStepUpAnswer> {
+  if (body.subject.id !== userId) throw new StepgateError('invalid_request', 'subject.id must be the user');
+  const [factors, user] = await Promise.all([deps.store.listFactors(userId), deps.store.getUser(userId)]);
+  const levels = deps.methodLevels();
+  const existing = [...storedFactors(factors, levels), ...contactFactors(user, levels)];
+  let provenLevel: Level | undefined;
+  if (existing.length > 0) {
+    const requirement = factorChangeRequirement(deps, existing, 'aal3');
+    const transaction = { userId };
+    const digest = await transactionDigest({ action: USER_DELETION_ACTION, transaction });
+    const now = deps.now();
+    provenLevel =
+      body.stepUpToken === undefined
+        ? undefined
+        : await acceptFactorChangeToken(deps, {
+            token: body.stepUpToken,
+            userId,
+            subject: body.subject,
+            action: USER_DELETION_ACTION,
+            requirement,
+            digest,
+            audience: caller.audience,
+            now,
+          });
+    if (provenLevel === undefined) {
+      const challenge = await openChallenge(deps, {
+        subject: body.subject,
+        action: USER_DELETION_ACTION,
+        transaction,
+        digest,
+        requirement,
+        methods: requirement.methods,
+        decisionId: `udq_${randomBytes(16).toString('base64url')}`,
+        audience: caller.audience,
+        now,
+      });
+      return { decision: 'step_up', requirement, challenge };
+    }
+  }
+  // Credentials first: a credential left behind a deleted factor could never be used, but would
+  // still hold the user's public key.
+  for (const f of factors) await webauthn?.deleteByFactor(f.id);
+  if (!(await deps.store.deleteUser(userId))) throw new StepgateError('not_found', 'no such user');
+  await deps.events.append({
+    type: 'user.deleted',
+    who: { userId, ...(body.subject.sessionId === undefined ? {} : { sessionId: body.subject.sessionId }) },
+    outcome: 'ok',
+    detail: provenLevel === undefined ? { reason: 'no_factor' } : { provenLevel },
+  });
+  await announceUserErased(deps, {
+    userId,
+    contacts: {
+      ...(user?.email ? { email: user.email } : {}),
+      ...(user?.phone ? { phone: user.phone } : {}),
+    },
+    factors,
+    at: deps.now(),
+  });
+  return { deleted: { userId, factors: factors.length } };
+}
