@@ -33,6 +33,22 @@ afterAll(() => svc.close());
 const json = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
+/**
+ * Passes a challenge by an emailed code through the app's proxy, as the widget would: start,
+ * read the code from the dev outbox, verify. Returns the upgraded token.
+ */
+async function passByEmail(app: HarnessApp, challengeId: string, address: string): Promise<string> {
+  const challengeUrl = `${app.url}/stepgate/v1/challenges/${challengeId}`;
+  expect((await json(`${challengeUrl}/start`, { method: 'email_otp' })).status).toBe(200);
+  const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=${encodeURIComponent(address)}`, {
+    headers: { authorization: `Bearer ${svc.adminKey}` },
+  });
+  const code = ((await outbox.json()) as { messages: Array<{ code: string }> }).messages.at(-1)?.code;
+  const verified = await json(`${challengeUrl}/verify`, { method: 'email_otp', code });
+  expect(verified.status).toBe(200);
+  return ((await verified.json()) as VerifyAnswer).token;
+}
+
 for (const harness of [
   expressHarness,
   express4Harness,
@@ -156,16 +172,8 @@ describe('enrollment (real service, through the proxy)', () => {
     const subject = { id: 'alice', sessionId: 's1', acr: 'aal1' };
     const answer = await stepgate.createEnrollmentTicket('alice', subject, 'totp');
     if (!('decision' in answer)) throw new Error('expected a step-up first');
-    const challengeUrl = `${app.url}/stepgate/v1/challenges/${answer.challenge.id}`;
     expect(answer.challenge.methods).toContain('email_otp');
-    expect((await json(`${challengeUrl}/start`, { method: 'email_otp' })).status).toBe(200);
-    const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=alice%40example.com`, {
-      headers: { authorization: `Bearer ${svc.adminKey}` },
-    });
-    const code = ((await outbox.json()) as { messages: Array<{ code: string }> }).messages.at(-1)?.code;
-    const verified = await json(`${challengeUrl}/verify`, { method: 'email_otp', code });
-    expect(verified.status).toBe(200);
-    const { token } = (await verified.json()) as VerifyAnswer;
+    const token = await passByEmail(app, answer.challenge.id, 'alice@example.com');
     const ticket = await stepgate.createEnrollmentTicket('alice', subject, 'totp', { stepUpToken: token });
     expect('ticket' in ticket && ticket.ticket).toMatch(/^enr_/);
   });
@@ -209,15 +217,7 @@ describe('enrollment (real service, through the proxy)', () => {
     const first = await stepgate.deleteUser('leaver', subject);
     if (!('decision' in first)) throw new Error('expected a step-up first');
     expect(first.requirement.methods).toEqual(['email_otp']);
-    const challengeUrl = `${app.url}/stepgate/v1/challenges/${first.challenge.id}`;
-    expect((await json(`${challengeUrl}/start`, { method: 'email_otp' })).status).toBe(200);
-    const outbox = await fetch(`${svc.url}/v1/dev/outbox?to=leaver%40example.com`, {
-      headers: { authorization: `Bearer ${svc.adminKey}` },
-    });
-    const code = ((await outbox.json()) as { messages: Array<{ code: string }> }).messages.at(-1)?.code;
-    const verified = await json(`${challengeUrl}/verify`, { method: 'email_otp', code });
-    expect(verified.status).toBe(200);
-    const { token } = (await verified.json()) as VerifyAnswer;
+    const token = await passByEmail(app, first.challenge.id, 'leaver@example.com');
     expect(await stepgate.deleteUser('leaver', subject, { stepUpToken: token })).toEqual({
       deleted: { userId: 'leaver', factors: 0 },
     });

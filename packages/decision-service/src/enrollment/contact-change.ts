@@ -4,23 +4,20 @@
  * or removing one is a factor change (S31, S33): gated like adding or removing a factor, audited
  * as `factor.added` / `factor.removed`, and announced at the old and the new address.
  */
-import { randomBytes } from 'node:crypto';
 import {
   type EnrollmentStepUpAnswer,
   type Level,
   maxLevel,
   StepgateError,
   type Subject,
-  transactionDigest,
   type UserUpsertRequest,
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
-import { openChallenge } from '../challenges/open-challenge.js';
 import type { Caller } from '../service-context.js';
 import type { UserRecord } from '../stores/store.js';
 import { announceContactChange, type ContactChange, maskContact } from './announce.js';
 import { existingFactors } from './existing-factors.js';
-import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
+import { factorChangeRequirement, gateFactorChange } from './factor-change-requirement.js';
 
 /** The action a contact change's step-up is bound to, with `{ userId, email?, phone? }`. */
 export const CONTACT_ACTION = 'stepgate.contact.change';
@@ -101,35 +98,19 @@ export async function updateUser(
     );
     const transaction: Record<string, string | null> = { userId };
     for (const c of changes) transaction[c.method === 'email_otp' ? 'email' : 'phone'] = c.to ?? null;
-    const digest = await transactionDigest({ action: CONTACT_ACTION, transaction });
-    const provenLevel =
-      body.stepUpToken === undefined
-        ? undefined
-        : await acceptFactorChangeToken(deps, {
-            token: body.stepUpToken,
-            userId,
-            subject,
-            action: CONTACT_ACTION,
-            requirement,
-            digest,
-            audience: caller.audience,
-            now,
-          });
-    if (provenLevel === undefined) {
-      const challenge = await openChallenge(deps, {
-        subject,
-        action: CONTACT_ACTION,
-        transaction,
-        digest,
-        requirement,
-        methods: requirement.methods,
-        decisionId: `ctq_${randomBytes(16).toString('base64url')}`,
-        audience: caller.audience,
-        now,
-      });
-      return { decision: 'step_up', requirement, challenge };
-    }
-    basis = { provenLevel };
+    const gate = await gateFactorChange(deps, {
+      userId,
+      subject,
+      stepUpToken: body.stepUpToken,
+      action: CONTACT_ACTION,
+      transaction,
+      requirement,
+      audience: caller.audience,
+      now,
+      idPrefix: 'ctq',
+    });
+    if ('stepUp' in gate) return gate.stepUp;
+    basis = { provenLevel: gate.provenLevel };
   }
   await deps.store.upsertUser(user);
   await auditChanges(deps, user, changes, basis, subject, caller);

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { checkRequirement, METHOD_PREFERENCE } from '@stepgate/policy-engine';
 import {
+  type EnrollmentStepUpAnswer,
   type Level,
   levelAtLeast,
   levelFromAcr,
@@ -7,8 +9,11 @@ import {
   maxLevel,
   type Requirement,
   type Subject,
+  type Transaction,
+  transactionDigest,
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
+import { openChallenge } from '../challenges/open-challenge.js';
 
 /**
  * The step-up before adding or removing a factor of `target` level when the user already has
@@ -73,4 +78,58 @@ export async function acceptFactorChangeToken(
   if (!check.satisfied) return undefined;
   const fresh = await deps.store.consumeJti(verified.claims.jti, verified.claims.exp * 1000 + 60_000, p.now);
   return fresh ? proven : undefined;
+}
+
+/**
+ * The step-up gate of a factor change (S31): with a token that opens this change — its user,
+ * action, transaction and level, once — the level it proved; without one, the `step_up` answer
+ * with a challenge bound to the change, single use.
+ *
+ * @example
+ * const gate = await gateFactorChange(deps, { userId, subject, stepUpToken, action: 'stepgate.factor.remove',
+ *   transaction: { userId, factorId }, requirement, audience, now, idPrefix: 'rmq' });
+ * if ('stepUp' in gate) return gate.stepUp;
+ */
+export async function gateFactorChange(
+  deps: ChallengeDeps,
+  p: {
+    userId: string;
+    subject: Subject;
+    stepUpToken: string | undefined;
+    action: string;
+    transaction: Transaction;
+    requirement: Requirement;
+    audience: string;
+    now: number;
+    /** Starts the id of the request the challenge answers (`rmq`, `enq`…): which change opened it. */
+    idPrefix: string;
+  },
+): Promise<{ provenLevel: Level } | { stepUp: EnrollmentStepUpAnswer }> {
+  const digest = await transactionDigest({ action: p.action, transaction: p.transaction });
+  const provenLevel =
+    p.stepUpToken === undefined
+      ? undefined
+      : await acceptFactorChangeToken(deps, {
+          token: p.stepUpToken,
+          userId: p.userId,
+          subject: p.subject,
+          action: p.action,
+          requirement: p.requirement,
+          digest,
+          audience: p.audience,
+          now: p.now,
+        });
+  if (provenLevel !== undefined) return { provenLevel };
+  const challenge = await openChallenge(deps, {
+    subject: p.subject,
+    action: p.action,
+    transaction: p.transaction,
+    digest,
+    requirement: p.requirement,
+    methods: p.requirement.methods,
+    decisionId: `${p.idPrefix}_${randomBytes(16).toString('base64url')}`,
+    audience: p.audience,
+    now: p.now,
+  });
+  return { stepUp: { decision: 'step_up', requirement: p.requirement, challenge } };
 }

@@ -4,21 +4,18 @@
  * removed (or the user's strongest when none reaches it), bound to action
  * `stepgate.factor.remove` and `{ userId, factorId }`, single use — and announced.
  */
-import { randomBytes } from 'node:crypto';
 import {
   type EnrollmentStepUpAnswer,
   type FactorRemovalRequest,
   type FactorRemovedAnswer,
   StepgateError,
-  transactionDigest,
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
-import { openChallenge } from '../challenges/open-challenge.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { announceFactorRemoved } from './announce.js';
 import { describeFactor } from './credential-data.js';
 import { contactFactors, type ExistingFactor, storedFactors } from './existing-factors.js';
-import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
+import { factorChangeRequirement, gateFactorChange } from './factor-change-requirement.js';
 
 /** The action a removal step-up is bound to. */
 export const REMOVAL_ACTION = 'stepgate.factor.remove';
@@ -47,37 +44,20 @@ export async function removeFactor(
   if (!target) throw new StepgateError('not_found', 'no such factor');
   const levels = deps.methodLevels();
   const existing: ExistingFactor[] = [...storedFactors(factors, levels), ...contactFactors(user, levels)];
-  const requirement = factorChangeRequirement(deps, existing, target.maxLevel);
-  const transaction = { userId, factorId };
-  const digest = await transactionDigest({ action: REMOVAL_ACTION, transaction });
   const now = deps.now();
-  const provenLevel =
-    body.stepUpToken === undefined
-      ? undefined
-      : await acceptFactorChangeToken(deps, {
-          token: body.stepUpToken,
-          userId,
-          subject: body.subject,
-          action: REMOVAL_ACTION,
-          requirement,
-          digest,
-          audience: caller.audience,
-          now,
-        });
-  if (provenLevel === undefined) {
-    const challenge = await openChallenge(deps, {
-      subject: body.subject,
-      action: REMOVAL_ACTION,
-      transaction,
-      digest,
-      requirement,
-      methods: requirement.methods,
-      decisionId: `rmq_${randomBytes(16).toString('base64url')}`,
-      audience: caller.audience,
-      now,
-    });
-    return { decision: 'step_up', requirement, challenge };
-  }
+  const gate = await gateFactorChange(deps, {
+    userId,
+    subject: body.subject,
+    stepUpToken: body.stepUpToken,
+    action: REMOVAL_ACTION,
+    transaction: { userId, factorId },
+    requirement: factorChangeRequirement(deps, existing, target.maxLevel),
+    audience: caller.audience,
+    now,
+    idPrefix: 'rmq',
+  });
+  if ('stepUp' in gate) return gate.stepUp;
+  const { provenLevel } = gate;
   if (!(await deps.store.deleteFactor(userId, factorId)))
     throw new StepgateError('not_found', 'no such factor');
   await webauthn?.deleteByFactor(factorId);

@@ -8,13 +8,11 @@ import {
   type Method,
   maxLevel,
   StepgateError,
-  transactionDigest,
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
-import { openChallenge } from '../challenges/open-challenge.js';
 import type { EnrollmentTicketRecord } from '../stores/challenge-store.js';
 import { existingFactors } from './existing-factors.js';
-import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
+import { factorChangeRequirement, gateFactorChange } from './factor-change-requirement.js';
 
 /** Methods that enrollment tickets can add on this service (WebAuthn follows). */
 export const ENROLLABLE_METHODS: readonly Method[] = ['totp', 'webauthn', 'biometric'];
@@ -72,36 +70,19 @@ export async function requestEnrollment(
   let provenLevel: Level | undefined;
   if (existing.length > 0) {
     const target = enrollmentTarget(methods, deps.methodLevels());
-    const requirement = factorChangeRequirement(deps, existing, target);
-    const transaction = { userId: body.userId, methods };
-    const digest = await transactionDigest({ action: ENROLLMENT_ACTION, transaction });
-    provenLevel =
-      body.stepUpToken === undefined
-        ? undefined
-        : await acceptFactorChangeToken(deps, {
-            token: body.stepUpToken,
-            userId: body.userId,
-            subject: body.subject,
-            action: ENROLLMENT_ACTION,
-            requirement,
-            digest,
-            audience: caller.audience,
-            now,
-          });
-    if (provenLevel === undefined) {
-      const challenge = await openChallenge(deps, {
-        subject: body.subject,
-        action: ENROLLMENT_ACTION,
-        transaction,
-        digest,
-        requirement,
-        methods: requirement.methods,
-        decisionId: `enq_${randomBytes(16).toString('base64url')}`,
-        audience: caller.audience,
-        now,
-      });
-      return { decision: 'step_up', requirement, challenge };
-    }
+    const gate = await gateFactorChange(deps, {
+      userId: body.userId,
+      subject: body.subject,
+      stepUpToken: body.stepUpToken,
+      action: ENROLLMENT_ACTION,
+      transaction: { userId: body.userId, methods },
+      requirement: factorChangeRequirement(deps, existing, target),
+      audience: caller.audience,
+      now,
+      idPrefix: 'enq',
+    });
+    if ('stepUp' in gate) return gate.stepUp;
+    provenLevel = gate.provenLevel;
   }
   const ticket: EnrollmentTicketRecord = {
     id: newTicketId(),

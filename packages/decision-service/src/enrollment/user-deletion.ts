@@ -7,21 +7,18 @@
  * erased at once. Audited as `user.deleted`, and announced at the contact points the user had
  * (S31: every factor change is); the audit log keeps the user's earlier records.
  */
-import { randomBytes } from 'node:crypto';
 import {
   type EnrollmentStepUpAnswer,
   type Level,
   StepgateError,
-  transactionDigest,
   type UserDeletedAnswer,
   type UserDeletionRequest,
 } from '@stepgate/protocol';
 import type { ChallengeDeps } from '../challenges/challenge-deps.js';
-import { openChallenge } from '../challenges/open-challenge.js';
 import type { WebAuthnStore } from '../stores/webauthn-store.js';
 import { announceUserErased } from './announce.js';
 import { contactFactors, storedFactors } from './existing-factors.js';
-import { acceptFactorChangeToken, factorChangeRequirement } from './factor-change-requirement.js';
+import { factorChangeRequirement, gateFactorChange } from './factor-change-requirement.js';
 
 /** The action an erasure's step-up is bound to. */
 export const USER_DELETION_ACTION = 'stepgate.user.delete';
@@ -49,37 +46,20 @@ export async function deleteUser(
   const existing = [...storedFactors(factors, levels), ...contactFactors(user, levels)];
   let provenLevel: Level | undefined;
   if (existing.length > 0) {
-    const requirement = factorChangeRequirement(deps, existing, 'aal3');
-    const transaction = { userId };
-    const digest = await transactionDigest({ action: USER_DELETION_ACTION, transaction });
-    const now = deps.now();
-    provenLevel =
-      body.stepUpToken === undefined
-        ? undefined
-        : await acceptFactorChangeToken(deps, {
-            token: body.stepUpToken,
-            userId,
-            subject: body.subject,
-            action: USER_DELETION_ACTION,
-            requirement,
-            digest,
-            audience: caller.audience,
-            now,
-          });
-    if (provenLevel === undefined) {
-      const challenge = await openChallenge(deps, {
-        subject: body.subject,
-        action: USER_DELETION_ACTION,
-        transaction,
-        digest,
-        requirement,
-        methods: requirement.methods,
-        decisionId: `udq_${randomBytes(16).toString('base64url')}`,
-        audience: caller.audience,
-        now,
-      });
-      return { decision: 'step_up', requirement, challenge };
-    }
+    const gate = await gateFactorChange(deps, {
+      userId,
+      subject: body.subject,
+      stepUpToken: body.stepUpToken,
+      action: USER_DELETION_ACTION,
+      transaction: { userId },
+      // The strongest level the user has (the target is above every factor).
+      requirement: factorChangeRequirement(deps, existing, 'aal3'),
+      audience: caller.audience,
+      now: deps.now(),
+      idPrefix: 'udq',
+    });
+    if ('stepUp' in gate) return gate.stepUp;
+    provenLevel = gate.provenLevel;
   }
   // Credentials first: a credential left behind a deleted factor could never be used, but would
   // still hold the user's public key.
