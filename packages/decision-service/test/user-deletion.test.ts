@@ -105,6 +105,18 @@ describe('DELETE /v1/users/{id}', () => {
     expect(announced.body.records).toHaveLength(1);
   });
 
+  it('an admin key erases without a step-up (operator recovery), audited with the key', async () => {
+    await enrollTotp(ctx, 'ola');
+    const done = await ctx.admin('DELETE', '/v1/users/ola', { subject: { id: 'ola' } });
+    expect(done.body).toEqual({ deleted: { userId: 'ola', factors: 1 } });
+    expect(await ctx.svc.store.listFactors('ola')).toEqual([]);
+    const audit = await ctx.admin('GET', '/v1/audit?user=ola&type=user.deleted');
+    expect(audit.body.records[0].event).toMatchObject({
+      who: { userId: 'ola', apiKeyId: expect.stringMatching(/^key_/) },
+      detail: { reason: 'admin_key' },
+    });
+  });
+
   it('erases at once a user with nothing to step up with; answers 404 for an unknown user and 400 for another subject', async () => {
     expect((await decide('zoe')).status).toBe(200);
     const wrong = await ctx.call('DELETE', '/v1/users/zoe', { subject: { id: 'ida' } });

@@ -125,7 +125,7 @@ export interface AuditDetail {
   /**
    * `factor.added` / `factor.removed`: why the change needed no step-up or its level differs from
    * the proof — `first_factor`, `no_factor_at_level`, `capped_to_proof`, `admin_key`;
-   * `user.deleted`: `no_factor` (nothing to step up with, so no step-up).
+   * `user.deleted`: `no_factor` (nothing to step up with), `admin_key` (an operator's erasure).
    */
   reason?: AuditCode;
   /** A contact point that changed, masked like `sentTo`. */
