@@ -3,7 +3,7 @@
  * function that fills its defaults. docs/audit.md explains the trade-offs.
  */
 import { AUDIT_DEFAULTS, type AuditSettings } from '../audit/service-audit.js';
-import { type DurationInput, durationSeconds } from './duration.js';
+import { type DurationInput, durationSeconds, RETENTION_BOUNDS } from './duration.js';
 
 /** `audit` as written in the file. */
 export interface AuditConfigInput {
@@ -39,7 +39,7 @@ export const auditConfigSchema = {
         enabled: { type: 'boolean' },
         retention: {
           anyOf: [
-            { type: 'integer', minimum: 3600, maximum: 3_650 * 86_400 },
+            { type: 'integer', minimum: RETENTION_BOUNDS.min, maximum: RETENTION_BOUNDS.max },
             { type: 'string', pattern: '^(\\d+[smhd])+$' },
           ],
         },

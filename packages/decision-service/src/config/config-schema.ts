@@ -11,10 +11,10 @@ import {
   SENDER_ENV_VARS,
   sendersConfigSchema,
 } from './challenge-config.js';
-import { durationSeconds } from './duration.js';
+import { durationSeconds, RETENTION_BOUNDS } from './duration.js';
 import { idpsConfigSchema } from './idps-config.js';
 import { metricsConfigSchema } from './metrics-config.js';
-import { DECISION_RETENTION, type ServiceConfigInput } from './service-config.js';
+import type { ServiceConfigInput } from './service-config.js';
 import { usersConfigSchema } from './users-config.js';
 import { webAuthnConfigSchema } from './webauthn-config.js';
 
@@ -27,7 +27,7 @@ const duration = {
 /** A retention: seconds from an hour to ten years, or a duration string ({@link retentionProblems}). */
 const retentionDuration = {
   anyOf: [
-    { type: 'integer', minimum: DECISION_RETENTION.min, maximum: DECISION_RETENTION.max },
+    { type: 'integer', minimum: RETENTION_BOUNDS.min, maximum: RETENTION_BOUNDS.max },
     { type: 'string', pattern: '^(\\d+[smhd])+$', maxLength: 32 },
   ],
 } as const;
@@ -155,11 +155,10 @@ function retentionProblems(input: ServiceConfigInput): { path: string; message: 
     ['/decisions/retention', input.decisions?.retention],
     ['/audit/replay/retention', input.audit?.replay?.retention],
   ] as const;
-  const { min, max } = DECISION_RETENTION;
+  const { min, max } = RETENTION_BOUNDS;
+  const outside = (seconds: number) => !(seconds >= min && seconds <= max);
   return settings
-    .filter(
-      ([, value]) => value !== undefined && !(durationSeconds(value) >= min && durationSeconds(value) <= max),
-    )
+    .filter(([, value]) => value !== undefined && outside(durationSeconds(value)))
     .map(([path]) => ({ path, message: 'must be from 1h to 3650d' }));
 }
 

@@ -10,3 +10,9 @@ export function durationSeconds(value: DurationInput): number {
   for (const [, n, unit] of value.matchAll(/(\d+)([smhd])/g)) total += Number(n) * UNIT_SECONDS[unit!]!;
   return total;
 }
+
+/**
+ * Bounds of a retention setting (`decisions.retention`, `audit.replay.retention`), seconds: an
+ * hour to ten years. The schema bounds the number form; `configProblems` the string form.
+ */
+export const RETENTION_BOUNDS = { min: 3600, max: 3650 * 86_400 } as const;

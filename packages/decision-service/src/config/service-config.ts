@@ -155,10 +155,10 @@ export interface ServiceConfig {
 }
 
 /**
- * `decisions.retention`, seconds: chargebacks and fraud reports arrive up to about 120 days
- * after a payment, so feedback is accepted for 180 days by default.
+ * `decisions.retention` by default, seconds: chargebacks and fraud reports arrive up to about
+ * 120 days after a payment, so feedback is accepted for 180 days.
  */
-export const DECISION_RETENTION = { default: 180 * 86_400, min: 3600, max: 3650 * 86_400 } as const;
+export const DECISION_RETENTION_DEFAULT = 180 * 86_400;
 
 /** Audiences when the configuration names none. */
 export const DEFAULT_AUDIENCES: readonly string[] = Object.freeze(['default']);
@@ -186,7 +186,7 @@ export function normalizeConfig(input: ServiceConfigInput): ServiceConfig {
     metrics: normalizeMetrics(input.metrics),
     console: { enabled: input.console?.enabled ?? false },
     history: { window: durationSeconds(input.history?.window ?? '1h') },
-    decisions: { retention: durationSeconds(input.decisions?.retention ?? DECISION_RETENTION.default) },
+    decisions: { retention: durationSeconds(input.decisions?.retention ?? DECISION_RETENTION_DEFAULT) },
     idempotency: { ttl: durationSeconds(input.idempotency?.ttl ?? '24h') },
     origins: input.origins ?? [],
     trustedClients: input.trustedClients ?? [],

@@ -4,9 +4,10 @@
  * tokens). Gated as removing every factor at once is (S31): an upgraded token from a step-up to the
  * user's strongest level, bound to action `stepgate.user.delete` and `{ userId }`, single use. A
  * user with no factor and no contact point has nothing to prove with, and nothing to protect:
- * erased at once; so is any user when an admin key asks (an operator acting on an erasure request,
- * as for contact points: audited with `reason: admin_key` and the key's id). Audited as `user.deleted`, and announced at the contact points the user had
- * (S31: every factor change is); the audit log keeps the user's earlier records.
+ * erased at once; so is any user when an admin key asks (an operator acting on an erasure
+ * request, as for contact points: audited with `reason: admin_key` and the key's id). Audited as
+ * `user.deleted` and announced at the contact points the user had (S31: every factor change is);
+ * the audit log keeps the user's earlier records.
  */
 import {
   type EnrollmentStepUpAnswer,

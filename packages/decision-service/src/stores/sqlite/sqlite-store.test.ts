@@ -18,16 +18,22 @@ describeStoreContract('sqlite (file, WAL)', async () => {
 const FULL = 2;
 const NORMAL = 1;
 
+/** A migrated store on a file of its own. */
+async function freshStore(): Promise<SqliteStore> {
+  const store = new SqliteStore({
+    file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),
+  });
+  await store.migrate();
+  return store;
+}
+
 /**
  * A fresh store on a file, seeded, then observed: the `synchronous` level in force inside each
  * transaction it opens from now on (savepoints inside one are not counted). SQLite refuses to change
  * the level inside a transaction, so the level seen there is the one its commit runs with.
  */
 async function observedStore(seed: (store: SqliteStore) => Promise<unknown> = async () => {}) {
-  const store = new SqliteStore({
-    file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),
-  });
-  await store.migrate();
+  const store = await freshStore();
   await seed(store);
   const levels: number[] = [];
   const transact = store.transact.bind(store);
@@ -122,10 +128,7 @@ describe('SqliteStore', () => {
   });
 
   it('purges decisions and device tokens through an index, never by reading the whole table', async () => {
-    const store = new SqliteStore({
-      file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),
-    });
-    await store.migrate();
+    const store = await freshStore();
     const plan = (sql: string, ...params: unknown[]) =>
       (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>)
         .map((r) => r.detail)
@@ -140,10 +143,7 @@ describe('SqliteStore', () => {
   });
 
   it('purges many decisions in chunks, letting the event loop turn between them', async () => {
-    const store = new SqliteStore({
-      file: join(mkdtempSync(join(tmpdir(), 'stepgate-store-')), 'stepgate.db'),
-    });
-    await store.migrate();
+    const store = await freshStore();
     const insert = store.db.prepare(
       `INSERT INTO decisions (id, at, user_id, action, decision, api_key_id, policy_version)
          VALUES (?, ?, 'u1', 'a.b', 'allow', 'key_1', 'v1')`,
